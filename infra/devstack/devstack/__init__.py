@@ -1,0 +1,1 @@
+"""Local development and test stack for Brobygger."""

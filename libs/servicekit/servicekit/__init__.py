@@ -1,0 +1,1 @@
+"""Shared building blocks of the Brobygger services. No domain logic lives here."""

@@ -1,0 +1,67 @@
+"""Async SQLAlchemy engine and the per-request transaction, with the tenant set per transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from .auth import CurrentPrincipal
+
+TENANT_SETTING = "app.tenant"
+
+
+def async_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs (as DATABASE_URL usually is) and use asyncpg."""
+    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+class Database:
+    """One engine per process, created in the app's lifespan and disposed at shutdown."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.engine: AsyncEngine = create_async_engine(
+            async_url(url),
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+        )
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("select 1"))
+
+
+async def set_tenant(session: AsyncSession, tenant: str) -> None:
+    """Scope row-level security to `tenant` for this transaction only (SET LOCAL semantics)."""
+    await session.execute(text("select set_config(:name, :tenant, true)"), {"name": TENANT_SETTING, "tenant": tenant})
+
+
+async def tenant_session(request: Request, principal: CurrentPrincipal) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: commits when the endpoint returns, rolls back if it raises."""
+    database: Database = request.app.state.database
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, principal.tenant)
+        yield session
+
+
+async def system_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A transaction with no tenant (RLS shows nothing tenant-scoped): for token and health paths."""
+    database: Database = request.app.state.database
+    async with database.sessions() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(tenant_session, scope="function")]
+SystemSessionDep = Annotated[AsyncSession, Depends(system_session, scope="function")]

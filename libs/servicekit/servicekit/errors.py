@@ -1,0 +1,187 @@
+"""Domain exceptions and the one table that maps them to RFC 9457 problem+json responses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://brobygger.dk/problems/"
+
+log = structlog.get_logger("servicekit.errors")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One rejected field: a dotted location and what is wrong with it."""
+
+    field: str
+    message: str
+    code: str = "invalid"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message, "code": self.code}
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. Subclasses pick the status."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str = "", *, errors: Sequence[FieldError] = (), **extra: Any):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = list(errors)
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Unauthenticated(DomainError):
+    status, slug, title = 401, "unauthenticated", "Authentication required"
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class Conflict(DomainError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
+class PreconditionRequired(DomainError):
+    status, slug, title = 428, "precondition-required", "Precondition required"
+
+
+class ValidationFailed(DomainError):
+    status, slug, title = 422, "validation-failed", "Validation failed"
+
+
+class PayloadTooLarge(DomainError):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class ServiceUnavailable(DomainError):
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+@dataclass
+class Problem:
+    """An RFC 9457 problem document."""
+
+    status: int
+    title: str
+    detail: str
+    slug: str
+    errors: list[dict[str, str]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "type": PROBLEM_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            doc["instance"] = instance
+        if self.errors:
+            doc["errors"] = self.errors
+        doc.update(self.extra)
+        return doc
+
+    def response(self, instance: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse(
+            self.body(instance), status_code=self.status, media_type=PROBLEM_JSON, headers=headers
+        )
+
+
+def problem_from_domain(error: DomainError) -> Problem:
+    return Problem(
+        status=error.status,
+        title=error.title,
+        detail=error.detail,
+        slug=error.slug,
+        errors=[e.as_dict() for e in error.errors],
+        extra=dict(error.extra),
+    )
+
+
+HTTP_TITLES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-failed", "Validation failed"),
+    429: ("rate-limited", "Too many requests"),
+}
+
+
+def field_location(loc: Sequence[Any]) -> str:
+    """Turn pydantic's ('body', 'benefit', 'monthly_amount') into 'benefit.monthly_amount'."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        if parts[0] != "body":
+            return ".".join(parts)  # keep 'query.limit' so the reader knows where to look
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_problem(exc: RequestValidationError) -> Problem:
+    errors = []
+    for err in exc.errors():
+        msg = str(err.get("msg", "invalid"))
+        # pydantic puts the rejected input in 'input'; never echo it (it may hold a national id).
+        errors.append(
+            FieldError(field_location(err.get("loc", ())), msg, str(err.get("type", "invalid"))).as_dict()
+        )
+    names = ", ".join(e["field"] for e in errors[:5])
+    return Problem(422, "Validation failed", f"Invalid fields: {names}", "validation-failed", errors)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error leaves as problem+json; unexpected ones are logged and answered 500."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.extra.pop("retry_after"))} if "retry_after" in exc.extra else None
+        if exc.status == 401:
+            headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+        return problem_from_domain(exc).response(request.url.path, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_problem(exc).response(request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title = HTTP_TITLES.get(exc.status_code, ("error", "Error"))
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return Problem(exc.status_code, title, detail, slug).response(request.url.path, exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+        return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(
+            request.url.path
+        )

@@ -1,0 +1,1 @@
+"""Registry HTTP layer: one module per collection."""

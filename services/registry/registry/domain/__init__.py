@@ -1,0 +1,1 @@
+"""Registry rules: plain Python, no web framework, no SQL."""

@@ -1,0 +1,1 @@
+"""Every SQL statement of the registry, one module per table family, scoped by tenant."""

@@ -1,0 +1,1 @@
+"""Request and response models (pydantic) of the registry's HTTP API."""

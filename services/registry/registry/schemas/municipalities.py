@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
+
+
+class MunicipalityCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"code": "DK-0336", "name": "Stevns"}]},
+    )
+
+    code: str = Field(pattern=MUNICIPALITY_CODE_PATTERN, description="Country prefix + official 4-digit code")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class MunicipalityUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Stevns Kommune"}]})
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class MunicipalityRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "DK-0336",
+                    "name": "Stevns",
+                    "country": "DK",
+                    "created_at": "2026-01-05T09:00:00Z",
+                    "updated_at": "2026-01-05T09:00:00Z",
+                }
+            ]
+        }
+    )
+
+    code: str
+    name: str
+    country: Literal["DK", "SE"]
+    created_at: datetime
+    updated_at: datetime

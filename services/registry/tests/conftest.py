@@ -1,0 +1,61 @@
+"""Registry fixtures: a throwaway database migrated with alembic, the app, and token helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from devstack.databases import ServiceDatabase, drop_database, prepare
+from registry.main import create_app
+from registry.settings import Settings
+from servicekit.testing import TokenFactory
+
+
+@pytest.fixture(scope="session")
+def registry_database(postgres_admin_url: str) -> Iterator[ServiceDatabase]:
+    name = f"registry_test_{uuid.uuid4().hex[:8]}"
+    database = prepare("registry", postgres_admin_url, name)
+    yield database
+    asyncio.run(drop_database(postgres_admin_url, name))
+
+
+@pytest.fixture(scope="session")
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture(scope="session")
+def registry_settings(registry_database: ServiceDatabase, tokens: TokenFactory) -> Settings:
+    return Settings(
+        database_url=registry_database.app_url,
+        jwks_json=tokens.jwks_json,
+        cursor_key="11" * 32,
+        national_id_hmac_key="test-hmac-key-not-for-production-0123456789",
+        national_id_encryption_keys={"k1": "22" * 32},
+        national_id_active_key_id="k1",
+        log_json=True,
+    )
+
+
+@pytest.fixture(scope="session")
+async def registry_app(registry_settings: Settings) -> AsyncIterator[FastAPI]:
+    app = create_app(registry_settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture(scope="session")
+async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=registry_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as http:
+        yield http
+
+
+@pytest.fixture
+def admin(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers(tenant="*", scopes=["admin"])
