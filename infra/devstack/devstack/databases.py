@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -11,7 +12,7 @@ import asyncpg
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(os.environ.get("BROBYGGER_ROOT") or Path(__file__).resolve().parents[3])
 ALEMBIC_INI = {
     "gateway": ROOT / "gateway" / "alembic.ini",
     "registry": ROOT / "services" / "registry" / "alembic.ini",

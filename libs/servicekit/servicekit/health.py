@@ -18,8 +18,17 @@ from .metrics import metrics_endpoint
 ReadinessCheck = Callable[[Request], Awaitable[dict[str, Any]]]
 
 
-def migration_heads(alembic_ini: Path) -> set[str]:
-    config = Config(str(alembic_ini))
+def migration_heads(migrations: Path) -> set[str]:
+    """Head revisions of a service's migrations: its package's migrations folder (or an alembic.ini).
+
+    Reading the folder inside the installed package keeps /readyz right in a container, where
+    the source tree's alembic.ini is not there.
+    """
+    if migrations.is_dir():
+        config = Config()
+        config.set_main_option("script_location", str(migrations))
+    else:
+        config = Config(str(migrations))
     return set(ScriptDirectory.from_config(config).get_heads())
 
 

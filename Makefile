@@ -1,0 +1,63 @@
+# Brobygger — the two commands are `make run` and `make test`; everything installs from nothing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PACKAGES := libs/servicekit libs/taxonomy infra/devstack services/registry services/matching services/outcomes gateway
+STAMP := $(VENV)/.installed
+UV := $(shell command -v uv 2>/dev/null)
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-fast lint fmt migrate bench lock clean
+
+help:
+	@echo "make run      start the whole stack on embedded PostgreSQL with demo data (Ctrl-C stops)"
+	@echo "make test     the whole test suite (embedded PostgreSQL unless DATABASE_URL is set)"
+	@echo "make lint     ruff + mypy;  make fmt: format;  make migrate: migrate DATABASE_URL"
+	@echo "make bench    run every benchmark in bench/ (slow; not part of test)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+ifdef UV
+	uv venv --allow-existing --python python3 $(VENV)
+	VIRTUAL_ENV=$(VENV) uv pip sync --require-hashes requirements.lock
+	VIRTUAL_ENV=$(VENV) uv pip install --no-deps $(addprefix -e ,$(PACKAGES))
+else
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps $(addprefix -e ,$(PACKAGES))
+endif
+	touch $(STAMP)
+
+run: install
+	$(PY) -m devstack
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: install
+	$(PY) -m devstack.migrate
+
+bench: install
+	$(PY) bench/gateway_overhead.py
+	$(PY) bench/registry_sync.py
+	$(PY) bench/matching.py
+	$(PY) bench/outcomes.py
+	$(PY) bench/load.py
+
+lock:
+	uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .run
