@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +45,10 @@ async def _ensure_database(admin_url: str, name: str, app_role: str) -> None:
     conn = await asyncpg.connect(admin_url)
     try:
         if not await conn.fetchval("select 1 from pg_roles where rolname = $1", app_role):
-            try:
-                await conn.execute(
-                    f'create role "{app_role}" login password \'{APP_PASSWORD}\' nosuperuser nobypassrls nocreatedb nocreaterole'
-                )
-            except asyncpg.DuplicateObjectError:
-                pass  # created concurrently by another test worker
+            # The application role neither owns tables nor bypasses row-level security.
+            attributes = "login nosuperuser nobypassrls nocreatedb nocreaterole"
+            with contextlib.suppress(asyncpg.DuplicateObjectError):  # created concurrently by another run
+                await conn.execute(f"create role \"{app_role}\" {attributes} password '{APP_PASSWORD}'")
         if not await conn.fetchval("select 1 from pg_database where datname = $1", name):
             await conn.execute(f'create database "{name}"')
         await conn.execute(f'grant connect on database "{name}" to "{app_role}"')
@@ -69,7 +68,9 @@ def prepare(service: str, admin_url: str, name: str, *, run_migrations: bool = T
     app_role = f"{service}_app"
     asyncio.run(_ensure_database(admin_url, name, app_role))
     owner_url = with_database(admin_url, name)
-    db = ServiceDatabase(service, name, owner_url, with_database(admin_url, name, user=app_role, password=APP_PASSWORD), app_role)
+    db = ServiceDatabase(
+        service, name, owner_url, with_database(admin_url, name, user=app_role, password=APP_PASSWORD), app_role
+    )
     if run_migrations:
         migrate(service, owner_url, app_role)
     return db

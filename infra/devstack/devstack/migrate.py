@@ -11,7 +11,9 @@ from .databases import ALEMBIC_INI, prepare
 def main() -> int:
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url:
-        print("Set DATABASE_URL to the server to migrate (make run migrates its embedded server itself).", file=sys.stderr)
+        print(
+            "Set DATABASE_URL to the server to migrate (make run migrates its embedded server itself).", file=sys.stderr
+        )
         return 2
     prefix = os.environ.get("BROBYGGER_DATABASE_PREFIX", "brobygger")
     for service in ALEMBIC_INI:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -69,18 +70,41 @@ class EmbeddedPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._prepare_permissions()
         if not (self.data_dir / "PG_VERSION").exists():
-            self._run(self._bin("initdb"), "-D", str(self.data_dir), "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--no-sync")
+            self._run(
+                self._bin("initdb"),
+                "-D",
+                str(self.data_dir),
+                "--auth=trust",
+                "-U",
+                "postgres",
+                "--encoding=UTF8",
+                "--no-sync",
+            )
         if (self.data_dir / "postmaster.pid").exists():
             self.stop()  # a server left behind by a killed run
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} -c max_connections=300 -c fsync=off -c full_page_writes=off"
-        self._run(self._bin("pg_ctl"), "-D", str(self.data_dir), "-w", "-t", "60", "-l", str(self.data_dir / "server.log"), "-o", options, "start")
+        # Durability settings off: this server holds throwaway development and test data only.
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} "
+            "-c max_connections=300 -c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            self._bin("pg_ctl"),
+            "-D",
+            str(self.data_dir),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.data_dir / "server.log"),
+            "-o",
+            options,
+            "start",
+        )
         return self
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self._run(self._bin("pg_ctl"), "-D", str(self.data_dir), "-w", "-m", "fast", "stop")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         if self._temporary:
             shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
@@ -94,8 +118,8 @@ class EmbeddedPostgres:
 class PostgresServer:
     """The server for this run: the one `DATABASE_URL` names, or a fresh embedded one."""
 
-    def __init__(self, data_dir: Path | None = None) -> None:
-        self.external_url = os.environ.get("DATABASE_URL") or None
+    def __init__(self, data_dir: Path | None = None, *, admin_url: str | None = None) -> None:
+        self.external_url = admin_url or os.environ.get("DATABASE_URL") or None
         self.embedded = None if self.external_url else EmbeddedPostgres(data_dir)
 
     @property

@@ -30,7 +30,10 @@ def main() -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     config = config_from_environment()
-    print(f"Starting Brobygger (PostgreSQL: {'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'embedded'}) …", flush=True)
+    print(
+        f"Starting Brobygger (PostgreSQL: {'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'embedded'}) …",
+        flush=True,
+    )
     stack = Stack(config)
     try:
         stack.start()
@@ -60,7 +63,7 @@ def print_banner(stack: Stack) -> None:
         f"  API docs:       {stack.gateway_url}/docs",
         f"  Admin client:   {s['admin_client_id']}",
         f"  Admin secret:   {s['admin_client_secret']}",
-        "  Get a token:    curl -s -u \"$CLIENT_ID:$CLIENT_SECRET\" -d grant_type=client_credentials "
+        '  Get a token:    curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials '
         f"{stack.gateway_url}/v1/auth/token",
         f"  Logs:           {Path(stack.config.log_dir).relative_to(ROOT)}/",
         "Press Ctrl-C to stop.",

@@ -54,6 +54,7 @@ class StackConfig:
     esco_dir: str | None = None
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:3000", "http://localhost:5173"])
     redis_url: str | None = None
+    admin_url: str | None = None  # an already running server to use (tests); None: DATABASE_URL or embedded
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -62,7 +63,7 @@ class Stack:
 
     def __init__(self, config: StackConfig) -> None:
         self.config = config
-        self.postgres = PostgresServer(config.data_dir)
+        self.postgres = PostgresServer(config.data_dir, admin_url=config.admin_url)
         self.secrets = load_or_create(config.secrets_path)
         if config.admin_client_id and config.admin_client_secret:
             self.secrets["admin_client_id"] = config.admin_client_id
@@ -129,7 +130,7 @@ class Stack:
         if name == "gateway":
             env.update(
                 {
-                    "GATEWAY_SIGNING_KEYS": json.dumps([s["signing_key_pem"]]),
+                    "GATEWAY_SIGNING_KEYS": s["signing_key_pem"],
                     "GATEWAY_ADMIN_CLIENT_ID": s["admin_client_id"],
                     "GATEWAY_ADMIN_CLIENT_SECRET": s["admin_client_secret"],
                     "GATEWAY_REGISTRY_URL": self.url("registry"),
@@ -170,12 +171,24 @@ class Stack:
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.config.log_dir / f"{name}.log"
         log: IO[bytes] = log_path.open("ab")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "REGISTRY_", "MATCHING_", "OUTCOMES_"))}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "REGISTRY_", "MATCHING_", "OUTCOMES_"))
+        }
         env.pop("DATABASE_URL", None)
         env.update(self.env_for(name))
         command = [
-            sys.executable, "-m", "uvicorn", APPS[name], "--factory", "--host", "127.0.0.1",
-            "--port", str(self.ports[name]), "--no-access-log", "--timeout-graceful-shutdown", "5",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            APPS[name],
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.ports[name]),
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "5",
         ]
         popen = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         log.close()
@@ -198,7 +211,9 @@ class Stack:
         last: Any = None
         while time.monotonic() < deadline:
             if proc.popen.poll() is not None:
-                raise RuntimeError(f"{name} exited with {proc.popen.returncode}; see {proc.log_path}:\n{tail(proc.log_path)}")
+                raise RuntimeError(
+                    f"{name} exited with {proc.popen.returncode}; see {proc.log_path}:\n{tail(proc.log_path)}"
+                )
             try:
                 last = httpx.get(proc.url + path, timeout=2.0)
                 if last.status_code == 200:

@@ -89,9 +89,9 @@ class BodyLimitMiddleware:
             await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        response = Problem(413, "Payload too large", f"The body exceeds {self.max_bytes} bytes.", "payload-too-large").response(
-            scope["path"]
-        )
+        response = Problem(
+            413, "Payload too large", f"The body exceeds {self.max_bytes} bytes.", "payload-too-large"
+        ).response(scope["path"])
         await response(scope, _empty_receive, send)
 
 

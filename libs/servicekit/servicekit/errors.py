@@ -106,9 +106,7 @@ class Problem:
         return doc
 
     def response(self, instance: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(
-            self.body(instance), status_code=self.status, media_type=PROBLEM_JSON, headers=headers
-        )
+        return JSONResponse(self.body(instance), status_code=self.status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def problem_from_domain(error: DomainError) -> Problem:
@@ -152,9 +150,7 @@ def validation_problem(exc: RequestValidationError) -> Problem:
     for err in exc.errors():
         msg = str(err.get("msg", "invalid"))
         # pydantic puts the rejected input in 'input'; never echo it (it may hold a national id).
-        errors.append(
-            FieldError(field_location(err.get("loc", ())), msg, str(err.get("type", "invalid"))).as_dict()
-        )
+        errors.append(FieldError(field_location(err.get("loc", ())), msg, str(err.get("type", "invalid"))).as_dict())
     names = ", ".join(e["field"] for e in errors[:5])
     return Problem(422, "Validation failed", f"Invalid fields: {names}", "validation-failed", errors)
 
@@ -177,11 +173,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = HTTP_TITLES.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return Problem(exc.status_code, title, detail, slug).response(request.url.path, exc.headers)
+        return Problem(exc.status_code, title, detail, slug).response(request.url.path, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-        return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(
-            request.url.path
-        )
+        return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(request.url.path)

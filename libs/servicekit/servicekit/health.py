@@ -58,7 +58,9 @@ def health_router(alembic_ini: Path | None, extra_checks: list[ReadinessCheck] |
             result = await check(request)
             ready = ready and bool(result.pop("ready", True))
             checks.update(result)
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+        )
 
     router.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     return router

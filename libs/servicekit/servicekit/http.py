@@ -72,7 +72,9 @@ class ServiceClient:
         attempts: int = 3,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(timeout, connect=2.0), transport=transport)
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=httpx.Timeout(timeout, connect=2.0), transport=transport
+        )
         self.token = token
         self.attempts = attempts
 

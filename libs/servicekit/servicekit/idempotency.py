@@ -60,7 +60,9 @@ class Idempotency:
         """The stored answer for this key, or None if this request is the first."""
         if self.key is None:
             return None
-        locked = await self.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_id(self.client_id, self.key))))
+        locked = await self.session.scalar(
+            sa.select(sa.func.pg_try_advisory_xact_lock(_lock_id(self.client_id, self.key)))
+        )
         if not locked:
             raise Conflict("A request with this Idempotency-Key is still being processed; retry later.", retry_after=1)
         row = (

@@ -12,9 +12,7 @@ import structlog
 from asgi_correlation_id.context import correlation_id
 
 # Keys whose values never reach a log line, whatever the caller passes.
-SENSITIVE_KEYS = re.compile(
-    r"national_id|cpr|personnummer|secret|password|authorization|token|cookie|ciphertext", re.I
-)
+SENSITIVE_KEYS = re.compile(r"national_id|cpr|personnummer|secret|password|authorization|token|cookie|ciphertext", re.I)
 # A Danish CPR (ddmmyy-xxxx / ddmmyyxxxx) or Swedish personnummer shape inside free text.
 NATIONAL_ID_SHAPE = re.compile(r"\b\d{6}[-+]?\d{4}\b|\b\d{8}[-+]?\d{4}\b")
 

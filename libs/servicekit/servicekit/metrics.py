@@ -50,7 +50,11 @@ class MetricsMiddleware:
             REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
             LATENCY.labels(self.service, scope["method"], template).observe(elapsed)
             if scope["path"] not in QUIET_PATHS:
-                principal = getattr(scope.get("state", {}).get("principal"), "client_id", None) if isinstance(scope.get("state"), dict) else None
+                principal = (
+                    getattr(scope.get("state", {}).get("principal"), "client_id", None)
+                    if isinstance(scope.get("state"), dict)
+                    else None
+                )
                 access_log.info(
                     "request",
                     method=scope["method"],

@@ -1,0 +1,124 @@
+"""A consumer of the registry's change feed: pull pages after a stored cursor, apply, repeat.
+
+The consumer stores its cursor in its own database in the same transaction as the changes it
+applied (the `apply` callback does both), so a crash between the two can neither lose nor
+double-apply a change; applying must still be idempotent, because a page may be fetched twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import structlog
+
+from .http import ServiceClient
+
+Change = dict[str, Any]
+ApplyPage = Callable[[list[Change], str], Awaitable[None]]
+LoadCursor = Callable[[], Awaitable[str | None]]
+
+log = structlog.get_logger("servicekit.feed")
+
+
+class FeedConsumer:
+    """Runs as a background task in the service's lifespan; `poll_once` drives it in tests."""
+
+    def __init__(
+        self,
+        *,
+        client: ServiceClient,
+        load_cursor: LoadCursor,
+        apply_page: ApplyPage,
+        name: str,
+        path: str = "/internal/v1/changes",
+        page_size: int = 500,
+        idle_seconds: float = 1.0,
+        max_backoff_seconds: float = 30.0,
+    ) -> None:
+        self.client = client
+        self.load_cursor = load_cursor
+        self.apply_page = apply_page
+        self.name = name
+        self.path = path
+        self.page_size = page_size
+        self.idle_seconds = idle_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.position = 0
+        self.head = 0
+        self.last_success: float | None = None
+        self.last_error: str | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head - self.position)
+
+    async def poll_once(self) -> int:
+        """Fetch and apply one page; the number of changes applied (0 when caught up)."""
+        cursor = await self.load_cursor()
+        params: dict[str, Any] = {"limit": self.page_size}
+        if cursor:
+            params["after"] = cursor
+        response = await self.client.request("GET", self.path, params=params)
+        response.raise_for_status()
+        page = response.json()
+        items: list[Change] = page["items"]
+        if items:
+            await self.apply_page(items, str(page["next_cursor"]))
+            self.position = int(items[-1]["seq"])
+        elif cursor and cursor.isdigit():
+            self.position = int(cursor)
+        self.head = int(page.get("head", self.position))
+        self.last_success = time.monotonic()
+        self.last_error = None
+        return len(items)
+
+    async def catch_up(self, max_pages: int = 10_000) -> int:
+        """Apply pages until the feed is drained (tests, start-up)."""
+        total = 0
+        for _ in range(max_pages):
+            applied = await self.poll_once()
+            total += applied
+            if applied < self.page_size:
+                break
+        return total
+
+    async def run_forever(self) -> None:
+        backoff = self.idle_seconds
+        while True:
+            try:
+                applied = await self.poll_once()
+                backoff = self.idle_seconds
+                if applied < self.page_size:
+                    await asyncio.sleep(self.idle_seconds)
+            except asyncio.CancelledError:
+                raise
+            except (httpx.HTTPError, OSError, KeyError, ValueError) as exc:
+                self.last_error = f"{type(exc).__name__}"
+                log.warning("feed_poll_failed", feed=self.name, error=type(exc).__name__, retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff_seconds)
+            except Exception:  # a bug in apply: keep the service up, keep trying, make it loud
+                log.exception("feed_apply_failed", feed=self.name)
+                self.last_error = "apply_failed"
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff_seconds)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run_forever(), name=f"feed:{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def readiness(self) -> dict[str, Any]:
+        """For /readyz: lag behind the feed head and the last error, if any."""
+        return {f"{self.name}_feed_lag": self.lag, f"{self.name}_feed_error": self.last_error}

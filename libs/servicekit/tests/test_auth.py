@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import jwt
+import pytest
+
+from servicekit.auth import JwksVerifier
+from servicekit.errors import Unauthenticated
+from servicekit.testing import TokenFactory
+
+
+@pytest.fixture
+def factory() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture
+def verifier(factory: TokenFactory) -> JwksVerifier:
+    return JwksVerifier(issuer="brobygger", audience="brobygger-api", jwks_json=factory.jwks_json)
+
+
+async def test_valid_token_gives_principal(factory: TokenFactory, verifier: JwksVerifier) -> None:
+    principal = await verifier.verify(factory.token(tenant="DK-0336", scopes=["citizens:read"]))
+    assert principal.tenant == "DK-0336"
+    assert principal.has("citizens:read")
+    assert not principal.has("citizens:write")
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda f: f.token(expires_in=-10),
+        lambda f: f.token(audience="someone-else"),
+        lambda f: f.token(issuer="evil"),
+        lambda f: f.token()[:-4] + "AAAA",
+        lambda f: TokenFactory(kid=f.kid).token(),  # same kid, another key
+        lambda f: jwt.encode({"sub": "x", "tenant": "*", "scope": "admin"}, None, algorithm="none"),
+        lambda f: "not-a-jwt",
+    ],
+    ids=["expired", "wrong-audience", "wrong-issuer", "tampered", "other-key", "alg-none", "garbage"],
+)
+async def test_bad_tokens_are_rejected(factory: TokenFactory, verifier: JwksVerifier, make_token) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(make_token(factory))

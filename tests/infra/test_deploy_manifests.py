@@ -1,0 +1,118 @@
+"""There is no Docker engine here, so the deployment files are checked by reading them: images,
+ports, environment and probes must agree with the Dockerfile and with each service's settings."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("gateway", "registry", "matching", "outcomes")
+SETTINGS = {name: f"{name}.settings" for name in SERVICES}
+NON_SERVICE_KEYS = {"DATABASE_URL", "MIGRATION_DATABASE_URL"}  # read by the migration job
+
+
+def setting_names(service: str) -> set[str]:
+    """Every environment variable a service's Settings class reads."""
+    settings_cls: Any = importlib.import_module(SETTINGS[service]).Settings
+    prefix = settings_cls.model_config.get("env_prefix", "")
+    names = set()
+    for name, field in settings_cls.model_fields.items():
+        names.add((prefix + name).upper())
+        alias = field.validation_alias
+        for choice in getattr(alias, "choices", [alias] if isinstance(alias, str) else []):
+            names.add(str(choice).upper())
+    return names
+
+
+def dockerfile_targets() -> set[str]:
+    return set(re.findall(r"^FROM \S+ AS (\S+)$", (ROOT / "Dockerfile").read_text(), re.M))
+
+
+def load_all(path: Path) -> list[dict[str, Any]]:
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def k8s_documents() -> list[dict[str, Any]]:
+    kustomization = yaml.safe_load((ROOT / "infra/k8s/kustomization.yaml").read_text())
+    docs = []
+    for resource in kustomization["resources"]:
+        docs.extend(load_all(ROOT / "infra/k8s" / resource))
+    return docs
+
+
+def test_every_service_listens_on_8000_in_its_image() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    for service in SERVICES:
+        assert f'"{service}.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"' in text
+
+
+def test_compose_builds_existing_targets_with_settings_the_code_reads() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    targets = dockerfile_targets()
+    for name, spec in compose["services"].items():
+        if "build" in spec:
+            assert spec["build"]["target"] in targets, name
+        if name in SERVICES:
+            unknown = set(spec["environment"]) - setting_names(name)
+            assert not unknown, f"{name} sets variables its Settings never reads: {unknown}"
+            assert "/healthz" in " ".join(spec["healthcheck"]["test"])
+    migrate_env = set(compose["services"]["migrate"]["environment"])
+    assert migrate_env <= NON_SERVICE_KEYS
+
+
+def test_compose_wires_service_urls_to_compose_service_names() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    gateway_env = compose["services"]["gateway"]["environment"]
+    for upstream in ("registry", "matching", "outcomes"):
+        assert gateway_env[f"GATEWAY_{upstream.upper()}_URL"] == f"http://{upstream}:8000"
+        assert upstream in compose["services"]
+
+
+def test_k8s_deployments_have_probes_limits_and_known_images() -> None:
+    docs = k8s_documents()
+    kinds = [d["kind"] for d in docs]
+    assert kinds.count("Deployment") == 4
+    assert "Job" in kinds
+    assert {d["spec"]["scaleTargetRef"]["name"] for d in docs if d["kind"] == "HorizontalPodAutoscaler"} == {
+        "gateway",
+        "matching",
+    }
+    services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
+    for deployment in (d for d in docs if d["kind"] == "Deployment"):
+        name = deployment["metadata"]["name"]
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert container["image"] == f"brobygger/{name}"
+        assert name in dockerfile_targets()
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["resources"]["limits"]["memory"]
+        assert container["ports"][0]["containerPort"] == 8000
+        assert services[name]["spec"]["ports"][0]["port"] == 8000
+
+
+def test_k8s_config_and_secret_keys_are_settings_the_code_reads() -> None:
+    docs = k8s_documents()
+    known = set().union(*(setting_names(s) for s in SERVICES)) | NON_SERVICE_KEYS
+    for doc in docs:
+        if doc["kind"] == "ConfigMap":
+            keys = set(doc["data"])
+        elif doc["kind"] == "Secret":
+            keys = set(doc["stringData"])
+        else:
+            continue
+        assert keys <= known, f"{doc['metadata']['name']}: unknown keys {keys - known}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_jwks_and_upstream_urls_point_at_k8s_services(service: str) -> None:
+    config = next(d for d in k8s_documents() if d["kind"] == "ConfigMap")["data"]
+    for key, value in config.items():
+        if key.startswith(service.upper()) and key.endswith("_URL") and value.startswith("http"):
+            host = value.split("//", 1)[1].split(":", 1)[0]
+            assert host in SERVICES, key
