@@ -118,8 +118,10 @@ class EmbeddedPostgres:
 class PostgresServer:
     """The server for this run: the one `DATABASE_URL` names, or a fresh embedded one."""
 
-    def __init__(self, data_dir: Path | None = None, *, admin_url: str | None = None) -> None:
-        self.external_url = admin_url or os.environ.get("DATABASE_URL") or None
+    def __init__(
+        self, data_dir: Path | None = None, *, admin_url: str | None = None, force_embedded: bool = False
+    ) -> None:
+        self.external_url = None if force_embedded else admin_url or os.environ.get("DATABASE_URL") or None
         self.embedded = None if self.external_url else EmbeddedPostgres(data_dir)
 
     @property

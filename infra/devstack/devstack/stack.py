@@ -55,6 +55,8 @@ class StackConfig:
     cors_origins: list[str] = field(default_factory=lambda: ["http://localhost:3000", "http://localhost:5173"])
     redis_url: str | None = None
     admin_url: str | None = None  # an already running server to use (tests); None: DATABASE_URL or embedded
+    force_embedded: bool = False  # fault tests restart the server, so they never share one
+    service_ports: dict[str, int] = field(default_factory=dict)
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -63,7 +65,9 @@ class Stack:
 
     def __init__(self, config: StackConfig) -> None:
         self.config = config
-        self.postgres = PostgresServer(config.data_dir, admin_url=config.admin_url)
+        self.postgres = PostgresServer(
+            config.data_dir, admin_url=config.admin_url, force_embedded=config.force_embedded
+        )
         self.secrets = load_or_create(config.secrets_path)
         if config.admin_client_id and config.admin_client_secret:
             self.secrets["admin_client_id"] = config.admin_client_id
@@ -81,7 +85,7 @@ class Stack:
                 self.databases[name] = prepare(name, self.postgres.admin_url, f"{self.config.database_prefix}_{name}")
             self.ports = {"gateway": self.config.gateway_port}
             for name in SERVICES:
-                self.ports[name] = free_port()
+                self.ports[name] = self.config.service_ports.get(name) or free_port()
             self._spawn("gateway")
             self._wait_alive("gateway")
             self._create_service_clients()

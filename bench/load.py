@@ -1,0 +1,199 @@
+"""Load through the gateway: 70 % reads, 20 % recommendations, 10 % writes, 100 clients, 60 s.
+
+    .venv/bin/python bench/load.py                 # starts its own stack with the demo population
+    .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000 --client-id … --client-secret …
+
+Prints p50/p95/p99 latency per kind and overall, throughput and the error count. The request
+loop is bounded in time and count and talks to loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import aiohttp
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def token(session: aiohttp.ClientSession, base: str, client_id: str, secret: str) -> str:
+    async with session.post(
+        f"{base}/v1/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=aiohttp.BasicAuth(client_id, secret),
+    ) as response:
+        response.raise_for_status()
+        return str((await response.json())["access_token"])
+
+
+async def sample_ids(session: aiohttp.ClientSession, base: str, headers: dict[str, str], path: str, n: int) -> list[str]:
+    ids: list[str] = []
+    cursor = None
+    while len(ids) < n:
+        params = {"limit": "200"} | ({"cursor": cursor} if cursor else {})
+        async with session.get(f"{base}{path}", params=params, headers=headers) as response:
+            response.raise_for_status()
+            page = await response.json()
+        ids += [item["id"] for item in page["items"]]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return ids[:n]
+
+
+async def worker(
+    session: aiohttp.ClientSession,
+    base: str,
+    headers: dict[str, str],
+    citizens: list[str],
+    openings: list[str],
+    municipality: str,
+    deadline: float,
+    results: Results,
+    rng: random.Random,
+) -> None:
+    while time.monotonic() < deadline:
+        roll = rng.random()
+        if roll < 0.70:
+            kind = "read"
+            if rng.random() < 0.5:
+                method, url, body = "GET", f"{base}/v1/citizens/{rng.choice(citizens)}", None
+            else:
+                method, url, body = "GET", f"{base}/v1/openings/{rng.choice(openings)}", None
+        elif roll < 0.90:
+            kind = "recommendation"
+            method, url, body = "GET", f"{base}/v1/recommendations?citizen_id={rng.choice(citizens)}&limit=10", None
+        else:
+            kind = "write"
+            ref = f"LOAD-{uuid.uuid4().hex[:12]}"
+            method, url = "POST", f"{base}/v1/citizens:batch"
+            body = {
+                "items": [
+                    {
+                        "municipality": municipality,
+                        "external_ref": ref,
+                        "birth_year": 1980 + rng.randrange(25),
+                        "target_group": "cash_benefit",
+                        "work_capacity_hours": 10,
+                        "consent": {"matching": True, "given_at": "2026-01-01T10:00:00+01:00"},
+                    }
+                ]
+            }
+        started = time.perf_counter()
+        try:
+            async with session.request(
+                method, url, json=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex} if body else headers
+            ) as response:
+                await response.read()
+                status = response.status
+        except aiohttp.ClientError:
+            status = 599
+        elapsed = (time.perf_counter() - started) * 1000
+        results.latencies[kind].append(elapsed)
+        results.statuses[status] += 1
+        if status >= 400 and not (kind == "recommendation" and status == 409):
+            results.errors[kind] += 1
+
+
+async def run_load(base: str, client_id: str, secret: str, clients: int, seconds: float) -> Results:
+    connector = aiohttp.TCPConnector(limit=clients + 10)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
+        headers = {"Authorization": f"Bearer {await token(session, base, client_id, secret)}"}
+        citizens = await sample_ids(session, base, headers, "/v1/citizens", 1000)
+        openings = await sample_ids(session, base, headers, "/v1/openings", 300)
+        if not citizens or not openings:
+            raise SystemExit("no citizens or openings to load against: start with the demo population")
+        async with session.get(f"{base}/v1/municipalities", params={"limit": "1"}, headers=headers) as response:
+            municipality = (await response.json())["items"][0]["code"]
+        results = Results()
+        deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        await asyncio.gather(
+            *(
+                worker(session, base, headers, citizens, openings, municipality, deadline, results, random.Random(i))
+                for i in range(clients)
+            )
+        )
+        results.latencies["_elapsed"] = [time.monotonic() - started]
+        return results
+
+
+def report(results: Results) -> dict[str, object]:
+    elapsed = results.latencies.pop("_elapsed")[0]
+    everything = [v for values in results.latencies.values() for v in values]
+    rows = {}
+    for kind, values in sorted(results.latencies.items()) + [("all", everything)]:
+        rows[kind] = {
+            "requests": len(values),
+            "p50_ms": round(statistics.median(values), 1) if values else None,
+            "p95_ms": round(percentile(values, 0.95), 1),
+            "p99_ms": round(percentile(values, 0.99), 1),
+        }
+    summary = {
+        "throughput_rps": round(len(everything) / elapsed, 1),
+        "errors": dict(results.errors),
+        "statuses": dict(results.statuses),
+        "by_kind": rows,
+    }
+    print(f"{'kind':<16}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    for kind, row in rows.items():
+        print(f"{kind:<16}{row['requests']:>10}{row['p50_ms']!s:>10}{row['p95_ms']!s:>10}{row['p99_ms']!s:>10}")
+    print(f"throughput {summary['throughput_rps']} req/s, errors {sum(results.errors.values())}, statuses {summary['statuses']}")
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url")
+    parser.add_argument("--client-id")
+    parser.add_argument("--client-secret")
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    if args.base_url:
+        results = asyncio.run(run_load(args.base_url, args.client_id, args.client_secret, args.clients, args.seconds))
+        print(json.dumps(report(results)))
+        return
+    from devstack.demo import load_demo
+    from devstack.postgres import free_port
+    from devstack.stack import Stack, StackConfig
+
+    config = StackConfig(
+        gateway_port=free_port(),
+        database_prefix=f"load_{uuid.uuid4().hex[:6]}",
+        admin_client_id="load-admin",
+        admin_client_secret="load-admin-secret-0123456789",
+        extra_env={"gateway": {"GATEWAY_RATE_LIMIT": "1000000/minute"}},
+    )
+    stack = Stack(config).start()
+    try:
+        load_demo(stack)
+        client_id, secret = stack.create_client("load", "*", ["admin"])
+        results = asyncio.run(run_load(stack.gateway_url, client_id, secret, args.clients, args.seconds))
+        print(json.dumps(report(results)))
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
