@@ -1,0 +1,1 @@
+"""Brobygger outcomes service."""

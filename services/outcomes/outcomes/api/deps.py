@@ -1,0 +1,49 @@
+"""Annotated dependency aliases so endpoints stay a few lines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from outcomes.settings import Settings
+from servicekit.auth import Principal, require_scope
+from servicekit.db import SessionDep
+from servicekit.idempotency import IdempotencyDep
+from servicekit.pagination import CursorCodecDep, PageParamsDep
+
+OutcomesWriter = Annotated[Principal, require_scope("outcomes:write")]
+OutcomesReader = Annotated[
+    Principal, require_scope("outcomes:read", "outcomes:write", "settlements:write", "reports:read")
+]
+SettlementsWriter = Annotated[Principal, require_scope("settlements:write")]
+ReportsReader = Annotated[Principal, require_scope("reports:read", "outcomes:read")]
+Internal = Annotated[Principal, require_scope("internal")]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or invalid token"},
+    403: {"description": "Token lacks the scope"},
+    404: {"description": "Not found (or another municipality's)"},
+    422: {"description": "Invalid input; `errors` names each field"},
+}
+
+__all__ = [
+    "ERRORS",
+    "CursorCodecDep",
+    "IdempotencyDep",
+    "Internal",
+    "OutcomesReader",
+    "OutcomesWriter",
+    "PageParamsDep",
+    "ReportsReader",
+    "SessionDep",
+    "SettingsDep",
+    "SettlementsWriter",
+]

@@ -1,0 +1,184 @@
+"""/v1/evaluations — was the programme an economic gain for the municipality? Numbers and a chart."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from outcomes import repository as repo
+from outcomes.accounting import evaluation_for, rate_card
+from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
+from outcomes.chart import render_chart
+from outcomes.domain.calendar import Month, add_months
+from outcomes.domain.evaluation import Evaluation, Totals
+from outcomes.schemas import EvaluationRead, MonthRead, SliceRead, UncertaintyRead
+from servicekit.auth import Principal
+from servicekit.errors import FieldError, NotFound, ValidationFailed
+
+router = APIRouter(prefix="/v1/evaluations", tags=["evaluations"])
+
+
+@dataclass(frozen=True)
+class Scope:
+    municipality: str | None
+    partnership_id: uuid.UUID | None
+    period_from: date
+    period_to: date
+    country: str
+
+
+async def _scope(
+    session: Any,
+    principal: Principal,
+    municipality: str | None,
+    partnership_id: uuid.UUID | None,
+    period_from: date | None,
+    period_to: date | None,
+    country: str | None,
+) -> Scope:
+    if not principal.is_national:
+        municipality = municipality or principal.tenant
+        principal.require_visible(municipality, "Municipality")
+    elif not principal.has("reports:read"):
+        raise NotFound("Municipality not found.")
+    if partnership_id is not None:
+        partnership = await repo.get_partnership(session, partnership_id)
+        if partnership is None or not principal.can_see(partnership.municipality):
+            raise NotFound("Partnership not found.")
+        municipality = municipality or partnership.municipality
+    end = period_to or Month.of(date.today()).next().first_day
+    start = period_from or add_months(end, -36)
+    errors = [
+        FieldError(name, "must be the first day of a month", "not_month_start")
+        for name, day in (("from", start), ("to", end))
+        if day.day != 1
+    ]
+    if not errors and end <= start:
+        errors.append(FieldError("to", "must be after from", "invalid"))
+    if errors:
+        raise ValidationFailed("Invalid evaluation period.", errors=errors)
+    return Scope(municipality, partnership_id, start, end, (municipality or "")[:2] or country or "DK")
+
+
+def _slice(totals: Totals) -> SliceRead:
+    return SliceRead(
+        citizens=totals.citizens,
+        gross_saving=totals.gross_saving,
+        municipal_saving=totals.municipal_saving,
+        state_saving=totals.state_saving,
+        programme_costs=totals.programme_costs,
+        costs_carried_by_others=totals.costs_carried_by_others,
+        outcome_payments=totals.outcome_payments,
+        net_gain=totals.net_gain,
+        roi=float(totals.roi) if totals.roi is not None else None,
+    )
+
+
+def read(result: Evaluation, scope: Scope, card_id: str, currency: str) -> EvaluationRead:
+    totals = _slice(result.totals)
+    return EvaluationRead(
+        scope={
+            "municipality": scope.municipality,
+            "partnership_id": scope.partnership_id,
+            "from": scope.period_from,
+            "to": scope.period_to,
+            "country": scope.country,
+        },
+        currency=currency,
+        rate_card_id=card_id,
+        **totals.model_dump(exclude={"citizens"}),
+        net_gain_present_value=result.net_gain_present_value,
+        break_even_month=str(result.break_even_month) if result.break_even_month else None,
+        economic_gain=result.economic_gain,
+        uncertainty=(
+            UncertaintyRead(
+                method=f"bootstrap over citizens ({band.resamples:,} seeded resamples)",
+                net_gain_p5=band.p5,
+                net_gain_p50=band.p50,
+                net_gain_p95=band.p95,
+                probability_economic_gain=band.probability_economic_gain,
+            )
+            if (band := result.uncertainty) is not None
+            else None
+        ),
+        by_month=[
+            MonthRead(
+                month=str(row.month),
+                gross_saving=row.gross_saving,
+                municipal_saving=row.municipal_saving,
+                state_saving=row.state_saving,
+                programme_costs=row.programme_costs,
+                outcome_payments=row.outcome_payments,
+            )
+            for row in result.by_month
+        ],
+        by_target_group={group: _slice(value) for group, value in sorted(result.by_target_group.items())},
+        by_partnership={key: _slice(value) for key, value in sorted(result.by_partnership.items())},
+    )
+
+
+Municipality = Annotated[str | None, Query(pattern=r"^(DK|SE)-\d{4}$")]
+From = Annotated[date | None, Query(alias="from", description="First day of a month (default: 36 months before `to`)")]
+To = Annotated[date | None, Query(alias="to", description="First day of a month, exclusive (default: next month)")]
+Country = Annotated[
+    str | None, Query(pattern="^(DK|SE)$", description="National evaluations: which country's citizens")
+]
+
+
+async def _evaluate(session: Any, principal: Principal, settings: Any, *args: Any) -> tuple[Evaluation, Scope, Any]:
+    scope = await _scope(session, principal, *args)
+    card = await rate_card(session, settings.default_rate_cards.get(scope.country, "DK-2025"))
+    result = await evaluation_for(
+        session,
+        municipality=scope.municipality,
+        partnership_id=scope.partnership_id,
+        period_from=scope.period_from,
+        period_to=scope.period_to,
+        card=card,
+    )
+    return result, scope, card
+
+
+@router.get("", response_model=EvaluationRead, responses=ERRORS)
+async def get_evaluation(
+    session: SessionDep,
+    principal: ReportsReader,
+    settings: SettingsDep,
+    municipality: Municipality = None,
+    partnership_id: Annotated[uuid.UUID | None, Query()] = None,
+    period_from: From = None,
+    period_to: To = None,
+    country: Country = None,
+) -> Any:
+    """Verified savings (gross, municipal, state), costs, payments, net gain, ROI and break-even."""
+    result, scope, card = await _evaluate(
+        session, principal, settings, municipality, partnership_id, period_from, period_to, country
+    )
+    return read(result, scope, card.id, card.currency)
+
+
+@router.get("/chart.{extension}", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
+async def get_evaluation_chart(
+    extension: Annotated[str, "svg or png"],
+    session: SessionDep,
+    principal: ReportsReader,
+    settings: SettingsDep,
+    municipality: Municipality = None,
+    partnership_id: Annotated[uuid.UUID | None, Query()] = None,
+    period_from: From = None,
+    period_to: To = None,
+    country: Country = None,
+) -> Response:
+    """Cumulative costs and payments vs cumulative municipal savings per month, break-even marked (SVG or PNG)."""
+    if extension not in ("svg", "png"):
+        raise NotFound("Charts are chart.svg or chart.png.")
+    result, _, card = await _evaluate(
+        session, principal, settings, municipality, partnership_id, period_from, period_to, country
+    )
+    image = await asyncio.to_thread(render_chart, result, extension, card.currency)
+    return Response(image, media_type="image/svg+xml" if extension == "svg" else "image/png")

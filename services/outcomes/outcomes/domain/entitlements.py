@@ -1,0 +1,107 @@
+"""What a contract owes today, from the facts: milestone payments and savings shares per period."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from .benefits import Benefit, benefit_path
+from .calendar import Month, months_between
+from .events import OutcomeEvent, effective_events
+from .milestones import reached_milestones
+from .money import round_ore
+from .pbr import ContractTerms, milestone_payment
+from .placements import placements
+from .refusion import RefusionStaircase
+from .savings import monthly_savings
+from .settlement import SAVINGS_SHARE, Entitlement, savings_share_period_day
+
+
+@dataclass(frozen=True)
+class CitizenFacts:
+    """A citizen as the outcomes service knows them: projection from the registry plus their events."""
+
+    citizen_id: str
+    target_group: str
+    enrolled_on: date
+    since: date | None
+    benefit_at_enrolment: Benefit | None
+    events: Sequence[OutcomeEvent] = field(default_factory=tuple)
+
+
+def require_month_aligned(day: date, name: str) -> None:
+    """Settlement and evaluation periods run from the first day of a month to the first day of another."""
+    if day.day != 1:
+        raise ValueError(f"{name} must be the first day of a month")
+
+
+def milestone_entitlements(
+    citizens: Sequence[CitizenFacts],
+    terms: ContractTerms,
+    *,
+    company_id: str | None = None,
+    company_enrolled_on: date | None = None,
+) -> list[Entitlement]:
+    """A line per reached milestone that has a tariff; the company side counts hires at `company_id`."""
+    result = []
+    for citizen in citizens:
+        history = placements(effective_events(citizen.events))
+        counted_from = citizen.enrolled_on
+        if terms.side == "company_accelerator" and company_enrolled_on is not None:
+            counted_from = max(citizen.enrolled_on, company_enrolled_on)
+        reached = reached_milestones(
+            history,
+            counted_from=counted_from,
+            rules=terms.rules,
+            organisation_id=company_id if terms.side == "company_accelerator" else None,
+        )
+        premium = terms.premium_percent.get(citizen.target_group)
+        for name, on in reached.items():
+            if name in terms.tariffs:
+                amount = milestone_payment(terms.tariffs[name], premium)
+                result.append(Entitlement(citizen.citizen_id, name, on, amount))
+    return result
+
+
+def savings_share_entitlements(
+    citizens: Sequence[CitizenFacts],
+    terms: ContractTerms,
+    *,
+    periods: Sequence[tuple[date, date]],
+    staircase: RefusionStaircase,
+    exit_rates: Mapping[str, Fraction],
+) -> list[Entitlement]:
+    """Per citizen and period: share x municipal savings of the period's months, at least 0."""
+    if terms.savings_share_percent is None or not citizens or not periods:
+        return []
+    all_months = sorted({month for start, end in periods for month in _contract_months(terms, start, end)})
+    if not all_months:
+        return []
+    paths = [
+        benefit_path(
+            enrolled_on=citizen.enrolled_on,
+            since=citizen.since,
+            at_enrolment=citizen.benefit_at_enrolment,
+            events=effective_events(citizen.events),
+            exit_rate=exit_rates.get(citizen.target_group, Fraction(0)) if terms.deadweight else Fraction(0),
+        )
+        for citizen in citizens
+    ]
+    lines = monthly_savings(paths, all_months, staircase, deadweight=terms.deadweight)
+    column = {month: index for index, month in enumerate(all_months)}
+    result = []
+    for start, end in periods:
+        months = _contract_months(terms, start, end)
+        for row, citizen in enumerate(citizens):
+            municipal = sum(int(lines.municipal[row, column[month]]) for month in months)
+            amount = max(0, round_ore(Fraction(municipal) * terms.savings_share_percent / 100))
+            if amount:
+                on = savings_share_period_day(min(end, terms.ends_on))
+                result.append(Entitlement(citizen.citizen_id, SAVINGS_SHARE, on, amount, period_from=start))
+    return result
+
+
+def _contract_months(terms: ContractTerms, start: date, end: date) -> list[Month]:
+    return [month for month in months_between(start, end) if terms.starts_on <= month.first_day < terms.ends_on]

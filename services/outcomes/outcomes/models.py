@@ -1,0 +1,184 @@
+"""Outcomes tables. Migrations are written by hand and checked against this metadata in a test."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from servicekit.idempotency import idempotency_table
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+idempotency_keys = idempotency_table(metadata)
+
+
+def _created_at() -> sa.Column[object]:
+    return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+
+
+# Reference data shared by every tenant (public figures), loaded from data/rate_cards at start-up.
+rate_cards = sa.Table(
+    "rate_cards",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("country", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("currency", sa.Text, nullable=False),
+    sa.Column("document", JSONB, nullable=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# Where this service is in the registry's change feed (one row per consumer).
+feed_cursors = sa.Table(
+    "feed_cursors",
+    metadata,
+    sa.Column("consumer", sa.Text, primary_key=True),
+    sa.Column("cursor", sa.Text, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("head", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# The citizen projection: only what the rules of account need, never names or national ids.
+# An erased citizen keeps the row (amounts that payments were based on) with `erased_at` set.
+citizens = sa.Table(
+    "citizens",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("target_group", sa.Text, nullable=True),
+    sa.Column("benefit", JSONB, nullable=True),
+    sa.Column("benefit_at_enrolment", JSONB, nullable=True),
+    sa.Column("enrolled_on", sa.Date, nullable=True),
+    sa.Column("partnership_id", UUID(as_uuid=True), nullable=True, index=True),
+    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+enrolments = sa.Table(
+    "enrolments",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("programme", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
+    sa.Column("organisation_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("partnership_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+partnerships = sa.Table(
+    "partnerships",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("company_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("provider_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("starts_on", sa.Date, nullable=True),
+    sa.Column("ends_on", sa.Date, nullable=True),
+)
+
+municipalities = sa.Table(
+    "municipalities",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("country", sa.Text, nullable=False),
+)
+
+# Facts. The client's id makes a write idempotent; corrections are new rows that supersede.
+outcome_events = sa.Table(
+    "outcome_events",
+    metadata,
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("id", sa.Text, nullable=False),
+    sa.Column("sequence", sa.BigInteger, sa.Identity(always=True), nullable=False, unique=True),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("occurred_on", sa.Date, nullable=False),
+    sa.Column("data", JSONB, nullable=False),
+    sa.Column("supersedes", sa.Text, nullable=True),
+    sa.Column("body_hash", sa.Text, nullable=False),
+    _created_at(),
+    sa.PrimaryKeyConstraint("municipality", "id"),
+)
+
+contracts = sa.Table(
+    "contracts",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("partnership_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("side", sa.Text, nullable=False),
+    sa.Column("payee_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("company_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("rate_card_id", sa.Text, sa.ForeignKey("rate_cards.id"), nullable=False),
+    sa.Column("terms", JSONB, nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    _created_at(),
+)
+
+# The immutable ledger: a statement and its lines are written once and never updated.
+settlements = sa.Table(
+    "settlements",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("contract_id", UUID(as_uuid=True), sa.ForeignKey("contracts.id"), nullable=False),
+    sa.Column("period_from", sa.Date, nullable=False),
+    sa.Column("period_to", sa.Date, nullable=False),
+    sa.Column("total", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.Text, nullable=False),
+    _created_at(),
+    sa.UniqueConstraint("contract_id", "period_from", "period_to"),
+)
+
+settlement_lines = sa.Table(
+    "settlement_lines",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("settlement_id", UUID(as_uuid=True), sa.ForeignKey("settlements.id"), nullable=False, index=True),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("contract_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("target_group", sa.Text, nullable=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("reached_on", sa.Date, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("entitled", sa.BigInteger, nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("period_from", sa.Date, nullable=True),
+)
+
+simulations = sa.Table(
+    "simulations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("request", JSONB, nullable=False),
+    sa.Column("result", JSONB, nullable=False),
+    _created_at(),
+)
+
+# Tables whose rows belong to one municipality: row-level security is forced on each.
+TENANT_TABLES = (
+    "citizens",
+    "enrolments",
+    "partnerships",
+    "outcome_events",
+    "contracts",
+    "settlements",
+    "settlement_lines",
+    "simulations",
+)

@@ -1,0 +1,27 @@
+"""Outcomes settings (env prefix OUTCOMES_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import ServiceSettings
+
+RATE_CARDS = Path(__file__).resolve().parents[3] / "data" / "rate_cards"
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="OUTCOMES_", extra="ignore")
+
+    service_name: str = "outcomes"
+    # The registry's change feed (citizen projection); unset: no consumer runs (tests drive it directly).
+    registry_url: str | None = None
+    feed_poll_seconds: float = 2.0
+    feed_batch_size: int = 500
+    rate_cards_dir: Path = RATE_CARDS
+    # Settlement lines and evaluations use the rate card of the contract; evaluations without a
+    # contract use this card per country.
+    default_rate_cards: dict[str, str] = {"DK": "DK-2025", "SE": "SE-2025"}
+    simulation_max_runs: int = 20_000
+    simulation_max_citizens: int = 5_000

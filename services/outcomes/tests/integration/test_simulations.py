@@ -1,0 +1,54 @@
+from typing import Any
+
+import httpx
+
+BODY: dict[str, Any] = {
+    "groups": [
+        {
+            "target_group": "cash_benefit",
+            "citizens": 60,
+            "placement_probability": 0.45,
+            "monthly_dropout": 0.05,
+            "monthly_benefit": 1_232_600,
+        },
+        {
+            "target_group": "flexjob",
+            "citizens": 40,
+            "placement_probability": 0.5,
+            "monthly_dropout": 0.03,
+            "monthly_benefit": 1_812_000,
+            "residual_benefit_share": 0.6,
+        },
+    ],
+    "companies": 2,
+    "tariffs": {"placement_started": 500_000, "retained_3m": 1_000_000, "retained_12m": 2_000_000},
+    "savings_share_percent": 10,
+    "runs": 300,
+    "seed": 4,
+}
+
+
+async def test_simulation_is_seeded_and_stored(
+    client: httpx.AsyncClient, stevns: dict[str, str], jammerbugt: dict[str, str]
+) -> None:
+    first = await client.post("/v1/simulations", json=BODY, headers=stevns)
+    assert first.status_code == 201, first.text
+    second = await client.post("/v1/simulations", json=BODY, headers=stevns)
+    assert first.json()["result"] == second.json()["result"]
+    result = first.json()["result"]
+    assert set(result["municipal_net_gain"]) == {"mean", "p5", "p50", "p95"}
+    assert (
+        result["municipal_net_gain"]["p5"] <= result["municipal_net_gain"]["p50"] <= result["municipal_net_gain"]["p95"]
+    )
+    assert 0 <= result["probability_investor_loses"] <= 1
+    assert result["programme_costs"] == 100 * 3_000_000 + 2 * 10_000_000
+    simulation_id = first.json()["id"]
+    assert (await client.get(f"/v1/simulations/{simulation_id}", headers=stevns)).json() == first.json()
+    assert (await client.get(f"/v1/simulations/{simulation_id}", headers=jammerbugt)).status_code == 404
+
+
+async def test_simulation_input_errors_name_the_field(client: httpx.AsyncClient, stevns: dict[str, str]) -> None:
+    bad = {**BODY, "groups": [{**BODY["groups"][0], "placement_probability": 1.5}]}
+    response = await client.post("/v1/simulations", json=bad, headers=stevns)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "groups.0.placement_probability"

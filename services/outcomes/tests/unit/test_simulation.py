@@ -1,0 +1,62 @@
+from outcomes.domain.simulation import GroupAssumptions, SimulationInput, simulate
+
+GROUPS = [
+    GroupAssumptions(
+        "cash_benefit",
+        60,
+        placement_probability=0.45,
+        monthly_dropout=0.05,
+        monthly_benefit=1_232_600,
+        weeks_on_support_at_enrolment=60,
+    ),
+    GroupAssumptions(
+        "flexjob",
+        40,
+        placement_probability=0.5,
+        monthly_dropout=0.03,
+        monthly_benefit=1_812_000,
+        residual_benefit_share=0.6,
+        weeks_on_support_at_enrolment=120,
+        hours_per_week=12,
+    ),
+]
+
+
+def spec(**overrides: object) -> SimulationInput:
+    values: dict[str, object] = {
+        "groups": GROUPS,
+        "refusion_bands": [(1, 80.0), (5, 40.0), (27, 30.0), (53, 20.0)],
+        "cost_per_citizen": 3_000_000,
+        "tariffs": {"placement_started": 500_000, "retained_3m": 1_000_000, "retained_12m": 2_000_000},
+        "runs": 500,
+        "seed": 7,
+    }
+    values.update(overrides)
+    return SimulationInput(**values)  # type: ignore[arg-type]
+
+
+def test_same_seed_gives_same_distribution() -> None:
+    assert simulate(spec()) == simulate(spec())
+
+
+def test_nobody_placed_means_costs_are_lost_and_investor_loses() -> None:
+    groups = [GroupAssumptions("cash_benefit", 10, 0.0, 0.1, 1_000_000)]
+    result = simulate(spec(groups=groups))
+    assert result.municipal_net_gain.mean == -30_000_000
+    assert result.outcome_payments.p95 == 0
+    assert result.probability_investor_loses == 1.0
+    assert result.investor_irr.p50 == -1.0
+
+
+def test_everyone_placed_and_kept_pays_tariffs_and_saves() -> None:
+    groups = [GroupAssumptions("cash_benefit", 10, 1.0, 0.0, 1_000_000, weeks_on_support_at_enrolment=200)]
+    result = simulate(spec(groups=groups, horizon_months=36))
+    # Every citizen reaches placement, 3 and 12 months: 3,500,000 each.
+    assert result.outcome_payments.mean == 35_000_000
+    assert result.probability_break_even == 1.0
+    assert 0 <= result.break_even_month.p50 < 36
+
+
+def test_total_cap_limits_payments() -> None:
+    result = simulate(spec(cap_total=10_000_000))
+    assert result.outcome_payments.p95 <= 10_000_000 + 1e-6
