@@ -6,7 +6,7 @@ evidence of part of it. Credits, highest first (a pair takes its best route):
 - exact skill: 1.0
 - broader or narrower skill (one step in the ESCO skill hierarchy, e.g. "drive a delivery van"
   for "drive a car"): 0.5 — most of the ability carries over either way.
-- ESCO skill–skill relation (skillSkillRelations.csv, either direction): 0.5.
+- ESCO skill-skill relation (skillSkillRelations.csv, either direction): 0.5.
 - sibling: same direct skill group, or same direct broader skill: 0.25 — only when that group is
   small (≤ `max_sibling_group` members); a large ESCO group ("communication") says too little.
 

@@ -48,7 +48,7 @@ class Taxonomy:
     skills: Mapping[str, Skill]
     occupations: Mapping[str, Occupation]
     skill_groups: Mapping[str, SkillGroup]
-    # Symmetric ESCO skill–skill relations (or the starter vocabulary's own).
+    # Symmetric ESCO skill-skill relations (or the starter vocabulary's own).
     related_skills: Mapping[str, frozenset[str]]
     programme: tuple[tuple[str, str], ...] = ()  # (family, occupation code)
     credit_scheme: CreditScheme = field(default_factory=CreditScheme)
@@ -78,7 +78,11 @@ class Taxonomy:
 
     def programme_occupations(self) -> list[ProgrammeOccupation]:
         """The occupations of the programme's job families (cleaning, kitchen, warehouse …)."""
-        return [ProgrammeOccupation(family, self.occupations[code]) for family, code in self.programme if code in self.occupations]
+        return [
+            ProgrammeOccupation(family, self.occupations[code])
+            for family, code in self.programme
+            if code in self.occupations
+        ]
 
     def credit_neighbours(self, code: str) -> Mapping[str, float]:
         """Skills that earn partial credit towards `code`, each with its credit (exact match excluded)."""
@@ -109,7 +113,7 @@ class Taxonomy:
         return credit
 
     def skill_credit(self, have: Iterable[str], need: str) -> float:
-        """Credit (0–1) that a person with skills `have` earns for the required skill `need`."""
+        """Credit (0-1) that a person with skills `have` earns for the required skill `need`."""
         owned = set(have)
         if need in owned:
             return 1.0

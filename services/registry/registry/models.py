@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from servicekit.idempotency import idempotency_table
 
@@ -43,3 +43,126 @@ outbox = sa.Table(
     sa.Column("data", JSONB, nullable=True),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
+
+
+def _tenant_columns() -> list[sa.Column[object]]:
+    return [
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    ]
+
+
+def _municipality() -> sa.Column[str]:
+    return sa.Column("municipality", sa.Text, sa.ForeignKey("municipalities.code"), nullable=False, index=True)
+
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    _municipality(),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("country", sa.Text, nullable=False),
+    sa.Column("registration_number", sa.Text, nullable=True),
+    sa.Column("asf_criteria", JSONB, nullable=True),
+    *_tenant_columns(),
+    sa.UniqueConstraint("municipality", "kind", "registration_number"),
+)
+
+partnerships = sa.Table(
+    "partnerships",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    _municipality(),
+    sa.Column("company_id", UUID(as_uuid=True), sa.ForeignKey("organisations.id"), nullable=False, index=True),
+    sa.Column("business_council_id", UUID(as_uuid=True), sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("provider_id", UUID(as_uuid=True), sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    *_tenant_columns(),
+)
+
+openings = sa.Table(
+    "openings",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    _municipality(),
+    sa.Column("external_ref", sa.Text, nullable=False),
+    sa.Column("organisation_id", UUID(as_uuid=True), sa.ForeignKey("organisations.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("occupation", sa.Text, nullable=False),
+    sa.Column("skills", JSONB, nullable=False),
+    sa.Column("hours_min", sa.Integer, nullable=False),
+    sa.Column("hours_max", sa.Integer, nullable=False),
+    sa.Column("seats", sa.Integer, nullable=False),
+    sa.Column("support_offered", JSONB, nullable=False),
+    sa.Column("flexjob", sa.Boolean, nullable=False),
+    sa.Column("location", JSONB, nullable=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    *_tenant_columns(),
+    sa.UniqueConstraint("municipality", "external_ref"),
+)
+
+# Personal data lives here only. An erased citizen keeps its row (id, municipality, erased_at)
+# so enrolments and feed consumers still resolve the pseudonymous id; every personal field is null.
+citizens = sa.Table(
+    "citizens",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    _municipality(),
+    sa.Column("external_ref", sa.Text, nullable=True),
+    sa.Column("national_id_pseudonym", sa.LargeBinary, nullable=True),
+    sa.Column("national_id_ciphertext", sa.LargeBinary, nullable=True),
+    sa.Column("national_id_key_id", sa.Text, nullable=True),
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("birth_year", sa.Integer, nullable=True),
+    sa.Column("target_group", sa.Text, nullable=True),
+    sa.Column("benefit", JSONB, nullable=True),
+    sa.Column("work_capacity_hours", sa.Integer, nullable=True),
+    sa.Column("skills", JSONB, nullable=False, server_default="[]"),
+    sa.Column("support_needs", JSONB, nullable=False, server_default="[]"),
+    sa.Column("interests", JSONB, nullable=False, server_default="[]"),
+    sa.Column("location", JSONB, nullable=True),
+    sa.Column("consent", JSONB, nullable=True),
+    sa.Column("content_hash", sa.Text, nullable=True),
+    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
+    *_tenant_columns(),
+    sa.UniqueConstraint("municipality", "external_ref"),
+    sa.UniqueConstraint("municipality", "national_id_pseudonym"),
+)
+
+enrolments = sa.Table(
+    "enrolments",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    _municipality(),
+    sa.Column("programme", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), sa.ForeignKey("citizens.id"), nullable=True, index=True),
+    sa.Column("organisation_id", UUID(as_uuid=True), sa.ForeignKey("organisations.id"), nullable=True),
+    sa.Column("partnership_id", UUID(as_uuid=True), sa.ForeignKey("partnerships.id"), nullable=False, index=True),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("phase", sa.Text, nullable=False),
+    sa.Column("milestones", JSONB, nullable=False, server_default="[]"),
+    *_tenant_columns(),
+)
+
+# Who read which citizen's personal data, when and why (GDPR art. 15: the citizen may ask).
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("purpose", sa.Text, nullable=True),
+    sa.Column("request_id", sa.Text, nullable=True),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# Tables whose rows belong to one municipality: row-level security is forced on each.
+TENANT_TABLES = ("organisations", "partnerships", "openings", "citizens", "enrolments", "audit_events", "outbox")

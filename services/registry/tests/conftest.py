@@ -59,3 +59,49 @@ async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def admin(tokens: TokenFactory) -> dict[str, str]:
     return tokens.headers(tenant="*", scopes=["admin"])
+
+
+MUNICIPALITIES = {"DK-0336": "Stevns", "DK-0849": "Jammerbugt", "DK-0813": "Frederikshavn", "SE-2080": "Falun"}
+
+
+@pytest.fixture(scope="session")
+async def municipalities(client: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, str]:
+    """The municipalities the tests write into (created once per session)."""
+    admin = tokens.headers(tenant="*", scopes=["admin"])
+    for code, name in MUNICIPALITIES.items():
+        response = await client.post("/v1/municipalities", json={"code": code, "name": name}, headers=admin)
+        assert response.status_code in (201, 409), response.text
+    return MUNICIPALITIES
+
+
+@pytest.fixture
+def stevns(tokens: TokenFactory, municipalities: dict[str, str]) -> dict[str, str]:
+    """A Stevns jobcenter client with every registry write scope."""
+    return tokens.headers(
+        tenant="DK-0336",
+        scopes=["citizens:read", "citizens:write", "organisations:write", "openings:write"],
+        client_id="stevns-jc",
+    )
+
+
+@pytest.fixture
+def jammerbugt(tokens: TokenFactory, municipalities: dict[str, str]) -> dict[str, str]:
+    return tokens.headers(
+        tenant="DK-0849",
+        scopes=["citizens:read", "citizens:write", "organisations:write", "openings:write"],
+        client_id="jammerbugt-jc",
+    )
+
+
+@pytest.fixture
+def falun(tokens: TokenFactory, municipalities: dict[str, str]) -> dict[str, str]:
+    return tokens.headers(
+        tenant="SE-2080",
+        scopes=["citizens:read", "citizens:write", "organisations:write", "openings:write"],
+        client_id="falun",
+    )
+
+
+@pytest.fixture
+def internal(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers(tenant="*", scopes=["internal"], client_id="matching")

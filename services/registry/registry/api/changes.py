@@ -34,7 +34,9 @@ def _position(after: str | None) -> int:
     if after is None or after == "":
         return 0
     if not after.isdigit():
-        raise ValidationFailed("`after` must be a cursor from this feed.", errors=[FieldError("query.after", "not a feed cursor")])
+        raise ValidationFailed(
+            "`after` must be a cursor from this feed.", errors=[FieldError("query.after", "not a feed cursor")]
+        )
     return int(after)
 
 
@@ -50,8 +52,13 @@ async def read_feed(
     rows = await read_changes(session, after=position, limit=limit)
     items = [
         Change(
-            seq=r.seq, entity=r.entity, entity_id=r.entity_id, op=r.op, municipality=r.municipality,
-            occurred_at=r.occurred_at.isoformat(), data=r.data,
+            seq=r.seq,
+            entity=r.entity,
+            entity_id=r.entity_id,
+            op=r.op,
+            municipality=r.municipality,
+            occurred_at=r.occurred_at.isoformat(),
+            data=r.data,
         )
         for r in rows
     ]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from asgi_correlation_id.context import correlation_id
+from fastapi import Depends, Header, Request
 
+from registry.domain.codes import CodeBook
+from registry.domain.national_id_vault import NationalIdVault
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
@@ -21,12 +24,74 @@ OpeningsWriter = Annotated[Principal, require_scope("openings:write")]
 RegistryReader = Annotated[
     Principal,
     require_scope(
-        "citizens:read", "citizens:write", "organisations:write", "openings:write", "matching:read",
-        "outcomes:read", "outcomes:write", "reports:read", "internal",
+        "citizens:read",
+        "citizens:write",
+        "organisations:write",
+        "openings:write",
+        "matching:read",
+        "outcomes:read",
+        "outcomes:write",
+        "reports:read",
+        "internal",
     ),
 ]
 
+
+def _code_book(request: Request) -> CodeBook:
+    book: CodeBook = request.app.state.taxonomy
+    return book
+
+
+def _vault(request: Request) -> NationalIdVault:
+    vault: NationalIdVault = request.app.state.national_id_vault
+    return vault
+
+
+def _request_id() -> str | None:
+    return correlation_id.get()
+
+
+CodeBookDep = Annotated[CodeBook, Depends(_code_book)]
+VaultDep = Annotated[NationalIdVault, Depends(_vault)]
+RequestId = Annotated[str | None, Depends(_request_id)]
+
+
+def _purpose(
+    purpose: Annotated[
+        str | None,
+        Header(alias="X-Purpose", max_length=200, description="Why the citizen's data is read (kept in the audit log)"),
+    ] = None,
+) -> str | None:
+    return purpose
+
+
+def _if_match(
+    if_match: Annotated[str | None, Header(alias="If-Match", description="ETag from the last read")] = None,
+) -> str | None:
+    return if_match
+
+
+# The ETag of the client's last read (optional in the schema so that its absence answers 428).
+IfMatch = Annotated[str | None, Depends(_if_match)]
+# Why a citizen is being looked up; stored in the audit log the citizen may ask to see.
+Purpose = Annotated[str | None, Depends(_purpose)]
+
 __all__ = [
-    "Admin", "CitizensReader", "CitizensWriter", "CursorCodecDep", "Depends", "IdempotencyDep", "Internal",
-    "OpeningsWriter", "OrganisationsWriter", "PageParamsDep", "RegistryReader", "SessionDep",
+    "Admin",
+    "CitizensReader",
+    "CitizensWriter",
+    "CodeBookDep",
+    "CursorCodecDep",
+    "Depends",
+    "IdempotencyDep",
+    "IfMatch",
+    "Internal",
+    "OpeningsWriter",
+    "OrganisationsWriter",
+    "PageParamsDep",
+    "Purpose",
+    "RegistryReader",
+    "RequestId",
+    "SessionDep",
+    "VaultDep",
 ]

@@ -25,14 +25,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _read(row: Any) -> MunicipalityRead:
-    return MunicipalityRead(code=row.code, name=row.name, country=row.country, created_at=row.created_at, updated_at=row.updated_at)
+    return MunicipalityRead(
+        code=row.code, name=row.name, country=row.country, created_at=row.created_at, updated_at=row.updated_at
+    )
 
 
 def _feed_data(row: Any) -> dict[str, Any]:
     return {"code": row.code, "name": row.name, "country": row.country}
 
 
-@router.post("", status_code=201, response_model=MunicipalityRead, responses={**ERRORS, 409: {"description": "Code exists"}})
+@router.post(
+    "", status_code=201, response_model=MunicipalityRead, responses={**ERRORS, 409: {"description": "Code exists"}}
+)
 async def create_municipality(
     body: MunicipalityCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep, response: Response
 ) -> Any:
@@ -42,17 +46,23 @@ async def create_municipality(
     row = await repo.create(session, code=body.code, name=body.name, country=country_of(body.code))
     if row is None:
         raise Conflict(f"Municipality {body.code} exists already.")
-    await record_change(session, entity="municipality", entity_id=row.code, op="upsert", municipality=row.code, data=_feed_data(row))
+    await record_change(
+        session, entity="municipality", entity_id=row.code, op="upsert", municipality=row.code, data=_feed_data(row)
+    )
     response.headers["ETag"] = etag_for(row.version)
     response.headers["Location"] = f"/v1/municipalities/{row.code}"
     return await idem.remember(201, _read(row))
 
 
 @router.get("", response_model=Page[MunicipalityRead], responses=ERRORS)
-async def list_municipalities(session: SessionDep, principal: RegistryReader, page: PageParamsDep, codec: CursorCodecDep) -> Any:
+async def list_municipalities(
+    session: SessionDep, principal: RegistryReader, page: PageParamsDep, codec: CursorCodecDep
+) -> Any:
     """List municipalities (a municipal client sees its own)."""
     after = codec.decode(page.cursor, kind="municipalities")["code"] if page.cursor else None
-    rows = await repo.list_page(session, after_code=after, limit=page.limit + 1, tenant=None if principal.is_national else principal.tenant)
+    rows = await repo.list_page(
+        session, after_code=after, limit=page.limit + 1, tenant=None if principal.is_national else principal.tenant
+    )
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     cursor = codec.encode({"code": rows[-1].code}, kind="municipalities") if more else None
@@ -70,9 +80,18 @@ async def get_municipality(code: str, session: SessionDep, principal: RegistryRe
     return _read(row)
 
 
-@router.patch("/{code}", response_model=MunicipalityRead, responses={**ERRORS, 412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}})
+@router.patch(
+    "/{code}",
+    response_model=MunicipalityRead,
+    responses={**ERRORS, 412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}},
+)
 async def update_municipality(
-    code: str, body: MunicipalityUpdate, session: SessionDep, principal: Admin, if_match: IfMatchHeader, response: Response
+    code: str,
+    body: MunicipalityUpdate,
+    session: SessionDep,
+    principal: Admin,
+    if_match: IfMatchHeader,
+    response: Response,
 ) -> Any:
     """Rename a municipality (admin; If-Match required)."""
     expected = parse_if_match(if_match)
@@ -83,6 +102,8 @@ async def update_municipality(
     row = await repo.update(session, code, expected_version=expected, values=body.model_dump(exclude_unset=True))
     if row is None:
         check_version(expected, -1)
-    await record_change(session, entity="municipality", entity_id=row.code, op="upsert", municipality=row.code, data=_feed_data(row))
+    await record_change(
+        session, entity="municipality", entity_id=row.code, op="upsert", municipality=row.code, data=_feed_data(row)
+    )
     response.headers["ETag"] = etag_for(row.version)
     return _read(row)

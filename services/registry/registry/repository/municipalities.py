@@ -17,14 +17,17 @@ async def create(session: AsyncSession, *, code: str, name: str, country: str) -
         .on_conflict_do_nothing(index_elements=["code"])
         .returning(municipalities)
     )
-    return result.first()
+    row: sa.Row[Any] | None = result.first()
+    return row
 
 
 async def get(session: AsyncSession, code: str) -> sa.Row[Any] | None:
     return (await session.execute(sa.select(municipalities).where(municipalities.c.code == code))).first()
 
 
-async def list_page(session: AsyncSession, *, after_code: str | None, limit: int, tenant: str | None) -> list[sa.Row[Any]]:
+async def list_page(
+    session: AsyncSession, *, after_code: str | None, limit: int, tenant: str | None
+) -> list[sa.Row[Any]]:
     query = sa.select(municipalities).order_by(municipalities.c.code).limit(limit)
     if after_code is not None:
         query = query.where(municipalities.c.code > after_code)
@@ -33,7 +36,9 @@ async def list_page(session: AsyncSession, *, after_code: str | None, limit: int
     return list((await session.execute(query)).all())
 
 
-async def update(session: AsyncSession, code: str, *, expected_version: int, values: dict[str, Any]) -> sa.Row[Any] | None:
+async def update(
+    session: AsyncSession, code: str, *, expected_version: int, values: dict[str, Any]
+) -> sa.Row[Any] | None:
     """Apply `values` if the row is still at `expected_version`; None otherwise."""
     result = await session.execute(
         sa.update(municipalities)
@@ -41,4 +46,5 @@ async def update(session: AsyncSession, code: str, *, expected_version: int, val
         .values(**values, version=municipalities.c.version + 1, updated_at=sa.func.now())
         .returning(municipalities)
     )
-    return result.first()
+    row: sa.Row[Any] | None = result.first()
+    return row

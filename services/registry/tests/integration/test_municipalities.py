@@ -45,7 +45,9 @@ async def test_stale_etag_is_412(client: httpx.AsyncClient, admin: dict[str, str
     assert stale.status_code == 412
 
 
-async def test_same_idempotency_key_replays_and_other_body_is_422(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_same_idempotency_key_replays_and_other_body_is_422(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
     code = unique_code()
     headers = {**admin, "Idempotency-Key": uuid.uuid4().hex}
     first = await client.post("/v1/municipalities", json={"code": code, "name": "Once"}, headers=headers)
@@ -57,7 +59,9 @@ async def test_same_idempotency_key_replays_and_other_body_is_422(client: httpx.
     assert other.status_code == 422
 
 
-async def test_other_municipality_is_404(client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory) -> None:
+async def test_other_municipality_is_404(
+    client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory
+) -> None:
     code = unique_code()
     await create(client, admin, code)
     stranger = tokens.headers(tenant="DK-9999", scopes=["citizens:read"])
@@ -66,11 +70,15 @@ async def test_other_municipality_is_404(client: httpx.AsyncClient, admin: dict[
 
 async def test_missing_scope_is_403_and_missing_token_401(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
     reader = tokens.headers(tenant="DK-0336", scopes=["citizens:read"])
-    assert (await client.post("/v1/municipalities", json={"code": "DK-0001", "name": "x"}, headers=reader)).status_code == 403
+    assert (
+        await client.post("/v1/municipalities", json={"code": "DK-0001", "name": "x"}, headers=reader)
+    ).status_code == 403
     assert (await client.get("/v1/municipalities")).status_code == 401
 
 
-async def test_change_feed_carries_the_new_municipality(client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory) -> None:
+async def test_change_feed_carries_the_new_municipality(
+    client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory
+) -> None:
     internal = tokens.headers(tenant="*", scopes=["internal"])
     start = (await client.get("/internal/v1/changes", params={"limit": 1}, headers=internal)).json()["head"]
     code = unique_code()

@@ -1,0 +1,1 @@
+"""The Brobygger gateway: issues tokens and routes `/v1/<collection>` to the owning service."""

@@ -1,0 +1,1 @@
+"""The gateway's rules as plain Python: routes, scopes and tenants, the circuit breaker, OpenAPI merging."""

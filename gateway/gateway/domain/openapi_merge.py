@@ -1,0 +1,114 @@
+"""Merge the services' OpenAPI documents into the gateway's one public document.
+
+Each service documents its own `/v1/...` paths; the merged document keeps only the paths the
+gateway routes to that service, renames a component that clashes with a different one of the
+same name (`registry.Problem`-style prefix), and replaces every service's security scheme with
+the gateway's bearer scheme, since the gateway issues the tokens.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+BEARER_SCHEME = "bearerAuth"
+BEARER_SECURITY_SCHEME: dict[str, Any] = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": "A token from `POST /v1/auth/token` (OAuth2 client credentials).",
+}
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+COMPONENT_PREFIX = "#/components/"
+
+Document = dict[str, Any]
+
+
+def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value in renames:
+                out[key] = renames[value]
+            else:
+                out[key] = _rewrite_refs(value, renames)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item, renames) for item in node]
+    return node
+
+
+def _secure_operations(path_item: dict[str, Any], public: bool) -> dict[str, Any]:
+    for method, operation in path_item.items():
+        if method in HTTP_METHODS and isinstance(operation, dict):
+            if public:
+                operation.pop("security", None)
+            else:
+                operation["security"] = [{BEARER_SCHEME: []}]
+    return path_item
+
+
+def _clashing_components(document: Document, merged: dict[str, dict[str, Any]], service: str) -> dict[str, str]:
+    """Refs to rename: components whose name is taken by a different definition, and (to a fixed
+    point) components that refer to a renamed one, since the same text then means another thing."""
+    renames: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for kind, entries in document.get("components", {}).items():
+            if kind == "securitySchemes":
+                continue
+            taken = merged.get(kind, {})
+            for name, definition in entries.items():
+                ref = f"{COMPONENT_PREFIX}{kind}/{name}"
+                if ref in renames or name not in taken:
+                    continue
+                if (
+                    taken[name] != _rewrite_refs(definition, renames)
+                    or _rewrite_refs(definition, renames) != definition
+                ):
+                    renames[ref] = f"{COMPONENT_PREFIX}{kind}/{service}.{name}"
+                    changed = True
+    return renames
+
+
+def merge_openapi(
+    gateway: Document,
+    services: Mapping[str, Document],
+    *,
+    owns: Callable[[str, str], bool],
+    servers: list[dict[str, str]],
+    public_paths: frozenset[str] = frozenset(),
+) -> Document:
+    """One document: the gateway's own paths plus each service's paths that `owns(service, path)`."""
+    merged = copy.deepcopy(gateway)
+    merged["servers"] = servers
+    paths: dict[str, Any] = {
+        path: _secure_operations(item, path in public_paths) for path, item in merged.get("paths", {}).items()
+    }
+    components: dict[str, dict[str, Any]] = {
+        kind: dict(entries) for kind, entries in merged.get("components", {}).items() if kind != "securitySchemes"
+    }
+    tags: dict[str, Any] = {tag["name"]: tag for tag in merged.get("tags", [])}
+    for service, document in services.items():
+        renames = _clashing_components(document, components, service)
+        for kind, entries in document.get("components", {}).items():
+            if kind == "securitySchemes":
+                continue
+            bucket = components.setdefault(kind, {})
+            for name, definition in entries.items():
+                key = f"{COMPONENT_PREFIX}{kind}/{name}"
+                target = renames.get(key, key).removeprefix(f"{COMPONENT_PREFIX}{kind}/")
+                bucket[target] = _rewrite_refs(definition, renames)
+        for path, item in document.get("paths", {}).items():
+            if owns(service, path) and path not in paths:
+                paths[path] = _secure_operations(_rewrite_refs(item, renames), public=False)
+        for tag in document.get("tags", []):
+            tags.setdefault(tag["name"], tag)
+    components["securitySchemes"] = {BEARER_SCHEME: BEARER_SECURITY_SCHEME}
+    merged["paths"] = dict(sorted(paths.items()))
+    merged["components"] = components
+    if tags:
+        merged["tags"] = list(tags.values())
+    return merged

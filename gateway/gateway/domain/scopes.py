@@ -1,0 +1,49 @@
+"""The scopes a client may hold, the tenant format, and how a token request narrows scopes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+KNOWN_SCOPES: frozenset[str] = frozenset(
+    {
+        "citizens:read",
+        "citizens:write",
+        "organisations:write",
+        "openings:write",
+        "matching:read",
+        "matching:run",
+        "outcomes:write",
+        "outcomes:read",
+        "settlements:write",
+        "reports:read",
+        "admin",
+        "internal",
+    }
+)
+NATIONAL_TENANT = "*"
+# Country prefix + the official 4-digit municipality code (DK-0336 Stevns, SE-2080 Falun).
+MUNICIPALITY_CODE = re.compile(r"^(DK|SE)-\d{4}$")
+
+
+class InvalidScope(ValueError):
+    """A token request asked for a scope the client does not hold."""
+
+
+def is_valid_tenant(tenant: str) -> bool:
+    return tenant == NATIONAL_TENANT or MUNICIPALITY_CODE.fullmatch(tenant) is not None
+
+
+def unknown_scopes(scopes: Iterable[str]) -> list[str]:
+    return sorted(set(scopes) - KNOWN_SCOPES)
+
+
+def narrow_scopes(requested: str | None, granted: Iterable[str]) -> list[str]:
+    """The scopes a token carries: all granted ones, or the requested subset of them."""
+    held = sorted(set(granted))
+    if requested is None or not requested.strip():
+        return held
+    wanted = set(requested.split())
+    if not wanted <= set(held):
+        raise InvalidScope("The requested scope exceeds the scopes granted to this client.")
+    return sorted(wanted)

@@ -1,0 +1,298 @@
+"""Forwards one request to its upstream and streams the answer back (pure ASGI, no pydantic).
+
+Order of checks: route → token (401 before any upstream work) → rate limit (429) → body size
+(413) → breaker (503) → the hop. Timeouts: an upstream that refuses or cannot be reached within
+the connect timeout answers 503 at once; one that accepts but does not answer within the read
+timeout answers 504. Only GET/HEAD/OPTIONS without a body are retried, and only on connection
+failures (a stale pooled connection, a restarting upstream), never on a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+import structlog
+from asgi_correlation_id.context import correlation_id
+from starlette.types import Message, Receive, Scope, Send
+from yarl import URL
+
+from servicekit.errors import DomainError, Problem, problem_from_domain
+
+from ..domain.breaker import BreakerState
+from ..domain.routes import collection_of, upstream_for
+from .authentication import CachedVerifier
+from .headers import request_headers, response_headers
+from .ratelimit import ClientRateLimiter
+from .upstreams import Upstream
+
+log = structlog.get_logger("gateway.proxy")
+
+RETRYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BREAKER_FAILURE_STATUS = frozenset({502, 503, 504})
+# Bodies up to this size are read whole and sent in one message; larger ones are streamed.
+BUFFER_LIMIT = 64 * 1024
+SKIP_AUTO_HEADERS = ("User-Agent", "Accept-Encoding", "Content-Type")
+
+
+@dataclass(frozen=True)
+class ProxyRoute:
+    """What MetricsMiddleware reads from scope['route']: a bounded label, never the raw path."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """The few request headers the proxy itself reads, found in one pass."""
+
+    authorization: bytes | None
+    declared_length: int | None
+    chunked: bool
+    host: str | None
+
+    @classmethod
+    def of(cls, headers: list[tuple[bytes, bytes]]) -> RequestFacts:
+        authorization = content_length = host = None
+        chunked = False
+        for key, value in headers:
+            if key == b"authorization":
+                authorization = value
+            elif key == b"content-length":
+                content_length = value
+            elif key == b"host":
+                host = value
+            elif key == b"transfer-encoding":
+                chunked = True
+        declared = int(content_length) if content_length is not None and content_length.isdigit() else None
+        return cls(authorization, declared, chunked, host.decode("latin-1") if host else None)
+
+    @property
+    def has_body(self) -> bool:
+        return self.chunked or bool(self.declared_length)
+
+
+class _BodyAbandoned(Exception):
+    """The request body stopped: too large, or the client went away."""
+
+
+async def send_problem(send: Send, problem: Problem, instance: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps(problem.body(instance)).encode()
+    raw = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": problem.status, "headers": raw})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class Forwarder:
+    """The proxy ASGI app. `start()` in the lifespan creates the one shared aiohttp session."""
+
+    def __init__(
+        self,
+        *,
+        upstreams: dict[str, Upstream],
+        verifier: CachedVerifier,
+        rate_limiter: ClientRateLimiter,
+        connect_timeout: float,
+        read_timeout: float,
+        attempts: int,
+        max_body_bytes: int,
+        pool_size: int,
+    ) -> None:
+        self.upstreams = upstreams
+        self.verifier = verifier
+        self.rate_limiter = rate_limiter
+        self.attempts = attempts
+        self.max_body_bytes = max_body_bytes
+        self.pool_size = pool_size
+        self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
+        self.routes = {name: ProxyRoute(f"/v1/{name}") for name in upstreams}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=self.pool_size, ttl_dns_cache=300)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self.timeout,
+            auto_decompress=False,
+            skip_auto_headers=SKIP_AUTO_HEADERS,
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("the forwarder is not started (lifespan did not run)")
+        return self._session
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        name = upstream_for(path)
+        if name is None:  # PathDispatch sends only routed paths here
+            await send_problem(send, Problem(404, "Not found", "No such route.", "not-found"), path)
+            return
+        scope["route"] = ProxyRoute(f"/v1/{collection_of(path)}")
+        try:
+            await self._forward(scope, receive, send, self.upstreams[name])
+        except DomainError as error:
+            headers = {"Retry-After": str(error.extra.pop("retry_after"))} if "retry_after" in error.extra else {}
+            if error.status == 401:
+                headers["WWW-Authenticate"] = "Bearer"
+            await send_problem(send, problem_from_domain(error), path, headers)
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
+        path: str = scope["path"]
+        headers: list[tuple[bytes, bytes]] = scope["headers"]
+        facts = RequestFacts.of(headers)
+        principal = await self.verifier.principal(facts.authorization)
+        state = scope.setdefault("state", {})
+        if isinstance(state, dict):
+            state["principal"] = principal
+        wait = await self.rate_limiter.admit(principal.client_id)
+        if wait is not None:
+            await send_problem(send, _rate_limited(), path, {"Retry-After": str(int(wait))})
+            return
+        if facts.declared_length is not None and facts.declared_length > self.max_body_bytes:
+            await send_problem(send, _too_large(self.max_body_bytes), path)
+            return
+        breaker = upstream.breaker
+        if not breaker.allow():
+            retry_after = str(max(1, math.ceil(breaker.retry_after())))
+            await send_problem(send, _circuit_open(upstream.name), path, {"Retry-After": retry_after})
+            return
+        has_body = facts.has_body
+        method: str = scope["method"]
+        query: bytes = scope.get("query_string", b"")
+        raw_path: bytes = scope.get("raw_path") or path.encode()
+        target = upstream.base_url + raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        client = scope.get("client")
+        outgoing = request_headers(
+            headers,
+            request_id=correlation_id.get() or "",
+            client_ip=client[0] if client else None,
+            host=facts.host,
+            scheme=scope.get("scheme", "http"),
+        )
+        too_large = client_gone = False
+
+        async def body() -> AsyncIterator[bytes]:
+            nonlocal too_large, client_gone
+            received = 0
+            while True:
+                message: Message = await receive()
+                if message["type"] == "http.disconnect":
+                    client_gone = True
+                    raise _BodyAbandoned
+                chunk: bytes = message.get("body", b"")
+                received += len(chunk)
+                if received > self.max_body_bytes:
+                    too_large = True
+                    raise _BodyAbandoned
+                if chunk:
+                    yield chunk
+                if not message.get("more_body", False):
+                    return
+
+        attempts = self.attempts if method in RETRYABLE_METHODS and not has_body else 1
+        url = URL(target, encoded=True)
+        for attempt in range(1, attempts + 1):
+            try:
+                response = await self.session.request(
+                    method, url, headers=outgoing, data=body() if has_body else None, allow_redirects=False
+                )
+            except aiohttp.ConnectionTimeoutError:
+                breaker.record_failure()
+                if attempt < attempts and breaker.state is BreakerState.CLOSED:
+                    continue
+                await send_problem(send, _unavailable(upstream.name), path)
+                return
+            except (TimeoutError, aiohttp.ServerTimeoutError):
+                breaker.record_failure()
+                await send_problem(send, _timed_out(upstream.name), path)
+                return
+            except (aiohttp.ClientError, _BodyAbandoned, OSError) as exc:
+                if too_large or client_gone:
+                    breaker.release_probe()
+                    if too_large:
+                        await send_problem(send, _too_large(self.max_body_bytes), path)
+                    return
+                breaker.record_failure()
+                if attempt < attempts and breaker.state is BreakerState.CLOSED:
+                    continue
+                log.warning("upstream_unreachable", upstream=upstream.name, error_type=type(exc).__name__)
+                await send_problem(send, _unavailable(upstream.name), path)
+                return
+            await self._relay(
+                response, send, breaker_ok=response.status not in BREAKER_FAILURE_STATUS, upstream=upstream, path=path
+            )
+            return
+
+    async def _relay(
+        self, response: aiohttp.ClientResponse, send: Send, *, breaker_ok: bool, upstream: Upstream, path: str
+    ) -> None:
+        breaker = upstream.breaker
+        started = False
+        try:
+            raw_headers = response_headers(response.raw_headers)
+            length = response.content_length
+            if length is not None and length <= BUFFER_LIMIT:
+                payload = await response.read()
+                started = True
+                await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+                await send({"type": "http.response.body", "body": payload, "more_body": False})
+            else:
+                started = True
+                await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+                async for chunk in response.content.iter_any():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            breaker.record_failure()
+            log.warning("upstream_body_failed", upstream=upstream.name, error_type=type(exc).__name__)
+            if started:
+                raise  # the status line is out; all that is left is to cut the connection
+            await send_problem(
+                send,
+                Problem(
+                    504,
+                    "Gateway timeout",
+                    f"The {upstream.name} service did not finish its answer.",
+                    "upstream-timeout",
+                ),
+                path,
+            )
+            return
+        finally:
+            response.release()
+        if breaker_ok:
+            breaker.record_success()
+        else:
+            breaker.record_failure()
+
+
+def _rate_limited() -> Problem:
+    return Problem(429, "Too many requests", "The client's rate limit is exhausted; retry later.", "rate-limited")
+
+
+def _circuit_open(name: str) -> Problem:
+    return Problem(503, "Service unavailable", f"The {name} service is failing; retry later.", "circuit-open")
+
+
+def _timed_out(name: str) -> Problem:
+    return Problem(504, "Gateway timeout", f"The {name} service did not answer in time.", "upstream-timeout")
+
+
+def _unavailable(name: str) -> Problem:
+    return Problem(503, "Service unavailable", f"The {name} service cannot be reached.", "upstream-unavailable")
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "Payload too large", f"The body exceeds {limit} bytes.", "payload-too-large")

@@ -1,0 +1,63 @@
+"""domain/openapi_merge.py: paths by owner, clashing components renamed, one bearer scheme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.domain.openapi_merge import BEARER_SCHEME, merge_openapi
+from gateway.domain.routes import upstream_for
+
+
+def service_doc(path: str, extra_field: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "paths": {
+            path: {
+                "get": {
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}
+                    }
+                }
+            },
+            "/internal/v1/changes": {"get": {}},
+        },
+        "components": {
+            "schemas": {
+                "Item": {"properties": {extra_field: {"type": "string"}}},
+                "Problem": {"properties": {"title": {"type": "string"}}},
+                "Page": {"properties": {"items": {"$ref": "#/components/schemas/Item"}}},
+            },
+            "securitySchemes": {"Own": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def test_merge() -> None:
+    gateway = {
+        "openapi": "3.1.0",
+        "info": {"title": "gw", "version": "1"},
+        "paths": {"/v1/clients": {"get": {}}, "/v1/auth/token": {"post": {}}},
+        "components": {"schemas": {"Problem": {"properties": {"title": {"type": "string"}}}}},
+    }
+    merged = merge_openapi(
+        gateway,
+        {"registry": service_doc("/v1/citizens", "a"), "matching": service_doc("/v1/recommendations", "b")},
+        owns=lambda service, path: upstream_for(path) == service,
+        servers=[{"url": "https://api.example"}],
+        public_paths=frozenset({"/v1/auth/token"}),
+    )
+    assert list(merged["paths"]) == ["/v1/auth/token", "/v1/citizens", "/v1/clients", "/v1/recommendations"]
+    schemas = merged["components"]["schemas"]
+    assert set(schemas) == {"Problem", "Item", "Page", "matching.Item", "matching.Page"}
+    ref = merged["paths"]["/v1/recommendations"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+        "$ref"
+    ]
+    assert ref == "#/components/schemas/matching.Item"
+    assert schemas["matching.Page"]["properties"]["items"]["$ref"] == "#/components/schemas/matching.Item"
+    assert schemas["Item"]["properties"] == {"a": {"type": "string"}}
+    assert merged["components"]["securitySchemes"].keys() == {BEARER_SCHEME}
+    assert merged["paths"]["/v1/citizens"]["get"]["security"] == [{BEARER_SCHEME: []}]
+    assert merged["paths"]["/v1/clients"]["get"]["security"] == [{BEARER_SCHEME: []}]
+    assert "security" not in merged["paths"]["/v1/auth/token"]["post"]
+    assert merged["servers"] == [{"url": "https://api.example"}]
+    assert "securitySchemes" not in gateway.get("components", {})  # the input is not changed

@@ -1,0 +1,239 @@
+"""Load the demo programme through the gateway, as a real integration would: the registry
+population (devstack.demo_population), then PbR contracts and 18 months of outcome events.
+
+Every write carries a deterministic Idempotency-Key (or event id), so loading twice into a kept
+database changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .demo_population import PROGRAMME_START, Population, bind, build_population
+
+if TYPE_CHECKING:
+    from .stack import Stack
+
+SEED = 2026
+HISTORY_END = dt.date(2026, 11, 1)
+PLACEMENT_RATE = {
+    "flexjob": 0.60,
+    "cash_benefit": 0.40,
+    "integration": 0.45,
+    "resource_programme": 0.30,
+    "sickness_benefit": 0.50,
+    "disability_pension": 0.35,
+    "other": 0.40,
+}
+CITIZEN_COURSE_TERMS = {
+    "tariffs": {
+        "placement_started": 500_000,
+        "retained_3m": 1_000_000,
+        "retained_6m": 1_000_000,
+        "retained_12m": 2_000_000,
+        "hours_13_of_16": 500_000,
+    },
+    "premium_percent": {"integration": "25", "resource_programme": "25", "flexjob": "10"},
+    "savings_share_percent": "10",
+    "cap_per_citizen": 4_000_000,
+    "cap_total": 60_000_000,
+    "min_hours": 10,
+}
+COMPANY_ACCELERATOR_TERMS = {
+    "tariffs": {"placement_started": 300_000, "retained_6m": 800_000},
+    "cap_per_citizen": 1_100_000,
+    "cap_total": 20_000_000,
+}
+
+
+class DemoLoader:
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self.ids: dict[str, str] = {}
+
+    def post(self, path: str, body: dict[str, Any], key: str, ok: Iterable[int] = (200, 201)) -> httpx.Response:
+        for attempt in range(5):
+            response = self.http.post(path, json=body, headers={"Idempotency-Key": key})
+            if response.status_code == 409 and "Idempotency" in response.text and attempt < 4:
+                time.sleep(0.5)
+                continue
+            break
+        if response.status_code not in ok:
+            raise RuntimeError(f"POST {path} answered {response.status_code}: {response.text[:500]}")
+        return response
+
+    def registry(self, population: Population) -> None:
+        for municipality in population.municipalities:
+            self.post("/v1/municipalities", municipality, f"demo:municipality:{municipality['code']}", ok=(201, 409))
+        for kind in ("organisations", "partnerships"):
+            for item in getattr(population, kind):
+                created = self.post(f"/v1/{kind}", bind(item, self.ids), f"demo:{item['key']}").json()
+                self.ids[item["key"]] = created["id"]
+        self.batch("/v1/openings:batch", population.openings, "openings")
+        self.batch("/v1/citizens:batch", population.citizens, "citizens")
+        for number, enrolment in enumerate(population.enrolments):
+            created = self.post("/v1/enrolments", bind(enrolment, self.ids), f"demo:enrolment:{number}").json()
+            enrolment["id"] = created["id"]
+
+    def batch(self, path: str, items: list[dict[str, Any]], name: str) -> None:
+        for start in range(0, len(items), 1000):
+            chunk = items[start : start + 1000]
+            payload = {"items": [bind(item, self.ids) for item in chunk]}
+            result = self.post(path, payload, f"demo:{name}:{start}").json()
+            for item, outcome in zip(chunk, result["items"], strict=True):
+                if outcome["status"] == "error":
+                    raise RuntimeError(f"demo {name} item {item.get('external_ref')} rejected: {outcome['problem']}")
+                if "key" in item:
+                    self.ids[item["key"]] = outcome["id"]
+
+    def contracts(self, population: Population) -> list[str]:
+        contract_ids = []
+        for partnership in population.partnerships:
+            common = {
+                "municipality": partnership["municipality"],
+                "partnership_id": self.ids[partnership["key"]],
+                "starts_on": PROGRAMME_START.isoformat(),
+                "ends_on": (PROGRAMME_START + dt.timedelta(days=548)).isoformat(),
+            }
+            sides = (
+                ("citizen_course", partnership["provider_key"], CITIZEN_COURSE_TERMS),
+                ("company_accelerator", partnership["company_key"], COMPANY_ACCELERATOR_TERMS),
+            )
+            for side, payee_key, terms in sides:
+                body = {**common, "side": side, "payee_id": self.ids[payee_key], **terms}
+                created = self.post("/v1/contracts", body, f"demo:contract:{partnership['key']}:{side}").json()
+                contract_ids.append(created["id"])
+        return contract_ids
+
+    def outcome_events(self, population: Population) -> int:
+        events = list(history(population, self.ids))
+        if not events:
+            return 0
+        self.wait_for_projection(events[-1])
+        for start in range(0, len(events), 500):
+            chunk = events[start : start + 500]
+            result = self.post("/v1/outcome-events:batch", {"items": chunk}, f"demo:events:{start}").json()
+            errors = [r for r in result["items"] if r["status"] == "error"]
+            if errors:
+                raise RuntimeError(f"demo outcome events rejected: {errors[:3]}")
+        return len(events)
+
+    def wait_for_projection(self, last_event: dict[str, Any], timeout: float = 180) -> None:
+        """Outcomes learns citizens from the registry's change feed: post the last event (it is
+        idempotent by id) until the service knows its citizen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self.http.post("/v1/outcome-events:batch", json={"items": [last_event]})
+            if response.status_code == 200 and response.json()["items"][0]["status"] != "error":
+                return
+            time.sleep(0.5)
+        raise TimeoutError("the outcomes service did not learn the demo citizens from the change feed in time")
+
+
+def history(population: Population, ids: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Placements, benefit changes and exits for citizens in the citizen course (deterministic)."""
+    citizens = {c["key"]: c for c in population.citizens}
+    companies = {p["key"]: p["company_key"] for p in population.partnerships}
+    for enrolment in population.enrolments:
+        if enrolment["programme"] != "citizen_course":
+            continue
+        citizen = citizens[enrolment["citizen_key"]]
+        rng = random.Random(f"{SEED}:{citizen['key']}")
+        if rng.random() >= PLACEMENT_RATE[citizen["target_group"]]:
+            continue
+        citizen_id = ids[citizen["key"]]
+        started = dt.date.fromisoformat(enrolment["started_on"]) + dt.timedelta(days=rng.randint(30, 240))
+        if started >= HISTORY_END:
+            continue
+        hours = max(1, min(37, citizen["work_capacity_hours"] - rng.randint(0, 3)))
+        benefit = citizen["benefit"]
+        ref = f"demo:{citizen['external_ref']}"
+        yield event(
+            f"{ref}:1",
+            citizen_id,
+            "placement_started",
+            started,
+            {
+                "organisation_id": ids[companies[enrolment["partnership_key"]]],
+                "hours_per_week": hours,
+            },
+        )
+        yield from benefit_effect(ref, citizen_id, citizen["target_group"], benefit, started, hours)
+        if rng.random() < 0.3:
+            ended = started + dt.timedelta(days=rng.randint(60, 240))
+            if ended < HISTORY_END:
+                yield event(f"{ref}:3", citizen_id, "placement_ended", ended, {"reason": "ended_by_employer"})
+                if benefit and citizen["target_group"] != "disability_pension":
+                    yield event(
+                        f"{ref}:4",
+                        citizen_id,
+                        "benefit_resumed",
+                        ended,
+                        {
+                            "type": benefit["type"],
+                            "monthly_amount": benefit["monthly_amount"],
+                        },
+                    )
+        elif rng.random() < 0.3:
+            changed = started + dt.timedelta(days=rng.randint(30, 150))
+            if changed < HISTORY_END:
+                yield event(f"{ref}:5", citizen_id, "hours_changed", changed, {"hours_per_week": min(37, hours + 5)})
+
+
+def benefit_effect(
+    ref: str, citizen_id: str, group: str, benefit: dict[str, Any] | None, on: dt.date, hours: int
+) -> Iterator[dict[str, Any]]:
+    if not benefit or group == "disability_pension":
+        return  # an early-retirement pension is not reduced by a few hours of work
+    amount = int(benefit["monthly_amount"])
+    if group == "flexjob":
+        # Flexjob: ledighedsydelse stops, the municipality pays a wage subsidy instead.
+        yield event(
+            f"{ref}:2",
+            citizen_id,
+            "benefit_changed",
+            on,
+            {
+                "type": "fleksloentilskud",
+                "monthly_amount": 0,
+                "wage_subsidy": amount * 65 // 100,
+            },
+        )
+    elif hours >= 25:
+        yield event(f"{ref}:2", citizen_id, "benefit_ended", on, {})
+    else:
+        remaining = amount * (37 - hours) // 37  # hours of work are set off against the benefit
+        yield event(
+            f"{ref}:2", citizen_id, "benefit_changed", on, {"type": benefit["type"], "monthly_amount": remaining}
+        )
+
+
+def event(event_id: str, citizen_id: str, kind: str, on: dt.date, data: dict[str, Any]) -> dict[str, Any]:
+    return {"id": event_id, "citizen_id": citizen_id, "type": kind, "occurred_on": on.isoformat(), "data": data}
+
+
+def load_demo(stack: Stack, *, seed: int = SEED) -> str:
+    """Load everything; a one-line summary for the banner."""
+    from taxonomy import load_taxonomy
+
+    esco = stack.config.esco_dir
+    population = build_population(seed, load_taxonomy(Path(esco) if esco else None))
+    headers = {"Authorization": f"Bearer {stack.admin_token()}"}
+    with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=300) as http:
+        loader = DemoLoader(http)
+        loader.registry(population)
+        contracts = loader.contracts(population)
+        events = loader.outcome_events(population)
+    return (
+        f"{len(population.municipalities)} municipalities, {len(population.organisations)} organisations, "
+        f"{len(population.partnerships)} partnerships, {len(population.openings)} openings, "
+        f"{len(population.citizens)} citizens, {len(population.enrolments)} enrolments, "
+        f"{len(contracts)} contracts, {events} outcome events"
+    )

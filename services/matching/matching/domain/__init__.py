@@ -1,0 +1,1 @@
+"""Matching rules: features, retrieval, ranking, explanations, assignment, exposure. No framework imports."""

@@ -1,0 +1,145 @@
+"""Citizens and openings as aligned arrays and sparse matrices, ready for vectorised pair features."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from .code_index import CodeIndex
+from .profiles import CitizenProfile, OpeningProfile
+from .skill_space import SkillSpace
+from .sparse_lookup import SparseLookup
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# An optional skill weighs half an essential one in the opening's TF-IDF vector.
+OPTIONAL_SKILL_WEIGHT = 0.5
+
+
+def l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+@dataclass(frozen=True, eq=False)
+class OpeningBlock:
+    ids: list[str]
+    essential: sparse.csr_matrix
+    optional: sparse.csr_matrix
+    tfidf: sparse.csr_matrix
+    idf: FloatArray
+    hours_min: FloatArray
+    hours_max: FloatArray
+    seats: IntArray
+    offered: sparse.csr_matrix
+    flexjob: BoolArray
+    lat: FloatArray
+    lon: FloatArray
+    occupation: IntArray
+    accelerator_progress: FloatArray
+    support_index: CodeIndex
+    occupation_index: CodeIndex
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @functools.cached_property
+    def offered_lookup(self) -> SparseLookup:
+        return SparseLookup(self.offered)
+
+
+@dataclass(frozen=True, eq=False)
+class CitizenBlock:
+    ids: list[str]
+    skills: sparse.csr_matrix
+    credit: sparse.csr_matrix  # best partial credit towards every skill (SkillSpace.expand)
+    tfidf: sparse.csr_matrix
+    capacity: FloatArray
+    essential_needs: sparse.csr_matrix
+    other_needs: sparse.csr_matrix
+    interests: sparse.csr_matrix
+    flexjob: BoolArray
+    lat: FloatArray
+    lon: FloatArray
+    target_group: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @functools.cached_property
+    def credit_lookup(self) -> SparseLookup:
+        return SparseLookup(self.credit)
+
+    @functools.cached_property
+    def tfidf_lookup(self) -> SparseLookup:
+        return SparseLookup(self.tfidf)
+
+    @functools.cached_property
+    def interests_lookup(self) -> SparseLookup:
+        return SparseLookup(self.interests)
+
+
+def coordinates(locations: Sequence[tuple[float, float] | None]) -> tuple[FloatArray, FloatArray]:
+    lat = np.array([loc[0] if loc else np.nan for loc in locations], dtype=np.float64)
+    lon = np.array([loc[1] if loc else np.nan for loc in locations], dtype=np.float64)
+    return lat, lon
+
+
+def opening_block(space: SkillSpace, openings: Sequence[OpeningProfile]) -> OpeningBlock:
+    """Encode openings; the IDF of skills is taken over these openings."""
+    essential = space.encode([o.essential_skills for o in openings])
+    optional = space.encode([o.optional_skills - o.essential_skills for o in openings])
+    idf = space.idf(essential + optional)
+    weighted = (essential + optional * OPTIONAL_SKILL_WEIGHT) @ sparse.diags(idf)
+    support_index = CodeIndex()
+    offered = support_index.encode([o.support_offered for o in openings], grow=True)
+    occupation_index = CodeIndex(o.occupation for o in openings)
+    lat, lon = coordinates([(o.location.lat, o.location.lon) if o.location else None for o in openings])
+    return OpeningBlock(
+        ids=[o.id for o in openings],
+        essential=essential,
+        optional=optional,
+        tfidf=l2_normalise(sparse.csr_matrix(weighted)),
+        idf=idf,
+        hours_min=np.array([o.hours_min for o in openings], dtype=np.float64),
+        hours_max=np.array([o.hours_max for o in openings], dtype=np.float64),
+        seats=np.array([o.seats for o in openings], dtype=np.int64),
+        offered=offered,
+        flexjob=np.array([o.flexjob for o in openings], dtype=np.bool_),
+        lat=lat,
+        lon=lon,
+        occupation=np.array([occupation_index.index[o.occupation] for o in openings], dtype=np.int64),
+        accelerator_progress=np.array([o.accelerator_progress for o in openings], dtype=np.float64),
+        support_index=support_index,
+        occupation_index=occupation_index,
+    )
+
+
+def citizen_block(space: SkillSpace, openings: OpeningBlock, citizens: Sequence[CitizenProfile]) -> CitizenBlock:
+    """Encode citizens against the openings' IDF and vocabularies."""
+    skills = space.encode([c.skills for c in citizens])
+    lat, lon = coordinates([(c.location.lat, c.location.lon) if c.location else None for c in citizens])
+    return CitizenBlock(
+        ids=[c.id for c in citizens],
+        skills=skills,
+        credit=space.expand(skills),
+        tfidf=l2_normalise(sparse.csr_matrix(skills @ sparse.diags(openings.idf))).astype(np.float32),
+        capacity=np.array([c.work_capacity_hours for c in citizens], dtype=np.float64),
+        essential_needs=openings.support_index.encode([c.essential_support_needs for c in citizens], grow=True),
+        other_needs=openings.support_index.encode(
+            [c.other_support_needs - c.essential_support_needs for c in citizens], grow=True
+        ),
+        interests=openings.occupation_index.encode([c.interests for c in citizens], grow=False),
+        flexjob=np.array([c.flexjob for c in citizens], dtype=np.bool_),
+        lat=lat,
+        lon=lon,
+        target_group=[c.target_group for c in citizens],
+    )

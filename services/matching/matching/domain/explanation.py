@@ -1,0 +1,87 @@
+"""Why a pair scored what it did: skills matched and missing (with labels), support, hours, distance."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from taxonomy import Taxonomy
+
+from .features import FEATURES
+from .profiles import CitizenProfile, OpeningProfile
+
+
+@dataclass(frozen=True)
+class Explanation:
+    matched_skills: list[dict[str, Any]]
+    missing_skills: list[dict[str, Any]]
+    unmet_support_needs: list[dict[str, Any]]
+    hours_fit: dict[str, Any]
+    distance_km: float | None
+    contributions: dict[str, float]
+    features: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "matched_skills": self.matched_skills,
+            "missing_skills": self.missing_skills,
+            "unmet_support_needs": self.unmet_support_needs,
+            "hours_fit": self.hours_fit,
+            "distance_km": self.distance_km,
+            "contributions": self.contributions,
+            "features": self.features,
+        }
+
+
+def skill_lists(
+    taxonomy: Taxonomy, citizen: CitizenProfile, opening: OpeningProfile, credits: Mapping[str, float] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    matched: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
+    required = [(code, True) for code in sorted(opening.essential_skills)]
+    required += [(code, False) for code in sorted(opening.optional_skills - opening.essential_skills)]
+    for code, essential in required:
+        credit = credits[code] if credits is not None else taxonomy.skill_credit(citizen.skills, code)
+        item: dict[str, Any] = {"code": code, "label": taxonomy.skill_label(code), "essential": essential}
+        if credit > 0:
+            matched.append({**item, "credit": credit})
+        else:
+            missing.append(item)
+    return matched, missing
+
+
+def explain(
+    taxonomy: Taxonomy,
+    citizen: CitizenProfile,
+    opening: OpeningProfile,
+    *,
+    feature_values: list[float],
+    contributions: list[float],
+    distance_km: float,
+    credits: Mapping[str, float] | None = None,
+) -> Explanation:
+    """Explanation of one scored pair, from its features and the model's contributions.
+
+    `credits`: the citizen's credit towards each of the opening's skills when already computed.
+    """
+    matched, missing = skill_lists(taxonomy, citizen, opening, credits)
+    needs = [(code, True) for code in sorted(citizen.essential_support_needs)]
+    needs += [(code, False) for code in sorted(citizen.other_support_needs - citizen.essential_support_needs)]
+    unmet = [{"code": code, "essential": essential} for code, essential in needs if code not in opening.support_offered]
+    return Explanation(
+        matched_skills=matched,
+        missing_skills=missing,
+        unmet_support_needs=unmet,
+        hours_fit={
+            "capacity_hours": citizen.work_capacity_hours,
+            "opening_min_hours": opening.hours_min,
+            "opening_max_hours": opening.hours_max,
+            "fits": citizen.work_capacity_hours >= opening.hours_min,
+            "value": round(feature_values[FEATURES.index("hours_fit")], 4),
+        },
+        distance_km=None if math.isnan(distance_km) else round(distance_km, 2),
+        contributions={name: round(value, 4) for name, value in zip(FEATURES, contributions, strict=True)},
+        features={name: round(value, 4) for name, value in zip(FEATURES, feature_values, strict=True)},
+    )

@@ -1,0 +1,193 @@
+"""Ranked, explained recommendations: openings for a citizen, and citizens for an opening."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from .blocks import CitizenBlock, OpeningBlock, citizen_block, opening_block
+from .explanation import Explanation, explain
+from .features import PairFeatures, pair_features
+from .profiles import CitizenProfile, OpeningProfile
+from .ranking import ScoringModel
+from .retrieval import citizen_queries, opening_index, opening_profiles, top_candidates
+from .skill_space import SkillSpace
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Up to this many openings (or citizens) every pair is scored exactly; above it candidates come
+# from the sparse retrieval, over-fetched so that filters and exclusions still leave enough.
+EXHAUSTIVE_LIMIT = 2_000
+CANDIDATE_POOL = 400
+
+
+@dataclass(frozen=True)
+class Filters:
+    max_distance_km: float | None = None
+    min_hours: float | None = None
+    flexjob_only: bool = False
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    citizen_id: str
+    opening_id: str
+    score: float
+    rank: int
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class ScoredPairs:
+    features: PairFeatures
+    scores: npt.NDArray[np.float64]
+    contributions: npt.NDArray[np.float64]
+
+
+def score_pairs(
+    model: ScoringModel, citizens: CitizenBlock, openings: OpeningBlock, citizen: IntArray, opening: IntArray
+) -> ScoredPairs:
+    """Features, scores and contributions of the pairs; excluded pairs score 0."""
+    features = pair_features(citizens, openings, citizen, opening)
+    scores = np.where(features.excluded, 0.0, model.predict(features.values))
+    return ScoredPairs(features, scores, model.contributions(features.values))
+
+
+def distance_allowed(features: PairFeatures, filters: Filters) -> BoolArray:
+    if filters.max_distance_km is None:
+        return np.ones(len(features.citizen), dtype=np.bool_)
+    # An unknown location cannot be shown to be within the distance asked for.
+    return np.asarray(np.nan_to_num(features.distance_km, nan=np.inf) <= filters.max_distance_km, dtype=np.bool_)
+
+
+def best(scored: ScoredPairs, allowed: BoolArray, limit: int) -> IntArray:
+    keep = np.flatnonzero(allowed & ~scored.features.excluded)
+    order = np.lexsort((keep, -scored.scores[keep]))
+    return np.asarray(keep[order][:limit], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class OpeningCatalogue:
+    """A set of open openings encoded once, with its retrieval index (reused across requests)."""
+
+    openings: list[OpeningProfile]
+    block: OpeningBlock
+    index: sparse.csr_matrix
+
+    @classmethod
+    def build(cls, space: SkillSpace, openings: Sequence[OpeningProfile]) -> OpeningCatalogue:
+        open_ones = [o for o in openings if o.status == "open"]
+        block = opening_block(space, open_ones)
+        return cls(open_ones, block, opening_index(block))
+
+
+def opening_filter(block: OpeningBlock, opening: IntArray, filters: Filters) -> BoolArray:
+    allowed = np.ones(len(opening), dtype=np.bool_)
+    if filters.flexjob_only:
+        allowed &= block.flexjob[opening]
+    if filters.min_hours is not None:
+        allowed &= block.hours_max[opening] >= filters.min_hours
+    return allowed
+
+
+def recommend_openings(
+    space: SkillSpace,
+    model: ScoringModel,
+    citizen: CitizenProfile,
+    openings: Sequence[OpeningProfile] | OpeningCatalogue,
+    *,
+    limit: int,
+    filters: Filters = Filters(),
+) -> list[Recommendation]:
+    """Openings ranked for one citizen (the caller checks consent and tenancy)."""
+    catalogue = openings if isinstance(openings, OpeningCatalogue) else OpeningCatalogue.build(space, openings)
+    if not catalogue.openings:
+        return []
+    obox = catalogue.block
+    cbox = citizen_block(space, obox, [citizen])
+    if len(catalogue.openings) <= EXHAUSTIVE_LIMIT:
+        opening = np.arange(len(catalogue.openings), dtype=np.int64)
+    else:
+        query = citizen_queries(space, cbox.skills)
+        opening = top_candidates(query, catalogue.index, CANDIDATE_POOL).target
+    citizen_idx = np.zeros(len(opening), dtype=np.int64)
+    scored = score_pairs(model, cbox, obox, citizen_idx, opening)
+    allowed = distance_allowed(scored.features, filters) & opening_filter(obox, opening, filters)
+    chosen = best(scored, allowed, limit)
+    return [
+        build(space, scored, i, rank, citizen, catalogue.openings[int(scored.features.opening[i])], cbox)
+        for rank, i in enumerate(chosen, start=1)
+    ]
+
+
+def recommend_citizens(
+    space: SkillSpace,
+    model: ScoringModel,
+    opening: OpeningProfile,
+    citizens: Sequence[CitizenProfile],
+    *,
+    limit: int,
+    filters: Filters = Filters(),
+) -> list[Recommendation]:
+    """Citizens ranked for one opening; citizens without matching consent are never scored."""
+    eligible = [
+        c
+        for c in citizens
+        if c.consent
+        and (not filters.flexjob_only or c.flexjob)
+        and (filters.min_hours is None or c.work_capacity_hours >= filters.min_hours)
+    ]
+    if not eligible:
+        return []
+    obox = opening_block(space, [opening])
+    cbox = citizen_block(space, obox, eligible)
+    if len(eligible) <= EXHAUSTIVE_LIMIT:
+        citizen = np.arange(len(eligible), dtype=np.int64)
+    else:
+        index = sparse.csr_matrix(citizen_queries(space, cbox.skills).T)
+        citizen = top_candidates(opening_profiles(obox), index, CANDIDATE_POOL).target
+    opening_idx = np.zeros(len(citizen), dtype=np.int64)
+    scored = score_pairs(model, cbox, obox, citizen, opening_idx)
+    chosen = best(scored, distance_allowed(scored.features, filters), limit)
+    return [
+        build(space, scored, i, rank, eligible[int(scored.features.citizen[i])], opening, cbox)
+        for rank, i in enumerate(chosen, start=1)
+    ]
+
+
+def credits_towards(space: SkillSpace, cbox: CitizenBlock, row: int, opening: OpeningProfile) -> dict[str, float]:
+    """The citizen's best credit towards each of the opening's skills (unknown codes earn 0)."""
+    codes = sorted(opening.essential_skills | opening.optional_skills)
+    known = [code for code in codes if code in space.index]
+    cols = np.array([space.index[code] for code in known], dtype=np.int64)
+    values = cbox.credit_lookup(np.full(len(cols), row, dtype=np.int64), cols)
+    credits = dict.fromkeys(codes, 0.0)
+    credits.update({code: round(float(v), 4) for code, v in zip(known, values, strict=True)})
+    return credits
+
+
+def build(
+    space: SkillSpace,
+    scored: ScoredPairs,
+    i: int,
+    rank: int,
+    citizen: CitizenProfile,
+    opening: OpeningProfile,
+    cbox: CitizenBlock,
+) -> Recommendation:
+    row = int(scored.features.citizen[i])
+    explanation = explain(
+        space.taxonomy,
+        citizen,
+        opening,
+        feature_values=scored.features.values[i].tolist(),
+        contributions=scored.contributions[i].tolist(),
+        distance_km=float(scored.features.distance_km[i]),
+        credits=credits_towards(space, cbox, row, opening),
+    )
+    return Recommendation(citizen.id, opening.id, round(float(scored.scores[i]), 6), rank, explanation)

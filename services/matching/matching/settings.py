@@ -1,0 +1,26 @@
+"""Matching settings (env prefix MATCHING_; ESCO_DIR also read without the prefix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
+
+    service_name: str = "matching"
+    registry_url: str = "http://127.0.0.1:8001"
+    outcomes_url: str = "http://127.0.0.1:8003"
+    # Folder with the two official ESCO zips; unset: the starter vocabulary in data/taxonomy/.
+    esco_dir: Path | None = Field(default=None, validation_alias=AliasChoices("MATCHING_ESCO_DIR", "ESCO_DIR"))
+    # The change-feed consumer: page size, pause when caught up, and whether it runs at all.
+    feed_page_size: int = Field(default=500, ge=1, le=1000)
+    feed_poll_seconds: float = Field(default=1.0, gt=0)
+    feed_enabled: bool = True
+    # Readiness fails when the feed is further behind than this many changes.
+    feed_max_lag: int = 10_000

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from ..factories import citizen, opening
+from .conftest import PlacementOutcomes
+
+Sync = Callable[[], Awaitable[None]]
+
+
+async def test_training_needs_enough_outcomes_then_trains_and_activates(
+    registry: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    outcomes: PlacementOutcomes,
+    stevns_registry: dict[str, str],
+    reader: dict[str, str],
+    employer: str,
+    sync: Sync,
+) -> None:
+    outcomes.items = []
+    refused = await client.post("/v1/models", headers=reader)
+    assert refused.status_code == 409
+    assert "at least 40" in refused.json()["detail"]
+
+    jobs = [
+        (await registry.post("/v1/openings", json=opening(employer), headers=stevns_registry)).json()["id"]
+        for _ in range(2)
+    ]
+    rng = random.Random(5)
+    for i in range(60):
+        skills = ["bb:skill:wash-dishes", "bb:skill:food-hygiene"] if i % 2 else ["bb:skill:drive-car"]
+        person = (await registry.post("/v1/citizens", json=citizen(skills=skills), headers=stevns_registry)).json()
+        lasted = rng.random() < (0.8 if i % 2 else 0.2)
+        outcomes.items.append(
+            {
+                "citizen_id": person["id"],
+                "opening_id": jobs[i % 2],
+                "organisation_id": employer,
+                "municipality": "DK-0336",
+                "started_on": "2026-01-05",
+                "ended_on": None,
+                "lasted_3_months": lasted,
+            }
+        )
+    await sync()
+    trained = await client.post("/v1/models", headers={**reader, "Idempotency-Key": "train-1"})
+    assert trained.status_code == 201, trained.text
+    model = trained.json()
+    assert set(model["metrics"]) == {"auc", "brier", "precision_at_10", "training_rows", "validation_rows"}
+    assert model["active"] is False
+    replayed = await client.post("/v1/models", headers={**reader, "Idempotency-Key": "train-1"})
+    assert replayed.json()["id"] == model["id"]
+
+    activated = await client.post(f"/v1/models/{model['id']}:activate", headers=reader)
+    assert activated.status_code == 200, activated.text
+    listed = (await client.get("/v1/models", headers=reader)).json()
+    assert listed["active_model"] == "calibrated-logistic"
+    assert [m["id"] for m in listed["items"] if m["active"]] == [model["id"]]
+    scored = await client.get("/v1/recommendations", params={"opening_id": jobs[0]}, headers=reader)
+    assert scored.json()["model"]["id"] == model["id"]
+    assert (
+        await client.post("/v1/models/00000000-0000-4000-8000-000000000000:activate", headers=reader)
+    ).status_code == 404

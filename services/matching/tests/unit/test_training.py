@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matching.domain.features import FEATURES
+from matching.domain.ranking import TrainedModel
+from matching.domain.training import MIN_LABELLED_OUTCOMES, NotEnoughOutcomes, precision_at_k, train_model
+
+
+def synthetic(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, len(FEATURES)))
+    logit = -2 + 4 * x[:, 0] + 2 * x[:, 4] - 2 * x[:, 3]
+    y = rng.random(n) < 1 / (1 + np.exp(-logit))
+    return x, y, [f"c{i % (n // 2)}" for i in range(n)]
+
+
+def test_trained_model_reports_auc_brier_and_precision_at_10() -> None:
+    x, y, groups = synthetic(600)
+    result = train_model(x, y, groups)
+    assert result.metrics.auc > 0.7
+    assert 0 < result.metrics.brier < 0.25
+    assert 0 <= result.metrics.precision_at_10 <= 1
+    assert result.metrics.training_rows + result.metrics.validation_rows == 600
+    scores = result.model.predict(x[:5])
+    assert ((scores > 0) & (scores < 1)).all()
+    assert result.model.contributions(x[:5]).shape == (5, len(FEATURES))
+
+
+def test_trained_model_round_trips_through_bytes() -> None:
+    x, y, groups = synthetic(200)
+    model = train_model(x, y, groups).model
+    again = TrainedModel.from_bytes(model.to_bytes())
+    assert np.allclose(again.predict(x), model.predict(x))
+
+
+def test_too_few_outcomes_says_how_many_are_needed() -> None:
+    x, y, groups = synthetic(10)
+    with pytest.raises(NotEnoughOutcomes, match=f"at least {MIN_LABELLED_OUTCOMES}") as error:
+        train_model(x, y, groups)
+    assert error.value.need == MIN_LABELLED_OUTCOMES
+
+
+def test_one_sided_outcomes_are_not_enough() -> None:
+    x, _, groups = synthetic(100)
+    with pytest.raises(NotEnoughOutcomes):
+        train_model(x, np.ones(100, dtype=bool), groups)
+
+
+def test_precision_at_k_counts_hits_among_the_best_scored() -> None:
+    labels = np.array([True, False, True, False])
+    assert precision_at_k(labels, np.array([0.9, 0.8, 0.1, 0.0]), 2) == 0.5
+
+
+def test_compiled_predict_equals_scikit_learn() -> None:
+    x, y, groups = synthetic(300)
+    model = train_model(x, y, groups).model
+    assert np.allclose(model.predict(x), model.predict_with_sklearn(x))

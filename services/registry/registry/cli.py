@@ -1,0 +1,148 @@
+"""Operator commands. `python -m registry.cli import-citizens FILE --municipality DK-0336`.
+
+The import writes through the registry's own repository and batch code (the same validation,
+pseudonymisation, upsert and change-feed rows as `POST /v1/citizens:batch`), connecting with the
+service's settings (REGISTRY_DATABASE_URL and the national id keys), one transaction per 1,000
+rows. It is meant for the first load of a jobcenter export, run where the registry runs; later
+syncs use the HTTP batch endpoint.
+
+CSV columns (header row; `;` separates list items):
+external_ref, national_id, name, birth_year, target_group, benefit_type, benefit_monthly_amount
+(øre), benefit_currency, benefit_since, work_capacity_hours, skills (code, or code:level with
+level basic/intermediate/advanced),
+support_needs (code or code! when essential), interests, postcode, lat, lon, consent_matching
+(true/false), consent_given_at. Empty cells are absent values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from registry.domain.municipality import is_municipality_code
+from registry.schemas.batch import MAX_BATCH, BatchSummary
+from registry.settings import Settings
+from registry.sync.citizens import upsert_citizens
+from servicekit.db import Database, set_tenant
+from servicekit.errors import Forbidden
+from taxonomy import load_taxonomy
+
+
+def _list(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def citizen_from_row(row: dict[str, str]) -> dict[str, Any]:
+    """One CSV row as a `citizens:batch` item (values stay strings; the API model converts them)."""
+    cell = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    item: dict[str, Any] = {
+        k: cell[k]
+        for k in ("external_ref", "national_id", "name", "birth_year", "target_group", "work_capacity_hours")
+        if cell.get(k)
+    }
+    if cell.get("benefit_type"):
+        item["benefit"] = {
+            "type": cell["benefit_type"],
+            "monthly_amount": cell.get("benefit_monthly_amount"),
+            "currency": cell.get("benefit_currency"),
+            "since": cell.get("benefit_since"),
+        }
+    item["skills"] = [_skill(s) for s in _list(cell.get("skills", ""))]
+    item["support_needs"] = [
+        {"code": s.rstrip("!"), "essential": s.endswith("!")} for s in _list(cell.get("support_needs", ""))
+    ]
+    item["interests"] = _list(cell.get("interests", ""))
+    if cell.get("postcode"):
+        item["location"] = {"postcode": cell["postcode"], "lat": cell.get("lat"), "lon": cell.get("lon")}
+    if cell.get("consent_matching"):
+        item["consent"] = {
+            "matching": cell["consent_matching"].lower() in ("true", "1", "yes", "ja"),
+            "given_at": cell.get("consent_given_at"),
+        }
+    return item
+
+
+def _skill(text: str) -> dict[str, Any]:
+    """`bb:skill:wash-dishes:basic` → code + level (a level is the last `:` part if it is one)."""
+    code, _, level = text.rpartition(":")
+    if code and level in ("basic", "intermediate", "advanced"):
+        return {"code": code, "level": level}
+    return {"code": text}
+
+
+def batches(path: Path, size: int = MAX_BATCH) -> Iterator[list[dict[str, Any]]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        chunk: list[dict[str, Any]] = []
+        for row in csv.DictReader(handle):
+            chunk.append(citizen_from_row(row))
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+async def import_citizens(path: Path, municipality: str, settings: Settings) -> tuple[BatchSummary, list[str]]:
+    """Upsert every row of `path` into `municipality`; the totals and the first problems found."""
+    vault = settings.national_id_vault()
+    book = load_taxonomy(settings.esco_dir)
+    database = Database(settings.database_url, pool_size=1)
+    total = BatchSummary()
+    problems: list[str] = []
+
+    def own(requested: str | None) -> str:
+        if requested not in (None, municipality):
+            raise Forbidden("The import writes to one municipality only.")
+        return municipality
+
+    with path.open(encoding="utf-8-sig") as handle:
+        rows = max(sum(1 for _ in handle) - 1, 0)
+    try:
+        with tqdm(total=rows, unit="citizen", desc=f"Importing into {municipality}") as progress:
+            line = 2
+            for chunk in batches(path):
+                async with database.sessions() as session, session.begin():
+                    await set_tenant(session, municipality)
+                    result = await upsert_citizens(session, chunk, municipality_for=own, book=book, vault=vault)
+                for item in result.items:
+                    if item.problem and len(problems) < 20:
+                        fields = ", ".join(e["field"] for e in item.problem.get("errors", [])) or item.problem["detail"]
+                        problems.append(f"line {line + item.index}: {item.problem['title']} ({fields})")
+                for name in ("created", "updated", "unchanged", "error"):
+                    setattr(total, name, getattr(total, name) + getattr(result.summary, name))
+                line += len(chunk)
+                progress.update(len(chunk))
+    finally:
+        await database.dispose()
+    return total, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m registry.cli", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    importer = commands.add_parser("import-citizens", help="Upsert citizens from a jobcenter CSV export")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--municipality", required=True, help="e.g. DK-0336")
+    args = parser.parse_args(argv)
+    if not is_municipality_code(args.municipality):
+        parser.error("--municipality must look like DK-0336 or SE-2080")
+    if not args.file.is_file():
+        parser.error(f"no such file: {args.file}")
+    summary, problems = asyncio.run(import_citizens(args.file, args.municipality, Settings()))
+    print(
+        f"created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}, rejected {summary.error}"
+    )
+    for problem in problems:
+        print("  " + problem, file=sys.stderr)
+    return 1 if summary.error else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

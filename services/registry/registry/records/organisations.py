@@ -1,0 +1,64 @@
+"""Organisations: request body → validated row values, and row → response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from registry.domain.asf import asf_violations
+from registry.domain.municipality import country_of
+from registry.domain.registration_number import InvalidRegistrationNumber, normalise_registration_number
+from registry.domain.violations import Violation
+from registry.schemas.organisations import OrganisationCreate, OrganisationRead
+
+# Companies and social enterprises are identified by their registration number (CVR, orgnr).
+NEEDS_REGISTRATION = frozenset({"company", "social_enterprise"})
+
+
+def prepare_organisation(body: OrganisationCreate, *, municipality: str) -> tuple[dict[str, Any], list[Violation]]:
+    country = country_of(municipality)
+    violations: list[Violation] = []
+    number = body.registration_number
+    if number is None and body.kind in NEEDS_REGISTRATION:
+        violations.append(
+            Violation("registration_number", f"a {body.kind.replace('_', ' ')} has a registration number", "missing")
+        )
+    elif number is not None:
+        try:
+            number = normalise_registration_number(number, country=country)
+        except InvalidRegistrationNumber as exc:
+            violations.append(Violation("registration_number", str(exc), "invalid_registration_number"))
+    criteria = body.asf_criteria.model_dump() if body.asf_criteria else None
+    violations += asf_violations(body.kind, criteria)
+    values = {
+        "municipality": municipality,
+        "country": country,
+        "kind": body.kind,
+        "name": body.name,
+        "registration_number": number,
+        "asf_criteria": criteria,
+    }
+    return values, violations
+
+
+def as_create(row: Any) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "name": row.name,
+        "registration_number": row.registration_number,
+        "municipality": row.municipality,
+        "asf_criteria": row.asf_criteria,
+    }
+
+
+def organisation_read(row: Any) -> OrganisationRead:
+    return OrganisationRead(
+        id=row.id,
+        kind=row.kind,
+        name=row.name,
+        registration_number=row.registration_number,
+        country=row.country,
+        municipality=row.municipality,
+        asf_criteria=row.asf_criteria,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -1,0 +1,136 @@
+"""Citizen rows: single writes, the bulk upsert behind `citizens:batch`, and erasure."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import citizens
+from registry.repository.rows import scoped
+
+PERSONAL_COLUMNS = (
+    "external_ref",
+    "national_id_pseudonym",
+    "national_id_ciphertext",
+    "national_id_key_id",
+    "name",
+    "birth_year",
+    "target_group",
+    "benefit",
+    "work_capacity_hours",
+    "location",
+    "consent",
+    "content_hash",
+)
+# The bulk upsert takes all rows as one JSON array (one round trip, parsed by PostgreSQL) and
+# leaves rows whose content is unchanged untouched (no new version, no feed entry).
+UPSERT = sa.text(
+    """
+    INSERT INTO citizens AS c (
+        id, municipality, external_ref, national_id_pseudonym, national_id_ciphertext, national_id_key_id,
+        name, birth_year, target_group, benefit, work_capacity_hours, skills, support_needs, interests,
+        location, consent, content_hash)
+    SELECT r.id, r.municipality, r.external_ref, decode(r.pseudonym, 'hex'), decode(r.ciphertext, 'hex'), r.key_id,
+        r.name, r.birth_year, r.target_group, nullif(r.benefit, 'null'), r.work_capacity_hours, r.skills,
+        r.support_needs, r.interests, nullif(r.location, 'null'), nullif(r.consent, 'null'), r.content_hash
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+        id uuid, municipality text, external_ref text, pseudonym text, ciphertext text, key_id text, name text,
+        birth_year int, target_group text, benefit jsonb, work_capacity_hours int, skills jsonb,
+        support_needs jsonb, interests jsonb, location jsonb, consent jsonb, content_hash text)
+    ON CONFLICT (municipality, external_ref) DO UPDATE SET
+        national_id_pseudonym = coalesce(excluded.national_id_pseudonym, c.national_id_pseudonym),
+        national_id_ciphertext = coalesce(excluded.national_id_ciphertext, c.national_id_ciphertext),
+        national_id_key_id = coalesce(excluded.national_id_key_id, c.national_id_key_id),
+        name = excluded.name, birth_year = excluded.birth_year, target_group = excluded.target_group,
+        benefit = excluded.benefit, work_capacity_hours = excluded.work_capacity_hours, skills = excluded.skills,
+        support_needs = excluded.support_needs, interests = excluded.interests, location = excluded.location,
+        consent = excluded.consent, content_hash = excluded.content_hash,
+        version = c.version + 1, updated_at = now()
+    WHERE c.content_hash IS DISTINCT FROM excluded.content_hash
+       OR (excluded.national_id_pseudonym IS NOT NULL
+           AND c.national_id_pseudonym IS DISTINCT FROM excluded.national_id_pseudonym)
+    RETURNING c.id, c.municipality, c.external_ref, c.updated_at, (c.xmax = 0) AS inserted
+    """
+)
+# Look-ups by many keys pass two arrays (two parameters) rather than 2 x 1,000 bound values.
+IDS_BY_REF = sa.text(
+    """
+    SELECT c.id, c.municipality, c.external_ref, c.version FROM citizens c
+    JOIN unnest(CAST(:municipalities AS text[]), CAST(:refs AS text[])) AS k(municipality, external_ref)
+      ON c.municipality = k.municipality AND c.external_ref = k.external_ref
+    """
+)
+REFS_BY_PSEUDONYM = sa.text(
+    """
+    SELECT c.municipality, c.national_id_pseudonym, c.external_ref FROM citizens c
+    JOIN unnest(CAST(:municipalities AS text[]), CAST(:pseudonyms AS bytea[])) AS k(municipality, pseudonym)
+      ON c.municipality = k.municipality AND c.national_id_pseudonym = k.pseudonym
+    """
+)
+
+
+async def upsert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[sa.Row[Any]]:
+    """Insert or update by (municipality, external_ref); (id, municipality, external_ref, updated_at,
+    inserted) of the rows created or changed only."""
+    if not rows:
+        return []
+    payload = json.dumps(list(rows), separators=(",", ":"), default=str)
+    return list((await session.execute(UPSERT, {"rows": payload})).all())
+
+
+async def ids_by_ref(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
+    """Existing citizens by (municipality, external_ref)."""
+    if not keys:
+        return {}
+    params = {"municipalities": [k[0] for k in keys], "refs": [k[1] for k in keys]}
+    return {(r.municipality, r.external_ref): r for r in (await session.execute(IDS_BY_REF, params)).all()}
+
+
+async def refs_by_pseudonym(
+    session: AsyncSession, keys: Sequence[tuple[str, bytes]]
+) -> dict[tuple[str, bytes], str | None]:
+    """The external_ref holding each (municipality, pseudonym) already."""
+    if not keys:
+        return {}
+    params = {"municipalities": [k[0] for k in keys], "pseudonyms": [k[1] for k in keys]}
+    rows = (await session.execute(REFS_BY_PSEUDONYM, params)).all()
+    return {(r.municipality, bytes(r.national_id_pseudonym)): r.external_ref for r in rows}
+
+
+async def insert_one(session: AsyncSession, values: dict[str, Any]) -> sa.Row[Any] | None:
+    """Insert; None when the external_ref or the national id is taken in the municipality."""
+    statement = insert(citizens).values(**values).on_conflict_do_nothing().returning(citizens)
+    row: sa.Row[Any] | None = (await session.execute(statement)).first()
+    return row
+
+
+async def get_live(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
+    """A citizen that has not been erased."""
+    query = sa.select(citizens).where(citizens.c.id == citizen_id, citizens.c.erased_at.is_(None))
+    return (await session.execute(scoped(query, citizens, tenant))).first()
+
+
+async def holder_of_pseudonym(session: AsyncSession, *, municipality: str, pseudonym: bytes) -> uuid.UUID | None:
+    query = sa.select(citizens.c.id).where(
+        citizens.c.municipality == municipality, citizens.c.national_id_pseudonym == pseudonym
+    )
+    return await session.scalar(query)
+
+
+async def erase(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
+    """Null every personal field and mark the row erased (its id stays, pseudonymous)."""
+    statement = scoped(sa.update(citizens), citizens, tenant).where(
+        citizens.c.id == citizen_id, citizens.c.erased_at.is_(None)
+    )
+    cleared: dict[str, Any] = dict.fromkeys(PERSONAL_COLUMNS)
+    cleared.update(skills=[], support_needs=[], interests=[])
+    statement = statement.values(
+        **cleared, erased_at=sa.func.now(), version=citizens.c.version + 1, updated_at=sa.func.now()
+    )
+    return (await session.execute(statement.returning(citizens))).first()

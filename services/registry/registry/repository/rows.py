@@ -1,0 +1,89 @@
+"""Tenant-scoped reads and versioned writes shared by every table with a `municipality` column.
+
+Every statement filters by the caller's municipality (unless national, '*'); row-level security
+in PostgreSQL is the second fence should a statement ever forget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+NATIONAL = "*"
+
+
+def scoped(query: Any, table: sa.Table, tenant: str) -> Any:
+    """Restrict `query` to the tenant's rows (national roles see all)."""
+    if tenant == NATIONAL:
+        return query
+    return query.where(table.c.municipality == tenant)
+
+
+async def get(session: AsyncSession, table: sa.Table, row_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
+    return (await session.execute(scoped(sa.select(table).where(table.c.id == row_id), table, tenant))).first()
+
+
+async def get_many(
+    session: AsyncSession, table: sa.Table, ids: Sequence[uuid.UUID], *, tenant: str
+) -> dict[uuid.UUID, sa.Row[Any]]:
+    if not ids:
+        return {}
+    rows = (await session.execute(scoped(sa.select(table).where(table.c.id.in_(set(ids))), table, tenant))).all()
+    return {r.id: r for r in rows}
+
+
+async def list_page(
+    session: AsyncSession,
+    table: sa.Table,
+    *,
+    tenant: str,
+    where: Sequence[sa.ColumnElement[bool]],
+    after: tuple[dt.datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[sa.Row[Any]]:
+    """Rows in (created_at, id) order after the keyset position `after`."""
+    query = scoped(sa.select(table), table, tenant).where(*where)
+    if after is not None:
+        query = query.where(
+            sa.tuple_(table.c.created_at, table.c.id) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1]))
+        )
+    query = query.order_by(table.c.created_at, table.c.id).limit(limit)
+    return list((await session.execute(query)).all())
+
+
+async def insert(session: AsyncSession, table: sa.Table, values: dict[str, Any]) -> sa.Row[Any]:
+    row: sa.Row[Any] = (await session.execute(sa.insert(table).values(**values).returning(table))).one()
+    return row
+
+
+async def update(
+    session: AsyncSession,
+    table: sa.Table,
+    row_id: uuid.UUID,
+    *,
+    tenant: str,
+    expected_version: int,
+    values: dict[str, Any],
+) -> sa.Row[Any] | None:
+    """Apply `values` if the row is still at `expected_version`; None otherwise."""
+    statement = scoped(sa.update(table), table, tenant).where(table.c.id == row_id, table.c.version == expected_version)
+    statement = statement.values(**values, version=table.c.version + 1, updated_at=sa.func.now()).returning(table)
+    return (await session.execute(statement)).first()
+
+
+async def delete(session: AsyncSession, table: sa.Table, row_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
+    statement = scoped(sa.delete(table), table, tenant).where(table.c.id == row_id).returning(table)
+    return (await session.execute(statement)).first()
+
+
+async def insert_unless_taken(session: AsyncSession, table: sa.Table, values: dict[str, Any]) -> sa.Row[Any] | None:
+    """Insert; None when a unique key (e.g. municipality + external_ref) is taken already."""
+    statement = pg_insert(table).values(**values).on_conflict_do_nothing().returning(table)
+    row: sa.Row[Any] | None = (await session.execute(statement)).first()
+    return row

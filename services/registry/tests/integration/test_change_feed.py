@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from ..factories import citizen
+
+
+async def _read_all(
+    client: httpx.AsyncClient, headers: dict[str, str], after: str, limit: int = 37
+) -> tuple[list[dict[str, Any]], str]:
+    items: list[dict[str, Any]] = []
+    while True:
+        page = (
+            await client.get("/internal/v1/changes", params={"after": after, "limit": limit}, headers=headers)
+        ).json()
+        items += page["items"]
+        if not page["items"]:
+            return items, after
+        after = page["next_cursor"]
+
+
+async def test_consumer_resumes_and_gets_exactly_the_changes_it_missed(
+    client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str]
+) -> None:
+    _, cursor = await _read_all(client, internal, "")
+    created = (
+        await client.post("/v1/citizens:batch", json={"items": [citizen() for _ in range(60)]}, headers=stevns)
+    ).json()
+    ids = [r["id"] for r in created["items"]]
+    for citizen_id in ids[:30]:
+        response = await client.patch(
+            f"/v1/citizens/{citizen_id}", json={"work_capacity_hours": 3}, headers={**stevns, "If-Match": '"1"'}
+        )
+        assert response.status_code == 200
+    for citizen_id in ids[30:40]:
+        assert (await client.delete(f"/v1/citizens/{citizen_id}", headers=stevns)).status_code == 204
+    missed, _ = await _read_all(client, internal, cursor)
+    assert len(missed) == 100
+    assert [c["seq"] for c in missed] == sorted(c["seq"] for c in missed)
+    assert sum(c["op"] == "erased" for c in missed) == 10
+    assert {c["entity_id"] for c in missed} == set(ids)
+
+
+async def test_bad_cursor_is_422_and_scope_is_internal(
+    client: httpx.AsyncClient, internal: dict[str, str], stevns: dict[str, str]
+) -> None:
+    assert (await client.get("/internal/v1/changes", params={"after": "abc"}, headers=internal)).status_code == 422
+    assert (await client.get("/internal/v1/changes", headers=stevns)).status_code == 403
+
+
+@pytest.mark.slow
+async def test_concurrent_writers_never_let_a_cursor_pass_an_invisible_row(
+    client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str]
+) -> None:
+    _, start = await _read_all(client, internal, "")
+    writers, batches = 6, 5
+    done = asyncio.Event()
+    seen: list[int] = []
+
+    async def consume() -> None:
+        cursor = start
+        while True:
+            finished = done.is_set()
+            page = (
+                await client.get("/internal/v1/changes", params={"after": cursor, "limit": 50}, headers=internal)
+            ).json()
+            seen.extend(c["seq"] for c in page["items"])
+            cursor = page["next_cursor"]
+            if finished and not page["items"]:
+                return
+            await asyncio.sleep(0)
+
+    async def write(n: int) -> None:
+        for _ in range(batches):
+            items = [citizen() for _ in range(3 + n)]
+            response = await client.post("/v1/citizens:batch", json={"items": items}, headers=stevns)
+            assert response.status_code == 200
+
+    consumer = asyncio.create_task(consume())
+    await asyncio.gather(*(write(n) for n in range(writers)))
+    done.set()
+    await consumer
+    everything, _ = await _read_all(client, internal, start)
+    # The consumer, polling while writers committed, saw every row exactly once and in order.
+    assert seen == [c["seq"] for c in everything]
+    assert len(seen) == sum(batches * (3 + n) for n in range(writers))
+
+
+async def test_a_later_commit_waits_for_an_earlier_open_outbox_writer(
+    client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str], registry_database: Any
+) -> None:
+    import asyncpg
+
+    from registry.repository.outbox import OUTBOX_LOCK_ID
+
+    _, cursor = await _read_all(client, internal, "")
+    slow = await asyncpg.connect(registry_database.app_url)
+    try:
+        transaction = slow.transaction()
+        await transaction.start()
+        await slow.execute("select set_config('app.tenant', 'DK-0336', true)")
+        await slow.execute("select pg_advisory_xact_lock($1)", OUTBOX_LOCK_ID)
+        early = await slow.fetchval(
+            "insert into outbox (entity, entity_id, op, municipality)"
+            " values ('citizen', 'slow', 'delete', 'DK-0336') returning seq"
+        )
+        fast = asyncio.create_task(client.post("/v1/citizens", json=citizen(), headers=stevns))
+        await asyncio.sleep(0.3)  # let the second writer reach the outbox
+        page = (await client.get("/internal/v1/changes", params={"after": cursor}, headers=internal)).json()
+        assert page["items"] == []
+        assert page["next_cursor"] == cursor
+        assert not fast.done()
+        await transaction.commit()
+        assert (await fast).status_code == 201
+    finally:
+        await slow.close()
+    items, _ = await _read_all(client, internal, cursor)
+    assert [c["seq"] for c in items][:1] == [early]
+    assert len(items) == 2
+    assert items[1]["seq"] > early

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from devstack.databases import ServiceDatabase
+from registry.cli import citizen_from_row, main
+from registry.settings import Settings
+
+from ..factories import fake_cpr
+
+COLUMNS = [
+    "external_ref",
+    "national_id",
+    "birth_year",
+    "target_group",
+    "benefit_type",
+    "benefit_monthly_amount",
+    "benefit_currency",
+    "benefit_since",
+    "work_capacity_hours",
+    "skills",
+    "support_needs",
+    "interests",
+    "postcode",
+    "lat",
+    "lon",
+    "consent_matching",
+    "consent_given_at",
+]
+
+
+def _row(ref: str, national_id: str, hours: str = "12") -> list[str]:
+    return [
+        ref,
+        national_id,
+        "",
+        "cash_benefit",
+        "kontanthjaelp",
+        "1277000",
+        "DKK",
+        "2025-01-01",
+        hours,
+        "bb:skill:clean-floors:basic;bb:skill:wash-dishes",
+        "mentor!;x-sign-language",
+        "bb:occupation:kitchen-assistant",
+        "4660",
+        "55.4",
+        "12.3",
+        "true",
+        "2026-01-10T10:00:00+01:00",
+    ]
+
+
+def test_csv_row_becomes_a_batch_item() -> None:
+    item = citizen_from_row(dict(zip(COLUMNS, _row("JC-1", "0101901234"), strict=True)))
+    assert item["skills"] == [{"code": "bb:skill:clean-floors", "level": "basic"}, {"code": "bb:skill:wash-dishes"}]
+    assert item["support_needs"] == [
+        {"code": "mentor", "essential": True},
+        {"code": "x-sign-language", "essential": False},
+    ]
+    assert item["consent"]["matching"] is True
+    assert "birth_year" not in item
+
+
+def test_import_citizens_command(
+    tmp_path: Path,
+    registry_settings: Settings,
+    registry_database: ServiceDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    municipalities: dict[str, str],
+) -> None:
+    export = tmp_path / "jobcenter.csv"
+    ids = [fake_cpr(), fake_cpr()]
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerow(_row("CSV-1", ids[0]))
+        writer.writerow(_row("CSV-2", ids[1], hours="99"))
+        writer.writerow(_row("CSV-3", fake_cpr()))
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_HMAC_KEY", registry_settings.national_id_hmac_key.get_secret_value())
+    keys = {k: v.get_secret_value() for k, v in registry_settings.national_id_encryption_keys.items()}
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps(keys))
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID", registry_settings.national_id_active_key_id)
+    assert main(["import-citizens", str(export), "--municipality", "DK-0849"]) == 1
+    out = capsys.readouterr()
+    assert "created 2, updated 0, unchanged 0, rejected 1" in out.out
+    assert "line 3: Validation failed (work_capacity_hours)" in out.err
+    assert all(i not in out.out + out.err for i in ids)
+    assert main(["import-citizens", str(export), "--municipality", "DK-0849"]) == 1
+    assert "created 0, updated 0, unchanged 2, rejected 1" in capsys.readouterr().out
+
+    async def stored() -> int:
+        conn = await asyncpg.connect(registry_database.owner_url)
+        try:
+            return int(
+                await conn.fetchval(
+                    "select count(*) from citizens where external_ref like 'CSV-%' and municipality = 'DK-0849'"
+                )
+            )
+        finally:
+            await conn.close()
+
+    assert asyncio.run(stored()) == 2
