@@ -34,8 +34,12 @@ endif
 run: install
 	$(PY) -m devstack
 
+# Each package's tests run in their own pytest process: the services' test packages share names
+# (tests.conftest), and a process per package keeps their fixtures and app state apart.
+TEST_ROOTS := libs/servicekit libs/taxonomy services/registry services/matching services/outcomes gateway tests
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@set -e; for root in $(TEST_ROOTS); do echo "== $$root"; $(PY) -m pytest $$root $(PYTEST_ARGS); done
 
 lint: install
 	$(VENV)/bin/ruff check .

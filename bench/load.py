@@ -46,7 +46,9 @@ async def token(session: aiohttp.ClientSession, base: str, client_id: str, secre
         return str((await response.json())["access_token"])
 
 
-async def sample_ids(session: aiohttp.ClientSession, base: str, headers: dict[str, str], path: str, n: int) -> list[str]:
+async def sample_ids(
+    session: aiohttp.ClientSession, base: str, headers: dict[str, str], path: str, n: int
+) -> list[str]:
     ids: list[str] = []
     cursor = None
     while len(ids) < n:
@@ -142,7 +144,7 @@ def report(results: Results) -> dict[str, object]:
     elapsed = results.latencies.pop("_elapsed")[0]
     everything = [v for values in results.latencies.values() for v in values]
     rows = {}
-    for kind, values in sorted(results.latencies.items()) + [("all", everything)]:
+    for kind, values in [*sorted(results.latencies.items()), ("all", everything)]:
         rows[kind] = {
             "requests": len(values),
             "p50_ms": round(statistics.median(values), 1) if values else None,
@@ -158,7 +160,8 @@ def report(results: Results) -> dict[str, object]:
     print(f"{'kind':<16}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
     for kind, row in rows.items():
         print(f"{kind:<16}{row['requests']:>10}{row['p50_ms']!s:>10}{row['p95_ms']!s:>10}{row['p99_ms']!s:>10}")
-    print(f"throughput {summary['throughput_rps']} req/s, errors {sum(results.errors.values())}, statuses {summary['statuses']}")
+    errors = sum(results.errors.values())
+    print(f"throughput {summary['throughput_rps']} req/s, errors {errors}, statuses {summary['statuses']}")
     return summary
 
 

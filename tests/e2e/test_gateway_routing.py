@@ -29,7 +29,8 @@ def test_request_id_is_passed_through_and_returned(gateway: httpx.Client, admin_
     response = gateway.get("/v1/municipalities", headers={**admin_headers, "X-Request-ID": request_id})
     assert response.headers["x-request-id"] == request_id
     generated = gateway.get("/v1/municipalities", headers=admin_headers).headers["x-request-id"]
-    assert generated and generated != request_id
+    assert generated
+    assert generated != request_id
 
 
 def test_merged_openapi_lists_every_service_and_validates(gateway: httpx.Client) -> None:

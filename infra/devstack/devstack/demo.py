@@ -224,7 +224,8 @@ def load_demo(stack: Stack, *, seed: int = SEED) -> str:
     from taxonomy import load_taxonomy
 
     esco = stack.config.esco_dir
-    population = build_population(seed, load_taxonomy(Path(esco) if esco else None))
+    taxonomy: Any = load_taxonomy(Path(esco) if esco else None)
+    population = build_population(seed, taxonomy)
     headers = {"Authorization": f"Bearer {stack.admin_token()}"}
     with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=300) as http:
         loader = DemoLoader(http)

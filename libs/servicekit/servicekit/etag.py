@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Header
 
@@ -35,3 +35,8 @@ def check_version(expected: int, current: int) -> None:
 
 
 IfMatchHeader = Annotated[str | None, Header(alias="If-Match", description="ETag from the last read")]
+
+
+def stale() -> NoReturn:
+    """The row changed between our read and our conditional update (a concurrent writer won)."""
+    raise PreconditionFailed("The resource changed since you read it; read it again and retry.")

@@ -11,7 +11,7 @@ from registry.domain.national_id_vault import NationalIdVault, WeakKeyMaterial
 from servicekit.settings import ServiceSettings
 
 
-class Settings(ServiceSettings):  # type: ignore[misc]  # servicekit resolves to Any for mypy here
+class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
 
     service_name: str = "registry"

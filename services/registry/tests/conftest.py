@@ -33,6 +33,7 @@ def tokens() -> TokenFactory:
 def registry_settings(registry_database: ServiceDatabase, tokens: TokenFactory) -> Settings:
     return Settings(
         database_url=registry_database.app_url,
+        esco_dir=None,  # the tests write starter-vocabulary codes, with or without ESCO_DIR
         jwks_json=tokens.jwks_json,
         cursor_key="11" * 32,
         national_id_hmac_key="test-hmac-key-not-for-production-0123456789",

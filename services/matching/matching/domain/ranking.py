@@ -47,7 +47,8 @@ def sigmoid(z: FloatArray) -> FloatArray:
 
 
 class ScoringModel(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def predict(self, values: FloatArray) -> FloatArray:
         """Chance (0-1) of a lasting placement for each row of features."""

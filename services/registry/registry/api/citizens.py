@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
 
 from registry import feed
@@ -34,7 +35,7 @@ from registry.schemas.batch import BatchRequest, BatchResult
 from registry.schemas.citizens import CitizenCreate, CitizenExport, CitizenRead, CitizenUpdate, TargetGroup
 from registry.sync.citizens import TAKEN_NATIONAL_ID, upsert_citizens
 from servicekit.errors import Conflict, FieldError, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match
+from servicekit.etag import check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/citizens", tags=["citizens"])
@@ -98,7 +99,7 @@ async def list_citizens(
     updated_since: Annotated[dt.datetime | None, Query()] = None,
 ) -> Any:
     """List citizens, oldest first (each citizen returned is written to the audit log)."""
-    where = [citizens.c.erased_at.is_(None)]
+    where: list[sa.ColumnElement[bool]] = [citizens.c.erased_at.is_(None)]
     if municipality:
         where.append(citizens.c.municipality == municipality)
     if target_group:
@@ -192,7 +193,7 @@ async def update_citizen(
         session, citizens, citizen_id, tenant=principal.tenant, expected_version=expected, values=values
     )
     if row is None:
-        check_version(expected, -1)
+        stale()
     await record_change(session, **feed.upsert("citizen", row, feed.citizen_data(row)))
     response.headers["ETag"] = etag_for(row.version)
     return citizen_read(row)

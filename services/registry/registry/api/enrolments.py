@@ -29,7 +29,7 @@ from registry.repository import rows
 from registry.repository.outbox import record_change
 from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, EnrolmentUpdate, Phase, Programme
 from servicekit.errors import NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match
+from servicekit.etag import check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/enrolments", tags=["enrolments"])
@@ -163,7 +163,7 @@ async def update_enrolment(
         session, enrolments, enrolment_id, tenant=principal.tenant, expected_version=expected, values=_values(merged)
     )
     if row is None:
-        check_version(expected, -1)
+        stale()
     await record_change(session, **feed.upsert("enrolment", row, feed.enrolment_data(row)))
     response.headers["ETag"] = etag_for(row.version)
     return _read(row)

@@ -12,7 +12,7 @@ from registry.repository import municipalities as repo
 from registry.repository.outbox import record_change
 from registry.schemas.municipalities import MunicipalityCreate, MunicipalityRead, MunicipalityUpdate
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import IfMatchHeader, check_version, etag_for, parse_if_match
+from servicekit.etag import IfMatchHeader, check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/municipalities", tags=["municipalities"])
@@ -101,7 +101,7 @@ async def update_municipality(
     check_version(expected, current.version)
     row = await repo.update(session, code, expected_version=expected, values=body.model_dump(exclude_unset=True))
     if row is None:
-        check_version(expected, -1)
+        stale()
     await record_change(
         session, entity="municipality", entity_id=row.code, op="upsert", municipality=row.code, data=_feed_data(row)
     )

@@ -31,7 +31,7 @@ from registry.schemas.batch import BatchRequest, BatchResult
 from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
 from registry.sync.openings import EMPLOYER_KINDS, upsert_openings
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match
+from servicekit.etag import check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/openings", tags=["openings"])
@@ -163,7 +163,7 @@ async def update_opening(
         session, openings, opening_id, tenant=principal.tenant, expected_version=expected, values=values
     )
     if row is None:
-        check_version(expected, -1)
+        stale()
     await record_change(session, **feed.upsert("opening", row, feed.opening_data(row)))
     response.headers["ETag"] = etag_for(row.version)
     return opening_read(row)

@@ -27,7 +27,7 @@ from registry.repository import rows
 from registry.repository.outbox import record_change
 from registry.schemas.organisations import OrganisationCreate, OrganisationKind, OrganisationRead, OrganisationUpdate
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match
+from servicekit.etag import check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
@@ -131,7 +131,7 @@ async def update_organisation(
             "An organisation of this kind with this registration number exists in the municipality."
         ) from exc
     if row is None:
-        check_version(expected, -1)
+        stale()
     await record_change(session, **feed.upsert("organisation", row, feed.organisation_data(row)))
     response.headers["ETag"] = etag_for(row.version)
     return organisation_read(row)

@@ -29,7 +29,7 @@ from registry.repository import rows
 from registry.repository.outbox import record_change
 from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, PartnershipStatus, PartnershipUpdate
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match
+from servicekit.etag import check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
@@ -49,7 +49,7 @@ async def _violations(session: AsyncSession, body: PartnershipCreate, municipali
     ]
 
 
-def _values(body: PartnershipCreate) -> dict[str, Any]:
+def _values(body: PartnershipCreate | PartnershipRead) -> dict[str, Any]:
     values: dict[str, Any] = body.model_dump(
         include={"company_id", "business_council_id", "provider_id", "starts_on", "ends_on", "status"}
     )
@@ -152,7 +152,7 @@ async def update_partnership(
         values=_values(merged),
     )
     if row is None:
-        check_version(expected, -1)
+        stale()
     await record_change(session, **feed.upsert("partnership", row, feed.partnership_data(row)))
     response.headers["ETag"] = etag_for(row.version)
     return _read(row)
