@@ -85,6 +85,8 @@ def test_import_citizens_command(
         writer.writerow(_row("CSV-2", ids[1], hours="99"))
         writer.writerow(_row("CSV-3", fake_cpr()))
     monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
+    monkeypatch.delenv("ESCO_DIR", raising=False)  # the file uses starter-vocabulary codes
+    monkeypatch.delenv("REGISTRY_ESCO_DIR", raising=False)
     monkeypatch.setenv("REGISTRY_NATIONAL_ID_HMAC_KEY", registry_settings.national_id_hmac_key.get_secret_value())
     keys = {k: v.get_secret_value() for k, v in registry_settings.national_id_encryption_keys.items()}
     monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps(keys))
