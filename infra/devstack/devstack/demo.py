@@ -8,6 +8,8 @@ database changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import random
 import time
 from collections.abc import Iterable, Iterator
@@ -86,7 +88,10 @@ class DemoLoader:
         for start in range(0, len(items), 1000):
             chunk = items[start : start + 1000]
             payload = {"items": [bind(item, self.ids) for item in chunk]}
-            result = self.post(path, payload, f"demo:{name}:{start}").json()
+            # Batches are upserts and depend on the taxonomy (ESCO_DIR set or not): key them by
+            # content, so a reload replays while another taxonomy's demo is a new request.
+            digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+            result = self.post(path, payload, f"demo:{name}:{start}:{digest}").json()
             for item, outcome in zip(chunk, result["items"], strict=True):
                 if outcome["status"] == "error":
                     raise RuntimeError(f"demo {name} item {item.get('external_ref')} rejected: {outcome['problem']}")

@@ -16,6 +16,7 @@ def config_from_environment() -> StackConfig:
     keep = os.environ.get("DATABASE_URL") is None
     return StackConfig(
         gateway_port=int(os.environ.get("GATEWAY_PORT", "8000")),
+        database_prefix=os.environ.get("BROBYGGER_DATABASE_PREFIX", "brobygger"),
         data_dir=ROOT / ".run" / "pgdata" if keep else None,
         secrets_path=ROOT / ".run" / "secrets.json",
         admin_client_id=os.environ.get("BROBYGGER_ADMIN_CLIENT_ID"),
