@@ -13,9 +13,3 @@ class InvalidTokenRequest(DomainError):
     """RFC 6749 §5.2 errors other than invalid_client; `error=` carries the OAuth2 code."""
 
     status, slug, title = 400, "invalid-token-request", "Invalid token request"
-
-
-class TooManyRequests(DomainError):
-    """Pass `retry_after=<seconds>`; servicekit's handler turns it into a Retry-After header."""
-
-    status, slug, title = 429, "rate-limited", "Too many requests"

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from servicekit.db import Database
-from servicekit.errors import Unauthenticated
+from servicekit.errors import TooManyRequests, Unauthenticated
 
 from .. import repository
 from ..domain.scopes import InvalidScope, narrow_scopes
-from ..errors import InvalidTokenRequest, TooManyRequests, UnsupportedMediaType
+from ..errors import InvalidTokenRequest, UnsupportedMediaType
 from ..passwords import verify_secret
 from ..proxy.ratelimit import ClientRateLimiter
 from ..schemas import TokenResponse

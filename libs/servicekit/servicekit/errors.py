@@ -76,6 +76,12 @@ class PayloadTooLarge(DomainError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
 
 
+class TooManyRequests(DomainError):
+    """Pass `retry_after=<seconds>`; the handler below turns it into a Retry-After header."""
+
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+
 class ServiceUnavailable(DomainError):
     status, slug, title = 503, "service-unavailable", "Service unavailable"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, NoReturn
 
-from fastapi import Header
+from fastapi import Depends, Header
 
 from .errors import FieldError, PreconditionFailed, PreconditionRequired, ValidationFailed
 
@@ -34,7 +34,14 @@ def check_version(expected: int, current: int) -> None:
         raise PreconditionFailed("The resource changed since you read it; read it again and retry.")
 
 
-IfMatchHeader = Annotated[str | None, Header(alias="If-Match", description="ETag from the last read")]
+def _if_match(
+    if_match: Annotated[str | None, Header(alias="If-Match", description="ETag from the last read")] = None,
+) -> str | None:
+    return if_match
+
+
+# Optional in the schema on purpose: a missing If-Match must answer 428 (from parse_if_match), not 422.
+IfMatchHeader = Annotated[str | None, Depends(_if_match)]
 
 
 def stale() -> NoReturn:

@@ -11,6 +11,7 @@ from registry.domain.codes import CodeBook
 from registry.domain.national_id_vault import NationalIdVault
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
+from servicekit.etag import IfMatchHeader
 from servicekit.idempotency import IdempotencyDep
 from servicekit.pagination import CursorCodecDep, PageParamsDep
 
@@ -65,14 +66,8 @@ def _purpose(
     return purpose
 
 
-def _if_match(
-    if_match: Annotated[str | None, Header(alias="If-Match", description="ETag from the last read")] = None,
-) -> str | None:
-    return if_match
-
-
-# The ETag of the client's last read (optional in the schema so that its absence answers 428).
-IfMatch = Annotated[str | None, Depends(_if_match)]
+# The ETag of the client's last read (servicekit keeps it optional so that its absence answers 428).
+IfMatch = IfMatchHeader
 # Why a citizen is being looked up; stored in the audit log the citizen may ask to see.
 Purpose = Annotated[str | None, Depends(_purpose)]
 
