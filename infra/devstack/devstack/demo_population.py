@@ -76,7 +76,7 @@ PLACES = DANISH + SWEDISH
 COMPANIES = 18
 CITIZENS = 2000
 OPENINGS = 300
-PROGRAMME_START = dt.date(2026, 2, 1)
+PROGRAMME_START = dt.date(2025, 5, 1)  # 18 months of history up to AS_OF
 AS_OF = dt.date(2026, 11, 1)  # milestones reached up to this date; later ones are still open
 
 # Target groups with their share of the cohort and work capacity (hours per week) range.

@@ -225,9 +225,16 @@ async def insert_event(session: AsyncSession, values: dict[str, Any]) -> Row | N
 
 
 async def list_events(
-    session: AsyncSession, *, citizen_id: uuid.UUID | None, after_sequence: int | None, limit: int
+    session: AsyncSession,
+    *,
+    municipality: str | None = None,
+    citizen_id: uuid.UUID | None,
+    after_sequence: int | None,
+    limit: int,
 ) -> Sequence[Row]:
     query = sa.select(outcome_events).order_by(outcome_events.c.sequence).limit(limit)
+    if municipality:
+        query = query.where(outcome_events.c.municipality == municipality)
     if citizen_id:
         query = query.where(outcome_events.c.citizen_id == citizen_id)
     if after_sequence is not None:
@@ -271,9 +278,16 @@ async def get_contract(session: AsyncSession, contract_id: uuid.UUID) -> Row | N
 
 
 async def list_contracts(
-    session: AsyncSession, *, partnership_id: uuid.UUID | None, after: uuid.UUID | None, limit: int
+    session: AsyncSession,
+    *,
+    municipality: str | None = None,
+    partnership_id: uuid.UUID | None,
+    after: uuid.UUID | None,
+    limit: int,
 ) -> Sequence[Row]:
     query = sa.select(contracts).order_by(contracts.c.id).limit(limit)
+    if municipality:
+        query = query.where(contracts.c.municipality == municipality)
     if partnership_id:
         query = query.where(contracts.c.partnership_id == partnership_id)
     if after:
@@ -355,9 +369,16 @@ async def settlement_lines_of(session: AsyncSession, settlement_id: uuid.UUID) -
 
 
 async def list_settlements(
-    session: AsyncSession, *, contract_id: uuid.UUID | None, after: uuid.UUID | None, limit: int
+    session: AsyncSession,
+    *,
+    municipality: str | None = None,
+    contract_id: uuid.UUID | None,
+    after: uuid.UUID | None,
+    limit: int,
 ) -> Sequence[Row]:
     query = sa.select(settlements).order_by(settlements.c.id).limit(limit)
+    if municipality:
+        query = query.where(settlements.c.municipality == municipality)
     if contract_id:
         query = query.where(settlements.c.contract_id == contract_id)
     if after:

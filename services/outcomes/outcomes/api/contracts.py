@@ -13,6 +13,7 @@ from outcomes.api.deps import (
     ERRORS,
     CursorCodecDep,
     IdempotencyDep,
+    MunicipalityFilter,
     OutcomesReader,
     PageParamsDep,
     SessionDep,
@@ -69,6 +70,18 @@ async def create_contract(
         raise ValidationFailed(
             "Unknown partnership.", errors=[FieldError("partnership_id", "unknown partnership", "unknown")]
         )
+    # The payee and the company are the partnership's own organisations, never an id from elsewhere
+    # (another municipality's organisation would otherwise be paid from this one's contract).
+    if body.payee_id not in (partnership.provider_id, partnership.company_id):
+        raise ValidationFailed(
+            "The payee is not an organisation of the partnership.",
+            errors=[FieldError("payee_id", "must be the partnership's provider or company", "unknown")],
+        )
+    if body.company_id is not None and body.company_id != partnership.company_id:
+        raise ValidationFailed(
+            "The company is not the partnership's company.",
+            errors=[FieldError("company_id", "must be the partnership's company", "unknown")],
+        )
     company_id = body.company_id or (partnership.company_id if body.side == "company_accelerator" else None)
     if body.side == "company_accelerator" and company_id is None:
         raise ValidationFailed(
@@ -113,10 +126,13 @@ async def list_contracts(
     page: PageParamsDep,
     codec: CursorCodecDep,
     partnership_id: Annotated[uuid.UUID | None, Query()] = None,
+    municipality: MunicipalityFilter = None,
 ) -> Any:
     """List contracts (optionally of one partnership)."""
     after = uuid.UUID(codec.decode(page.cursor, kind="contracts")["id"]) if page.cursor else None
-    rows = await repo.list_contracts(session, partnership_id=partnership_id, after=after, limit=page.limit + 1)
+    rows = await repo.list_contracts(
+        session, municipality=municipality, partnership_id=partnership_id, after=after, limit=page.limit + 1
+    )
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     cursor = codec.encode({"id": str(rows[-1].id)}, kind="contracts") if more else None

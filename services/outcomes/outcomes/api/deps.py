@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from outcomes.settings import Settings
 from servicekit.auth import Principal, require_scope
@@ -27,6 +27,10 @@ def _settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+# Narrows a list to one municipality (national clients); a municipal token only ever sees its own.
+MunicipalityFilter = Annotated[
+    str | None, Query(pattern=r"^(DK|SE)-\d{4}$", description="Only this municipality's rows", examples=["DK-0336"])
+]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or invalid token"},
     403: {"description": "Token lacks the scope"},
@@ -39,6 +43,7 @@ __all__ = [
     "CursorCodecDep",
     "IdempotencyDep",
     "Internal",
+    "MunicipalityFilter",
     "OutcomesReader",
     "OutcomesWriter",
     "PageParamsDep",

@@ -11,7 +11,15 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes import repository as repo
-from outcomes.api.deps import ERRORS, CursorCodecDep, OutcomesReader, OutcomesWriter, PageParamsDep, SessionDep
+from outcomes.api.deps import (
+    ERRORS,
+    CursorCodecDep,
+    MunicipalityFilter,
+    OutcomesReader,
+    OutcomesWriter,
+    PageParamsDep,
+    SessionDep,
+)
 from outcomes.intake import record_event
 from outcomes.schemas import BatchItemResult, BatchResult, OutcomeEventBatch, OutcomeEventCreate, OutcomeEventRead
 from servicekit.auth import Principal
@@ -98,10 +106,13 @@ async def list_outcome_events(
     page: PageParamsDep,
     codec: CursorCodecDep,
     citizen_id: Annotated[uuid.UUID | None, Query()] = None,
+    municipality: MunicipalityFilter = None,
 ) -> Any:
     """List outcome events in recording order (optionally one citizen's)."""
     after = int(codec.decode(page.cursor, kind="outcome-events")["sequence"]) if page.cursor else None
-    rows = await repo.list_events(session, citizen_id=citizen_id, after_sequence=after, limit=page.limit + 1)
+    rows = await repo.list_events(
+        session, municipality=municipality, citizen_id=citizen_id, after_sequence=after, limit=page.limit + 1
+    )
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     cursor = codec.encode({"sequence": rows[-1].sequence}, kind="outcome-events") if more else None

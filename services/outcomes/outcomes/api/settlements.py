@@ -12,7 +12,15 @@ from fastapi import APIRouter, Query, Response
 
 from outcomes import repository as repo
 from outcomes.accounting import require_found, settle_contract
-from outcomes.api.deps import ERRORS, CursorCodecDep, OutcomesReader, PageParamsDep, SessionDep, SettlementsWriter
+from outcomes.api.deps import (
+    ERRORS,
+    CursorCodecDep,
+    MunicipalityFilter,
+    OutcomesReader,
+    PageParamsDep,
+    SessionDep,
+    SettlementsWriter,
+)
 from outcomes.schemas import SettlementCreate, SettlementLineRead, SettlementRead, SettlementSummary
 from servicekit.errors import FieldError, ValidationFailed
 from servicekit.pagination import Page
@@ -100,10 +108,13 @@ async def list_settlements(
     page: PageParamsDep,
     codec: CursorCodecDep,
     contract_id: Annotated[uuid.UUID | None, Query()] = None,
+    municipality: MunicipalityFilter = None,
 ) -> Any:
     """List statements (optionally of one contract)."""
     after = uuid.UUID(codec.decode(page.cursor, kind="settlements")["id"]) if page.cursor else None
-    rows = await repo.list_settlements(session, contract_id=contract_id, after=after, limit=page.limit + 1)
+    rows = await repo.list_settlements(
+        session, municipality=municipality, contract_id=contract_id, after=after, limit=page.limit + 1
+    )
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     cursor = codec.encode({"id": str(rows[-1].id)}, kind="settlements") if more else None

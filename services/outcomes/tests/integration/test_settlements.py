@@ -196,3 +196,62 @@ async def test_company_side_pays_for_hires_at_the_company(
         )
     ).json()
     assert [(line["citizen_id"], line["amount"]) for line in statement["lines"]] == [(a, 300_000)]
+
+
+async def test_contract_payee_and_company_must_belong_to_the_partnership(
+    client: httpx.AsyncClient, stevns: dict[str, str], registry: FakeRegistryFeed, sync: Any
+) -> None:
+    partnership = add_partnership(registry)
+    elsewhere = add_partnership(registry, "DK-0849")
+    await sync()
+    cases = [
+        (contract_body(partnership, payee_id=elsewhere.provider_id), "payee_id"),
+        (contract_body(partnership, payee_id=str(uuid.uuid4())), "payee_id"),
+        (contract_body(partnership, side="company_accelerator", company_id=elsewhere.company_id), "company_id"),
+    ]
+    for body, field in cases:
+        response = await client.post("/v1/contracts", json=body, headers=stevns)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+    for payee in (partnership.provider_id, partnership.company_id):
+        accepted = await client.post("/v1/contracts", json=contract_body(partnership, payee_id=payee), headers=stevns)
+        assert accepted.status_code == 201, accepted.text
+
+
+async def test_national_client_lists_contracts_settlements_and_events_of_one_municipality(
+    client: httpx.AsyncClient,
+    stevns: dict[str, str],
+    jammerbugt: dict[str, str],
+    national: dict[str, str],
+    registry: FakeRegistryFeed,
+    sync: Any,
+) -> None:
+    here = add_partnership(registry)
+    there = add_partnership(registry, "DK-0849")
+    citizen_here = add_citizen(registry, here, enrolled_on="2024-01-01")
+    citizen_there = add_citizen(registry, there, enrolled_on="2024-01-01")
+    await sync()
+    ids: dict[str, dict[str, str]] = {}
+    for municipality, partnership, citizen, headers in (
+        ("DK-0336", here, citizen_here, stevns),
+        ("DK-0849", there, citizen_there, jammerbugt),
+    ):
+        contract = (await client.post("/v1/contracts", json=contract_body(partnership), headers=headers)).json()
+        event = await post_event(client, headers, citizen, "placement_started", "2024-02-10")
+        period = {"contract_id": contract["id"], "from": "2024-02-01", "to": "2024-03-01"}
+        settlement = (await client.post("/v1/settlements", json=period, headers=headers)).json()
+        ids[municipality] = {
+            "contracts": contract["id"],
+            "outcome-events": event["id"],
+            "settlements": settlement["id"],
+        }
+    for collection in ("contracts", "outcome-events", "settlements"):
+        listed = await client.get(f"/v1/{collection}", params={"municipality": "DK-0849"}, headers=national)
+        assert listed.status_code == 200, listed.text
+        assert [item["id"] for item in listed.json()["items"]] == [ids["DK-0849"][collection]], collection
+        # A municipal token asking for another municipality's rows sees none of them.
+        foreign = await client.get(f"/v1/{collection}", params={"municipality": "DK-0849"}, headers=stevns)
+        assert foreign.json()["items"] == [], collection
+    bad = await client.get("/v1/contracts", params={"municipality": "Stevns"}, headers=national)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "query.municipality"
