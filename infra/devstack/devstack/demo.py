@@ -130,6 +130,17 @@ class DemoLoader:
                 raise RuntimeError(f"demo outcome events rejected: {errors[:3]}")
         return len(events)
 
+    def settlements(self, contract_ids: list[str]) -> int:
+        """Settle every contract quarter by quarter, as a municipality would, so evaluations show
+        what the programme has paid out as well as what it saved."""
+        count = 0
+        for start, end in quarters(PROGRAMME_START, HISTORY_END):
+            for contract_id in contract_ids:
+                body = {"contract_id": contract_id, "from": start.isoformat(), "to": end.isoformat()}
+                self.post("/v1/settlements", body, f"demo:settlement:{contract_id}:{start.isoformat()}")
+                count += 1
+        return count
+
     def wait_for_projection(self, last_event: dict[str, Any], timeout: float = 180) -> None:
         """Outcomes learns citizens from the registry's change feed: post the last event (it is
         idempotent by id) until the service knows its citizen."""
@@ -220,6 +231,15 @@ def benefit_effect(
         )
 
 
+def quarters(start: dt.date, end: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
+    """Three-month periods from `start` (a first of month) up to `end` (exclusive, a first of month)."""
+    while start < end:
+        months = start.year * 12 + start.month - 1 + 3
+        stop = min(end, dt.date(months // 12, months % 12 + 1, 1))
+        yield start, stop
+        start = stop
+
+
 def event(event_id: str, citizen_id: str, kind: str, on: dt.date, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": event_id, "citizen_id": citizen_id, "type": kind, "occurred_on": on.isoformat(), "data": data}
 
@@ -237,9 +257,10 @@ def load_demo(stack: Stack, *, seed: int = SEED) -> str:
         loader.registry(population)
         contracts = loader.contracts(population)
         events = loader.outcome_events(population)
+        settlements = loader.settlements(contracts)
     return (
         f"{len(population.municipalities)} municipalities, {len(population.organisations)} organisations, "
         f"{len(population.partnerships)} partnerships, {len(population.openings)} openings, "
         f"{len(population.citizens)} citizens, {len(population.enrolments)} enrolments, "
-        f"{len(contracts)} contracts, {events} outcome events"
+        f"{len(contracts)} contracts, {events} outcome events, {settlements} settlements"
     )
