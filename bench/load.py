@@ -1,5 +1,9 @@
 """Load through the gateway: 70 % reads, 20 % recommendations, 10 % writes, 100 clients, 60 s.
 
+Each virtual client is its own API client (a municipal system with its own token, tenant and rate
+limit), spread over the demo municipalities, so the gateway's per-client limits stay at their
+defaults, as in production.
+
     .venv/bin/python bench/load.py                 # starts its own stack with the demo population
     .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000 --client-id … --client-secret …
 
@@ -40,19 +44,19 @@ async def token(session: aiohttp.ClientSession, base: str, client_id: str, secre
     async with session.post(
         f"{base}/v1/auth/token",
         data={"grant_type": "client_credentials"},
-        auth=aiohttp.BasicAuth(client_id, secret),
+        headers={"Authorization": aiohttp.encode_basic_auth(client_id, secret)},
     ) as response:
         response.raise_for_status()
         return str((await response.json())["access_token"])
 
 
 async def sample_ids(
-    session: aiohttp.ClientSession, base: str, headers: dict[str, str], path: str, n: int
+    session: aiohttp.ClientSession, base: str, headers: dict[str, str], path: str, n: int, municipality: str
 ) -> list[str]:
     ids: list[str] = []
     cursor = None
     while len(ids) < n:
-        params = {"limit": "200"} | ({"cursor": cursor} if cursor else {})
+        params = {"limit": "200", "municipality": municipality} | ({"cursor": cursor} if cursor else {})
         async with session.get(f"{base}{path}", params=params, headers=headers) as response:
             response.raise_for_status()
             page = await response.json()
@@ -117,23 +121,42 @@ async def worker(
             results.errors[kind] += 1
 
 
+CLIENT_SCOPES = ["citizens:read", "citizens:write", "matching:read"]
+
+
+async def municipal_client(
+    session: aiohttp.ClientSession, base: str, admin: dict[str, str], municipality: str, i: int
+) -> dict[str, str]:
+    body = {"name": f"load-{municipality}-{i}", "tenant": municipality, "scopes": CLIENT_SCOPES}
+    async with session.post(f"{base}/v1/clients", json=body, headers=admin) as response:
+        response.raise_for_status()
+        created = await response.json()
+    return {"Authorization": f"Bearer {await token(session, base, created['client_id'], created['client_secret'])}"}
+
+
 async def run_load(base: str, client_id: str, secret: str, clients: int, seconds: float) -> Results:
     connector = aiohttp.TCPConnector(limit=clients + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
-        headers = {"Authorization": f"Bearer {await token(session, base, client_id, secret)}"}
-        citizens = await sample_ids(session, base, headers, "/v1/citizens", 1000)
-        openings = await sample_ids(session, base, headers, "/v1/openings", 300)
-        if not citizens or not openings:
+        admin = {"Authorization": f"Bearer {await token(session, base, client_id, secret)}"}
+        async with session.get(f"{base}/v1/municipalities", params={"limit": "100"}, headers=admin) as response:
+            codes = [item["code"] for item in (await response.json())["items"]]
+        data: dict[str, tuple[list[str], list[str]]] = {}
+        for code in codes:
+            citizens = await sample_ids(session, base, admin, "/v1/citizens", 500, code)
+            openings = await sample_ids(session, base, admin, "/v1/openings", 200, code)
+            if citizens and openings:
+                data[code] = (citizens, openings)
+        if not data:
             raise SystemExit("no citizens or openings to load against: start with the demo population")
-        async with session.get(f"{base}/v1/municipalities", params={"limit": "1"}, headers=headers) as response:
-            municipality = (await response.json())["items"][0]["code"]
+        assigned = [sorted(data)[i % len(data)] for i in range(clients)]
+        headers = [await municipal_client(session, base, admin, code, i) for i, code in enumerate(assigned)]
         results = Results()
         deadline = time.monotonic() + seconds
         started = time.monotonic()
         await asyncio.gather(
             *(
-                worker(session, base, headers, citizens, openings, municipality, deadline, results, random.Random(i))
-                for i in range(clients)
+                worker(session, base, headers[i], *data[code], code, deadline, results, random.Random(i))
+                for i, code in enumerate(assigned)
             )
         )
         results.latencies["_elapsed"] = [time.monotonic() - started]
@@ -186,7 +209,6 @@ def main() -> None:
         database_prefix=f"load_{uuid.uuid4().hex[:6]}",
         admin_client_id="load-admin",
         admin_client_secret="load-admin-secret-0123456789",
-        extra_env={"gateway": {"GATEWAY_RATE_LIMIT": "1000000/minute"}},
     )
     stack = Stack(config).start()
     try:
