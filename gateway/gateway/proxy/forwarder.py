@@ -26,6 +26,7 @@ from ..domain.breaker import BreakerState
 from ..domain.routes import collection_of, upstream_for
 from .authentication import CachedVerifier
 from .headers import request_headers, response_headers
+from .metrics import REFUSALS, watch_breakers
 from .ratelimit import ClientRateLimiter
 from .upstreams import Upstream
 
@@ -111,6 +112,7 @@ class Forwarder:
         self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
         self.routes = {name: ProxyRoute(f"/v1/{name}") for name in upstreams}
         self._session: aiohttp.ClientSession | None = None
+        watch_breakers(upstreams)
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=self.pool_size, ttl_dns_cache=300)
@@ -158,15 +160,15 @@ class Forwarder:
             state["principal"] = principal
         wait = await self.rate_limiter.admit(principal.client_id)
         if wait is not None:
-            await send_problem(send, _rate_limited(), path, {"Retry-After": str(int(wait))})
+            await _refuse(send, upstream, _rate_limited(), path, {"Retry-After": str(int(wait))})
             return
         if facts.declared_length is not None and facts.declared_length > self.max_body_bytes:
-            await send_problem(send, _too_large(self.max_body_bytes), path)
+            await _refuse(send, upstream, _too_large(self.max_body_bytes), path)
             return
         breaker = upstream.breaker
         if not breaker.allow():
             retry_after = str(max(1, math.ceil(breaker.retry_after())))
-            await send_problem(send, _circuit_open(upstream.name), path, {"Retry-After": retry_after})
+            await _refuse(send, upstream, _circuit_open(upstream.name), path, {"Retry-After": retry_after})
             return
         has_body = facts.has_body
         method: str = scope["method"]
@@ -212,23 +214,23 @@ class Forwarder:
                 breaker.record_failure()
                 if attempt < attempts and breaker.state is BreakerState.CLOSED:
                     continue
-                await send_problem(send, _unavailable(upstream.name), path)
+                await _refuse(send, upstream, _unavailable(upstream.name), path)
                 return
             except (TimeoutError, aiohttp.ServerTimeoutError):
                 breaker.record_failure()
-                await send_problem(send, _timed_out(upstream.name), path)
+                await _refuse(send, upstream, _timed_out(upstream.name), path)
                 return
             except (aiohttp.ClientError, _BodyAbandoned, OSError) as exc:
                 if too_large or client_gone:
                     breaker.release_probe()
                     if too_large:
-                        await send_problem(send, _too_large(self.max_body_bytes), path)
+                        await _refuse(send, upstream, _too_large(self.max_body_bytes), path)
                     return
                 breaker.record_failure()
                 if attempt < attempts and breaker.state is BreakerState.CLOSED:
                     continue
                 log.warning("upstream_unreachable", upstream=upstream.name, error_type=type(exc).__name__)
-                await send_problem(send, _unavailable(upstream.name), path)
+                await _refuse(send, upstream, _unavailable(upstream.name), path)
                 return
             await self._relay(
                 response, send, breaker_ok=response.status not in BREAKER_FAILURE_STATUS, upstream=upstream, path=path
@@ -259,8 +261,9 @@ class Forwarder:
             log.warning("upstream_body_failed", upstream=upstream.name, error_type=type(exc).__name__)
             if started:
                 raise  # the status line is out; all that is left is to cut the connection
-            await send_problem(
+            await _refuse(
                 send,
+                upstream,
                 Problem(
                     504,
                     "Gateway timeout",
@@ -276,6 +279,14 @@ class Forwarder:
             breaker.record_success()
         else:
             breaker.record_failure()
+
+
+async def _refuse(
+    send: Send, upstream: Upstream, problem: Problem, instance: str, headers: dict[str, str] | None = None
+) -> None:
+    """Answer for the upstream, and count why (the gateway's own alerts read these counters)."""
+    REFUSALS.labels(upstream.name, problem.slug).inc()
+    await send_problem(send, problem, instance, headers)
 
 
 def _rate_limited() -> Problem:

@@ -35,6 +35,14 @@ def problem_type(response: httpx.Response) -> str:
     return str(response.json()["type"]).rsplit("/", 1)[-1]
 
 
+def metric_value(exposition: str, sample: str) -> float:
+    """The value of one sample line of a Prometheus text exposition (0 when absent)."""
+    for line in exposition.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 PROBE_PATHS = {"registry": "/v1/citizens", "matching": "/v1/recommendations", "outcomes": "/v1/contracts"}
 
 
@@ -112,9 +120,14 @@ async def test_breaker_opens_after_repeated_failures_and_closes_after_recovery(
         opened = assert_problem(await http.get("/v1/citizens", headers=headers), 503)
         assert opened["type"].endswith("/circuit-open")
         assert int((await http.get("/v1/citizens", headers=headers)).headers["retry-after"]) >= 1
+        metrics = (await http.get("/metrics")).text
+        assert 'gateway_breaker_open{upstream="registry"} 1.0' in metrics
+        assert metric_value(metrics, 'gateway_refusals_total{reason="circuit-open",upstream="registry"}') >= 2
+        assert metric_value(metrics, 'gateway_refusals_total{reason="upstream-unavailable",upstream="registry"}') >= 2
         registry.start()
         recovered = await poll_until(lambda: http.get("/v1/citizens", headers=headers), lambda r: r.status_code == 200)
         assert recovered.status_code == 200
+        assert 'gateway_breaker_open{upstream="registry"} 0.0' in (await http.get("/metrics")).text
         for _ in range(5):
             assert (await http.get("/v1/citizens", headers=headers)).status_code == 200
 
