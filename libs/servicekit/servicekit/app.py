@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ class BodyLimitMiddleware:
             return
         received = 0
         too_large = False
+        started = False
 
         async def limited_receive() -> Message:
             nonlocal received, too_large
@@ -83,9 +84,18 @@ class BodyLimitMiddleware:
                     raise _BodyTooLarge
             return message
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _BodyTooLarge:
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            # FastAPI turns any error while reading the body into its own 400 answer; a body cut
+            # off here answers 413 instead, so that answer is dropped.
+            if too_large:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        with suppress(_BodyTooLarge):
+            await self.app(scope, limited_receive, guarded_send)
+        if too_large and not started:
             await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
