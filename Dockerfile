@@ -18,7 +18,7 @@ COPY gateway gateway
 RUN pip install --no-deps ./gateway
 USER app
 EXPOSE 8000
-CMD ["uvicorn", "gateway.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+CMD ["uvicorn", "gateway.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-server-header"]
 
 FROM with-taxonomy AS registry
 COPY services/registry services/registry
@@ -26,7 +26,7 @@ RUN pip install --no-deps ./services/registry
 WORKDIR /app/services/registry
 USER app
 EXPOSE 8000
-CMD ["uvicorn", "registry.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+CMD ["uvicorn", "registry.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-server-header"]
 
 FROM with-taxonomy AS matching
 COPY services/matching services/matching
@@ -34,7 +34,7 @@ RUN pip install --no-deps ./services/matching
 WORKDIR /app/services/matching
 USER app
 EXPOSE 8000
-CMD ["uvicorn", "matching.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+CMD ["uvicorn", "matching.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-server-header"]
 
 FROM base AS outcomes
 COPY services/outcomes services/outcomes
@@ -43,7 +43,7 @@ RUN pip install --no-deps ./services/outcomes
 WORKDIR /app/services/outcomes
 USER app
 EXPOSE 8000
-CMD ["uvicorn", "outcomes.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+CMD ["uvicorn", "outcomes.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-server-header"]
 
 # The migration job: alembic for every service, as the database owner.
 FROM with-taxonomy AS migrate

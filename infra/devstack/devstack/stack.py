@@ -191,6 +191,7 @@ class Stack:
             "--port",
             str(self.ports[name]),
             "--no-access-log",
+            "--no-server-header",
             "--timeout-graceful-shutdown",
             "5",
         ]
