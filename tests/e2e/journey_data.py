@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from devstack.demo import benefit_effect, event
-from devstack.demo_population import DANISH, DK_BENEFITS, LEVELS, SUPPORT_NEEDS, TARGET_GROUPS, _cpr, _cvr, _near
+from devstack.demo_population import DANISH, DK_BENEFITS, LEVELS, SUPPORT_NEEDS, TARGET_GROUPS, fake_cpr, fake_cvr, near
 from taxonomy import load_taxonomy
 from taxonomy.model import ProgrammeOccupation
 
@@ -75,7 +75,7 @@ def build_programme(occupations: Sequence[ProgrammeOccupation], seed: int = SEED
     ):
         payload: dict[str, Any] = {"kind": kind, "name": name}
         if kind in ("company", "social_enterprise"):
-            payload["registration_number"] = _cvr(rng)
+            payload["registration_number"] = fake_cvr(rng)
         if kind == "social_enterprise":
             payload["asf_criteria"] = {
                 "work_integration_purpose": True,
@@ -113,7 +113,7 @@ def _opening(rng: random.Random, index: int, employer: str, programme: Programme
         # Every support need is offered at the company, so no essential need excludes a pair there.
         "support_offered": list(SUPPORT_NEEDS) if employer == "company" else sorted(rng.sample(SUPPORT_NEEDS, k=2)),
         "flexjob": rng.random() < 0.4,
-        "location": _near(rng, PLACE),
+        "location": near(rng, PLACE),
         "status": "open",
     }
 
@@ -123,9 +123,9 @@ def _citizen(
 ) -> dict[str, Any]:
     groups = list(TARGET_GROUPS)
     group = rng.choices(groups, weights=[TARGET_GROUPS[g][0] for g in groups])[0]
-    national_id, birth_year = _cpr(rng, index)
+    national_id, birth_year = fake_cpr(rng, index)
     while national_id in issued:
-        national_id, birth_year = _cpr(rng, index)
+        national_id, birth_year = fake_cpr(rng, index)
     issued.add(national_id)
     background = rng.sample(list(occupations), k=2)
     known = sorted({c for o in background for c in (*o.occupation.essential_skills, *o.occupation.optional_skills)})
@@ -149,7 +149,7 @@ def _citizen(
         "skills": [{"code": c, "level": rng.choice((None, *LEVELS))} for c in skills],
         "support_needs": [{"code": c, "essential": rng.random() < 0.3} for c in rng.sample(SUPPORT_NEEDS, k=1)],
         "interests": sorted({o.occupation.code for o in rng.sample(list(occupations), k=2)}),
-        "location": _near(rng, PLACE),
+        "location": near(rng, PLACE),
         "consent": {"matching": consent, "given_at": "2025-10-15T10:00:00+02:00"},
     }
 
@@ -161,7 +161,7 @@ def neighbour_company(seed: int = SEED) -> dict[str, Any]:
         "municipality": NEIGHBOUR,
         "kind": "company",
         "name": "Rebild Kystservice ApS",
-        "registration_number": _cvr(rng),
+        "registration_number": fake_cvr(rng),
     }
 
 

@@ -205,7 +205,7 @@ def _organisations(rng: random.Random, population: Population) -> dict[str, list
     for index in range(COMPANIES):
         place = DANISH[index % len(DANISH)]
         employers[place.code].append(
-            add(place, "company", _company_name(rng, used_names), registration_number=_cvr(rng))
+            add(place, "company", _company_name(rng, used_names), registration_number=fake_cvr(rng))
         )
     for place, name in (
         (DANISH[0], "Stevns Grønne Hænder"),
@@ -213,7 +213,7 @@ def _organisations(rng: random.Random, population: Population) -> dict[str, list
         (DANISH[9], "Café Brobyggeren"),
     ):
         employers[place.code].append(
-            add(place, "social_enterprise", f"{name} ApS", registration_number=_cvr(rng), asf_criteria=ASF_MET)
+            add(place, "social_enterprise", f"{name} ApS", registration_number=fake_cvr(rng), asf_criteria=ASF_MET)
         )
     falun = SWEDISH[0]
     employers[falun.code].append(add(falun, "company", "Dalaträ Service AB", registration_number=_orgnr(rng)))
@@ -279,7 +279,7 @@ def _openings(
                 "seats": rng.choice((1, 1, 1, 2, 2, 3)),
                 "support_offered": sorted(rng.sample(SUPPORT_NEEDS, k=rng.randint(0, 4))),
                 "flexjob": rng.random() < 0.4,
-                "location": _near(rng, place),
+                "location": near(rng, place),
                 "status": rng.choices(("open", "filled", "closed"), weights=(8, 1, 1))[0],
             }
         )
@@ -293,9 +293,9 @@ def _citizens(rng: random.Random, population: Population, occupations: list[Any]
     for index, place in enumerate(places):
         group = rng.choices(groups, weights=shares)[0]
         swedish = place in SWEDISH
-        national_id, birth_year = _personnummer(rng, index) if swedish else _cpr(rng, index)
+        national_id, birth_year = _personnummer(rng, index) if swedish else fake_cpr(rng, index)
         while national_id in issued:
-            national_id, birth_year = _personnummer(rng, index) if swedish else _cpr(rng, index)
+            national_id, birth_year = _personnummer(rng, index) if swedish else fake_cpr(rng, index)
         issued.add(national_id)
         background = rng.sample(occupations, k=2)
         known = sorted({c for o in background for c in (*o.occupation.essential_skills, *o.occupation.optional_skills)})
@@ -324,7 +324,7 @@ def _citizens(rng: random.Random, population: Population, occupations: list[Any]
                 "skills": [{"code": c, "level": rng.choice((None, *LEVELS))} for c in skills],
                 "support_needs": [{"code": c, "essential": rng.random() < 0.4} for c in needs],
                 "interests": sorted({o.occupation.code for o in rng.sample(occupations, k=rng.randint(1, 3))}),
-                "location": _near(rng, place),
+                "location": near(rng, place),
                 "consent": {
                     "matching": True,
                     "given_at": f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T10:00:00+01:00",
@@ -384,7 +384,7 @@ def _milestones(rng: random.Random, started: dt.date) -> list[dict[str, Any]]:
     return milestones
 
 
-def _near(rng: random.Random, place: Place) -> dict[str, Any]:
+def near(rng: random.Random, place: Place) -> dict[str, Any]:
     return {
         "postcode": place.postcode,
         "lat": round(place.lat + rng.uniform(-0.08, 0.08), 4),
@@ -401,7 +401,7 @@ def _company_name(rng: random.Random, used: set[str]) -> str:
             return name
 
 
-def _cvr(rng: random.Random) -> str:
+def fake_cvr(rng: random.Random) -> str:
     """8 digits passing the CVR modulus-11 check (weights 2,7,6,5,4,3,2,1)."""
     weights = (2, 7, 6, 5, 4, 3, 2)
     while True:
@@ -417,7 +417,7 @@ def _orgnr(rng: random.Random) -> str:
     return body + luhn.calc_check_digit(body)
 
 
-def _cpr(rng: random.Random, index: int) -> tuple[str, int]:
+def fake_cpr(rng: random.Random, index: int) -> tuple[str, int]:
     """A CPR-format number (real date; 7th digit 0-3 for the 1900s, 4 for 2000-2036) and its birth year."""
     born = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 43))
     serial = (
