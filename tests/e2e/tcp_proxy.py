@@ -14,7 +14,10 @@ class FaultyProxy:
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.port = free_port()
-        self.latency = 0.0
+        self.latency = 0.0  # seconds added to every chunk, both ways
+        # Seconds added to every chunk from the upstream only: the request arrives (and commits)
+        # at once while the answer is late, as when a client times out after the server's commit.
+        self.response_latency = 0.0
         self.refuse = False
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.base_events.Server | None = None
@@ -29,11 +32,14 @@ class FaultyProxy:
     async def _start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, from_upstream: bool = False
+    ) -> None:
         try:
             while data := await reader.read(65536):
-                if self.latency:
-                    await asyncio.sleep(self.latency)
+                delay = self.latency + (self.response_latency if from_upstream else 0.0)
+                if delay:
+                    await asyncio.sleep(delay)
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -52,7 +58,9 @@ class FaultyProxy:
             client_writer.close()
             return
         self._writers.update({client_writer, up_writer})
-        await asyncio.gather(self._pipe(client_reader, up_writer), self._pipe(up_reader, client_writer))
+        await asyncio.gather(
+            self._pipe(client_reader, up_writer), self._pipe(up_reader, client_writer, from_upstream=True)
+        )
         self._writers.difference_update({client_writer, up_writer})
 
     def cut_connections(self) -> None:

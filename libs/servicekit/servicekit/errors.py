@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -181,7 +183,41 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         return Problem(exc.status_code, title, detail, slug).response(request.url.path, dict(exc.headers or {}))
 
+    async def _database_errors(request: Request, exc: Exception) -> JSONResponse:
+        # Answered here rather than in the catch-all below, which Starlette re-raises after
+        # answering: an outage would be logged as crashes and counted as 500s in the metrics.
+        if not database_unavailable(exc):
+            raise exc  # a bug: the catch-all answers 500 and logs it
+        log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
+        problem = problem_from_domain(ServiceUnavailable("The database cannot be reached; retry shortly."))
+        return problem.response(request.url.path, {"Retry-After": "1"})
+
+    for error_type in (DBAPIError, asyncpg.PostgresError, *_UNAVAILABLE):
+        app.add_exception_handler(error_type, _database_errors)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
         return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(request.url.path)
+
+
+# The database is down, restarting, or cut our connection: the request may succeed if retried.
+_UNAVAILABLE = (
+    ConnectionError,
+    asyncpg.PostgresConnectionError,  # class 08, and a connection that no longer exists
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.AdminShutdownError,  # pg_terminate_backend, a fast shutdown
+    asyncpg.CrashShutdownError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) means the database cannot be reached right now: a 503, not a bug."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # SQLAlchemy wraps the driver's error, which wraps the socket's
+        if seen is None:
+            return False
+        if isinstance(seen, _UNAVAILABLE) or (isinstance(seen, DBAPIError) and seen.connection_invalidated):
+            return True
+        seen = seen.__cause__ or (seen.orig if isinstance(seen, DBAPIError) else None) or seen.__context__
+    return False

@@ -55,7 +55,10 @@ def health_router(alembic_ini: Path | None, extra_checks: list[ReadinessCheck] |
             checks["database"] = f"unreachable: {type(exc).__name__}"
             ready = False
         for check in extra_checks or []:
-            result = await check(request)
+            try:
+                result = await check(request)
+            except Exception as exc:  # a check that cannot run (its database is down) means: not ready
+                result = {"ready": False, getattr(check, "__name__", "check"): f"failed: {type(exc).__name__}"}
             ready = ready and bool(result.pop("ready", True))
             checks.update(result)
         return JSONResponse(
