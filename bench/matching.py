@@ -1,6 +1,7 @@
 """Matching benchmark: one citizen's top-20, national batch top-20, national seat assignment.
 
     ESCO_DIR=/work/shared/data/esco .venv/bin/python bench/matching.py [--citizens 460000] [--openings 50000]
+    [ESCO_DIR=…] DATABASE_URL=postgresql://… .venv/bin/python bench/matching.py --latency [--municipality-openings 5000]
 
 Profiles are ESCO-shaped: each opening is a varied sample of one ESCO occupation's essential and
 optional skills (occupations with at least 5 essential skills); each citizen holds a noisy sample
@@ -11,18 +12,31 @@ baseline isolates skill retrieval (proximity is then the same for every pair).
 (b) retrieves 40 candidates per citizen with sparse_dot_topn, scores them with the calibrated
 model and keeps 20; the baseline scores every opening for a sample of citizens.
 (c) solves the max-score assignment over the top-20 graph as min-cost flow (OR-Tools).
+--latency starts the real stack (devstack.stack.Stack: gateway, registry, matching, outcomes as
+uvicorn processes), loads one large municipality's openings and citizens through the gateway, lets
+the change feed bring them to matching, and times GET /v1/recommendations?citizen_id=…&limit=20
+through the gateway and directly at the matching service (the cached opening catalogue), and, as
+the baseline in the same run, through the gateway with the catalogue invalidated before every
+request (what each request cost when the index was rebuilt per request). Without ESCO_DIR it uses
+the starter vocabulary.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import multiprocessing
 import os
 import platform
 import random
 import resource
 import sys
+import tempfile
 import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +44,22 @@ from typing import Any
 # `matching` package; drop the folder so the package is imported.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import sparse  # noqa: E402
 
+from devstack.databases import drop_database  # noqa: E402
+from devstack.demo import DemoLoader  # noqa: E402
+from devstack.demo_population import SUPPORT_NEEDS, Place, fake_cpr, fake_cvr, near  # noqa: E402
+from devstack.postgres import free_port  # noqa: E402
+from devstack.stack import SERVICES, Stack, StackConfig  # noqa: E402
 from matching.domain.assignment import assign  # noqa: E402
 from matching.domain.batch import TopLists, batch_top_n, top_per_row  # noqa: E402
 from matching.domain.blocks import citizen_block  # noqa: E402
 from matching.domain.features import FEATURES, pair_features  # noqa: E402
 from matching.domain.profiles import CitizenProfile, OpeningProfile  # noqa: E402
-from matching.domain.ranking import ScoringModel  # noqa: E402
+from matching.domain.ranking import ScoringModel, WeightedDefaultModel  # noqa: E402
 from matching.domain.recommend import Filters, OpeningCatalogue, recommend_openings, score_pairs  # noqa: E402
 from matching.domain.retrieval import top_candidates  # noqa: E402
 from matching.domain.skill_space import SkillSpace  # noqa: E402
@@ -67,10 +88,10 @@ def peak_rss_children_gb() -> float:
 
 
 class Generator:
-    def __init__(self, taxonomy: Taxonomy, seed: int) -> None:
+    def __init__(self, taxonomy: Taxonomy, seed: int, *, min_essential: int = 5) -> None:
         self.seed = seed
         self.random = random.Random(seed)
-        self.occupations = [o for o in taxonomy.occupations.values() if len(o.essential_skills) >= 5]
+        self.occupations = [o for o in taxonomy.occupations.values() if len(o.essential_skills) >= min_essential]
         self.skills = list(taxonomy.skills)
 
     def opening(self, i: int) -> OpeningProfile:
@@ -265,13 +286,257 @@ def bench_assignment(catalogue: OpeningCatalogue, lists: TopLists) -> None:
     )
 
 
+# --- (a) through the running stack ---------------------------------------------------------------
+
+# København: the largest municipality, so its catalogue is the largest a request scores against.
+CAPITAL = Place("DK-0101", "København", "1550", 55.676, 12.568, 1)
+LATENCY_SCOPES = ["citizens:write", "organisations:write", "openings:write", "matching:read"]
+BATCH = 250  # ESCO openings carry long skill URIs; 1,000 of them exceed the 2 MB body limit
+
+
+MAX_SKILLS = 100  # the registry's limit per opening and per citizen
+
+
+def api_shaped(profile: OpeningProfile) -> OpeningProfile:
+    """The opening as the registry accepts it: essential skills first, optional ones up to the limit."""
+    room = MAX_SKILLS - len(profile.essential_skills)
+    return dataclasses.replace(profile, optional_skills=frozenset(sorted(profile.optional_skills)[:room]))
+
+
+def opening_payload(profile: OpeningProfile, employer: str, rng: random.Random) -> dict[str, Any]:
+    skills = [{"code": code, "essential": True} for code in sorted(profile.essential_skills)]
+    skills += [{"code": code, "essential": False} for code in sorted(profile.optional_skills)]
+    return {
+        "external_ref": f"BENCH-{profile.id}",
+        "organisation_id": employer,
+        "title": f"Medhjælper {profile.id}",
+        "occupation": profile.occupation,
+        "skills": skills,
+        "hours_per_week": {"min": profile.hours_min, "max": profile.hours_max},
+        "seats": profile.seats,
+        "support_offered": sorted(rng.sample(SUPPORT_NEEDS, 3)),
+        "flexjob": profile.flexjob,
+        "location": near(rng, CAPITAL),
+    }
+
+
+def citizen_payload(profile: CitizenProfile, index: int, rng: random.Random, issued: set[str]) -> dict[str, Any]:
+    national_id, birth_year = fake_cpr(rng, index)
+    while national_id in issued:
+        national_id, birth_year = fake_cpr(rng, index)
+    issued.add(national_id)
+    return {
+        "external_ref": f"BENCH-{profile.id}",
+        "national_id": national_id,
+        "birth_year": birth_year,
+        "target_group": profile.target_group,
+        "benefit": {
+            "type": "kontanthjaelp_30_plus",
+            "monthly_amount": 1_277_000,
+            "currency": "DKK",
+            "since": "2025-01-01",
+        },
+        "work_capacity_hours": profile.work_capacity_hours,
+        "skills": [{"code": code} for code in sorted(profile.skills)[:MAX_SKILLS]],
+        "support_needs": [{"code": code, "essential": False} for code in sorted(profile.other_support_needs)],
+        "interests": sorted(profile.interests),
+        "location": near(rng, CAPITAL),
+        "consent": {"matching": True, "given_at": "2026-01-10T10:00:00+01:00"},
+    }
+
+
+@contextmanager
+def running_stack(esco_dir: str | None) -> Iterator[Stack]:
+    admin_url = os.environ.get("DATABASE_URL")
+    prefix = f"bench_{uuid.uuid4().hex[:8]}"
+    config = StackConfig(
+        gateway_port=free_port(),
+        database_prefix=prefix,
+        admin_url=admin_url,
+        log_dir=Path(tempfile.mkdtemp(prefix="bench-matching-logs-")),
+        admin_client_id="bench-admin",
+        admin_client_secret=uuid.uuid4().hex,
+        esco_dir=esco_dir,
+        redis_url=os.environ.get("REDIS_URL"),
+        extra_env={"gateway": {"GATEWAY_RATE_LIMIT": "1000000/minute"}},
+    )
+    stack = Stack(config).start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+        if admin_url:
+            for name in ("gateway", *SERVICES):
+                asyncio.run(drop_database(admin_url, f"{prefix}_{name}"))
+
+
+def load_municipality(stack: Stack, generator: Generator, n_openings: int, n_citizens: int) -> tuple[str, list[str]]:
+    """The municipality's openings and citizens, posted through the gateway; (token, citizen ids)."""
+    admin = httpx.Client(base_url=stack.gateway_url, headers={"Authorization": f"Bearer {stack.admin_token()}"})
+    with admin:
+        DemoLoader(admin).post(
+            "/v1/municipalities", {"code": CAPITAL.code, "name": CAPITAL.name}, "bench:muni", ok=(201, 409)
+        )
+    client_id, secret = stack.create_client("bench-jobcenter", CAPITAL.code, LATENCY_SCOPES)
+    token = stack.token(client_id, secret)
+    rng = random.Random(7)
+    with httpx.Client(base_url=stack.gateway_url, headers={"Authorization": f"Bearer {token}"}, timeout=300) as http:
+        loader = DemoLoader(http)
+        employers = [
+            loader.post(
+                "/v1/organisations",
+                {"kind": "company", "name": f"Bench Virksomhed {i} ApS", "registration_number": fake_cvr(rng)},
+                f"bench:org:{i}",
+            ).json()["id"]
+            for i in range(20)
+        ]
+        openings = [
+            opening_payload(api_shaped(generator.opening(i)), employers[i % 20], rng) for i in range(n_openings)
+        ]
+        issued: set[str] = set()
+        citizens = [citizen_payload(c, i, rng, issued) for i, c in enumerate(generator.citizens(0, n_citizens))]
+        ids = []
+        for path, items in (("/v1/openings:batch", openings), ("/v1/citizens:batch", citizens)):
+            for start in range(0, len(items), BATCH):
+                chunk = items[start : start + BATCH]
+                result = loader.post(path, {"items": chunk}, f"bench:{path}:{start}").json()["items"]
+                failed = [r for r in result if r["status"] == "error"]
+                if failed:
+                    raise SystemExit(f"{path} rejected {len(failed)} items, first: {failed[0]['problem']}")
+                if path == "/v1/citizens:batch":
+                    ids.extend(str(r["id"]) for r in result)
+    return token, ids
+
+
+def wait_for_feed(url: str, headers: dict[str, str], citizen_id: str, timeout: float = 600) -> float:
+    """Seconds until matching has applied the feed up to the last citizen."""
+    started = time.perf_counter()
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+        while time.perf_counter() - started < timeout:
+            if http.get("/v1/recommendations", params={"citizen_id": citizen_id}).status_code == 200:
+                return time.perf_counter() - started
+            time.sleep(0.5)
+    raise SystemExit("matching did not catch up with the registry's change feed in time")
+
+
+def timed_requests(
+    url: str, headers: dict[str, str], citizen_ids: list[str], *, before: Callable[[], None] | None = None
+) -> list[float]:
+    """Milliseconds per GET /v1/recommendations (keep-alive client, one request at a time)."""
+    timings = []
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+        for citizen_id in citizen_ids:
+            if before is not None:
+                before()
+            started = time.perf_counter()
+            response = http.get("/v1/recommendations", params={"citizen_id": citizen_id, "limit": TOP_N})
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"GET /v1/recommendations answered {response.status_code}: {response.text[:300]}")
+    return timings
+
+
+def report(label: str, timings: list[float]) -> None:
+    p50, p95, p99 = np.percentile(timings, [50, 95, 99])
+    print(f"    {label}: n={len(timings)}, p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms")
+
+
+def bench_latency(esco_dir: str | None, n_openings: int, n_citizens: int, requests: int, baseline: int) -> None:
+    taxonomy = load_taxonomy(Path(esco_dir) if esco_dir else None)
+    generator = Generator(taxonomy, seed=42, min_essential=5 if esco_dir else 3)
+    started = time.perf_counter()
+    with running_stack(esco_dir) as stack:
+        print(f"stack started (gateway, registry, matching, outcomes): {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        token, ids = load_municipality(stack, generator, n_openings, n_citizens)
+        headers = {"Authorization": f"Bearer {token}"}
+        print(
+            f"loaded {n_openings:,} openings and {n_citizens:,} citizens of {CAPITAL.code} through the gateway: "
+            f"{time.perf_counter() - started:.1f} s; feed caught up after a further "
+            f"{wait_for_feed(stack.url('matching'), headers, ids[-1]):.1f} s"
+        )
+        rng = random.Random(3)
+        sample = [rng.choice(ids) for _ in range(requests)]
+        timed_requests(stack.gateway_url, headers, sample[:20])  # warm-up: connections, catalogue, model
+        print(
+            f"(a) GET /v1/recommendations?citizen_id=…&limit={TOP_N} among {n_openings:,} open openings "
+            f"({'ESCO' if esco_dir else 'starter vocabulary'}), one request at a time:"
+        )
+        report("through the gateway, cached catalogue", timed_requests(stack.gateway_url, headers, sample))
+        report("direct to matching, cached catalogue ", timed_requests(stack.url("matching"), headers, sample))
+        with invalidator(stack) as invalidate:
+            rebuilt = timed_requests(stack.gateway_url, headers, sample[:baseline], before=invalidate)
+        report("through the gateway, catalogue rebuilt per request (baseline)", rebuilt)
+        # The floor on this machine now: an authenticated request with two one-row queries.
+        report("floor: GET /v1/models through the gateway", timed_gets(stack.gateway_url, headers, "/v1/models", 200))
+        report(
+            "floor: GET /v1/models direct to matching", timed_gets(stack.url("matching"), headers, "/v1/models", 200)
+        )
+    report(
+        "domain only (same profiles, in this process, no HTTP, no database)",
+        domain_timings(taxonomy, esco_dir, n_openings),
+    )
+
+
+def timed_gets(url: str, headers: dict[str, str], path: str, n: int) -> list[float]:
+    timings = []
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+        for _ in range(n):
+            started = time.perf_counter()
+            http.get(path).raise_for_status()
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def domain_timings(taxonomy: Taxonomy, esco_dir: str | None, n_openings: int) -> list[float]:
+    """recommend_openings alone on the catalogue the service holds (the same seeded profiles)."""
+    space = SkillSpace(taxonomy)
+    generator = Generator(taxonomy, seed=42, min_essential=5 if esco_dir else 3)
+    catalogue = OpeningCatalogue.build(space, [api_shaped(generator.opening(i)) for i in range(n_openings)])
+    model = WeightedDefaultModel()
+    timings = []
+    for citizen in generator.citizens(0, 300):
+        started = time.perf_counter()
+        recommend_openings(space, model, citizen, catalogue, limit=TOP_N)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings[20:]
+
+
+@contextmanager
+def invalidator(stack: Stack) -> Iterator[Callable[[], None]]:
+    """Moves the municipality's catalogue version on (as the feed does on a change), outside the timing."""
+    loop = asyncio.new_event_loop()
+    owner_url = stack.databases["matching"].owner_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = loop.run_until_complete(asyncpg.connect(owner_url))
+
+    def invalidate() -> None:
+        statement = "update catalogue_versions set seq = seq + 1 where municipality = $1"
+        loop.run_until_complete(connection.execute(statement, CAPITAL.code))
+
+    try:
+        yield invalidate
+    finally:
+        loop.run_until_complete(connection.close())
+        loop.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--citizens", type=int, default=460_000)
     parser.add_argument("--openings", type=int, default=50_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--latency", action="store_true", help="(a) through the running stack, then stop")
+    parser.add_argument("--municipality-openings", type=int, default=5_000)
+    parser.add_argument("--municipality-citizens", type=int, default=2_000)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--baseline-requests", type=int, default=50)
     args = parser.parse_args()
     esco_dir = os.environ.get("ESCO_DIR")
+    if args.latency:
+        bench_latency(
+            esco_dir, args.municipality_openings, args.municipality_citizens, args.requests, args.baseline_requests
+        )
+        return
     if not esco_dir:
         raise SystemExit("set ESCO_DIR to the folder with the ESCO v1.1.1 zips")
     print(

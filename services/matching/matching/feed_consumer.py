@@ -1,28 +1,24 @@
 """Keeps the feature store in step with the registry's change feed.
 
-The cursor lives in the matching database and moves in the same transaction as the changes it
-covers, so a crash never skips or half-applies a page; rows only move forward in feed order, so
-a page applied twice changes nothing. After downtime the consumer resumes from its cursor.
+servicekit's FeedConsumer fetches the pages; `FeatureStoreFeed` applies them. The cursor lives in
+the matching database and moves in the same transaction as the changes it covers, so a crash
+never skips or half-applies a page; changes at or before the stored position are skipped (another
+replica applied them), and rows only move forward in feed order, so a page applied twice changes
+nothing. After downtime the consumer resumes from its cursor.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
-import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching import repository as repo
-from matching.clients.registry_feed import Change, RegistryFeed
+from matching.clients.registry_feed import Change
 from matching.feed_records import citizen_row, enrolment_row, opening_row, partnership_row
 from matching.models import citizen_features, enrolment_features, opening_features, partnership_features
 from servicekit.db import Database, set_tenant
-
-log = structlog.get_logger("matching.feed")
 
 ROWS = {
     "citizen": (citizen_features, citizen_row),
@@ -30,20 +26,8 @@ ROWS = {
     "partnership": (partnership_features, partnership_row),
     "enrolment": (enrolment_features, enrolment_row),
 }
-
-
-@dataclass
-class FeedStatus:
-    position: int = 0
-    head: int = 0
-    last_error: str | None = None
-    last_success: float | None = None
-    applied: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def lag(self) -> int:
-        return max(0, self.head - self.position)
+# Changes to these alter a municipality's opening catalogue (enrolments: the accelerator progress).
+CATALOGUE_ENTITIES = frozenset({"opening", "enrolment"})
 
 
 async def apply_change(session: AsyncSession, change: Change) -> None:
@@ -60,60 +44,48 @@ async def apply_change(session: AsyncSession, change: Change) -> None:
         await repo.delete_features(session, table, uuid.UUID(change.entity_id))
 
 
-class FeedConsumer:
-    def __init__(
-        self, database: Database, feed: RegistryFeed, *, page_size: int = 500, poll_seconds: float = 1.0
-    ) -> None:
-        self.database = database
-        self.feed = feed
-        self.page_size = page_size
-        self.poll_seconds = poll_seconds
-        self.status = FeedStatus()
+def catalogue_changes(changes: list[Change]) -> dict[str, int]:
+    """The latest feed position per municipality whose opening catalogue the changes alter."""
+    versions: dict[str, int] = {}
+    for change in changes:
+        if change.entity in CATALOGUE_ENTITIES and change.municipality:
+            versions[change.municipality] = max(versions.get(change.municipality, 0), change.seq)
+    return versions
 
-    async def _session_position(self) -> str:
+
+class FeatureStoreFeed:
+    """The cursor and the page application behind servicekit's FeedConsumer."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def load_cursor(self) -> str | None:
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
             row = await repo.read_cursor(session)
-            return row.position if row else ""
+            return row.position if row and row.position else None
 
-    async def step(self) -> int:
-        """Fetch and apply one page; returns how many changes it held."""
-        position = await self._session_position()
-        page = await self.feed.changes(after=position or None, limit=self.page_size)
+    async def applied_position(self) -> tuple[int, int]:
+        """(last applied feed position, the feed head when it was applied), from the database."""
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            row = await repo.read_cursor(session)
+            return (int(row.applied_seq), int(row.head)) if row else (0, 0)
+
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        """Apply a page and move the cursor in one transaction."""
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
             await repo.ensure_cursor(session)
-            current = await repo.read_cursor(session, lock=True)
-            if current is not None and current.position != position:
-                return 0  # another replica applied this page meanwhile
-            for change in page.items:
+            current = await repo.read_cursor(session, lock=True)  # one replica applies at a time
+            applied = int(current.applied_seq) if current else 0
+            fresh = [change for change in map(Change.from_item, items) if change.seq > applied]
+            if not fresh:
+                return
+            for change in fresh:
                 await apply_change(session, change)
-            applied_seq = page.items[-1].seq if page.items else (current.applied_seq if current else 0)
-            await repo.save_cursor(session, position=page.next_cursor, applied_seq=applied_seq, head=page.head)
-        self.status.position = applied_seq if page.items else max(self.status.position, applied_seq)
-        self.status.head = page.head
-        self.status.applied += len(page.items)
-        self.status.last_error = None
-        self.status.last_success = time.time()
-        return len(page.items)
-
-    async def catch_up(self) -> None:
-        """Apply pages until the feed has nothing new."""
-        while await self.step():
-            pass
-
-    async def run(self) -> None:
-        """Follow the feed until cancelled; errors are logged and retried with backoff."""
-        backoff = self.poll_seconds
-        while True:
-            try:
-                if await self.step() == 0:
-                    await asyncio.sleep(self.poll_seconds)
-                backoff = self.poll_seconds
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the feed must survive an upstream or database hiccup
-                self.status.last_error = f"{type(error).__name__}: {error}"
-                log.warning("feed step failed", error=self.status.last_error)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+            await repo.bump_catalogue_versions(session, catalogue_changes(fresh))
+            last = fresh[-1].seq
+            await repo.save_cursor(
+                session, position=next_cursor, applied_seq=last, head=max(last, int(current.head) if current else 0)
+            )

@@ -30,6 +30,15 @@ feed_cursors = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
+# The feed position of the last change to a municipality's openings (or to the enrolments that
+# give their companies' accelerator progress): the version of its cached opening catalogue.
+catalogue_versions = sa.Table(
+    "catalogue_versions",
+    metadata,
+    sa.Column("municipality", sa.Text, primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
 # Citizens' matching features only: no name, no national id, no benefit amounts.
 citizen_features = sa.Table(
     "citizen_features",
@@ -141,4 +150,10 @@ scoring_models = sa.Table(
     sa.Index("uq_scoring_models_active", "active", unique=True, postgresql_where=sa.text("active")),
 )
 
-TENANT_TABLES = ("citizen_features", "opening_features", "partnership_features", "enrolment_features")
+TENANT_TABLES = (
+    "citizen_features",
+    "opening_features",
+    "partnership_features",
+    "enrolment_features",
+    "catalogue_versions",
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.domain.profiles import CitizenProfile, Location, OpeningProfile
 from matching.models import (
+    catalogue_versions,
     citizen_features,
     enrolment_features,
     feed_cursors,
@@ -79,6 +81,27 @@ async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> None:
     await session.execute(sa.delete(enrolment_features).where(enrolment_features.c.citizen_id == citizen_id))
 
 
+async def bump_catalogue_versions(session: AsyncSession, versions: dict[str, int]) -> None:
+    """Record the feed position of the latest change to each municipality's opening catalogue."""
+    if not versions:
+        return
+    statement = insert(catalogue_versions).values(
+        [{"municipality": municipality, "seq": seq} for municipality, seq in sorted(versions.items())]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[catalogue_versions.c.municipality],
+            set_={"seq": sa.func.greatest(catalogue_versions.c.seq, statement.excluded.seq)},
+        )
+    )
+
+
+async def catalogue_version(session: AsyncSession, municipality: str) -> int:
+    """The version of the municipality's opening catalogue (0 before any opening arrived)."""
+    query = sa.select(catalogue_versions.c.seq).where(catalogue_versions.c.municipality == municipality)
+    return int((await session.execute(query)).scalar_one_or_none() or 0)
+
+
 # --- feature store reads -------------------------------------------------------------------------
 
 
@@ -137,6 +160,37 @@ def _openings_query() -> sa.Select[Any]:
 async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> CitizenProfile | None:
     row = (await session.execute(sa.select(citizen_features).where(citizen_features.c.id == citizen_id))).first()
     return citizen_profile(row) if row else None
+
+
+@dataclass(frozen=True)
+class CitizenToRecommend:
+    """A citizen with what a recommendation request needs besides: the active model and the
+    version of the municipality's opening catalogue (one round trip instead of three)."""
+
+    citizen: CitizenProfile
+    active_model_id: uuid.UUID | None
+    catalogue_version: int
+
+
+async def citizen_to_recommend(session: AsyncSession, citizen_id: uuid.UUID) -> CitizenToRecommend | None:
+    active = sa.select(scoring_models.c.id).where(scoring_models.c.active).scalar_subquery()
+    version = (
+        sa.select(catalogue_versions.c.seq)
+        .where(catalogue_versions.c.municipality == citizen_features.c.municipality)
+        .scalar_subquery()
+    )
+    query = sa.select(citizen_features, active.label("active_model_id"), version.label("catalogue_version")).where(
+        citizen_features.c.id == citizen_id
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    model_id = row.active_model_id
+    return CitizenToRecommend(
+        citizen=citizen_profile(row),
+        active_model_id=None if model_id is None else uuid.UUID(str(model_id)),
+        catalogue_version=int(row.catalogue_version or 0),
+    )
 
 
 async def get_opening(session: AsyncSession, opening_id: uuid.UUID) -> OpeningProfile | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 import httpx
@@ -13,12 +12,12 @@ from fastapi import FastAPI, Request
 
 from matching import repository as repo
 from matching.clients.outcomes import OutcomesClient
-from matching.clients.registry_feed import RegistryFeed
 from matching.domain.skill_space import SkillSpace
 from matching.engine import Engine
-from matching.feed_consumer import FeedConsumer
+from matching.feed_consumer import FeatureStoreFeed
 from matching.settings import Settings
-from servicekit.db import Database, set_tenant
+from servicekit.db import Database
+from servicekit.feed import FeedConsumer
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 from taxonomy import Taxonomy, load_taxonomy
 
@@ -65,20 +64,22 @@ def lifecycle(
         app.state.registry_client = ServiceClient(settings.registry_url, token=auth, transport=registry_transport)
         app.state.outcomes_client = ServiceClient(settings.outcomes_url, token=auth, transport=outcomes_transport)
         app.state.outcomes = OutcomesClient(app.state.outcomes_client)
+        app.state.feature_store_feed = store = FeatureStoreFeed(database)
         app.state.feed = FeedConsumer(
-            database,
-            RegistryFeed(app.state.registry_client),
+            client=app.state.registry_client,
+            load_cursor=store.load_cursor,
+            apply_page=store.apply_page,
+            name="registry",
             page_size=settings.feed_page_size,
-            poll_seconds=settings.feed_poll_seconds,
+            idle_seconds=settings.feed_poll_seconds,
         )
-        app.state.feed_task = asyncio.create_task(app.state.feed.run()) if settings.feed_enabled else None
+        if settings.feed_enabled:
+            app.state.feed.start()
 
     async def stop(app: FastAPI) -> None:
-        task: asyncio.Task[None] | None = getattr(app.state, "feed_task", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        feed: FeedConsumer | None = getattr(app.state, "feed", None)
+        if feed is not None:
+            await feed.stop()
         for name in ("registry_client", "outcomes_client"):
             client: ServiceClient | None = getattr(app.state, name, None)
             if client is not None:
@@ -88,21 +89,15 @@ def lifecycle(
 
 
 async def feed_readiness(request: Request) -> dict[str, Any]:
-    """Feed lag (changes the registry has that we have not applied), from the stored cursor."""
+    """Feed lag (changes the registry has that we have not applied): the stored cursor against the
+    head the consumer last saw (the stored one if this replica has not polled yet)."""
     settings: Settings = request.app.state.settings
-    database: Database = request.app.state.database
-    async with database.sessions() as session, session.begin():
-        await set_tenant(session, "*")
-        cursor = await repo.read_cursor(session)
-    applied, head = (int(cursor.applied_seq), int(cursor.head)) if cursor else (0, 0)
-    feed = getattr(request.app.state, "feed", None)
+    store: FeatureStoreFeed = request.app.state.feature_store_feed
+    feed: FeedConsumer = request.app.state.feed
+    applied, stored_head = await store.applied_position()
+    head = max(stored_head, feed.head)
     lag = max(0, head - applied)
     return {
-        "feed": {
-            "position": applied,
-            "head": head,
-            "lag": lag,
-            "last_error": feed.status.last_error if feed else None,
-        },
+        "feed": {"position": applied, "head": head, "lag": lag, "last_error": feed.last_error},
         "ready": lag <= settings.feed_max_lag,
     }

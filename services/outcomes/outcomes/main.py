@@ -20,12 +20,12 @@ from outcomes.api import (
     settlements,
     simulations,
 )
-from outcomes.clients.registry_feed import RegistryFeed
 from outcomes.models import metadata
-from outcomes.projection import follow, stop
+from outcomes.projection import CitizenProjectionFeed
 from outcomes.settings import Settings
 from servicekit.app import create_service_app
 from servicekit.db import Database
+from servicekit.feed import FeedConsumer
 from servicekit.http import ClientCredentialsToken, ServiceClient
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -60,28 +60,29 @@ def create_app(
 
     async def start(app: FastAPI) -> None:
         await load_rate_cards(app.state.database, settings.rate_cards_dir)
-        app.state.feed_task = None
+        app.state.feed = None
         if settings.registry_url:
             token = None
             if settings.token_url and settings.service_client_id and settings.service_client_secret:
                 token = ClientCredentialsToken(
                     settings.token_url, settings.service_client_id, settings.service_client_secret.get_secret_value()
                 )
-            client = ServiceClient(settings.registry_url, token=token, transport=registry_transport)
-            app.state.registry_feed = RegistryFeed(client)
-            app.state.feed_task = asyncio.create_task(
-                follow(
-                    app.state.database,
-                    app.state.registry_feed,
-                    poll_seconds=settings.feed_poll_seconds,
-                    limit=settings.feed_batch_size,
-                )
+            app.state.registry_client = ServiceClient(settings.registry_url, token=token, transport=registry_transport)
+            projection = CitizenProjectionFeed(app.state.database)
+            app.state.feed = FeedConsumer(
+                client=app.state.registry_client,
+                load_cursor=projection.load_cursor,
+                apply_page=projection.apply_page,
+                name="registry",
+                page_size=settings.feed_batch_size,
+                idle_seconds=settings.feed_poll_seconds,
             )
+            app.state.feed.start()
 
     async def shutdown(app: FastAPI) -> None:
-        if app.state.feed_task is not None:
-            await stop(app.state.feed_task)
-            await app.state.registry_feed.aclose()
+        if app.state.feed is not None:
+            await app.state.feed.stop()
+            await app.state.registry_client.aclose()
 
     return create_service_app(
         settings=settings,

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from datetime import date
 from typing import Any
 
-import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes import repository as repo
-from outcomes.clients.registry_feed import RegistryFeed
 from servicekit.db import Database, set_tenant
 
 CONSUMER = "registry"
-log = structlog.get_logger(__name__)
 
 
 async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
@@ -89,37 +84,32 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def sync_once(database: Database, feed: RegistryFeed, *, limit: int = 500) -> int:
-    """Read one page after the stored cursor and apply it with the new cursor in one transaction."""
-    async with database.sessions() as session, session.begin():
-        await set_tenant(session, "*")
-        position = await repo.feed_position(session, CONSUMER)  # row lock: one replica applies a page at a time
-        page = await feed.changes(after=position.cursor if position else None, limit=limit)
-        for change in page["items"]:
-            await apply_change(session, change)
-        last = page["items"][-1]["seq"] if page["items"] else (position.position if position else 0)
-        await repo.save_feed_position(
-            session, CONSUMER, cursor=page["next_cursor"], position=int(last), head=int(page.get("head", last))
-        )
-        return len(page["items"])
+class CitizenProjectionFeed:
+    """The cursor and the page application behind servicekit's FeedConsumer, which fetches the pages.
 
+    The cursor moves in the same transaction as the changes; changes at or before the stored
+    position are skipped (another replica applied them), so the cursor never moves back.
+    """
 
-async def follow(database: Database, feed: RegistryFeed, *, poll_seconds: float, limit: int) -> None:
-    """Background consumer: drain the feed, then poll; errors are logged and retried, never fatal."""
-    while True:
-        try:
-            applied = await sync_once(database, feed, limit=limit)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the feed or database may be briefly away; the cursor makes a retry safe
-            log.exception("registry feed sync failed")
-            applied = 0
-        if applied < limit:
-            await asyncio.sleep(poll_seconds)
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
+    async def load_cursor(self) -> str | None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            position = await repo.feed_position(session, CONSUMER)
+            return str(position.cursor) if position and position.cursor else None
 
-async def stop(task: asyncio.Task[None]) -> None:
-    """Cancel the consumer at shutdown."""
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            position = await repo.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
+            applied = int(position.position) if position else 0
+            fresh = [change for change in items if int(change["seq"]) > applied]
+            if not fresh:
+                return
+            for change in fresh:
+                await apply_change(session, change)
+            last = int(fresh[-1]["seq"])
+            head = max(last, int(position.head) if position else 0)
+            await repo.save_feed_position(session, CONSUMER, cursor=next_cursor, position=last, head=head)

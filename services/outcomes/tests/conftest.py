@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 
 from devstack.databases import ServiceDatabase, drop_database, prepare
-from outcomes.clients.registry_feed import RegistryFeed
 from outcomes.main import create_app
-from outcomes.projection import sync_once
+from outcomes.projection import CitizenProjectionFeed
 from outcomes.settings import Settings
+from servicekit.feed import FeedConsumer
 from servicekit.http import ServiceClient
 from servicekit.testing import TokenFactory
 
@@ -93,19 +93,24 @@ def registry() -> FakeRegistryFeed:
 
 
 @pytest.fixture(scope="session")
-async def feed(registry: FakeRegistryFeed) -> AsyncIterator[RegistryFeed]:
+async def feed(registry: FakeRegistryFeed, outcomes_app: FastAPI) -> AsyncIterator[FeedConsumer]:
+    """The service's consumer over the fake feed, stepped by the tests (pages of 50)."""
     service = ServiceClient("http://registry.test", transport=httpx.MockTransport(registry.handle))
-    yield RegistryFeed(service)
+    projection = CitizenProjectionFeed(outcomes_app.state.database)
+    yield FeedConsumer(
+        client=service,
+        load_cursor=projection.load_cursor,
+        apply_page=projection.apply_page,
+        name="registry",
+        page_size=50,
+    )
     await service.aclose()
 
 
 @pytest.fixture
-def sync(outcomes_app: FastAPI, feed: RegistryFeed) -> Any:
+def sync(feed: FeedConsumer) -> Any:
     async def drain() -> int:
-        total = 0
-        while applied := await sync_once(outcomes_app.state.database, feed, limit=50):
-            total += applied
-        return total
+        return await feed.catch_up()
 
     return drain
 

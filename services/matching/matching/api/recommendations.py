@@ -40,23 +40,25 @@ async def list_recommendations(
             errors=[FieldError("query.citizen_id", "give exactly one of citizen_id or opening_id")],
         )
     filters = Filters(max_distance_km=max_distance_km, min_hours=min_hours, flexjob_only=flexjob_only)
-    model = await engine.model(session)
     if citizen_id is not None:
-        citizen = await repo.get_citizen(session, citizen_id)
-        if citizen is None:
+        found = await repo.citizen_to_recommend(session, citizen_id)
+        if found is None:
             raise NotFound(f"Citizen {citizen_id} not found.")
+        citizen = found.citizen
         if not citizen.consent:
             raise Conflict(
                 "The citizen has not consented to matching (consent.matching is false or missing); "
                 "citizens are never scored without it.",
                 reason="no_matching_consent",
             )
-        openings = await repo.open_openings(session, citizen.municipality)
+        model = await engine.model_by_id(session, found.active_model_id)
+        catalogue = await engine.catalogues.get(session, citizen.municipality, version=found.catalogue_version)
         items = await asyncio.to_thread(
-            recommend_openings, engine.space, model.model, citizen, openings, limit=limit, filters=filters
+            recommend_openings, engine.space, model.model, citizen, catalogue, limit=limit, filters=filters
         )
     else:
         assert opening_id is not None
+        model = await engine.model(session)
         opening = await repo.get_opening(session, opening_id)
         if opening is None:
             raise NotFound(f"Opening {opening_id} not found.")

@@ -1,11 +1,12 @@
-"""Typed client of the registry's change feed (GET /internal/v1/changes)."""
+"""The registry's change feed (GET /internal/v1/changes): one item, typed.
+
+servicekit's FeedConsumer fetches the pages; this is the shape of what it hands over.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from servicekit.http import ServiceClient
 
 
 @dataclass(frozen=True)
@@ -17,36 +18,13 @@ class Change:
     municipality: str | None
     data: dict[str, Any] | None
 
-
-@dataclass(frozen=True)
-class ChangePage:
-    items: list[Change]
-    next_cursor: str
-    head: int
-
-
-class RegistryFeed:
-    def __init__(self, client: ServiceClient) -> None:
-        self.client = client
-
-    async def changes(self, *, after: str | None, limit: int) -> ChangePage:
-        """One page of changes after `after` (None: from the start), in commit order."""
-        params: dict[str, Any] = {"limit": limit}
-        if after:
-            params["after"] = after
-        payload = await self.client.get_json("/internal/v1/changes", params=params)
-        return ChangePage(
-            items=[
-                Change(
-                    seq=int(item["seq"]),
-                    entity=item["entity"],
-                    entity_id=str(item["entity_id"]),
-                    op=item["op"],
-                    municipality=item.get("municipality"),
-                    data=item.get("data"),
-                )
-                for item in payload["items"]
-            ],
-            next_cursor=str(payload["next_cursor"]),
-            head=int(payload["head"]),
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Change:
+        return cls(
+            seq=int(item["seq"]),
+            entity=item["entity"],
+            entity_id=str(item["entity_id"]),
+            op=item["op"],
+            municipality=item.get("municipality"),
+            data=item.get("data"),
         )

@@ -162,13 +162,13 @@ def recommend_citizens(
 
 def credits_towards(space: SkillSpace, cbox: CitizenBlock, row: int, opening: OpeningProfile) -> dict[str, float]:
     """The citizen's best credit towards each of the opening's skills (unknown codes earn 0)."""
-    codes = sorted(opening.essential_skills | opening.optional_skills)
-    known = [code for code in codes if code in space.index]
-    cols = np.array([space.index[code] for code in known], dtype=np.int64)
-    values = cbox.credit_lookup(np.full(len(cols), row, dtype=np.int64), cols)
-    credits = dict.fromkeys(codes, 0.0)
-    credits.update({code: round(float(v), 4) for code, v in zip(known, values, strict=True)})
-    return credits
+    # Plain dict look-ups in the citizen's one row: a few dozen codes do not pay for numpy calls.
+    start, stop = int(cbox.credit.indptr[row]), int(cbox.credit.indptr[row + 1])
+    held = dict(zip(cbox.credit.indices[start:stop].tolist(), cbox.credit.data[start:stop].tolist(), strict=True))
+    return {
+        code: round(held.get(space.index.get(code, -1), 0.0), 4)
+        for code in sorted(opening.essential_skills | opening.optional_skills)
+    }
 
 
 def build(

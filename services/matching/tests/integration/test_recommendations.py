@@ -115,7 +115,7 @@ async def test_sync_is_idempotent_and_resumes_from_the_stored_cursor(
     after = (await client.get("/readyz")).json()["checks"]["feed"]
     assert after["lag"] == 0
     assert after["position"] > before["position"]
-    assert (await matching_app.state.feed.step()) == 0  # caught up: nothing re-applied
+    assert (await matching_app.state.feed.poll_once()) == 0  # caught up: nothing re-applied
     response = await client.get("/v1/recommendations", params={"citizen_id": person["id"]}, headers=reader)
     assert response.status_code == 200
 

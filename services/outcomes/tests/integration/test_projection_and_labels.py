@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from outcomes import repository as repo
 from outcomes.main import create_app
+from outcomes.projection import CitizenProjectionFeed
 from tests.conftest import FakeRegistryFeed
 from tests.integration.world import add_citizen, add_partnership
 
@@ -120,3 +121,24 @@ async def test_background_consumer_in_the_lifespan_follows_the_feed(
             row = await repo.get_citizen(session, uuid.UUID(citizen))
     assert row is not None
     assert row.enrolled_on.isoformat() == "2024-05-01"
+
+
+async def test_a_page_another_replica_applied_leaves_cursor_and_erasure_alone(
+    registry: FakeRegistryFeed, sync: Any, outcomes_app: FastAPI
+) -> None:
+    citizen = add_citizen(registry, add_partnership(registry, "DK-0849"), enrolled_on="2024-03-01")
+    registry.add("citizen", citizen, "DK-0849", None, op="erased")
+    await sync()
+    stale = [change for change in registry.changes if change["entity_id"] == citizen and change["op"] == "upsert"]
+
+    async def stored() -> tuple[Any, Any]:
+        async with outcomes_app.state.database.sessions() as session, session.begin():
+            await session.execute(text("select set_config('app.tenant', '*', true)"))
+            return await repo.feed_position(session, "registry"), await repo.get_citizen(session, uuid.UUID(citizen))
+
+    before, _ = await stored()
+    # A replica that fetched the older page hands it over after this one applied it.
+    await CitizenProjectionFeed(outcomes_app.state.database).apply_page(stale, "an-older-cursor")
+    after, row = await stored()
+    assert (after.cursor, after.position) == (before.cursor, before.position)
+    assert row.erased_at is not None
