@@ -97,7 +97,9 @@ def lolland(stack: Stack, gateway: httpx.Client, admin_headers: dict[str, str]) 
         yield http
 
 
-def test_model_trained_from_recorded_placements_is_listed_and_activated(lolland: httpx.Client) -> None:
+def test_model_trained_from_recorded_placements_is_listed_and_activated(
+    lolland: httpx.Client, gateway: httpx.Client, admin_headers: dict[str, str]
+) -> None:
     rng = random.Random(SEED)
     loader = DemoLoader(lolland)
     run = uuid.uuid4().hex[:8]
@@ -156,7 +158,9 @@ def test_model_trained_from_recorded_placements_is_listed_and_activated(lolland:
     mine = next(item for item in listed["items"] if item["id"] == trained["id"])
     assert mine["metrics"] == metrics
 
-    activated = lolland.post(f"/v1/models/{trained['id']}:activate", headers={"Idempotency-Key": f"{run}:activate"})
+    refused = lolland.post(f"/v1/models/{trained['id']}:activate")
+    assert refused.status_code == 403, refused.text  # the active model scores for every municipality
+    activated = gateway.post(f"/v1/models/{trained['id']}:activate", headers=admin_headers)
     assert activated.status_code == 200, activated.text
     assert activated.json()["active"] is True
     after = lolland.get("/v1/models").json()

@@ -223,7 +223,7 @@ ID_PATHS = {
     "/v1/settlements/{settlement_id}.csv": "settlement-csv",
     "/v1/simulations/{simulation_id}": "simulation-get",
     "/v1/models/{model_id}": "national: scoring models are shared by every municipality",
-    "/v1/models/{model_id}:activate": "national: one active model for everyone (scope: see BFLA)",
+    "/v1/models/{model_id}:activate": "national: a municipal client gets 403 (test_model_training.py)",
     "/v1/rate-cards/{card_id}": "national reference data (refusion staircases, unit costs)",
 }
 # Query parameters that name an object or a tenant, and the probe (or list check) covering each.

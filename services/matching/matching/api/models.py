@@ -16,7 +16,7 @@ from matching.domain.ranking import TrainedModel
 from matching.domain.training import NotEnoughOutcomes, TrainingResult, train_model
 from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set
 from matching.schemas import ModelPage, ModelRead, model_read
-from servicekit.errors import Conflict, NotFound
+from servicekit.errors import Conflict, Forbidden, NotFound
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
@@ -76,7 +76,12 @@ async def get_model(model_id: uuid.UUID, session: SessionDep, principal: Reader)
 
 @router.post("/{model_id}:activate", response_model=ModelRead, responses=ERRORS)
 async def activate_model(model_id: uuid.UUID, session: SessionDep, principal: Runner) -> ModelRead:
-    """Make this version the one that scores (the previous active one is deactivated)."""
+    """Make this version the one that scores (the previous active one is deactivated).
+
+    The active model scores for every municipality, so only a national client (tenant `*`) may
+    switch it; a municipal client may train candidates from its own outcomes and read them."""
+    if not principal.is_national:
+        raise Forbidden("The active model scores for every municipality; only a national client may activate one.")
     if await repo.get_model(session, model_id) is None:
         raise NotFound(f"Model {model_id} not found.")
     return model_read(await repo.activate_model(session, model_id))

@@ -5,6 +5,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from servicekit.testing import TokenFactory
+
 from ..factories import citizen, opening
 from .conftest import PlacementOutcomes
 
@@ -19,6 +21,7 @@ async def test_training_needs_enough_outcomes_then_trains_and_activates(
     reader: dict[str, str],
     employer: str,
     sync: Sync,
+    tokens: TokenFactory,
 ) -> None:
     outcomes.items = []
     refused = await client.post("/v1/models", headers=reader)
@@ -54,7 +57,10 @@ async def test_training_needs_enough_outcomes_then_trains_and_activates(
     replayed = await client.post("/v1/models", headers={**reader, "Idempotency-Key": "train-1"})
     assert replayed.json()["id"] == model["id"]
 
-    activated = await client.post(f"/v1/models/{model['id']}:activate", headers=reader)
+    municipal = await client.post(f"/v1/models/{model['id']}:activate", headers=reader)
+    assert municipal.status_code == 403  # the active model scores for every municipality
+    national = tokens.headers(tenant="*", scopes=["matching:read", "matching:run"], client_id="national-matching")
+    activated = await client.post(f"/v1/models/{model['id']}:activate", headers=national)
     assert activated.status_code == 200, activated.text
     listed = (await client.get("/v1/models", headers=reader)).json()
     assert listed["active_model"] == "calibrated-logistic"
@@ -62,5 +68,5 @@ async def test_training_needs_enough_outcomes_then_trains_and_activates(
     scored = await client.get("/v1/recommendations", params={"opening_id": jobs[0]}, headers=reader)
     assert scored.json()["model"]["id"] == model["id"]
     assert (
-        await client.post("/v1/models/00000000-0000-4000-8000-000000000000:activate", headers=reader)
+        await client.post("/v1/models/00000000-0000-4000-8000-000000000000:activate", headers=national)
     ).status_code == 404
