@@ -53,6 +53,8 @@ class FeedConsumer:
         self.last_success: float | None = None
         self.last_error: str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._refresh_lock = asyncio.Lock()
+        self._refreshes = 0
 
     @property
     def lag(self) -> int:
@@ -87,6 +89,22 @@ class FeedConsumer:
             if applied < self.page_size:
                 break
         return total
+
+    async def refresh(self, max_pages: int = 2) -> None:
+        """Catch up now, for a request that asked about something the feed may not have brought yet
+        (a citizen created a moment ago). Concurrent callers share one catch-up; a feed that cannot
+        be reached leaves the answer to the caller's second look-up."""
+        seen = self._refreshes
+        async with self._refresh_lock:
+            if self._refreshes != seen:
+                return  # another request caught up while this one waited
+            try:
+                await self.catch_up(max_pages=max_pages)
+            except (httpx.HTTPError, OSError) as exc:
+                self.last_error = type(exc).__name__
+                log.warning("feed_refresh_failed", feed=self.name, error=type(exc).__name__)
+            finally:
+                self._refreshes += 1
 
     async def run_forever(self) -> None:
         backoff = self.idle_seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -26,7 +27,21 @@ def _outcomes(request: Request) -> OutcomesClient:
     return client
 
 
+async def _no_refresh() -> None:
+    return None
+
+
+def _feed_refresh(request: Request) -> Callable[[], Awaitable[None]]:
+    """Catches the feature store up with the registry on a miss; a no-op while the feed is off."""
+    if not request.app.state.settings.feed_enabled:
+        return _no_refresh
+    refresh: Callable[[], Awaitable[None]] = request.app.state.feed.refresh
+    return refresh
+
+
 EngineDep = Annotated[Engine, Depends(_engine)]
+# Call on a miss: a citizen or opening created a moment ago may not have reached the feature store.
+FeedRefresh = Annotated[Callable[[], Awaitable[None]], Depends(_feed_refresh)]
 OutcomesDep = Annotated[OutcomesClient, Depends(_outcomes)]
 
-__all__ = ["EngineDep", "IdempotencyDep", "OutcomesDep", "Reader", "Runner", "SessionDep"]
+__all__ = ["EngineDep", "FeedRefresh", "IdempotencyDep", "OutcomesDep", "Reader", "Runner", "SessionDep"]

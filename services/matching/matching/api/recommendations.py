@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from matching import repository as repo
 from matching.api.common import ERRORS, model_ref, recommendation_read
-from matching.api.deps import EngineDep, Reader, SessionDep
+from matching.api.deps import EngineDep, FeedRefresh, Reader, SessionDep
 from matching.domain.batch import top_citizens_per_opening
 from matching.domain.exposure import exposure
 from matching.domain.recommend import Filters, recommend_citizens, recommend_openings
@@ -26,6 +26,7 @@ async def list_recommendations(
     session: SessionDep,
     principal: Reader,
     engine: EngineDep,
+    refresh: FeedRefresh,
     citizen_id: Annotated[uuid.UUID | None, Query(description="Rank open openings for this citizen")] = None,
     opening_id: Annotated[uuid.UUID | None, Query(description="Rank consenting citizens for this opening")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -42,6 +43,9 @@ async def list_recommendations(
     filters = Filters(max_distance_km=max_distance_km, min_hours=min_hours, flexjob_only=flexjob_only)
     if citizen_id is not None:
         found = await repo.citizen_to_recommend(session, citizen_id)
+        if found is None:
+            await refresh()
+            found = await repo.citizen_to_recommend(session, citizen_id)
         if found is None:
             raise NotFound(f"Citizen {citizen_id} not found.")
         citizen = found.citizen
@@ -60,6 +64,9 @@ async def list_recommendations(
         assert opening_id is not None
         model = await engine.model(session)
         opening = await repo.get_opening(session, opening_id)
+        if opening is None:
+            await refresh()
+            opening = await repo.get_opening(session, opening_id)
         if opening is None:
             raise NotFound(f"Opening {opening_id} not found.")
         if opening.status != "open":
