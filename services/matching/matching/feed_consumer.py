@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching import repository as repo
@@ -30,18 +31,37 @@ ROWS = {
 CATALOGUE_ENTITIES = frozenset({"opening", "enrolment"})
 
 
-async def apply_change(session: AsyncSession, change: Change) -> None:
-    """Apply one change; entities matching does not use (municipality, organisation) are skipped."""
-    spec = ROWS.get(change.entity)
-    if spec is None:
-        return
-    table, to_row = spec
-    if change.op == "upsert" and change.data is not None:
-        await repo.upsert_features(session, table, to_row(change.seq, change.data))
-    elif change.entity == "citizen":
-        await repo.erase_citizen(session, uuid.UUID(change.entity_id))
-    else:
-        await repo.delete_features(session, table, uuid.UUID(change.entity_id))
+async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
+    """Apply changes in feed order. Consecutive upserts into one table go in one statement (the
+    latest change of an entity wins); deletions and erasures end such a run, so order holds.
+    Entities matching does not use (municipality, organisation) are skipped."""
+    run_table: sa.Table | None = None
+    run: dict[Any, dict[str, Any]] = {}
+
+    async def flush() -> None:
+        if run_table is not None and run:
+            await repo.upsert_features(session, run_table, list(run.values()))
+        run.clear()
+
+    for change in changes:
+        spec = ROWS.get(change.entity)
+        if spec is None:
+            continue
+        table, to_row = spec
+        if change.op == "upsert" and change.data is not None:
+            if table is not run_table:
+                await flush()
+                run_table = table
+            row = to_row(change.seq, change.data)
+            run[row["id"]] = row
+            continue
+        await flush()
+        run_table = None
+        if change.entity == "citizen":
+            await repo.erase_citizen(session, uuid.UUID(change.entity_id))
+        else:
+            await repo.delete_features(session, table, uuid.UUID(change.entity_id))
+    await flush()
 
 
 def catalogue_changes(changes: list[Change]) -> dict[str, int]:
@@ -82,8 +102,7 @@ class FeatureStoreFeed:
             fresh = [change for change in map(Change.from_item, items) if change.seq > applied]
             if not fresh:
                 return
-            for change in fresh:
-                await apply_change(session, change)
+            await apply_changes(session, fresh)
             await repo.bump_catalogue_versions(session, catalogue_changes(fresh))
             last = fresh[-1].seq
             await repo.save_cursor(

@@ -61,9 +61,12 @@ async def ensure_cursor(session: AsyncSession, feed: str = REGISTRY_FEED) -> Non
 # --- feature store writes (idempotent: a row only moves forward in feed order) ---------------------
 
 
-async def upsert_features(session: AsyncSession, table: sa.Table, values: dict[str, Any]) -> None:
-    statement = insert(table).values(values)
-    update = {key: statement.excluded[key] for key in values if key != "id"}
+async def upsert_features(session: AsyncSession, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """One statement for many rows (distinct ids); a row never goes back to an older feed position."""
+    if not rows:
+        return
+    statement = insert(table).values(rows)
+    update = {key: statement.excluded[key] for key in rows[0] if key != "id"}
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[table.c.id], set_=update, where=table.c.seq < statement.excluded.seq

@@ -54,3 +54,32 @@ async def test_a_page_another_replica_applied_changes_nothing(
     assert (after.position, after.applied_seq) == (before.position, before.applied_seq)
     gone = await client.get("/v1/recommendations", params={"citizen_id": person["id"]}, headers=reader)
     assert gone.status_code == 404
+
+
+async def test_a_page_with_repeated_updates_and_an_erasure_keeps_feed_order(
+    registry: httpx.AsyncClient,
+    matching_app: FastAPI,
+    stevns_registry: dict[str, str],
+    sync: Sync,
+) -> None:
+    """Upserts are applied in one statement per run of a table: the latest change of each citizen
+    wins, and an erasure in the middle of the page still removes the citizen."""
+    await sync()
+    erased = await create(registry, "/v1/citizens", citizen(), stevns_registry)
+    kept = await create(registry, "/v1/citizens", citizen(), stevns_registry)
+    for person, hours in ((kept, 5), (erased, 6), (kept, 9)):
+        url = f"/v1/citizens/{person['id']}"
+        etag = (await registry.get(url, headers=stevns_registry)).headers["etag"]
+        changed = await registry.patch(
+            url, json={"work_capacity_hours": hours}, headers={**stevns_registry, "If-Match": etag}
+        )
+        assert changed.status_code == 200, changed.text
+    assert (await registry.delete(f"/v1/citizens/{erased['id']}", headers=stevns_registry)).status_code == 204
+    await sync()
+    database: Database = matching_app.state.database
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, "*")
+        assert await repo.get_citizen(session, uuid.UUID(erased["id"])) is None
+        stored = await repo.get_citizen(session, uuid.UUID(kept["id"]))
+    assert stored is not None
+    assert stored.work_capacity_hours == 9
