@@ -1,15 +1,20 @@
 """Bulk sync benchmark: 100,000 citizens through `POST /v1/citizens:batch` vs a raw asyncpg COPY.
 
     python bench/registry_sync.py                       # self-hosted: throwaway DB + registry (2 workers)
+    python bench/registry_sync.py --through-gateway     # the whole stack, throwaway, through the gateway
     python bench/registry_sync.py --base-url http://127.0.0.1:8000 --token "$TOKEN" --municipality DK-0336
 
 With --base-url the citizens go to that URL (the gateway, or the registry directly) with the
 given bearer token (scope citizens:write, tenant = --municipality or '*'). Without it the script
 creates a throwaway database on DATABASE_URL (or an embedded PostgreSQL), starts the registry
-with uvicorn and mints its own token. Either way it then COPYs the same rows with asyncpg into a
-table shaped like `citizens` (same columns and indexes, no validation, no feed) as the ceiling,
-and prints records/s for both and their ratio. Payloads are built and serialised before the clock
-starts; each batch is one HTTP request and one transaction.
+with uvicorn and mints its own token; with --through-gateway it starts the devstack stack instead
+(gateway, registry, matching, outcomes: one uvicorn process each, as `make run` does, matching
+following the change feed) and pushes through the gateway. Either way it then COPYs the same
+rows with asyncpg into a table shaped like `citizens` (same columns and indexes, no validation,
+no feed) as the ceiling, and prints records/s for both and their ratio. Payloads are built and
+serialised before the clock starts; each batch is one HTTP request and one transaction.
+When it started the processes itself it also prints the CPU time each group spent per 1,000
+citizens (on a shared machine a view of where the time goes that other load hardly changes).
 """
 
 from __future__ import annotations
@@ -23,15 +28,19 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 SKILLS = ("bb:skill:clean-floors", "bb:skill:wash-dishes", "bb:skill:pick-orders", "bb:skill:stock-shelves")
@@ -156,6 +165,48 @@ async def copy_ceiling(database_url: str, items: list[dict[str, Any]]) -> float:
         await conn.close()
 
 
+def cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
+    """User + system CPU seconds of each live process (gone ones are left out)."""
+    found = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        found[pid] = times.user + times.system
+    return found
+
+
+class CpuMeter:
+    """CPU seconds that groups of processes (and their children) spend between `start` and `stop`."""
+
+    def __init__(self, admin_url: str, database: str, processes: dict[str, list[int]]) -> None:
+        self.admin_url, self.database, self.processes = admin_url, database, processes
+        self.before: dict[int, float] = {}
+
+    async def _groups(self) -> dict[str, list[int]]:
+        groups = {
+            name: pids + [c.pid for pid in pids for c in psutil.Process(pid).children(recursive=True)]
+            for name, pids in self.processes.items()
+        }
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            rows = await conn.fetch("select pid from pg_stat_activity where datname = $1", self.database)
+        finally:
+            await conn.close()
+        return {**groups, "PostgreSQL (registry database)": [r["pid"] for r in rows], "bench client": [os.getpid()]}
+
+    async def start(self) -> None:
+        self.before = cpu_seconds(pid for group in (await self._groups()).values() for pid in group)
+
+    async def stop(self) -> dict[str, float]:
+        # A backend that connected during the run counts from zero (it was opened for the run).
+        return {
+            name: sum(now - self.before.get(pid, 0.0) for pid, now in cpu_seconds(pids).items())
+            for name, pids in (await self._groups()).items()
+        }
+
+
 class SelfHosted:
     """A throwaway registry database and a uvicorn process serving it, with a token that it accepts."""
 
@@ -220,6 +271,8 @@ class SelfHosted:
             headers={"Authorization": f"Bearer {admin}"},
             timeout=10,
         )
+        self.database_url = self.database.owner_url
+        self.processes = {"registry (uvicorn workers)": [self.process.pid]}
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -231,11 +284,78 @@ class SelfHosted:
         self.server.__exit__(None, None, None)
 
 
-async def run(args: argparse.Namespace, base_url: str, token: str, database_url: str) -> None:
+class ThroughGateway:
+    """The devstack stack on throwaway databases; a national client of the gateway with citizens:write."""
+
+    def __enter__(self) -> ThroughGateway:
+        from devstack.postgres import free_port
+        from devstack.stack import Stack, StackConfig
+
+        # The stack migrates every service in this process, and bench/matching.py (first on
+        # sys.path, as the script's folder) would stand in for the `matching` package.
+        sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+        self.log_dir = Path(tempfile.mkdtemp(prefix="registry-bench-"))
+        prefix = f"bench_{uuid.uuid4().hex[:8]}"
+        config = StackConfig(
+            gateway_port=free_port(),
+            database_prefix=prefix,
+            log_dir=self.log_dir,
+            redis_url=os.environ.get("REDIS_URL"),
+            extra_env={"registry": {"REGISTRY_LOG_LEVEL": "WARNING"}, "gateway": {"GATEWAY_LOG_LEVEL": "WARNING"}},
+        )
+        self.stack = Stack(config)
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__()  # drop the databases made before the failure
+            raise
+        return self
+
+    def _start(self) -> None:
+        self.stack.start()
+        admin = {"Authorization": f"Bearer {self.stack.admin_token()}"}
+        response = httpx.post(
+            f"{self.stack.gateway_url}/v1/municipalities",
+            json={"code": "DK-0336", "name": "Stevns"},
+            headers=admin,
+            timeout=10,
+        )
+        assert response.status_code in (201, 409), response.text
+        client_id, secret = self.stack.create_client("bench", "*", ["citizens:write"])
+        self.token = self.stack.token(client_id, secret)
+        self.base_url = self.stack.gateway_url
+        self.admin_url = self.stack.postgres.admin_url
+        self.name = self.stack.databases["registry"].name
+        self.database_url = self.stack.databases["registry"].owner_url
+        procs = self.stack.processes
+        self.processes = {
+            "registry": [procs["registry"].popen.pid],
+            "gateway": [procs["gateway"].popen.pid],
+            "matching + outcomes": [procs["matching"].popen.pid, procs["outcomes"].popen.pid],
+        }
+
+    def __exit__(self, *exc: object) -> None:
+        from devstack.databases import drop_database
+
+        databases = [db.name for db in self.stack.databases.values()]
+        admin_url = self.stack.postgres.admin_url
+        self.stack.stop()
+        if self.stack.postgres.external_url:
+            for name in databases:
+                asyncio.run(drop_database(admin_url, name))
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+
+
+async def run(
+    args: argparse.Namespace, base_url: str, token: str, database_url: str, meter: CpuMeter | None = None
+) -> None:
     run_id = uuid.uuid4().hex[:6]
     items = citizens(args.count, args.municipality, run_id)
     bodies = [json.dumps({"items": items[i : i + args.batch]}).encode() for i in range(0, len(items), args.batch)]
+    if meter:
+        await meter.start()
     elapsed, totals = await push(base_url, token, bodies, args.clients)
+    spent = await meter.stop() if meter else {}
     http_rate = args.count / elapsed
     copy_elapsed = await copy_ceiling(database_url, items)
     copy_rate = args.count / copy_elapsed
@@ -246,6 +366,14 @@ async def run(args: argparse.Namespace, base_url: str, token: str, database_url:
     )
     print(f"asyncpg COPY ceiling {args.count} rows: {copy_elapsed:.2f} s = {copy_rate:,.0f} records/s")
     print(f"ratio HTTP / COPY: {http_rate / copy_rate:.1%}")
+    if args.resend:
+        # A nightly sync resends mostly what the registry holds already: every item is `unchanged`.
+        again, totals = await push(base_url, token, bodies, args.clients)
+        print(f"HTTP resend (same bodies, new keys): {again:.2f} s = {args.count / again:,.0f} records/s  {totals}")
+    if spent:
+        per_batch = {name: seconds * 1000 / (args.count / 1000) for name, seconds in spent.items()}
+        print("CPU ms per 1,000 citizens: " + ", ".join(f"{name} {ms:.0f}" for name, ms in per_batch.items()))
+        print(f"CPU ms per 1,000 citizens, all: {sum(per_batch.values()):.0f} (wall {elapsed * 1e6 / args.count:.0f})")
 
 
 def main() -> None:
@@ -257,6 +385,10 @@ def main() -> None:
         default=os.environ.get("DATABASE_URL"),
         help="registry database (owner) for the COPY ceiling; self-hosted: its own",
     )
+    parser.add_argument(
+        "--through-gateway", action="store_true", help="start the whole stack and push through its gateway"
+    )
+    parser.add_argument("--resend", action="store_true", help="then push the same citizens again (all unchanged)")
     parser.add_argument("--municipality", default="DK-0336")
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
@@ -268,8 +400,9 @@ def main() -> None:
             parser.error("--base-url needs --token and --database-url (the registry database, for the COPY ceiling)")
         asyncio.run(run(args, args.base_url, args.token, args.database_url))
         return
-    with SelfHosted(args.workers) as stack:
-        asyncio.run(run(args, stack.base_url, stack.token, stack.database.owner_url))
+    with ThroughGateway() if args.through_gateway else SelfHosted(args.workers) as stack:
+        meter = CpuMeter(stack.admin_url, stack.name, stack.processes)
+        asyncio.run(run(args, stack.base_url, stack.token, stack.database_url, meter))
 
 
 if __name__ == "__main__":

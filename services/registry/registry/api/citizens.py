@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import feed
 from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, decode_position, next_cursor, reject, validate_as
@@ -26,16 +28,18 @@ from registry.api.deps import (
     VaultDep,
 )
 from registry.api.references import municipality_violations
+from registry.api.updates import current_for_update, save_update
 from registry.models import citizens, enrolments
 from registry.records.citizens import as_create, citizen_read, prepare_citizen
 from registry.repository import audit, rows
 from registry.repository import citizens as repo
 from registry.repository.outbox import record_change
-from registry.schemas.batch import BatchRequest, BatchResult
+from registry.schemas.batch import CITIZENS_BATCH_EXAMPLE, BatchRequest, BatchResult
 from registry.schemas.citizens import CitizenCreate, CitizenExport, CitizenRead, CitizenUpdate, TargetGroup
 from registry.sync.citizens import TAKEN_NATIONAL_ID, upsert_citizens
+from servicekit.auth import Principal
 from servicekit.errors import Conflict, FieldError, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match, stale
+from servicekit.etag import etag_for
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/citizens", tags=["citizens"])
@@ -58,6 +62,8 @@ async def create_citizen(
     municipality = principal.municipality_for_write(body.municipality)
     citizen = prepare_citizen(body, municipality=municipality, book=book, vault=vault, now=dt.datetime.now(dt.UTC))
     reject(await municipality_violations(session, municipality) + citizen.violations)
+    citizen.seal(vault)
+    await repo.lock_municipalities(session, [municipality])
     row = await repo.insert_one(session, {**citizen.values, "id": uuid.uuid4()})
     if row is None:
         raise Conflict("A citizen with this external_ref or national id exists in the municipality.")
@@ -67,7 +73,12 @@ async def create_citizen(
     return await idem.remember(201, citizen_read(row))
 
 
-@router.post(":batch", response_model=BatchResult, responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}})
+@router.post(
+    ":batch",
+    openapi_extra=CITIZENS_BATCH_EXAMPLE,
+    response_model=BatchResult,
+    responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
+)
 async def batch_citizens(
     body: BatchRequest,
     session: SessionDep,
@@ -120,16 +131,29 @@ async def list_citizens(
         limit=page.limit + 1,
     )
     shown = found[: page.limit]
-    await audit.record(
-        session,
-        citizens=[(r.id, r.municipality) for r in shown],
-        actor=principal.client_id,
-        action="list",
-        purpose=purpose,
-        request_id=request_id,
-    )
+    await audit_read(session, principal, shown, action="list", purpose=purpose, request_id=request_id)
     return Page[CitizenRead](
         items=[citizen_read(r) for r in shown], next_cursor=next_cursor(codec, found, page.limit, kind=KIND)
+    )
+
+
+async def audit_read(
+    session: AsyncSession,
+    principal: Principal,
+    rows_read: Sequence[Any],
+    *,
+    action: str,
+    purpose: str | None,
+    request_id: str | None,
+) -> None:
+    """Write who read these citizens' personal data, and why, in the reading transaction."""
+    await audit.record(
+        session,
+        citizens=[(r.id, r.municipality) for r in rows_read],
+        actor=principal.client_id,
+        action=action,
+        purpose=purpose,
+        request_id=request_id,
     )
 
 
@@ -146,14 +170,7 @@ async def get_citizen(
     row = await repo.get_live(session, citizen_id, tenant=principal.tenant)
     if row is None:
         raise NotFound("Citizen not found.")
-    await audit.record(
-        session,
-        citizens=[(row.id, row.municipality)],
-        actor=principal.client_id,
-        action="read",
-        purpose=purpose,
-        request_id=request_id,
-    )
+    await audit_read(session, principal, [row], action="read", purpose=purpose, request_id=request_id)
     response.headers["ETag"] = etag_for(row.version)
     return citizen_read(row)
 
@@ -169,14 +186,15 @@ async def update_citizen(
     book: CodeBookDep,
     vault: VaultDep,
     if_match: IfMatch,
+    purpose: Purpose,
+    request_id: RequestId,
     response: Response,
 ) -> Any:
-    """Change a citizen (If-Match required); a new national_id replaces the stored one."""
-    expected = parse_if_match(if_match)
-    current = await repo.get_live(session, citizen_id, tenant=principal.tenant)
-    if current is None:
-        raise NotFound("Citizen not found.")
-    check_version(expected, current.version)
+    """Change a citizen (If-Match required; audited like a read); a new national_id replaces the stored one."""
+    expected, current = await current_for_update(
+        if_match, lambda: repo.get_live(session, citizen_id, tenant=principal.tenant), not_found="Citizen not found."
+    )
+    await repo.lock_municipalities(session, [current.municipality])
     changes = body.model_dump(mode="json", exclude_unset=True, exclude={"national_id"})
     merged = validate_as(CitizenCreate, {**as_create(current), **changes})
     merged.national_id = body.national_id
@@ -184,18 +202,24 @@ async def update_citizen(
         merged, municipality=current.municipality, book=book, vault=vault, now=dt.datetime.now(dt.UTC)
     )
     reject(citizen.violations)
-    if citizen.pseudonym is not None:
+    if citizen.pseudonym is not None and citizen.pseudonym != current.national_id_pseudonym:
         holder = await repo.holder_of_pseudonym(session, municipality=current.municipality, pseudonym=citizen.pseudonym)
         if holder not in (None, current.id):
             raise Conflict(TAKEN_NATIONAL_ID, errors=[FieldError("national_id", TAKEN_NATIONAL_ID, "conflict")])
+        citizen.seal(vault)
     values = {k: v for k, v in citizen.values.items() if k not in ("municipality", "external_ref")}
-    row = await rows.update(
-        session, citizens, citizen_id, tenant=principal.tenant, expected_version=expected, values=values
+    row = await save_update(
+        session,
+        citizens,
+        citizen_id,
+        tenant=principal.tenant,
+        expected=expected,
+        values=values,
+        entity="citizen",
+        feed_data=feed.citizen_data,
+        response=response,
     )
-    if row is None:
-        stale()
-    await record_change(session, **feed.upsert("citizen", row, feed.citizen_data(row)))
-    response.headers["ETag"] = etag_for(row.version)
+    await audit_read(session, principal, [row], action="update", purpose=purpose, request_id=request_id)
     return citizen_read(row)
 
 
@@ -222,14 +246,7 @@ async def export_citizen(
     row = await repo.get_live(session, citizen_id, tenant=principal.tenant)
     if row is None:
         raise NotFound("Citizen not found.")
-    await audit.record(
-        session,
-        citizens=[(row.id, row.municipality)],
-        actor=principal.client_id,
-        action="export",
-        purpose=purpose,
-        request_id=request_id,
-    )
+    await audit_read(session, principal, [row], action="export", purpose=purpose, request_id=request_id)
     national_id = None
     if row.national_id_ciphertext is not None:
         national_id = vault.open(

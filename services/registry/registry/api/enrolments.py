@@ -22,6 +22,7 @@ from registry.api.deps import (
     SessionDep,
 )
 from registry.api.references import municipality_violations, reference_violations
+from registry.api.updates import current_for_update, save_update
 from registry.domain.enrolment_rules import MilestoneDates, milestone_violations, participant_violations
 from registry.domain.violations import Violation
 from registry.models import citizens, enrolments, organisations, partnerships
@@ -29,7 +30,7 @@ from registry.repository import rows
 from registry.repository.outbox import record_change
 from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, EnrolmentUpdate, Phase, Programme
 from servicekit.errors import NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match, stale
+from servicekit.etag import etag_for
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/enrolments", tags=["enrolments"])
@@ -151,21 +152,25 @@ async def update_enrolment(
     response: Response,
 ) -> Any:
     """Move an enrolment to another phase or record milestones (If-Match required)."""
-    expected = parse_if_match(if_match)
-    current = await rows.get(session, enrolments, enrolment_id, tenant=principal.tenant)
-    if current is None:
-        raise NotFound("Enrolment not found.")
-    check_version(expected, current.version)
+    expected, current = await current_for_update(
+        if_match,
+        lambda: rows.get(session, enrolments, enrolment_id, tenant=principal.tenant),
+        not_found="Enrolment not found.",
+    )
     base = _read(current).model_dump(mode="json", include=FIELDS)
     merged = validate_as(EnrolmentCreate, {**base, **body.model_dump(mode="json", exclude_unset=True)})
     reject(await _violations(session, merged, current.municipality))
-    row = await rows.update(
-        session, enrolments, enrolment_id, tenant=principal.tenant, expected_version=expected, values=_values(merged)
+    row = await save_update(
+        session,
+        enrolments,
+        enrolment_id,
+        tenant=principal.tenant,
+        expected=expected,
+        values=_values(merged),
+        entity="enrolment",
+        feed_data=feed.enrolment_data,
+        response=response,
     )
-    if row is None:
-        stale()
-    await record_change(session, **feed.upsert("enrolment", row, feed.enrolment_data(row)))
-    response.headers["ETag"] = etag_for(row.version)
     return _read(row)
 
 

@@ -22,16 +22,17 @@ from registry.api.deps import (
     SessionDep,
 )
 from registry.api.references import municipality_violations, reference_violations
+from registry.api.updates import current_for_update, save_update
 from registry.domain.violations import Violation
 from registry.models import openings, organisations
 from registry.records.openings import as_create, opening_read, prepare_opening
 from registry.repository import rows
 from registry.repository.outbox import record_change
-from registry.schemas.batch import BatchRequest, BatchResult
+from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE, BatchRequest, BatchResult
 from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
 from registry.sync.openings import EMPLOYER_KINDS, upsert_openings
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match, stale
+from servicekit.etag import etag_for
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/openings", tags=["openings"])
@@ -74,7 +75,12 @@ async def create_opening(
     return await idem.remember(201, opening_read(row))
 
 
-@router.post(":batch", response_model=BatchResult, responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}})
+@router.post(
+    ":batch",
+    openapi_extra=OPENINGS_BATCH_EXAMPLE,
+    response_model=BatchResult,
+    responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
+)
 async def batch_openings(
     body: BatchRequest, session: SessionDep, principal: OpeningsWriter, idem: IdempotencyDep, book: CodeBookDep
 ) -> Any:
@@ -149,23 +155,27 @@ async def update_opening(
     response: Response,
 ) -> Any:
     """Change an opening (If-Match required)."""
-    expected = parse_if_match(if_match)
-    current = await rows.get(session, openings, opening_id, tenant=principal.tenant)
-    if current is None:
-        raise NotFound("Opening not found.")
-    check_version(expected, current.version)
+    expected, current = await current_for_update(
+        if_match,
+        lambda: rows.get(session, openings, opening_id, tenant=principal.tenant),
+        not_found="Opening not found.",
+    )
     merged = validate_as(OpeningCreate, {**as_create(current), **body.model_dump(mode="json", exclude_unset=True)})
     opening = prepare_opening(merged, municipality=current.municipality, book=book)
     reject(await _employer_violations(session, merged.organisation_id, current.municipality) + opening.violations)
     values = {k: v for k, v in opening.values.items() if k not in ("municipality", "external_ref")}
     values["organisation_id"] = merged.organisation_id
-    row = await rows.update(
-        session, openings, opening_id, tenant=principal.tenant, expected_version=expected, values=values
+    row = await save_update(
+        session,
+        openings,
+        opening_id,
+        tenant=principal.tenant,
+        expected=expected,
+        values=values,
+        entity="opening",
+        feed_data=feed.opening_data,
+        response=response,
     )
-    if row is None:
-        stale()
-    await record_change(session, **feed.upsert("opening", row, feed.opening_data(row)))
-    response.headers["ETag"] = etag_for(row.version)
     return opening_read(row)
 
 

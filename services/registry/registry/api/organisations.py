@@ -21,13 +21,14 @@ from registry.api.deps import (
     SessionDep,
 )
 from registry.api.references import municipality_violations
+from registry.api.updates import current_for_update, save_update
 from registry.models import organisations
 from registry.records.organisations import as_create, organisation_read, prepare_organisation
 from registry.repository import rows
 from registry.repository.outbox import record_change
 from registry.schemas.organisations import OrganisationCreate, OrganisationKind, OrganisationRead, OrganisationUpdate
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match, stale
+from servicekit.etag import etag_for
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
@@ -114,26 +115,30 @@ async def update_organisation(
     response: Response,
 ) -> Any:
     """Change an organisation (If-Match required)."""
-    expected = parse_if_match(if_match)
-    current = await rows.get(session, organisations, organisation_id, tenant=principal.tenant)
-    if current is None:
-        raise NotFound("Organisation not found.")
-    check_version(expected, current.version)
+    expected, current = await current_for_update(
+        if_match,
+        lambda: rows.get(session, organisations, organisation_id, tenant=principal.tenant),
+        not_found="Organisation not found.",
+    )
     merged = validate_as(OrganisationCreate, {**as_create(current), **body.model_dump(exclude_unset=True)})
     values, violations = prepare_organisation(merged, municipality=current.municipality)
     reject(violations)
     try:
-        row = await rows.update(
-            session, organisations, organisation_id, tenant=principal.tenant, expected_version=expected, values=values
+        row = await save_update(
+            session,
+            organisations,
+            organisation_id,
+            tenant=principal.tenant,
+            expected=expected,
+            values=values,
+            entity="organisation",
+            feed_data=feed.organisation_data,
+            response=response,
         )
     except IntegrityError as exc:
         raise Conflict(
             "An organisation of this kind with this registration number exists in the municipality."
         ) from exc
-    if row is None:
-        stale()
-    await record_change(session, **feed.upsert("organisation", row, feed.organisation_data(row)))
-    response.headers["ETag"] = etag_for(row.version)
     return organisation_read(row)
 
 

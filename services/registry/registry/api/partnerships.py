@@ -22,6 +22,7 @@ from registry.api.deps import (
     SessionDep,
 )
 from registry.api.references import municipality_violations, reference_violations
+from registry.api.updates import current_for_update, save_update
 from registry.domain.dates import in_order
 from registry.domain.violations import Violation
 from registry.models import organisations, partnerships
@@ -29,7 +30,7 @@ from registry.repository import rows
 from registry.repository.outbox import record_change
 from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, PartnershipStatus, PartnershipUpdate
 from servicekit.errors import Conflict, NotFound
-from servicekit.etag import check_version, etag_for, parse_if_match, stale
+from servicekit.etag import etag_for
 from servicekit.pagination import Page
 
 router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
@@ -136,25 +137,24 @@ async def update_partnership(
     response: Response,
 ) -> Any:
     """Change a partnership (If-Match required)."""
-    expected = parse_if_match(if_match)
-    current = await rows.get(session, partnerships, partnership_id, tenant=principal.tenant)
-    if current is None:
-        raise NotFound("Partnership not found.")
-    check_version(expected, current.version)
+    expected, current = await current_for_update(
+        if_match,
+        lambda: rows.get(session, partnerships, partnership_id, tenant=principal.tenant),
+        not_found="Partnership not found.",
+    )
     merged = validate_as(PartnershipCreate, {**_values(_read(current)), **body.model_dump(exclude_unset=True)})
     reject(await _violations(session, merged, current.municipality))
-    row = await rows.update(
+    row = await save_update(
         session,
         partnerships,
         partnership_id,
         tenant=principal.tenant,
-        expected_version=expected,
+        expected=expected,
         values=_values(merged),
+        entity="partnership",
+        feed_data=feed.partnership_data,
+        response=response,
     )
-    if row is None:
-        stale()
-    await record_change(session, **feed.upsert("partnership", row, feed.partnership_data(row)))
-    response.headers["ETag"] = etag_for(row.version)
     return _read(row)
 
 

@@ -31,17 +31,31 @@ STORED_FIELDS = (
 
 @dataclass
 class PreparedCitizen:
-    """Row values ready to store, or the violations that stop it."""
+    """Row values ready to store (the national id pseudonymised, not yet encrypted), or the violations."""
 
     values: dict[str, Any]
     violations: list[Violation] = field(default_factory=list)
+    national_id: NationalId | None = None
     pseudonym: bytes | None = None
+
+    def seal(self, vault: NationalIdVault) -> None:
+        """Add the national id's pseudonym and AES-GCM copy to the row values.
+
+        Only for a national id that is new or changed: a bulk sync mostly resends ids the registry
+        holds already, and encrypting each again costs a nonce and an AES-GCM pass per item.
+        """
+        if self.national_id is None:
+            return
+        ciphertext, key_id = vault.encrypt(self.national_id, municipality=self.values["municipality"])
+        self.values.update(
+            national_id_pseudonym=self.pseudonym, national_id_ciphertext=ciphertext, national_id_key_id=key_id
+        )
 
 
 def prepare_citizen(
     body: CitizenCreate, *, municipality: str, book: CodeBook, vault: NationalIdVault, now: dt.datetime
 ) -> PreparedCitizen:
-    """Validate `body` against every citizen rule and seal its national id."""
+    """Validate `body` against every citizen rule and pseudonymise its national id (`seal` encrypts it)."""
     violations: list[Violation] = []
     national_id: NationalId | None = None
     country = country_of(municipality)
@@ -68,16 +82,9 @@ def prepare_citizen(
     )
     values: dict[str, Any] = {**stored, "municipality": municipality, "external_ref": body.external_ref}
     values["content_hash"] = content_hash(stored)
-    prepared = PreparedCitizen(values, violations)
-    if national_id is not None and not violations:
-        sealed = vault.seal(national_id, municipality=municipality)
-        values.update(
-            national_id_pseudonym=sealed.pseudonym,
-            national_id_ciphertext=sealed.ciphertext,
-            national_id_key_id=sealed.key_id,
-        )
-        prepared.pseudonym = sealed.pseudonym
-    return prepared
+    if national_id is None or violations:
+        return PreparedCitizen(values, violations)
+    return PreparedCitizen(values, violations, national_id, vault.pseudonym(national_id))
 
 
 def as_create(row: Any) -> dict[str, Any]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import citizens
-from registry.repository.rows import scoped
+from registry.repository.rows import by_external_ref, lock_for_writes, scoped, upsert_json
 
 PERSONAL_COLUMNS = (
     "external_ref",
@@ -29,18 +28,21 @@ PERSONAL_COLUMNS = (
     "content_hash",
 )
 # The bulk upsert takes all rows as one JSON array (one round trip, parsed by PostgreSQL) and
-# leaves rows whose content is unchanged untouched (no new version, no feed entry).
+# leaves rows whose content is unchanged untouched (no new version, no feed entry). A row without
+# a national id (or with the one stored already) keeps the stored pseudonym and ciphertext.
 UPSERT = sa.text(
     """
     INSERT INTO citizens AS c (
         id, municipality, external_ref, national_id_pseudonym, national_id_ciphertext, national_id_key_id,
         name, birth_year, target_group, benefit, work_capacity_hours, skills, support_needs, interests,
         location, consent, content_hash)
-    SELECT r.id, r.municipality, r.external_ref, decode(r.pseudonym, 'hex'), decode(r.ciphertext, 'hex'), r.key_id,
+    SELECT r.id, r.municipality, r.external_ref, decode(r.national_id_pseudonym, 'hex'),
+        decode(r.national_id_ciphertext, 'hex'), r.national_id_key_id,
         r.name, r.birth_year, r.target_group, nullif(r.benefit, 'null'), r.work_capacity_hours, r.skills,
         r.support_needs, r.interests, nullif(r.location, 'null'), nullif(r.consent, 'null'), r.content_hash
     FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-        id uuid, municipality text, external_ref text, pseudonym text, ciphertext text, key_id text, name text,
+        id uuid, municipality text, external_ref text, national_id_pseudonym text, national_id_ciphertext text,
+        national_id_key_id text, name text,
         birth_year int, target_group text, benefit jsonb, work_capacity_hours int, skills jsonb,
         support_needs jsonb, interests jsonb, location jsonb, consent jsonb, content_hash text)
     ON CONFLICT (municipality, external_ref) DO UPDATE SET
@@ -58,19 +60,16 @@ UPSERT = sa.text(
     RETURNING c.id, c.municipality, c.external_ref, c.updated_at, (c.xmax = 0) AS inserted
     """
 )
-# Look-ups by many keys pass two arrays (two parameters) rather than 2 x 1,000 bound values.
-IDS_BY_REF = sa.text(
-    """
-    SELECT c.id, c.municipality, c.external_ref, c.version FROM citizens c
-    JOIN unnest(CAST(:municipalities AS text[]), CAST(:refs AS text[])) AS k(municipality, external_ref)
-      ON c.municipality = k.municipality AND c.external_ref = k.external_ref
-    """
-)
+# Look-ups by many keys pass two arrays (two parameters) rather than 2 x 1,000 bound values, and
+# probe the unique index once per key (see rows.by_external_ref).
 REFS_BY_PSEUDONYM = sa.text(
     """
-    SELECT c.municipality, c.national_id_pseudonym, c.external_ref FROM citizens c
-    JOIN unnest(CAST(:municipalities AS text[]), CAST(:pseudonyms AS bytea[])) AS k(municipality, pseudonym)
-      ON c.municipality = k.municipality AND c.national_id_pseudonym = k.pseudonym
+    SELECT c.municipality, c.national_id_pseudonym, c.external_ref
+    FROM unnest(CAST(:municipalities AS text[]), CAST(:pseudonyms AS bytea[])) AS k(municipality, pseudonym)
+    CROSS JOIN LATERAL (
+        SELECT * FROM citizens s WHERE s.municipality = k.municipality AND s.national_id_pseudonym = k.pseudonym
+        LIMIT 1
+    ) AS c
     """
 )
 
@@ -78,18 +77,17 @@ REFS_BY_PSEUDONYM = sa.text(
 async def upsert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[sa.Row[Any]]:
     """Insert or update by (municipality, external_ref); (id, municipality, external_ref, updated_at,
     inserted) of the rows created or changed only."""
-    if not rows:
-        return []
-    payload = json.dumps(list(rows), separators=(",", ":"), default=str)
-    return list((await session.execute(UPSERT, {"rows": payload})).all())
+    return await upsert_json(session, UPSERT, rows)
 
 
-async def ids_by_ref(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
-    """Existing citizens by (municipality, external_ref)."""
-    if not keys:
-        return {}
-    params = {"municipalities": [k[0] for k in keys], "refs": [k[1] for k in keys]}
-    return {(r.municipality, r.external_ref): r for r in (await session.execute(IDS_BY_REF, params)).all()}
+async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
+    """Stored citizens by (municipality, external_ref): id, content hash and national id pseudonym."""
+    return await by_external_ref(session, citizens, keys, citizens.c.content_hash, citizens.c.national_id_pseudonym)
+
+
+async def lock_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
+    """Serialise citizen writers per municipality until commit (see rows.lock_for_writes)."""
+    await lock_for_writes(session, citizens, municipalities)
 
 
 async def refs_by_pseudonym(

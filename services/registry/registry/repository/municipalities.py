@@ -21,6 +21,14 @@ async def create(session: AsyncSession, *, code: str, name: str, country: str) -
     return row
 
 
+async def existing_codes(session: AsyncSession, codes: set[str]) -> set[str]:
+    """The codes among `codes` that the registry holds."""
+    if not codes:
+        return set()
+    query = sa.select(municipalities.c.code).where(municipalities.c.code.in_(codes))
+    return set((await session.scalars(query)).all())
+
+
 async def get(session: AsyncSession, code: str) -> sa.Row[Any] | None:
     return (await session.execute(sa.select(municipalities).where(municipalities.c.code == code))).first()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import openings
+from registry.repository.rows import by_external_ref, upsert_json
 
 UPSERT = sa.text(
     """
@@ -30,26 +32,14 @@ UPSERT = sa.text(
     RETURNING o.id, o.municipality, o.external_ref, o.updated_at, (o.xmax = 0) AS inserted
     """
 )
-IDS_BY_REF = sa.text(
-    """
-    SELECT o.id, o.municipality, o.external_ref FROM openings o
-    JOIN unnest(CAST(:municipalities AS text[]), CAST(:refs AS text[])) AS k(municipality, external_ref)
-      ON o.municipality = k.municipality AND o.external_ref = k.external_ref
-    """
-)
 
 
 async def upsert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[sa.Row[Any]]:
     """Insert or update by (municipality, external_ref); (id, municipality, external_ref, updated_at,
     inserted) of the rows created or changed only."""
-    if not rows:
-        return []
-    payload = json.dumps(list(rows), separators=(",", ":"), default=str)
-    return list((await session.execute(UPSERT, {"rows": payload})).all())
+    return await upsert_json(session, UPSERT, rows)
 
 
-async def ids_by_ref(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
-    if not keys:
-        return {}
-    params = {"municipalities": [k[0] for k in keys], "refs": [k[1] for k in keys]}
-    return {(r.municipality, r.external_ref): r for r in (await session.execute(IDS_BY_REF, params)).all()}
+async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
+    """Stored openings by (municipality, external_ref): id and content hash."""
+    return await by_external_ref(session, openings, keys, openings.c.content_hash)

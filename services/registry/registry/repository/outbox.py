@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import outbox
@@ -33,8 +33,7 @@ async def record_changes(session: AsyncSession, changes: list[dict[str, Any]]) -
         await session.execute(sa.insert(outbox), changes)
         return
     # Many rows (a batch) go as one JSON array in one statement, in list order.
-    payload = json.dumps(changes, separators=(",", ":"), default=str)
-    await session.execute(APPEND_MANY, {"changes": payload})
+    await session.execute(APPEND_MANY, {"changes": to_json(changes).decode()})
 
 
 async def record_change(

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from registry.schemas import citizens, openings
+
 MAX_BATCH = 1000
 ItemStatus = Literal["created", "updated", "unchanged", "error"]
 
@@ -17,6 +19,15 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[Any] = Field(min_length=1, max_length=MAX_BATCH, description="Create bodies of the collection")
+
+
+def batch_body_example(item: dict[str, Any]) -> dict[str, Any]:
+    """`openapi_extra` for a `:batch` endpoint: its body example holds the collection's own item."""
+    return {"requestBody": {"content": {"application/json": {"example": {"items": [item]}}}}}
+
+
+CITIZENS_BATCH_EXAMPLE = batch_body_example(citizens.EXAMPLE)
+OPENINGS_BATCH_EXAMPLE = batch_body_example(openings.EXAMPLE)
 
 
 class BatchItemResult(BaseModel):

@@ -104,7 +104,8 @@ class CitizenRead(BaseModel):
             "examples": [
                 {
                     **{k: v for k, v in EXAMPLE.items() if k != "national_id"},
-                    "id": "7c2d…",
+                    "id": "7c2d4e1a-3b5f-4c6d-8e9f-0a1b2c3d4e5f",
+                    "name": "Mette Hansen",
                     "municipality": "DK-0336",
                     "has_national_id": True,
                     "created_at": "2026-01-05T09:00:00Z",

@@ -60,9 +60,8 @@ class EnrolmentRead(BaseModel):
             "examples": [
                 {
                     **EXAMPLE,
-                    "id": "9d8c…",
+                    "id": "9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a",
                     "municipality": "DK-0336",
-                    "organisation_id": None,
                     "created_at": "2026-01-05T09:00:00Z",
                     "updated_at": "2026-01-05T09:00:00Z",
                 }
@@ -73,8 +72,10 @@ class EnrolmentRead(BaseModel):
     id: UUID
     municipality: str
     programme: Programme
-    citizen_id: UUID | None
-    organisation_id: UUID | None
+    # Exactly one is set; the other answers null (optional in the schema because FastAPI drops
+    # nulls from published examples).
+    citizen_id: UUID | None = None
+    organisation_id: UUID | None = None
     partnership_id: UUID
     started_on: date
     phase: Phase

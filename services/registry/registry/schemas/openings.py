@@ -83,7 +83,7 @@ class OpeningRead(BaseModel):
             "examples": [
                 {
                     **EXAMPLE,
-                    "id": "5a1b…",
+                    "id": "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                     "municipality": "DK-0336",
                     "created_at": "2026-01-05T09:00:00Z",
                     "updated_at": "2026-01-05T09:00:00Z",

@@ -69,7 +69,7 @@ class OrganisationRead(BaseModel):
             "examples": [
                 {
                     **EXAMPLE,
-                    "id": "6f1c…",
+                    "id": "6f1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
                     "country": "DK",
                     "created_at": "2026-01-05T09:00:00Z",
                     "updated_at": "2026-01-05T09:00:00Z",

@@ -51,7 +51,12 @@ class PartnershipRead(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {**EXAMPLE, "id": "3e9f…", "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:00:00Z"}
+                {
+                    **EXAMPLE,
+                    "id": "3e9f8a7b-6c5d-4e3f-a2b1-c0d9e8f7a6b5",
+                    "created_at": "2026-01-05T09:00:00Z",
+                    "updated_at": "2026-01-05T09:00:00Z",
+                }
             ]
         }
     )

@@ -4,35 +4,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import feed
 from registry.domain.codes import CodeBook
 from registry.domain.violations import Violation
-from registry.models import organisations
+from registry.models import openings, organisations
 from registry.records.openings import prepare_opening
 from registry.repository import openings as repo
 from registry.repository import rows
-from registry.repository.outbox import record_changes
 from registry.schemas.batch import BatchResult
 from registry.schemas.openings import OpeningCreate
 from registry.sync.batch import (
     BatchLedger,
+    Collection,
     MunicipalityFor,
-    conflict_problem,
-    domain_problem,
+    drop_unknown_municipalities,
     external_ref_of,
-    pydantic_problem,
+    settle_unchanged,
+    validated,
     violations_problem,
+    write_changes,
 )
-from registry.sync.citizens import drop_unknown_municipalities
-from servicekit.errors import DomainError
 
 EMPLOYER_KINDS = frozenset({"company", "social_enterprise", "municipal_unit"})
+OPENINGS = Collection("opening", repo.upsert_many, feed.opening_data)
 
 
 async def upsert_openings(
@@ -40,57 +38,27 @@ async def upsert_openings(
 ) -> BatchResult:
     """Create, update or leave unchanged each opening by (municipality, external_ref)."""
     ledger = BatchLedger(len(items), refs={i: external_ref_of(raw) for i, raw in enumerate(items)})
-    prepared: dict[int, dict[str, Any]] = {}
-    by_ref: dict[tuple[str, str], int] = {}
-    for index, raw in enumerate(items):
-        try:
-            body = OpeningCreate.model_validate(raw)
-            municipality = municipality_for(body.municipality)
-        except ValidationError as exc:
-            ledger.fail(index, pydantic_problem(exc))
-            continue
-        except DomainError as exc:
-            ledger.fail(index, domain_problem(exc))
-            continue
+    for index, body, municipality in validated(items, ledger, OpeningCreate, municipality_for):
         opening = prepare_opening(body, municipality=municipality, book=book)
-        if opening.violations:
-            ledger.fail(index, violations_problem(opening.violations))
-            continue
-        key = (municipality, body.external_ref)
-        if key in by_ref:
-            ledger.fail(index, conflict_problem("The external_ref appears twice in this batch.", "external_ref"))
-            continue
-        by_ref[key] = index
-        prepared[index] = opening.values
+        ledger.admit(index, opening.values, opening.violations)
 
-    await drop_unknown_municipalities(session, ledger, prepared)
+    await drop_unknown_municipalities(session, ledger)
     employers = await rows.get_many(
-        session, organisations, [uuid.UUID(v["organisation_id"]) for v in prepared.values()], tenant=tenant
+        session,
+        organisations,
+        [uuid.UUID(item.values["organisation_id"]) for item in ledger.pending.values()],
+        tenant=tenant,
     )
-    for index in list(prepared):
-        employer = employers.get(uuid.UUID(prepared[index]["organisation_id"]))
-        if (
-            employer is None
-            or employer.municipality != prepared[index]["municipality"]
-            or employer.kind not in EMPLOYER_KINDS
-        ):
+    for key, item in list(ledger.pending.items()):
+        employer = employers.get(uuid.UUID(item.values["organisation_id"]))
+        if employer is None or employer.municipality != key[0] or employer.kind not in EMPLOYER_KINDS:
             violation = Violation(
                 "organisation_id", "no employer with this id in the municipality", "unknown_reference"
             )
-            ledger.fail(index, violations_problem([violation]))
-            del prepared[index]
+            ledger.drop(key, violations_problem([violation]))
 
-    stored = await repo.upsert_many(session, [{**values, "id": str(uuid.uuid4())} for values in prepared.values()])
-    by_index = {by_ref[(r.municipality, r.external_ref)]: r for r in stored}
-    changed = {(r.municipality, r.external_ref): r for r in stored}
-    untouched = await repo.ids_by_ref(session, [k for k in by_ref if k not in changed and by_ref[k] in prepared])
-    for key, index in by_ref.items():
-        if index not in prepared:
-            continue
-        if key in changed:
-            ledger.done(index, "created" if changed[key].inserted else "updated", changed[key].id)
-        else:
-            ledger.done(index, "unchanged", untouched[key].id)
-    written = [SimpleNamespace(**prepared[i], id=r.id, updated_at=r.updated_at) for i, r in sorted(by_index.items())]
-    await record_changes(session, [feed.upsert("opening", w, feed.opening_data(w)) for w in written])
+    await rows.lock_for_writes(session, openings, {key[0] for key in ledger.pending})
+    current = await repo.current_by_ref(session, list(ledger.pending))
+    to_write = settle_unchanged(ledger, current, lambda item, row: row.content_hash == item.values["content_hash"])
+    await write_changes(session, ledger, to_write, current=current, collection=OPENINGS)
     return ledger.result()

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 
+import asyncpg
 import httpx
 
+from devstack.databases import ServiceDatabase
 from servicekit.testing import TokenFactory
 
-from ..factories import citizen
+from ..factories import citizen, fake_cpr
 
 
 async def test_batch_with_mixed_items_stores_the_valid_ones(
@@ -126,3 +128,34 @@ async def test_same_external_ref_in_two_municipalities_is_two_citizens(
     ).json()
     assert a["items"][0]["status"] == b["items"][0]["status"] == "created"
     assert a["items"][0]["id"] != b["items"][0]["id"]
+
+
+async def test_resend_encrypts_only_a_national_id_that_changed(
+    client: httpx.AsyncClient, stevns: dict[str, str], admin: dict[str, str], registry_database: ServiceDatabase
+) -> None:
+    item = citizen()
+    created = (await client.post("/v1/citizens:batch", json={"items": [item]}, headers=stevns)).json()["items"][0]
+
+    async def ciphertext() -> bytes:
+        conn = await asyncpg.connect(registry_database.owner_url)
+        try:
+            value: bytes = await conn.fetchval(
+                "select national_id_ciphertext from citizens where id = $1", uuid.UUID(created["id"])
+            )
+            return value
+        finally:
+            await conn.close()
+
+    first = await ciphertext()
+    changed = {**item, "work_capacity_hours": 25}
+    again = (await client.post("/v1/citizens:batch", json={"items": [changed]}, headers=stevns)).json()["items"][0]
+    assert again["status"] == "updated"
+    assert await ciphertext() == first  # same national id: the stored copy is kept, not encrypted again
+
+    moved = {**changed, "national_id": fake_cpr()}
+    moved["birth_year"] = None
+    third = (await client.post("/v1/citizens:batch", json={"items": [moved]}, headers=stevns)).json()["items"][0]
+    assert third["status"] == "updated"
+    assert await ciphertext() != first
+    export = (await client.get(f"/v1/citizens/{created['id']}/export", headers=admin)).json()
+    assert export["national_id"] == moved["national_id"]

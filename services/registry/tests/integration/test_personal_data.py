@@ -26,6 +26,35 @@ async def test_every_read_writes_an_audit_row(
     assert any(e["action"] == "list" and e["purpose"] == "caseload review" for e in events)
 
 
+async def test_patch_answer_is_audited_like_a_read(
+    client: httpx.AsyncClient, stevns: dict[str, str], admin: dict[str, str]
+) -> None:
+    created = (await client.post("/v1/citizens", json=citizen(), headers=stevns)).json()
+    headers = {**stevns, "If-Match": '"1"', "X-Purpose": "capacity review", "X-Request-ID": "1e" * 16}
+    patched = await client.patch(f"/v1/citizens/{created['id']}", json={"work_capacity_hours": 20}, headers=headers)
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["skills"] == created["skills"]  # the answer carries the personal data
+    events = (await client.get("/v1/audit-events", params={"citizen_id": created["id"]}, headers=admin)).json()["items"]
+    assert [(e["action"], e["actor"], e["purpose"], e["request_id"]) for e in events] == [
+        ("update", "stevns-jc", "capacity review", "1e" * 16)
+    ]
+
+
+async def test_refused_patch_writes_no_audit_row(
+    client: httpx.AsyncClient, stevns: dict[str, str], admin: dict[str, str]
+) -> None:
+    created = (await client.post("/v1/citizens", json=citizen(), headers=stevns)).json()
+    url = f"/v1/citizens/{created['id']}"
+    assert (
+        await client.patch(url, json={"work_capacity_hours": 99}, headers={**stevns, "If-Match": '"1"'})
+    ).status_code == 422
+    assert (
+        await client.patch(url, json={"work_capacity_hours": 9}, headers={**stevns, "If-Match": '"7"'})
+    ).status_code == 412
+    events = (await client.get("/v1/audit-events", params={"citizen_id": created["id"]}, headers=admin)).json()["items"]
+    assert events == []
+
+
 async def test_audit_events_are_admin_only(client: httpx.AsyncClient, stevns: dict[str, str]) -> None:
     response = await client.get(
         "/v1/audit-events", params={"citizen_id": "7c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}, headers=stevns
