@@ -1,4 +1,10 @@
-"""Operator commands. `python -m registry.cli import-citizens FILE --municipality DK-0336`.
+"""Operator commands: `import-citizens FILE --municipality DK-0336` and `reencrypt-national-ids`.
+
+`python -m registry.cli reencrypt-national-ids` finishes a rotation of the national-id encryption
+key: it re-encrypts, in batches of 1,000, every national id still sealed under a key other than
+REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID, after which the old key can be removed from
+REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS. It is safe to interrupt and run again, and to run beside the
+live service (rows another transaction holds are skipped and caught on the next run).
 
 The import writes through the registry's own repository and batch code (the same validation,
 pseudonymisation, upsert and change-feed rows as `POST /v1/citizens:batch`), connecting with the
@@ -27,6 +33,7 @@ from typing import Any
 from tqdm import tqdm
 
 from registry.domain.municipality import is_municipality_code
+from registry.repository import citizens as citizen_repo
 from registry.schemas.batch import MAX_BATCH, BatchSummary
 from registry.settings import Settings
 from registry.sync.citizens import upsert_citizens
@@ -124,13 +131,42 @@ async def import_citizens(path: Path, municipality: str, settings: Settings) -> 
     return total, problems
 
 
+async def reencrypt_national_ids(settings: Settings, batch_size: int = MAX_BATCH) -> int:
+    """Re-encrypt every national id sealed under an old key; how many were re-encrypted."""
+    vault = settings.national_id_vault()
+    database = Database(settings.database_url, pool_size=1)
+    done = 0
+    try:
+        while True:
+            async with database.sessions() as session, session.begin():
+                await set_tenant(session, "*")
+                rows = await citizen_repo.sealed_under_other_keys(
+                    session, active_key_id=vault.active_key_id, limit=batch_size
+                )
+                for row in rows:
+                    ciphertext, key_id = vault.reseal(
+                        row.national_id_ciphertext, key_id=row.national_id_key_id, municipality=row.municipality
+                    )
+                    await citizen_repo.store_ciphertext(session, row.id, ciphertext=ciphertext, key_id=key_id)
+            done += len(rows)
+            if len(rows) < batch_size:
+                return done
+    finally:
+        await database.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m registry.cli", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     importer = commands.add_parser("import-citizens", help="Upsert citizens from a jobcenter CSV export")
     importer.add_argument("file", type=Path)
     importer.add_argument("--municipality", required=True, help="e.g. DK-0336")
+    commands.add_parser("reencrypt-national-ids", help="Re-encrypt national ids under the active key (key rotation)")
     args = parser.parse_args(argv)
+    if args.command == "reencrypt-national-ids":
+        count = asyncio.run(reencrypt_national_ids(Settings()))
+        print(f"re-encrypted {count} national ids under key {Settings().national_id_active_key_id!r}")
+        return 0
     if not is_municipality_code(args.municipality):
         parser.error("--municipality must look like DK-0336 or SE-2080")
     if not args.file.is_file():

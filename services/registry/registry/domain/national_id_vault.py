@@ -67,10 +67,22 @@ class NationalIdVault:
         ciphertext, key_id = self.encrypt(national_id, municipality=municipality)
         return SealedNationalId(self.pseudonym(national_id), ciphertext, key_id)
 
+    @property
+    def active_key_id(self) -> str:
+        return self._active
+
+    def reseal(self, ciphertext: bytes, *, key_id: str, municipality: str) -> tuple[bytes, str]:
+        """The same national id encrypted under the active key (key rotation); the pseudonym stays."""
+        plain = self._decrypt(ciphertext, key_id=key_id, municipality=municipality)
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._ciphers[self._active].encrypt(nonce, plain, municipality.encode()), self._active
+
     def open(self, ciphertext: bytes, *, key_id: str, municipality: str) -> str:
         """The canonical national id (admin export only)."""
+        return self._decrypt(ciphertext, key_id=key_id, municipality=municipality).decode().split(":", 1)[1]
+
+    def _decrypt(self, ciphertext: bytes, *, key_id: str, municipality: str) -> bytes:
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise WeakKeyMaterial(f"no key configured for key id {key_id!r}")
-        plain = cipher.decrypt(ciphertext[:NONCE_BYTES], ciphertext[NONCE_BYTES:], municipality.encode())
-        return plain.decode().split(":", 1)[1]
+        return cipher.decrypt(ciphertext[:NONCE_BYTES], ciphertext[NONCE_BYTES:], municipality.encode())

@@ -132,3 +132,24 @@ async def erase(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) ->
         **cleared, erased_at=sa.func.now(), version=citizens.c.version + 1, updated_at=sa.func.now()
     )
     return (await session.execute(statement.returning(citizens))).first()
+
+
+async def sealed_under_other_keys(session: AsyncSession, *, active_key_id: str, limit: int) -> Sequence[sa.Row[Any]]:
+    """Citizens whose national id is encrypted under a key other than the active one (rotation)."""
+    query = (
+        sa.select(citizens)
+        .where(citizens.c.national_id_ciphertext.is_not(None), citizens.c.national_id_key_id != active_key_id)
+        .order_by(citizens.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.execute(query)).all()
+
+
+async def store_ciphertext(session: AsyncSession, citizen_id: uuid.UUID, *, ciphertext: bytes, key_id: str) -> None:
+    """Replace the encrypted copy only: the person, the version and the change feed are untouched."""
+    await session.execute(
+        sa.update(citizens)
+        .where(citizens.c.id == citizen_id)
+        .values(national_id_ciphertext=ciphertext, national_id_key_id=key_id)
+    )

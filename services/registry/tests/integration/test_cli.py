@@ -111,3 +111,66 @@ def test_import_citizens_command(
             await conn.close()
 
     assert asyncio.run(stored()) == 2
+
+
+def test_reencrypt_national_ids_after_a_key_rotation(
+    tmp_path: Path,
+    registry_settings: Settings,
+    registry_database: ServiceDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    municipalities: dict[str, str],
+) -> None:
+    export = tmp_path / "rotation.csv"
+    national_ids = [fake_cpr() for _ in range(3)]
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for i, national_id in enumerate(national_ids):
+            writer.writerow(_row(f"ROT-{i}", national_id))
+    old_keys = {k: v.get_secret_value() for k, v in registry_settings.national_id_encryption_keys.items()}
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
+    monkeypatch.delenv("ESCO_DIR", raising=False)
+    monkeypatch.delenv("REGISTRY_ESCO_DIR", raising=False)
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_HMAC_KEY", registry_settings.national_id_hmac_key.get_secret_value())
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps(old_keys))
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID", registry_settings.national_id_active_key_id)
+    assert main(["import-citizens", str(export), "--municipality", "DK-0849"]) == 0
+    capsys.readouterr()
+
+    # Roll in a new key and make it active; the old one stays until the re-encryption is done.
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps({**old_keys, "rotated": "ab" * 32}))
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID", "rotated")
+    assert main(["reencrypt-national-ids"]) == 0
+    out = capsys.readouterr().out
+    assert "re-encrypted 3 national ids under key 'rotated'" in out
+    assert all(national_id not in out for national_id in national_ids)
+
+    async def sealed() -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(registry_database.owner_url)
+        try:
+            return list(
+                await conn.fetch(
+                    "select municipality, national_id_ciphertext, national_id_key_id, version from citizens"
+                    " where external_ref like 'ROT-%' order by external_ref"
+                )
+            )
+        finally:
+            await conn.close()
+
+    rows = asyncio.run(sealed())
+    assert [row["national_id_key_id"] for row in rows] == ["rotated"] * 3
+    assert [row["version"] for row in rows] == [1, 1, 1]  # not a change to the person
+    new_only = Settings(
+        database_url=registry_database.app_url,
+        national_id_hmac_key=registry_settings.national_id_hmac_key,
+        national_id_encryption_keys={"rotated": "ab" * 32},
+        national_id_active_key_id="rotated",
+    ).national_id_vault()
+    opened = [
+        new_only.open(row["national_id_ciphertext"], key_id="rotated", municipality=row["municipality"])
+        for row in rows
+    ]
+    assert opened == [national_id.replace("-", "") for national_id in national_ids]
+    assert main(["reencrypt-national-ids"]) == 0  # nothing left: a second run is a no-op
+    assert "re-encrypted 0 national ids" in capsys.readouterr().out
