@@ -26,9 +26,9 @@ from devstack.databases import drop_database
 from devstack.demo import DemoLoader
 from devstack.stack import SERVICES, Stack, StackConfig
 
+from .vocabulary import occupation_code, skill_code
+
 MUNICIPALITY = {"code": "DK-0336", "name": "Stevns"}
-SKILL = "bb:skill:clean-floors"
-OCCUPATION = "bb:occupation:kitchen-assistant"
 LOCATION = {"postcode": "4660", "lat": 55.42, "lon": 12.3}
 ADMIN_ID = "faults-admin"
 ADMIN_SECRET = "faults-admin-secret-0123456789"
@@ -204,9 +204,9 @@ def citizen(external_ref: str, **overrides: Any) -> dict[str, Any]:
             "since": "2025-06-01",
         },
         "work_capacity_hours": 20,
-        "skills": [{"code": SKILL, "level": "basic"}],
+        "skills": [{"code": skill_code(), "level": "basic"}],
         "support_needs": [],
-        "interests": [OCCUPATION],
+        "interests": [occupation_code()],
         "location": LOCATION,
         "consent": {"matching": True, "given_at": "2026-01-10T10:00:00+01:00"},
     }
@@ -251,8 +251,8 @@ def create_programme(http: httpx.Client, label: str) -> Programme:
         "external_ref": f"JOB-{label}",
         "organisation_id": ids["company"],
         "title": "Køkkenmedhjælper",
-        "occupation": OCCUPATION,
-        "skills": [{"code": SKILL, "essential": True}],
+        "occupation": occupation_code(),
+        "skills": [{"code": skill_code(), "essential": True}],
         "hours_per_week": {"min": 8, "max": 25},
         "seats": 3,
         "support_offered": ["mentor"],

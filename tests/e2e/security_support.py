@@ -22,6 +22,8 @@ from stdnum import luhn
 
 from devstack.stack import Stack
 
+from .vocabulary import occupation_code, skill_code
+
 TENANT_A = "DK-0813"
 TENANT_B = "SE-2080"
 NAMES = {TENANT_A: "Frederikshavn", TENANT_B: "Falun"}
@@ -38,8 +40,6 @@ WRITE_SCOPES = [
     "reports:read",
 ]
 READ_SCOPES = ["citizens:read", "matching:read", "outcomes:read", "reports:read"]
-KITCHEN = "bb:occupation:kitchen-assistant"
-SKILL = "bb:skill:clean-floors"
 WRITE_METHODS = ("post", "patch", "put", "delete")
 PROBLEM_JSON = "application/problem+json"
 _rng = random.Random()
@@ -162,9 +162,9 @@ def citizen_payload(tenant: Tenant) -> dict[str, Any]:
             "since": "2026-01-01",
         },
         "work_capacity_hours": 20,
-        "skills": [{"code": SKILL, "level": "basic"}],
+        "skills": [{"code": skill_code(), "level": "basic"}],
         "support_needs": [],
-        "interests": [KITCHEN],
+        "interests": [occupation_code()],
         "location": {"postcode": "9900" if danish else "791 31", "lat": 57.44, "lon": 10.54},
         "consent": {"matching": True, "given_at": "2026-01-10T10:00:00+01:00"},
     }
@@ -206,8 +206,8 @@ def populate(gateway: httpx.Client, tenant: Tenant) -> None:
                 "external_ref": f"SEC-JOB-{uuid.uuid4().hex[:10]}",
                 "organisation_id": ids["organisation"],
                 "title": "Køkkenmedhjælper",
-                "occupation": KITCHEN,
-                "skills": [{"code": SKILL, "essential": True}],
+                "occupation": occupation_code(),
+                "skills": [{"code": skill_code(), "essential": True}],
                 "hours_per_week": {"min": 10, "max": 25},
                 "seats": 2,
                 "flexjob": False,

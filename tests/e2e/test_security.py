@@ -48,6 +48,7 @@ from .security_support import (
     spellings,
     valid_claims,
 )
+from .vocabulary import occupation_code
 
 pytestmark = pytest.mark.e2e
 
@@ -495,7 +496,7 @@ def create_bodies(a: Tenant) -> dict[str, dict[str, Any]]:
             "external_ref": f"MA-{uuid.uuid4().hex[:10]}",
             "organisation_id": ids["organisation"],
             "title": "Lagermedarbejder",
-            "occupation": "bb:occupation:kitchen-assistant",
+            "occupation": occupation_code(),
             "hours_per_week": {"min": 5, "max": 10},
         },
         "/v1/citizens": {k: v for k, v in citizen_payload(a).items() if k != "national_id"},

@@ -107,7 +107,12 @@ async def _stored_credentials(request: Request, client_id: str) -> repository.Cl
     "/v1/auth/token",
     response_model=TokenResponse,
     openapi_extra={"requestBody": TOKEN_REQUEST_BODY},
-    responses={400: {"description": "Bad grant type or scope"}, 401: {"description": "Client authentication failed"}},
+    responses={
+        400: {"description": "Bad grant type or scope (OAuth2 `error` member)"},
+        401: {"description": "Client authentication failed"},
+        415: {"description": "The body is not application/x-www-form-urlencoded"},
+        429: {"description": "Too many failed token requests from this address; see Retry-After"},
+    },
 )
 async def issue_access_token(request: Request, settings: SettingsDep, keys: SigningKeysDep) -> JSONResponse:
     """Issue a short-lived access token for a client (OAuth2 client credentials)."""

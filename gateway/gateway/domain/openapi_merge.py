@@ -21,6 +21,14 @@ BEARER_SECURITY_SCHEME: dict[str, Any] = {
 }
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 COMPONENT_PREFIX = "#/components/"
+PROBLEM_REF = "#/components/schemas/Problem"
+# What the gateway itself may answer on a proxied path (proxy/forwarder.py), before or instead of
+# the service: the client's rate limit, and an upstream that is down or too slow.
+GATEWAY_ERRORS = {
+    429: ("Too many requests", "rate-limited", "The client's rate limit is exhausted; retry later."),
+    503: ("Service unavailable", "upstream-unavailable", "The service behind this path cannot be reached."),
+    504: ("Gateway timeout", "upstream-timeout", "The service behind this path did not answer in time."),
+}
 
 Document = dict[str, Any]
 
@@ -46,6 +54,28 @@ def _secure_operations(path_item: dict[str, Any], public: bool) -> dict[str, Any
                 operation.pop("security", None)
             else:
                 operation["security"] = [{BEARER_SCHEME: []}]
+    return path_item
+
+
+def _gateway_responses(path_item: dict[str, Any]) -> dict[str, Any]:
+    for method, operation in path_item.items():
+        if method not in HTTP_METHODS or not isinstance(operation, dict):
+            continue
+        responses = operation.setdefault("responses", {})
+        for status, (title, slug, detail) in GATEWAY_ERRORS.items():
+            example = {
+                "type": f"https://brobygger.dk/problems/{slug}",
+                "title": title,
+                "status": status,
+                "detail": detail,
+            }
+            responses.setdefault(
+                str(status),
+                {
+                    "description": f"{title} (answered by the gateway)",
+                    "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}, "example": example}},
+                },
+            )
     return path_item
 
 
@@ -103,7 +133,7 @@ def merge_openapi(
                 bucket[target] = _rewrite_refs(definition, renames)
         for path, item in document.get("paths", {}).items():
             if owns(service, path) and path not in paths:
-                paths[path] = _secure_operations(_rewrite_refs(item, renames), public=False)
+                paths[path] = _gateway_responses(_secure_operations(_rewrite_refs(item, renames), public=False))
         for tag in document.get("tags", []):
             tags.setdefault(tag["name"], tag)
     components["securitySchemes"] = {BEARER_SCHEME: BEARER_SECURITY_SCHEME}

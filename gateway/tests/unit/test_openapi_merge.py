@@ -61,3 +61,18 @@ def test_merge() -> None:
     assert "security" not in merged["paths"]["/v1/auth/token"]["post"]
     assert merged["servers"] == [{"url": "https://api.example"}]
     assert "securitySchemes" not in gateway.get("components", {})  # the input is not changed
+
+
+def test_proxied_operations_document_the_gateways_own_errors() -> None:
+    merged = merge_openapi(
+        {"openapi": "3.1.0", "info": {"title": "gw", "version": "1"}, "paths": {"/v1/clients": {"get": {}}}},
+        {"registry": service_doc("/v1/citizens", "a")},
+        owns=lambda service, path: upstream_for(path) == service,
+        servers=[],
+    )
+    responses = merged["paths"]["/v1/citizens"]["get"]["responses"]
+    for status in ("429", "503", "504"):
+        content = responses[status]["content"]["application/problem+json"]
+        assert content["schema"] == {"$ref": "#/components/schemas/Problem"}
+        assert content["example"]["status"] == int(status)
+    assert "responses" not in merged["paths"]["/v1/clients"]["get"]  # the gateway's own paths are its own

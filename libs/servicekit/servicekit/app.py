@@ -19,6 +19,7 @@ from .errors import Problem, install_error_handlers
 from .health import ReadinessCheck, health_router
 from .logging import configure_logging
 from .metrics import MetricsMiddleware
+from .openapi import install_openapi, operation_id
 from .pagination import CursorCodec
 from .settings import ServiceSettings
 
@@ -142,7 +143,14 @@ def create_service_app(
                 await hook(app)
             await app.state.database.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+        generate_unique_id_function=operation_id,
+    )
     app.state.settings = settings
     app.state.verifier = JwksVerifier(
         issuer=settings.jwt_issuer,
@@ -159,6 +167,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     add_standard_middleware(app, settings)
+    install_openapi(app)
     return app
 
 

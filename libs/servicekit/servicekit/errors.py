@@ -16,6 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://brobygger.dk/problems/"
+# SQLSTATEs of text PostgreSQL cannot store: a NUL character (0x00) or one outside the encoding.
+# Any free-text parameter or field can carry one; it is the client's input, not a server fault.
+UNSTORABLE_TEXT = frozenset({"22021", "22P05"})
 
 log = structlog.get_logger("servicekit.errors")
 
@@ -199,6 +202,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
         return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(request.url.path)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
+            detail = "Text may not contain NUL characters (or others PostgreSQL cannot store)."
+            return Problem(422, "Validation failed", detail, "validation-failed").response(request.url.path)
+        return await _unexpected(request, exc)
 
 
 # The database is down, restarting, or cut our connection: the request may succeed if retried.

@@ -34,21 +34,17 @@ def known_milestones(tariffs: dict[str, int]) -> dict[str, int]:
     return tariffs
 
 
+OUTCOME_EVENT_EXAMPLE: dict[str, Any] = {
+    "id": "jc-0336-2024-000123",
+    "citizen_id": "6f1c7d1e-3b0a-4c53-9d4e-2f0a1c9b8e77",
+    "type": "placement_started",
+    "occurred_on": "2024-04-15",
+    "data": {"organisation_id": "0b7e2c55-7d0f-4a8e-9b61-1f3e5d2c4a10", "hours_per_week": 15},
+}
+
+
 class OutcomeEventCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "jc-0336-2024-000123",
-                    "citizen_id": "6f1c7d1e-3b0a-4c53-9d4e-2f0a1c9b8e77",
-                    "type": "placement_started",
-                    "occurred_on": "2024-04-15",
-                    "data": {"organisation_id": "0b7e2c55-7d0f-4a8e-9b61-1f3e5d2c4a10", "hours_per_week": 15},
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [OUTCOME_EVENT_EXAMPLE]})
 
     id: str = Field(min_length=1, max_length=200, description="Client-chosen; makes the write idempotent")
     citizen_id: uuid.UUID
@@ -76,7 +72,10 @@ class BatchItemResult(BaseModel):
 
 
 class OutcomeEventBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"items": [OUTCOME_EVENT_EXAMPLE]}]},
+    )
     items: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
 
 

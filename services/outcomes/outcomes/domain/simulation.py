@@ -108,9 +108,10 @@ def simulate(spec: SimulationInput) -> SimulationResult:
     placed = rng.random((runs, size)) < cohort.placement_probability
     start_month = rng.integers(0, spec.programme_months, size=(runs, size), dtype=np.int16)
     with np.errstate(divide="ignore"):
-        duration = np.where(
-            cohort.dropout > 0, rng.geometric(np.clip(cohort.dropout, 1e-9, 1.0), size=(runs, size)), horizon + 12
-        ).astype(np.int32)
+        # A tiny drop-out rate draws stays of ~1e9 months, past int32; a stay beyond the horizon
+        # counts the same as "never drops out" (horizon + 12), so cap it there before the cast.
+        drawn = rng.geometric(np.clip(cohort.dropout, 1e-9, 1.0), size=(runs, size))
+        duration = np.where(cohort.dropout > 0, np.minimum(drawn, horizon + 12), horizon + 12).astype(np.int32)
     start = np.where(placed, start_month, horizon).astype(np.int32)
     stop = np.minimum(start + duration, horizon + 12)
     months = np.arange(horizon)

@@ -60,3 +60,10 @@ def test_everyone_placed_and_kept_pays_tariffs_and_saves() -> None:
 def test_total_cap_limits_payments() -> None:
     result = simulate(spec(cap_total=10_000_000))
     assert result.outcome_payments.p95 <= 10_000_000 + 1e-6
+
+
+def test_tiny_dropout_rate_counts_as_never_dropping_out() -> None:
+    """Found by Schemathesis: a drop-out of 1e-90 drew stays past int32 and the service answered 500."""
+    kept = [GroupAssumptions("cash_benefit", 10, 1.0, 0.0, 1_000_000, weeks_on_support_at_enrolment=200)]
+    almost = [GroupAssumptions("cash_benefit", 10, 1.0, 1e-90, 1_000_000, weeks_on_support_at_enrolment=200)]
+    assert simulate(spec(groups=almost, horizon_months=36)) == simulate(spec(groups=kept, horizon_months=36))

@@ -170,8 +170,7 @@ def test_reencrypt_national_ids_after_a_key_rotation(
         national_id_active_key_id="rotated",
     ).national_id_vault()
     opened = [
-        new_only.open(row["national_id_ciphertext"], key_id="rotated", municipality=row["municipality"])
-        for row in rows
+        new_only.open(row["national_id_ciphertext"], key_id="rotated", municipality=row["municipality"]) for row in rows
     ]
     assert opened == [national_id.replace("-", "") for national_id in national_ids]
     assert main(["reencrypt-national-ids"]) == 0  # nothing left: a second run is a no-op
