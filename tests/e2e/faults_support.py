@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import shutil
 import tempfile
 import threading
@@ -45,7 +46,8 @@ def own_temp_dir(kind: str) -> Iterator[Path]:
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        if not os.environ.get("KEEP_FAULT_LOGS"):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager

@@ -186,29 +186,27 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         return Problem(exc.status_code, title, detail, slug).response(request.url.path, dict(exc.headers or {}))
 
-    async def _database_errors(request: Request, exc: Exception) -> JSONResponse:
-        # Answered here rather than in the catch-all below, which Starlette re-raises after
-        # answering: an outage would be logged as crashes and counted as 500s in the metrics.
-        if not database_unavailable(exc):
-            raise exc  # a bug: the catch-all answers 500 and logs it
-        log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
-        problem = problem_from_domain(ServiceUnavailable("The database cannot be reached; retry shortly."))
-        return problem.response(request.url.path, {"Retry-After": "1"})
-
-    for error_type in (DBAPIError, asyncpg.PostgresError, *_UNAVAILABLE):
-        app.add_exception_handler(error_type, _database_errors)
-
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
         return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(request.url.path)
 
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        if getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        # Answered here rather than in the catch-all above, which Starlette re-raises after
+        # answering: an outage would be logged as crashes and counted as 500s in the metrics.
+        if database_unavailable(exc):
+            log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
+            problem = problem_from_domain(ServiceUnavailable("The database cannot be reached; retry shortly."))
+            return problem.response(request.url.path, {"Retry-After": "1"})
+        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
             detail = "Text may not contain NUL characters (or others PostgreSQL cannot store)."
             return Problem(422, "Validation failed", detail, "validation-failed").response(request.url.path)
-        return await _unexpected(request, exc)
+        return await _unexpected(request, exc)  # a bug
+
+    # One handler for every database error: registering a second one for the same class would
+    # silently replace the first.
+    for error_type in (DBAPIError, asyncpg.PostgresError, *_UNAVAILABLE):
+        app.add_exception_handler(error_type, _database)
 
 
 # The database is down, restarting, or cut our connection: the request may succeed if retried.

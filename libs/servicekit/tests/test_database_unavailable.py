@@ -85,3 +85,29 @@ async def test_a_terminated_connection_counts_as_unavailable(postgres_admin_url:
 def test_other_errors_are_not_unavailability() -> None:
     assert not database_unavailable(RuntimeError("a bug"))
     assert not database_unavailable(ValueError("bad input"))
+
+
+async def test_server_refusing_connections_while_shutting_down_is_503() -> None:
+    """The error a pool meets when PostgreSQL is shutting down reaches the app wrapped twice
+    (SQLAlchemy's DBAPIError around the dialect's error around asyncpg's)."""
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/shutting-down")
+    async def shutting_down() -> None:
+        try:
+            try:
+                raise asyncpg.CannotConnectNowError("the database system is shutting down")
+            except asyncpg.CannotConnectNowError as error:
+                raise AsyncAdapt_asyncpg_dbapi.Error("the database system is shutting down") from error
+        except AsyncAdapt_asyncpg_dbapi.Error as translated:
+            raise DBAPIError.instance(None, None, translated, AsyncAdapt_asyncpg_dbapi.Error) from translated
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = await client.get("/shutting-down")
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "1"
+    assert answer.headers["content-type"] == "application/problem+json"
