@@ -2,7 +2,9 @@
 
 Each virtual client is its own API client (a municipal system with its own token, tenant and rate
 limit), spread over the demo municipalities, so the gateway's per-client limits stay at their
-defaults, as in production.
+defaults, as in production. By default each client sends its next request as soon as the last
+is answered (closed loop: latency ≈ clients ÷ throughput once the stack saturates); `--think-ms`
+adds a pause between a client's requests, as real integrations and caseworkers have.
 
     .venv/bin/python bench/load.py                 # starts its own stack with the demo population
     .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000 --client-id … --client-secret …
@@ -77,6 +79,7 @@ async def worker(
     deadline: float,
     results: Results,
     rng: random.Random,
+    think: float = 0.0,
 ) -> None:
     while time.monotonic() < deadline:
         roll = rng.random()
@@ -119,6 +122,8 @@ async def worker(
         results.statuses[status] += 1
         if status >= 400 and not (kind == "recommendation" and status == 409):
             results.errors[kind] += 1
+        if think:
+            await asyncio.sleep(rng.expovariate(1 / think))
 
 
 CLIENT_SCOPES = ["citizens:read", "citizens:write", "matching:read"]
@@ -134,7 +139,7 @@ async def municipal_client(
     return {"Authorization": f"Bearer {await token(session, base, created['client_id'], created['client_secret'])}"}
 
 
-async def run_load(base: str, client_id: str, secret: str, clients: int, seconds: float) -> Results:
+async def run_load(base: str, client_id: str, secret: str, clients: int, seconds: float, think: float = 0.0) -> Results:
     connector = aiohttp.TCPConnector(limit=clients + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
         admin = {"Authorization": f"Bearer {await token(session, base, client_id, secret)}"}
@@ -155,7 +160,7 @@ async def run_load(base: str, client_id: str, secret: str, clients: int, seconds
         started = time.monotonic()
         await asyncio.gather(
             *(
-                worker(session, base, headers[i], *data[code], code, deadline, results, random.Random(i))
+                worker(session, base, headers[i], *data[code], code, deadline, results, random.Random(i), think)
                 for i, code in enumerate(assigned)
             )
         )
@@ -195,9 +200,19 @@ def main() -> None:
     parser.add_argument("--client-secret")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="mean pause (exponential) between a client's requests; 0 = closed loop, as fast as answers come",
+    )
     args = parser.parse_args()
     if args.base_url:
-        results = asyncio.run(run_load(args.base_url, args.client_id, args.client_secret, args.clients, args.seconds))
+        results = asyncio.run(
+            run_load(
+                args.base_url, args.client_id, args.client_secret, args.clients, args.seconds, args.think_ms / 1000
+            )
+        )
         print(json.dumps(report(results)))
         return
     from devstack.demo import load_demo
@@ -214,7 +229,9 @@ def main() -> None:
     try:
         load_demo(stack)
         client_id, secret = stack.create_client("load", "*", ["admin"])
-        results = asyncio.run(run_load(stack.gateway_url, client_id, secret, args.clients, args.seconds))
+        results = asyncio.run(
+            run_load(stack.gateway_url, client_id, secret, args.clients, args.seconds, args.think_ms / 1000)
+        )
         print(json.dumps(report(results)))
     finally:
         stack.stop()

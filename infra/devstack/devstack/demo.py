@@ -61,9 +61,14 @@ class DemoLoader:
         self.ids: dict[str, str] = {}
 
     def post(self, path: str, body: dict[str, Any], key: str, ok: Iterable[int] = (200, 201)) -> httpx.Response:
-        for attempt in range(5):
+        for attempt in range(10):
             response = self.http.post(path, json=body, headers={"Idempotency-Key": key})
-            if response.status_code == 409 and "Idempotency" in response.text and attempt < 4:
+            last = attempt == 9
+            if response.status_code == 429 and not last:
+                # The loader is one API client under the gateway's per-client limit, like any other.
+                time.sleep(float(response.headers.get("Retry-After", "1")))
+                continue
+            if response.status_code == 409 and "Idempotency" in response.text and not last:
                 time.sleep(0.5)
                 continue
             break
@@ -131,10 +136,10 @@ class DemoLoader:
         return len(events)
 
     def settlements(self, contract_ids: list[str]) -> int:
-        """Settle every contract quarter by quarter, as a municipality would, so evaluations show
-        what the programme has paid out as well as what it saved."""
+        """Settle every contract half-year by half-year, as a municipality would, so evaluations
+        show what the programme has paid out as well as what it saved."""
         count = 0
-        for start, end in quarters(PROGRAMME_START, HISTORY_END):
+        for start, end in periods(PROGRAMME_START, HISTORY_END, months=6):
             for contract_id in contract_ids:
                 body = {"contract_id": contract_id, "from": start.isoformat(), "to": end.isoformat()}
                 self.post("/v1/settlements", body, f"demo:settlement:{contract_id}:{start.isoformat()}")
@@ -231,11 +236,11 @@ def benefit_effect(
         )
 
 
-def quarters(start: dt.date, end: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
-    """Three-month periods from `start` (a first of month) up to `end` (exclusive, a first of month)."""
+def periods(start: dt.date, end: dt.date, *, months: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """Periods of `months` from `start` (a first of month) up to `end` (exclusive, a first of month)."""
     while start < end:
-        months = start.year * 12 + start.month - 1 + 3
-        stop = min(end, dt.date(months // 12, months % 12 + 1, 1))
+        months_since_zero = start.year * 12 + start.month - 1 + months
+        stop = min(end, dt.date(months_since_zero // 12, months_since_zero % 12 + 1, 1))
         yield start, stop
         start = stop
 
