@@ -20,12 +20,18 @@ import asyncio
 import json
 import random
 import statistics
+import sys
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
+
+# Run as a script, this folder comes first on sys.path and bench/matching.py would stand in for the
+# `matching` package when the stack migrates its database in this process.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 
 @dataclass
