@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import jwt
 import pytest
 
@@ -41,3 +43,14 @@ async def test_valid_token_gives_principal(factory: TokenFactory, verifier: Jwks
 async def test_bad_tokens_are_rejected(factory: TokenFactory, verifier: JwksVerifier, make_token) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Unauthenticated):
         await verifier.verify(make_token(factory))
+
+
+async def test_a_verified_token_is_served_from_the_cache_until_it_expires(
+    factory: TokenFactory, verifier: JwksVerifier
+) -> None:
+    token = factory.token(tenant="DK-0336", scopes=["citizens:read"], expires_in=1)
+    first = await verifier.verify(token)
+    assert await verifier.verify(token) is first  # no second signature check
+    await asyncio.sleep(1.2)
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(token)  # expired: the cache never outlives the token
