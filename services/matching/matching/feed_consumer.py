@@ -10,6 +10,7 @@ nothing. After downtime the consumer resumes from its cursor.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,8 +77,10 @@ def catalogue_changes(changes: list[Change]) -> dict[str, int]:
 class FeatureStoreFeed:
     """The cursor and the page application behind servicekit's FeedConsumer."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, on_catalogue_change: Callable[[set[str]], None] | None = None) -> None:
         self.database = database
+        # Told, after the commit, which municipalities' opening catalogues a page changed.
+        self.on_catalogue_change = on_catalogue_change
 
     async def load_cursor(self) -> str | None:
         async with self.database.sessions() as session, session.begin():
@@ -103,8 +106,11 @@ class FeatureStoreFeed:
             if not fresh:
                 return
             await apply_changes(session, fresh)
-            await repo.bump_catalogue_versions(session, catalogue_changes(fresh))
+            changed = catalogue_changes(fresh)
+            await repo.bump_catalogue_versions(session, changed)
             last = fresh[-1].seq
             await repo.save_cursor(
                 session, position=next_cursor, applied_seq=last, head=max(last, int(current.head) if current else 0)
             )
+        if changed and self.on_catalogue_change is not None:
+            self.on_catalogue_change(set(changed))

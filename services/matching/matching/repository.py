@@ -201,6 +201,11 @@ async def get_opening(session: AsyncSession, opening_id: uuid.UUID) -> OpeningPr
     return opening_profile(row) if row else None
 
 
+async def municipalities_with_open_openings(session: AsyncSession) -> list[str]:
+    query = sa.select(opening_features.c.municipality).where(opening_features.c.status == "open").distinct()
+    return [str(code) for code in (await session.execute(query)).scalars()]
+
+
 async def open_openings(
     session: AsyncSession, municipality: str, *, organisation_ids: Sequence[uuid.UUID] | None = None
 ) -> list[OpeningProfile]:

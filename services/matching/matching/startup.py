@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import httpx
@@ -46,6 +47,39 @@ async def import_taxonomy_if_absent(database: Database, taxonomy: Taxonomy) -> N
         log.info("taxonomy imported", source=taxonomy.source, skills=len(taxonomy.skills))
 
 
+class CatalogueWarmer:
+    """Builds opening catalogues in the background (see CatalogueCache.warm); one task at a time."""
+
+    def __init__(self, engine: Engine, database: Database) -> None:
+        self.engine = engine
+        self.database = database
+        self._task: asyncio.Task[None] | None = None
+        self._pending: set[str] | None = set()  # None: every municipality
+
+    def schedule(self, municipalities: set[str] | None) -> None:
+        if municipalities is None or self._pending is None:
+            self._pending = None
+        else:
+            self._pending |= municipalities
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="catalogue-warmer")
+
+    async def _run(self) -> None:
+        while self._pending is None or self._pending:
+            wanted, self._pending = self._pending, set()
+            try:
+                await self.engine.catalogues.warm(self.database, wanted)
+            except Exception:  # a request builds what warming could not; keep the service up
+                log.exception("catalogue_warm_failed")
+                return
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
 def lifecycle(
     settings: Settings,
     *,
@@ -64,7 +98,9 @@ def lifecycle(
         app.state.registry_client = ServiceClient(settings.registry_url, token=auth, transport=registry_transport)
         app.state.outcomes_client = ServiceClient(settings.outcomes_url, token=auth, transport=outcomes_transport)
         app.state.outcomes = OutcomesClient(app.state.outcomes_client)
-        app.state.feature_store_feed = store = FeatureStoreFeed(database)
+        warmer = CatalogueWarmer(engine, database)
+        app.state.catalogue_warmer = warmer
+        app.state.feature_store_feed = store = FeatureStoreFeed(database, on_catalogue_change=warmer.schedule)
         app.state.feed = FeedConsumer(
             client=app.state.registry_client,
             load_cursor=store.load_cursor,
@@ -75,11 +111,15 @@ def lifecycle(
         )
         if settings.feed_enabled:
             app.state.feed.start()
+            warmer.schedule(None)
 
     async def stop(app: FastAPI) -> None:
         feed: FeedConsumer | None = getattr(app.state, "feed", None)
         if feed is not None:
             await feed.stop()
+        warmer: CatalogueWarmer | None = getattr(app.state, "catalogue_warmer", None)
+        if warmer is not None:
+            await warmer.stop()
         for name in ("registry_client", "outcomes_client"):
             client: ServiceClient | None = getattr(app.state, name, None)
             if client is not None:

@@ -3,12 +3,14 @@ brings a change to the municipality's openings."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from matching import repository as repo
 from matching.domain.recommend import OpeningCatalogue
 from matching.engine import Engine
 from servicekit.db import Database, set_tenant
@@ -77,3 +79,26 @@ async def test_a_change_in_one_municipality_keeps_the_others_catalogue(
     await create(registry, "/v1/openings", opening(employer), stevns_registry)
     await sync()
     assert await catalogue(matching_app, "DK-0849") is jammerbugt
+
+
+async def test_a_changed_catalogue_is_rebuilt_before_anyone_asks(
+    registry: httpx.AsyncClient,
+    matching_app: FastAPI,
+    stevns_registry: dict[str, str],
+    employer: str,
+    sync: Sync,
+) -> None:
+    """The feed consumer hands the changed municipalities to the warmer, which builds their
+    catalogues in the background: the first caseworker after a change does not pay for the build."""
+    added = await create(registry, "/v1/openings", opening(employer), stevns_registry)
+    await sync()
+    database: Database = matching_app.state.database
+    engine: Engine = matching_app.state.engine
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, "DK-0336")
+        version = await repo.catalogue_version(session, "DK-0336")
+    deadline = asyncio.get_running_loop().time() + 30
+    while (warmed := engine.catalogues._cached("DK-0336", version)) is None:
+        assert asyncio.get_running_loop().time() < deadline, "the warmer did not build the catalogue"
+        await asyncio.sleep(0.05)
+    assert added["id"] in {str(o.id) for o in warmed.openings}
