@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -221,13 +222,15 @@ def main() -> None:
         )
         print(json.dumps(report(results)))
         return
+    from devstack.databases import drop_database
     from devstack.demo import load_demo
     from devstack.postgres import free_port
-    from devstack.stack import Stack, StackConfig
+    from devstack.stack import SERVICES, Stack, StackConfig
 
+    prefix = f"load_{uuid.uuid4().hex[:6]}"
     config = StackConfig(
         gateway_port=free_port(),
-        database_prefix=f"load_{uuid.uuid4().hex[:6]}",
+        database_prefix=prefix,
         admin_client_id="load-admin",
         admin_client_secret="load-admin-secret-0123456789",
     )
@@ -241,6 +244,9 @@ def main() -> None:
         print(json.dumps(report(results)))
     finally:
         stack.stop()
+        if admin_url := os.environ.get("DATABASE_URL"):
+            for name in ("gateway", *SERVICES):
+                asyncio.run(drop_database(admin_url, f"{prefix}_{name}"))
 
 
 if __name__ == "__main__":
