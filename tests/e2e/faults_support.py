@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from devstack.databases import drop_database
 from devstack.demo import DemoLoader
 from devstack.stack import SERVICES, Stack, StackConfig
 
+from .polling import wait_until
 from .vocabulary import occupation_code, skill_code
 
 MUNICIPALITY = {"code": "DK-0336", "name": "Stevns"}
@@ -88,17 +89,6 @@ def stop_postgres(stack: Stack) -> None:
     embedded.stop()  # pg_ctl stop -w: returns once the server has exited
     if (embedded.data_dir / "postmaster.pid").exists():  # EmbeddedPostgres.stop ignores pg_ctl's errors
         raise RuntimeError(f"PostgreSQL in {embedded.data_dir} did not stop")
-
-
-def wait_until(condition: Callable[[], Any], *, timeout: float, interval: float = 0.25, what: str) -> Any:
-    """Poll `condition` until it returns something truthy; that value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise TimeoutError(f"not within {timeout:.0f} s: {what}")
 
 
 # -- background traffic ---------------------------------------------------------------------

@@ -11,7 +11,6 @@ import datetime as dt
 import random
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from stdnum import luhn
 
 from devstack.stack import Stack
 
+from .polling import wait_until
 from .vocabulary import occupation_code, skill_code
 
 TENANT_A = "DK-0813"
@@ -97,16 +97,6 @@ def created(response: httpx.Response, what: str) -> dict[str, Any]:
     assert response.status_code in (200, 201), f"{what}: {response.status_code} {response.text[:500]}"
     body: dict[str, Any] = response.json()
     return body
-
-
-def wait_until(check: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    """Poll `check` until it holds (the change feed reaches matching and outcomes asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.5)
-    raise TimeoutError(f"{what} did not happen within {timeout} s")
 
 
 @dataclass
@@ -288,7 +278,9 @@ def populate(gateway: httpx.Client, tenant: Tenant) -> None:
     for query in (f"citizen_id={ids['citizen']}", f"opening_id={ids['opening']}"):
         wait_until(
             lambda q=query: gateway.get(f"/v1/recommendations?{q}", headers=h).status_code == 200,  # type: ignore[misc]
-            f"matching knowing {query}",
+            timeout=120,
+            what=f"matching knowing {query}",
+            interval=0.5,
         )
 
 
@@ -300,7 +292,7 @@ def post_once_known(gateway: httpx.Client, path: str, body: dict[str, Any], head
         answers.append(gateway.post(path, json=body, headers=idempotent(headers)))
         return answers[-1].status_code != 422
 
-    wait_until(attempt, f"{path} knowing the registry rows it refers to")
+    wait_until(attempt, timeout=120, what=f"{path} knowing the registry rows it refers to", interval=0.5)
     return created(answers[-1], path)
 
 

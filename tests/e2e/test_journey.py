@@ -12,9 +12,8 @@ day-by-day reading of the rules of account (savings_by_hand).
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -48,6 +47,7 @@ from .journey_data import (
     outcome_history,
     programme_taxonomy,
 )
+from .polling import wait_until
 from .savings_by_hand import cost_changes, monthly_lines, round_half_away
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -111,18 +111,6 @@ class Journey:
     def citizen_by_id(self) -> dict[str, dict[str, Any]]:
         by_ref = {c["external_ref"]: c for c in self.programme.citizens}
         return {citizen_id: by_ref[ref] for ref, citizen_id in self.citizen_ids.items()}
-
-
-def wait_for(check: Callable[[], T | None], what: str, timeout: float = FEED_DEADLINE) -> T:
-    """Poll `check` until it answers something (bounded): the services follow the feed asynchronously."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} not within {timeout:.0f} s")
-        time.sleep(0.25)
 
 
 def answer(response: httpx.Response, status: int = 201) -> dict[str, Any]:
@@ -233,7 +221,7 @@ def assign_seats(journey: Journey) -> None:
         body: dict[str, Any] = response.json()
         return body if len(body["assignments"]) + len(body["unassigned"]) == ENROLLED else None
 
-    wait_for(cohort_seen, "matching seeing the partnership's enrolled citizens")
+    wait_until(cohort_seen, timeout=FEED_DEADLINE, what="matching seeing the partnership's enrolled citizens")
     journey.assignment = answer(caseworker.post("/v1/assignments", request, key="journey:assignment"), 200)
 
 
@@ -248,7 +236,7 @@ def wait_for_outcomes_projection(journey: Journey) -> None:
         counted = sum(group["citizens"] for group in response.json()["by_target_group"].values())
         return True if counted == ENROLLED else None
 
-    wait_for(cohort_counted, "outcomes counting the enrolled cohort")
+    wait_until(cohort_counted, timeout=FEED_DEADLINE, what="outcomes counting the enrolled cohort")
 
 
 def plan_outcomes(journey: Journey) -> list[dict[str, Any]]:
@@ -460,7 +448,7 @@ def test_recommendations_never_show_a_neighbouring_municipalitys_look_alikes(
         ]
         return True if all(r.status_code == 200 for r in known) else None
 
-    wait_for(matching_knows_them, "matching seeing the neighbour's look-alikes")
+    wait_until(matching_knows_them, timeout=FEED_DEADLINE, what="matching seeing the neighbour's look-alikes")
     for_citizen = [item["opening_id"] for item in recommended(caseworker, citizen_id=citizen_id, limit=100)]
     assert best_opening in for_citizen
     assert look_alike_opening not in for_citizen

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ from devstack.demo import DemoLoader, event
 from devstack.demo_population import DANISH, fake_cpr, fake_cvr, near
 from devstack.stack import Stack
 from taxonomy import load_taxonomy
+
+from .polling import wait_until
 
 MUNICIPALITY = "DK-0360"
 PLACE = next(place for place in DANISH if place.code == MUNICIPALITY)
@@ -71,15 +72,6 @@ def citizen(rng: random.Random, index: int, skills: list[str]) -> dict[str, Any]
         "location": near(rng, PLACE),
         "consent": {"matching": True, "given_at": "2026-01-10T10:00:00+01:00"},
     }
-
-
-def eventually(check: Callable[[], bool], *, what: str, timeout: float = 30) -> None:
-    """Wait for the change feed to bring something to another service (polled, no fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +132,9 @@ def test_model_trained_from_recorded_placements_is_listed_and_activated(
     recorded = loader.post("/v1/outcome-events:batch", {"items": events}, f"{run}:events").json()["items"]
     assert {item["status"] for item in recorded} <= {"created", "unchanged"}, recorded
 
-    eventually(
+    wait_until(
         lambda: lolland.get("/v1/recommendations", params={"citizen_id": ids[-1]}).status_code == 200,
+        timeout=30,
         what="matching to learn the citizens from the registry feed",
     )
     trained = loader.post("/v1/models", {}, f"{run}:train", ok=(201,)).json()
