@@ -9,16 +9,28 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from openapi_spec_validator import validate
 
 from gateway.main import create_app
 from gateway.settings import Settings
 from servicekit.openapi_quality import openapi_defects, operations
+from servicekit.threadpool_audit import threadpool_calls
 
 
 @pytest.fixture(scope="module")
-def document() -> dict[str, Any]:
-    return create_app(Settings(cursor_key="44" * 32)).api.openapi()  # type: ignore[attr-defined]
+def app() -> FastAPI:
+    api: FastAPI = create_app(Settings(cursor_key="44" * 32)).api  # type: ignore[attr-defined]
+    return api
+
+
+@pytest.fixture(scope="module")
+def document(app: FastAPI) -> dict[str, Any]:
+    return app.openapi()
+
+
+def test_no_endpoint_or_dependency_runs_in_the_thread_pool(app: FastAPI) -> None:
+    assert threadpool_calls(app) == []
 
 
 def test_every_operation_is_documented_with_examples_and_problem_errors(document: dict[str, Any]) -> None:

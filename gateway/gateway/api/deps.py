@@ -10,12 +10,12 @@ from ..settings import Settings
 from ..signing import SigningKeys
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     value: Settings = request.app.state.settings
     return value
 
 
-def signing_keys(request: Request) -> SigningKeys:
+async def signing_keys(request: Request) -> SigningKeys:
     value: SigningKeys = request.app.state.signing_keys
     return value
 

@@ -34,7 +34,7 @@ def check_version(expected: int, current: int) -> None:
         raise PreconditionFailed("The resource changed since you read it; read it again and retry.")
 
 
-def _if_match(
+async def _if_match(
     if_match: Annotated[str | None, Header(alias="If-Match", description="ETag from the last read")] = None,
 ) -> str | None:
     return if_match

@@ -5,19 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from openapi_spec_validator import validate
 
 from matching.main import create_app
 from matching.settings import Settings
 from servicekit.openapi_quality import openapi_defects
+from servicekit.threadpool_audit import threadpool_calls
 
 
 @pytest.fixture(scope="module")
-def document() -> dict[str, Any]:
+def app() -> FastAPI:
     settings = Settings(
         jwks_json='{"keys": []}', cursor_key="33" * 32, feed_enabled=False, **{"MATCHING_ESCO_DIR": None}
     )
-    return create_app(settings).openapi()
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def document(app: FastAPI) -> dict[str, Any]:
+    return app.openapi()
+
+
+def test_no_endpoint_or_dependency_runs_in_the_thread_pool(app: FastAPI) -> None:
+    assert threadpool_calls(app) == []
 
 
 def test_every_operation_is_documented_with_examples_and_problem_errors(document: dict[str, Any]) -> None:

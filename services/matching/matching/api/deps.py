@@ -17,12 +17,12 @@ Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
 Runner = Annotated[Principal, require_scope("matching:run")]
 
 
-def _engine(request: Request) -> Engine:
+async def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def _outcomes(request: Request) -> OutcomesClient:
+async def _outcomes(request: Request) -> OutcomesClient:
     client: OutcomesClient = request.app.state.outcomes
     return client
 
@@ -31,7 +31,7 @@ async def _no_refresh() -> None:
     return None
 
 
-def _feed_refresh(request: Request) -> Callable[[], Awaitable[None]]:
+async def _feed_refresh(request: Request) -> Callable[[], Awaitable[None]]:
     """Catches the feature store up with the registry on a miss; a no-op while the feed is off."""
     if not request.app.state.settings.feed_enabled:
         return _no_refresh

@@ -21,7 +21,7 @@ ReportsReader = Annotated[Principal, require_scope("reports:read", "outcomes:rea
 Internal = Annotated[Principal, require_scope("internal")]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -38,17 +38,17 @@ RegistryReader = Annotated[
 ]
 
 
-def _code_book(request: Request) -> CodeBook:
+async def _code_book(request: Request) -> CodeBook:
     book: CodeBook = request.app.state.taxonomy
     return book
 
 
-def _vault(request: Request) -> NationalIdVault:
+async def _vault(request: Request) -> NationalIdVault:
     vault: NationalIdVault = request.app.state.national_id_vault
     return vault
 
 
-def _request_id() -> str | None:
+async def _request_id() -> str | None:
     return correlation_id.get()
 
 
@@ -57,7 +57,7 @@ VaultDep = Annotated[NationalIdVault, Depends(_vault)]
 RequestId = Annotated[str | None, Depends(_request_id)]
 
 
-def _purpose(
+async def _purpose(
     purpose: Annotated[
         str | None,
         Header(alias="X-Purpose", max_length=200, description="Why the citizen's data is read (kept in the audit log)"),
