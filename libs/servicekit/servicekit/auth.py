@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import OrderedDict
@@ -85,6 +86,7 @@ class JwksVerifier:
         self.cache_seconds = cache_seconds
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
+        self._refreshing = asyncio.Lock()
         # A client sends the same token for its whole lifetime: verify its signature once, then
         # serve the principal until the token's own `exp` (≈ 0.9 ms of Ed25519 per request saved).
         self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
@@ -98,19 +100,24 @@ class JwksVerifier:
             keys[jwk["kid"]] = jwt.PyJWK(jwk).key
         self._keys = keys
 
-    async def _refresh(self, *, force: bool = False) -> None:
-        if self.jwks_url is None:
-            return
+    def _fresh(self, *, force: bool) -> bool:
         age = time.monotonic() - self._fetched_at
-        if not force and age < self.cache_seconds:
+        # A forced refetch (unknown kid) still waits 5 s: a stream of bad kids must not hammer the gateway.
+        return age < (5.0 if force else self.cache_seconds)
+
+    async def _refresh(self, *, force: bool = False) -> None:
+        if self.jwks_url is None or self._fresh(force=force):
             return
-        if force and age < 5.0:
-            return  # do not let a stream of bad kids hammer the gateway
-        async with httpx.AsyncClient(timeout=5.0) as client:
-            response = await client.get(self.jwks_url)
-            response.raise_for_status()
-            self._load(response.json())
-        self._fetched_at = time.monotonic()
+        # One fetch at a time: the requests that found the keys stale together (every new token at
+        # start-up, or all traffic when the cache expires) wait for it instead of each fetching.
+        async with self._refreshing:
+            if self._fresh(force=force):
+                return
+            async with httpx.AsyncClient(timeout=5.0) as client:
+                response = await client.get(self.jwks_url)
+                response.raise_for_status()
+                self._load(response.json())
+            self._fetched_at = time.monotonic()
 
     async def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)
