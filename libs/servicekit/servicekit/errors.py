@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -216,6 +217,7 @@ _UNAVAILABLE = (
     asyncpg.CannotConnectNowError,  # starting up or shutting down
     asyncpg.AdminShutdownError,  # pg_terminate_backend, a fast shutdown
     asyncpg.CrashShutdownError,
+    PoolTimeoutError,  # every pooled connection stayed busy for pool_timeout
 )
 
 

@@ -18,7 +18,7 @@ class ServiceSettings(BaseSettings):
         default="postgresql+asyncpg://brobygger_app@127.0.0.1:5432/service",
         description="Runtime connection, as the application role (not the table owner).",
     )
-    database_pool_size: int = 10
+    database_pool_size: int = 20
     # Auth: tokens are verified against the gateway's JWKS (cached), or a static JWKS document.
     jwks_url: str | None = None
     jwks_json: str | None = None

@@ -82,6 +82,22 @@ async def test_a_terminated_connection_counts_as_unavailable(postgres_admin_url:
         await database.dispose()
 
 
+async def test_a_request_that_waits_too_long_for_a_pooled_connection_is_503(postgres_admin_url: str) -> None:
+    database = Database(postgres_admin_url, pool_size=1, pool_timeout=0.2)
+    transport = httpx.ASGITransport(app=app_on(database))
+    busy = [await database.engine.connect() for _ in range(3)]  # the pool and its overflow of two
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            waited = await client.get("/rows")
+    finally:
+        for conn in busy:
+            await conn.close()
+        await database.dispose()
+    assert waited.status_code == 503
+    assert waited.headers["retry-after"] == "1"
+    assert waited.headers["content-type"] == "application/problem+json"
+
+
 def test_other_errors_are_not_unavailability() -> None:
     assert not database_unavailable(RuntimeError("a bug"))
     assert not database_unavailable(ValueError("bad input"))
