@@ -139,6 +139,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         attempts=settings.upstream_attempts,
         max_body_bytes=settings.max_body_bytes,
         pool_size=settings.upstream_pool_size,
+        concurrency=settings.upstream_concurrency,
     )
     api = create_api(settings, keys, forwarder)
     return PathDispatch(proxy_stack(forwarder, settings), api)

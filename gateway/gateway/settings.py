@@ -28,6 +28,11 @@ class Settings(ServiceSettings):
     upstream_timeout: float = 30.0
     upstream_attempts: int = Field(default=2, ge=1, le=5)
     upstream_pool_size: int = 200
+    # Requests in flight to one upstream address at once; the rest wait here, first come first
+    # served. Below the service's database pool (20), so an admitted request never waits for a
+    # connection there (where waiting is not fair: one request could starve for the pool timeout).
+    # Behind one address for several replicas, raise it to replicas × 16.
+    upstream_concurrency: int = Field(default=16, ge=1)
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=30.0, gt=0)
     openapi_cache_seconds: float = 60.0

@@ -102,6 +102,7 @@ class Forwarder:
         attempts: int,
         max_body_bytes: int,
         pool_size: int,
+        concurrency: int = 16,
     ) -> None:
         self.upstreams = upstreams
         self.verifier = verifier
@@ -109,13 +110,16 @@ class Forwarder:
         self.attempts = attempts
         self.max_body_bytes = max_body_bytes
         self.pool_size = pool_size
+        self.concurrency = concurrency
         self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
         self.routes = {name: ProxyRoute(f"/v1/{name}") for name in upstreams}
         self._session: aiohttp.ClientSession | None = None
         watch_breakers(upstreams)
 
     async def start(self) -> None:
-        connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=self.pool_size, ttl_dns_cache=300)
+        # limit_per_host caps the requests in flight to each upstream; aiohttp queues the others in
+        # arrival order until a connection is free.
+        connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=self.concurrency, ttl_dns_cache=300)
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=self.timeout,

@@ -109,6 +109,25 @@ async def test_hanging_post_is_504_and_not_retried(
     assert elapsed < 1.9
 
 
+async def test_requests_beyond_the_upstream_concurrency_wait_their_turn(
+    start_gateway: Any, module_stubs: dict[str, Any], headers: dict[str, str]
+) -> None:
+    gateway = start_gateway(module_stubs, upstream_concurrency="2", upstream_timeout="1.0")
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as http:
+        hanging = [asyncio.create_task(http.get(f"/v1/citizens/{i}/hang", headers=headers)) for i in range(2)]
+        await asyncio.sleep(0.2)  # both hangs admitted: the registry's two places are taken
+        queued = asyncio.create_task(http.get("/v1/citizens", headers=headers))
+        other = await http.get("/v1/contracts", headers=headers)  # another upstream is not held up
+        assert other.status_code == 200
+        # Unlimited, the echo answers in milliseconds; limited, not before a hang times out (1 s).
+        await asyncio.sleep(0.3)
+        assert not queued.done()
+        assert [r.status_code for r in await asyncio.gather(*hanging)] == [504, 504]
+        answered = await queued  # admitted once a hang timed out
+    assert answered.status_code == 200
+    assert answered.json()["service"] == "registry"
+
+
 async def test_breaker_opens_after_repeated_failures_and_closes_after_recovery(
     resilient_gateway: Any, fresh_stubs: dict[str, Any], headers: dict[str, str]
 ) -> None:
