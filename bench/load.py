@@ -6,6 +6,11 @@ defaults, as in production. By default each client sends its next request as soo
 is answered (closed loop: latency ≈ clients ÷ throughput once the stack saturates); `--think-ms`
 adds a pause between a client's requests, as real integrations and caseworkers have.
 
+The clients join one by one over `--ramp-seconds` (default 10) and the figures cover the
+`--seconds` that follow, with all of them running; what the ramp itself saw is printed on a line
+of its own (a hundred clients arriving in the same millisecond with new tokens meet a cold
+connection pool — a burst no deployment sees twice, kept apart from the steady state).
+
     .venv/bin/python bench/load.py                 # starts its own stack with the demo population
     .venv/bin/python bench/load.py --base-url http://127.0.0.1:8000 --client-id … --client-secret …
 
@@ -25,14 +30,58 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 # Run as a script, this folder comes first on sys.path and bench/matching.py would stand in for the
 # `matching` package when the stack migrates its database in this process.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+
+class CpuMeter:
+    """CPU seconds each process group spends between `start()` and `stop()`, as cores in use.
+
+    The groups are the stack's services (with their children) and every PostgreSQL process on the
+    machine (the server the stack uses; on a shared server that includes others' work)."""
+
+    def __init__(self, services: dict[str, int]) -> None:
+        self.services = services
+        self.before: dict[int, float] = {}
+        self.started = 0.0
+
+    def _groups(self) -> dict[str, list[psutil.Process]]:
+        groups = {}
+        for name, pid in self.services.items():
+            root = psutil.Process(pid)
+            groups[name] = [root, *root.children(recursive=True)]
+        groups["postgresql"] = [
+            p for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("postgres")
+        ]
+        groups["load client"] = [psutil.Process()]
+        return groups
+
+    @staticmethod
+    def _seconds(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            return 0.0
+        return float(times.user + times.system)
+
+    def start(self) -> None:
+        self.before = {p.pid: self._seconds(p) for group in self._groups().values() for p in group}
+        self.started = time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        elapsed = time.monotonic() - self.started
+        return {
+            name: round(sum(self._seconds(p) - self.before.get(p.pid, 0.0) for p in group) / elapsed, 2)
+            for name, group in self._groups().items()
+        }
 
 
 @dataclass
@@ -40,6 +89,9 @@ class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    ramp: list[float] = field(default_factory=list)  # latencies of requests sent before every client ran
+    ramp_errors: int = 0
+    elapsed: float = 0.0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -83,11 +135,14 @@ async def worker(
     citizens: list[str],
     openings: list[str],
     municipality: str,
-    deadline: float,
+    window: tuple[float, float],
     results: Results,
     rng: random.Random,
     think: float = 0.0,
+    start_at: float = 0.0,
 ) -> None:
+    measured_from, deadline = window
+    await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     while time.monotonic() < deadline:
         roll = rng.random()
         if roll < 0.70:
@@ -115,6 +170,7 @@ async def worker(
                     }
                 ]
             }
+        sent_at = time.monotonic()
         started = time.perf_counter()
         try:
             async with session.request(
@@ -125,10 +181,14 @@ async def worker(
         except aiohttp.ClientError:
             status = 599
         elapsed = (time.perf_counter() - started) * 1000
-        results.latencies[kind].append(elapsed)
-        results.statuses[status] += 1
-        if status >= 400 and not (kind == "recommendation" and status == 409):
-            results.errors[kind] += 1
+        failed = status >= 400 and not (kind == "recommendation" and status == 409)
+        if sent_at < measured_from:
+            results.ramp.append(elapsed)
+            results.ramp_errors += failed
+        else:
+            results.latencies[kind].append(elapsed)
+            results.statuses[status] += 1
+            results.errors[kind] += failed
         if think:
             await asyncio.sleep(rng.expovariate(1 / think))
 
@@ -146,7 +206,16 @@ async def municipal_client(
     return {"Authorization": f"Bearer {await token(session, base, created['client_id'], created['client_secret'])}"}
 
 
-async def run_load(base: str, client_id: str, secret: str, clients: int, seconds: float, think: float = 0.0) -> Results:
+async def run_load(
+    base: str,
+    client_id: str,
+    secret: str,
+    clients: int,
+    seconds: float,
+    think: float = 0.0,
+    ramp: float = 10.0,
+    on_measuring: Callable[[], None] = lambda: None,
+) -> Results:
     connector = aiohttp.TCPConnector(limit=clients + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
         admin = {"Authorization": f"Bearer {await token(session, base, client_id, secret)}"}
@@ -163,20 +232,37 @@ async def run_load(base: str, client_id: str, secret: str, clients: int, seconds
         assigned = [sorted(data)[i % len(data)] for i in range(clients)]
         headers = [await municipal_client(session, base, admin, code, i) for i, code in enumerate(assigned)]
         results = Results()
-        deadline = time.monotonic() + seconds
-        started = time.monotonic()
+        began = time.monotonic()
+        window = (began + ramp, began + ramp + seconds)
+
+        async def measure() -> None:
+            await asyncio.sleep(ramp)
+            on_measuring()
+
         await asyncio.gather(
+            measure(),
             *(
-                worker(session, base, headers[i], *data[code], code, deadline, results, random.Random(i), think)
+                worker(
+                    session,
+                    base,
+                    headers[i],
+                    *data[code],
+                    code,
+                    window,
+                    results,
+                    random.Random(i),
+                    think,
+                    start_at=began + ramp * i / clients,
+                )
                 for i, code in enumerate(assigned)
-            )
+            ),
         )
-        results.latencies["_elapsed"] = [time.monotonic() - started]
+        results.elapsed = time.monotonic() - window[0]
         return results
 
 
 def report(results: Results) -> dict[str, object]:
-    elapsed = results.latencies.pop("_elapsed")[0]
+    elapsed = results.elapsed
     everything = [v for values in results.latencies.values() for v in values]
     rows = {}
     for kind, values in [*sorted(results.latencies.items()), ("all", everything)]:
@@ -197,6 +283,15 @@ def report(results: Results) -> dict[str, object]:
         print(f"{kind:<16}{row['requests']:>10}{row['p50_ms']!s:>10}{row['p95_ms']!s:>10}{row['p99_ms']!s:>10}")
     errors = sum(results.errors.values())
     print(f"throughput {summary['throughput_rps']} req/s, errors {errors}, statuses {summary['statuses']}")
+    if results.ramp:
+        ramp = {
+            "requests": len(results.ramp),
+            "p50_ms": round(statistics.median(results.ramp), 1),
+            "p99_ms": round(percentile(results.ramp, 0.99), 1),
+            "errors": results.ramp_errors,
+        }
+        summary["ramp"] = ramp
+        print(f"ramp (not counted above): {ramp}")
     return summary
 
 
@@ -213,11 +308,20 @@ def main() -> None:
         default=0.0,
         help="mean pause (exponential) between a client's requests; 0 = closed loop, as fast as answers come",
     )
+    parser.add_argument(
+        "--ramp-seconds", type=float, default=10.0, help="clients join one by one over this time; not measured"
+    )
     args = parser.parse_args()
     if args.base_url:
         results = asyncio.run(
             run_load(
-                args.base_url, args.client_id, args.client_secret, args.clients, args.seconds, args.think_ms / 1000
+                args.base_url,
+                args.client_id,
+                args.client_secret,
+                args.clients,
+                args.seconds,
+                args.think_ms / 1000,
+                args.ramp_seconds,
             )
         )
         print(json.dumps(report(results)))
@@ -233,15 +337,30 @@ def main() -> None:
         database_prefix=prefix,
         admin_client_id="load-admin",
         admin_client_secret="load-admin-secret-0123456789",
+        esco_dir=os.environ.get("ESCO_DIR"),  # as `make run`: ESCO when configured, the starter vocabulary if not
+        redis_url=os.environ.get("REDIS_URL"),
     )
     stack = Stack(config).start()
     try:
         load_demo(stack)
         client_id, secret = stack.create_client("load", "*", ["admin"])
+        meter = CpuMeter({name: process.popen.pid for name, process in stack.processes.items()})
         results = asyncio.run(
-            run_load(stack.gateway_url, client_id, secret, args.clients, args.seconds, args.think_ms / 1000)
+            run_load(
+                stack.gateway_url,
+                client_id,
+                secret,
+                args.clients,
+                args.seconds,
+                args.think_ms / 1000,
+                args.ramp_seconds,
+                on_measuring=meter.start,
+            )
         )
-        print(json.dumps(report(results)))
+        cores = meter.stop()
+        summary = report(results)
+        print(f"CPU in use (cores of {os.cpu_count()}): {cores}")
+        print(json.dumps({**summary, "cpu_cores": cores}))
     finally:
         stack.stop()
         if admin_url := os.environ.get("DATABASE_URL"):
