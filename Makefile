@@ -59,6 +59,7 @@ bench: install
 	$(PY) bench/matching.py
 	$(PY) bench/outcomes.py
 	$(PY) bench/load.py
+	$(PY) bench/load.py --think-ms 1000
 
 lock:
 	uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
