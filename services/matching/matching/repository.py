@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.domain.profiles import CitizenProfile, Location, OpeningProfile
@@ -25,6 +26,7 @@ from matching.models import (
     taxonomy_occupations,
     taxonomy_skills,
 )
+from servicekit.bulk import insert_from_json, rows_parameter
 from taxonomy import Taxonomy
 
 REGISTRY_FEED = "registry"
@@ -65,12 +67,15 @@ async def upsert_features(session: AsyncSession, table: sa.Table, rows: list[dic
     """One statement for many rows (distinct ids); a row never goes back to an older feed position."""
     if not rows:
         return
-    statement = insert(table).values(rows)
-    update = {key: statement.excluded[key] for key in rows[0] if key != "id"}
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.id], set_=update, where=table.c.seq < statement.excluded.seq
-        )
+    await session.execute(_feature_upsert(table, tuple(rows[0])), rows_parameter(rows))
+
+
+@cache
+def _feature_upsert(table: sa.Table, names: tuple[str, ...]) -> Insert:
+    statement = insert_from_json(table, names)
+    update = {name: statement.excluded[name] for name in names if name != "id"}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.id], set_=update, where=table.c.seq < statement.excluded.seq
     )
 
 
