@@ -21,17 +21,10 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
     if entity == "municipality" and op == "upsert":
         await repo.upsert_municipality(session, code=data["code"], country=data["country"])
     elif entity == "citizen":
-        citizen_id = uuid.UUID(change["entity_id"])
         if op == "upsert":
-            await repo.upsert_citizen(
-                session,
-                citizen_id=citizen_id,
-                municipality=municipality,
-                target_group=data.get("target_group"),
-                benefit=data.get("benefit"),
-            )
+            await repo.upsert_citizens(session, [_citizen_row(change)])
         else:
-            await repo.erase_citizen(session, citizen_id, municipality)
+            await repo.erase_citizen(session, uuid.UUID(change["entity_id"]), municipality)
     elif entity == "enrolment":
         await _apply_enrolment(session, change, data, municipality)
     elif entity == "partnership" and op == "upsert":
@@ -46,6 +39,36 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
                 "ends_on": _date(data.get("ends_on")),
             },
         )
+
+
+async def apply_changes(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
+    """Apply feed items in order, consecutive citizen upserts in one statement.
+
+    A run ends at any other change (an enrolment reads the citizen row) and before a citizen
+    repeats, so the result is exactly that of applying the items one by one."""
+    run: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        if change["entity"] == "citizen" and change["op"] == "upsert":
+            if change["entity_id"] in run:
+                await repo.upsert_citizens(session, list(run.values()))
+                run.clear()
+            run[change["entity_id"]] = _citizen_row(change)
+            continue
+        if run:
+            await repo.upsert_citizens(session, list(run.values()))
+            run.clear()
+        await apply_change(session, change)
+    await repo.upsert_citizens(session, list(run.values()))
+
+
+def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:
+    data = change.get("data") or {}
+    return {
+        "id": change["entity_id"],
+        "municipality": str(change.get("municipality") or data.get("municipality") or ""),
+        "target_group": data.get("target_group"),
+        "benefit": data.get("benefit"),
+    }
 
 
 async def _apply_enrolment(
@@ -108,8 +131,7 @@ class CitizenProjectionFeed:
             fresh = [change for change in items if int(change["seq"]) > applied]
             if not fresh:
                 return
-            for change in fresh:
-                await apply_change(session, change)
+            await apply_changes(session, fresh)
             last = int(fresh[-1]["seq"])
             head = max(last, int(position.head) if position else 0)
             await repo.save_feed_position(session, CONSUMER, cursor=next_cursor, position=last, head=head)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.models import (
@@ -24,6 +24,7 @@ from outcomes.models import (
     settlements,
     simulations,
 )
+from servicekit.bulk import insert_from_json, rows_parameter
 
 Row = sa.Row[Any]
 
@@ -88,31 +89,37 @@ async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Row | Non
     return (await session.execute(sa.select(citizens).where(citizens.c.id == citizen_id))).first()
 
 
-async def upsert_citizen(
-    session: AsyncSession, *, citizen_id: uuid.UUID, municipality: str, target_group: str | None, benefit: Any
-) -> None:
-    statement = insert(citizens).values(
-        id=citizen_id, municipality=municipality, target_group=target_group, benefit=benefit
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[citizens.c.id],
-            set_={
-                "target_group": target_group,
-                "benefit": benefit,
-                # An enrolment seen before the citizen's benefit: the first benefit seen is the one at enrolment.
-                "benefit_at_enrolment": sa.case(
-                    (
-                        citizens.c.enrolled_on.is_not(None),
-                        sa.func.coalesce(citizens.c.benefit_at_enrolment, statement.excluded.benefit),
-                    ),
-                    else_=citizens.c.benefit_at_enrolment,
+async def upsert_citizens(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Upsert citizens ({id, municipality, target_group, benefit}, distinct ids) in one statement.
+
+    No benefit is stored as SQL NULL (not JSON null), so the first benefit that arrives after an
+    enrolment still becomes the benefit at enrolment."""
+    if rows:
+        await session.execute(_CITIZEN_UPSERT, rows_parameter(rows))
+
+
+def _citizen_upsert() -> Insert:
+    statement = insert_from_json(citizens, ("id", "municipality", "target_group", "benefit"))
+    return statement.on_conflict_do_update(
+        index_elements=[citizens.c.id],
+        set_={
+            "target_group": statement.excluded.target_group,
+            "benefit": statement.excluded.benefit,
+            # An enrolment seen before the citizen's benefit: the first benefit seen is the one at enrolment.
+            "benefit_at_enrolment": sa.case(
+                (
+                    citizens.c.enrolled_on.is_not(None),
+                    sa.func.coalesce(citizens.c.benefit_at_enrolment, statement.excluded.benefit),
                 ),
-                "updated_at": sa.func.now(),
-            },
-            where=citizens.c.erased_at.is_(None),
-        )
+                else_=citizens.c.benefit_at_enrolment,
+            ),
+            "updated_at": sa.func.now(),
+        },
+        where=citizens.c.erased_at.is_(None),
     )
+
+
+_CITIZEN_UPSERT = _citizen_upsert()
 
 
 async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID, municipality: str) -> None:

@@ -142,3 +142,29 @@ async def test_a_page_another_replica_applied_leaves_cursor_and_erasure_alone(
     after, row = await stored()
     assert (after.cursor, after.position) == (before.cursor, before.position)
     assert row.erased_at is not None
+
+
+async def test_a_page_applies_as_if_one_change_at_a_time(
+    registry: FakeRegistryFeed, sync: Any, outcomes_app: FastAPI
+) -> None:
+    """Citizen upserts of a page go in one statement per run; the first benefit that arrives after an
+    enrolment without one stays the benefit at enrolment, even when two arrive in the same page."""
+    partnership = add_partnership(registry, "DK-0860")
+    citizen = add_citizen(registry, partnership, benefit={}, enrolled_on="2024-03-01")
+    others = [add_citizen(registry, partnership) for _ in range(3)]
+    synced = next(c for c in registry.changes if c["entity_id"] == citizen and c["entity"] == "citizen")
+    synced["data"]["benefit"] = None  # synced without a benefit, then enrolled
+    first = {"type": "kontanthjaelp_30plus", "monthly_amount": 1_000_000, "currency": "DKK", "since": "2024-04-01"}
+    later = {**first, "monthly_amount": 900_000, "since": "2024-06-01"}
+    for benefit in (first, later):
+        data = {"id": citizen, "municipality": "DK-0860", "target_group": "cash_benefit", "benefit": benefit}
+        registry.add("citizen", citizen, "DK-0860", data)
+    await sync()
+    async with outcomes_app.state.database.sessions() as session, session.begin():
+        await session.execute(text("select set_config('app.tenant', '*', true)"))
+        row = await repo.get_citizen(session, uuid.UUID(citizen))
+        projected = [await repo.get_citizen(session, uuid.UUID(other)) for other in others]
+    assert row is not None
+    assert row.benefit_at_enrolment == first
+    assert row.benefit == later
+    assert all(other is not None and other.enrolled_on.isoformat() == "2024-03-01" for other in projected)
