@@ -31,7 +31,7 @@ class Settings(ServiceSettings):
     # Requests in flight to one upstream address at once; the rest wait here, first come first
     # served. Below the service's database pool (20), so an admitted request never waits for a
     # connection there (where waiting is not fair: one request could starve for the pool timeout).
-    # Behind one address for several replicas, raise it to replicas × 16.
+    # Behind one address for several replicas, raise it to 16 times the replicas.
     upstream_concurrency: int = Field(default=16, ge=1)
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=30.0, gt=0)

@@ -10,12 +10,13 @@ from servicekit.auth import Principal, require_scope
 from servicekit.db import SystemSessionDep
 from servicekit.errors import Forbidden, NotFound
 from servicekit.pagination import CursorCodecDep, Page, PageParamsDep
+from servicekit.routing import JsonRoute
 
 from .. import repository
 from ..passwords import hash_secret, new_client_id, new_client_secret
 from ..schemas import ClientCreate, ClientCreated, ClientRead
 
-router = APIRouter(prefix="/v1/clients", tags=["clients"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/clients", tags=["clients"])
 
 AdminDep = Annotated[Principal, require_scope("admin")]
 ClientIdPath = Annotated[str, Path(max_length=256, description="The client's id")]

@@ -19,8 +19,9 @@ from matching.domain.ranking import ScoringModel
 from matching.domain.skill_space import SkillSpace
 from matching.schemas import AssignedSeat, AssignmentRead, AssignmentRequest, Unassigned
 from servicekit.errors import NotFound
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/assignments", tags=["assignments"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/assignments", tags=["assignments"])
 
 
 def solve(

@@ -17,8 +17,9 @@ from matching.domain.training import NotEnoughOutcomes, TrainingResult, train_mo
 from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set
 from matching.schemas import ModelPage, ModelRead, model_read
 from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/models", tags=["models"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/models", tags=["models"])
 
 
 def fit(rows: TrainingSet) -> TrainingResult:

@@ -16,8 +16,9 @@ from matching.domain.exposure import exposure
 from matching.domain.recommend import Filters, recommend_citizens, recommend_openings
 from matching.schemas import ExposureRead, GroupExposureRead, RecommendationPage
 from servicekit.errors import Conflict, FieldError, NotFound, ValidationFailed
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/recommendations", tags=["recommendations"])
 EXPOSURE_LIST_LENGTH = 10
 
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from matching.api.common import ERRORS
 from matching.api.deps import EngineDep, Reader
 from matching.schemas import SkillPage, SkillRead
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/skills", tags=["skills"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/skills", tags=["skills"])
 
 
 @router.get("", response_model=SkillPage, responses=ERRORS)

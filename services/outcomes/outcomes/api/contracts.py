@@ -23,8 +23,9 @@ from outcomes.api.deps import (
 from outcomes.schemas import ContractCreate, ContractRead
 from servicekit.errors import FieldError, ValidationFailed
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/contracts", tags=["contracts"])
 
 
 def read(row: Any) -> ContractRead:

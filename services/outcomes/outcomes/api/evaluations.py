@@ -19,8 +19,9 @@ from outcomes.domain.evaluation import Evaluation, Totals
 from outcomes.schemas import EvaluationRead, MonthRead, SliceRead, UncertaintyRead
 from servicekit.auth import Principal
 from servicekit.errors import FieldError, NotFound, ValidationFailed
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/evaluations", tags=["evaluations"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/evaluations", tags=["evaluations"])
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ from outcomes.schemas import BatchItemResult, BatchResult, OutcomeEventBatch, Ou
 from servicekit.auth import Principal
 from servicekit.errors import DomainError, problem_from_domain
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/outcome-events", tags=["outcome-events"])
-batch_router = APIRouter(prefix="/v1/outcome-events:batch", tags=["outcome-events"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/outcome-events", tags=["outcome-events"])
+batch_router = APIRouter(route_class=JsonRoute, prefix="/v1/outcome-events:batch", tags=["outcome-events"])
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "This id was used for another event"}}
 
 

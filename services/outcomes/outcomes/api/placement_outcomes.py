@@ -15,8 +15,9 @@ from outcomes.domain.calendar import add_months
 from outcomes.domain.events import effective_events
 from outcomes.domain.placements import Placement, placements
 from outcomes.schemas import PlacementOutcome, PlacementOutcomePage
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/internal/v1/placement-outcomes", tags=["internal"])
+router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/placement-outcomes", tags=["internal"])
 
 
 def lasted_3_months(placement: Placement, today: date) -> bool | None:

@@ -11,8 +11,9 @@ from outcomes.api.deps import ERRORS, OutcomesReader, SessionDep
 from outcomes.schemas import RateCardRead
 from servicekit.errors import NotFound
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/rate-cards", tags=["rate-cards"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/rate-cards", tags=["rate-cards"])
 
 
 def read(row: Any) -> RateCardRead:

@@ -24,8 +24,9 @@ from outcomes.api.deps import (
 from outcomes.schemas import SettlementCreate, SettlementLineRead, SettlementRead, SettlementSummary
 from servicekit.errors import FieldError, ValidationFailed
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/settlements", tags=["settlements"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/settlements", tags=["settlements"])
 CSV_COLUMNS = [
     "citizen_id",
     "target_group",

@@ -16,8 +16,9 @@ from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep
 from outcomes.domain.simulation import GroupAssumptions, SimulationInput, SimulationResult, simulate
 from outcomes.schemas import SimulationCreate, SimulationRead
 from servicekit.errors import FieldError, ValidationFailed
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/simulations", tags=["simulations"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/simulations", tags=["simulations"])
 
 
 def _finite(value: Any) -> Any:

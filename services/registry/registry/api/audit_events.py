@@ -12,8 +12,9 @@ from registry.api.deps import Admin, CursorCodecDep, PageParamsDep, SessionDep
 from registry.repository import audit
 from registry.schemas.audit import AuditEventRead
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/audit-events", tags=["audit"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/audit-events", tags=["audit"])
 KIND = "audit-events"
 
 

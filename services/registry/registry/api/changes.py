@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from registry.api.deps import Internal, SessionDep
 from registry.repository.outbox import head, read_changes
 from servicekit.errors import FieldError, ValidationFailed
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/internal/v1/changes", tags=["internal"])
+router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/changes", tags=["internal"])
 
 
 class Change(BaseModel):

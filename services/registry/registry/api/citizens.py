@@ -41,8 +41,9 @@ from servicekit.auth import Principal
 from servicekit.errors import Conflict, FieldError, NotFound
 from servicekit.etag import etag_for
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/citizens", tags=["citizens"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/citizens", tags=["citizens"])
 KIND = "citizens"
 
 

@@ -32,8 +32,9 @@ from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, Enrolmen
 from servicekit.errors import NotFound
 from servicekit.etag import etag_for
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/enrolments", tags=["enrolments"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/enrolments", tags=["enrolments"])
 KIND = "enrolments"
 FIELDS = {"programme", "citizen_id", "organisation_id", "partnership_id", "started_on", "phase", "milestones"}
 

@@ -14,8 +14,9 @@ from registry.schemas.municipalities import MunicipalityCreate, MunicipalityRead
 from servicekit.errors import Conflict, NotFound
 from servicekit.etag import IfMatchHeader, check_version, etag_for, parse_if_match, stale
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/municipalities", tags=["municipalities"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/municipalities", tags=["municipalities"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or invalid token"},
     403: {"description": "Token lacks the scope"},

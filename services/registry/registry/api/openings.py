@@ -34,8 +34,9 @@ from registry.sync.openings import EMPLOYER_KINDS, upsert_openings
 from servicekit.errors import Conflict, NotFound
 from servicekit.etag import etag_for
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/openings", tags=["openings"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
 KIND = "openings"
 
 

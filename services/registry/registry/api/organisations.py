@@ -30,8 +30,9 @@ from registry.schemas.organisations import OrganisationCreate, OrganisationKind,
 from servicekit.errors import Conflict, NotFound
 from servicekit.etag import etag_for
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/organisations", tags=["organisations"])
 KIND = "organisations"
 
 

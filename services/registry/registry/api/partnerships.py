@@ -32,8 +32,9 @@ from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, Pa
 from servicekit.errors import Conflict, NotFound
 from servicekit.etag import etag_for
 from servicekit.pagination import Page
+from servicekit.routing import JsonRoute
 
-router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
+router = APIRouter(route_class=JsonRoute, prefix="/v1/partnerships", tags=["partnerships"])
 KIND = "partnerships"
 COMPANY_KINDS = frozenset({"company", "social_enterprise"})
 
