@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from registry.api.deps import Internal, SessionDep
-from registry.repository.outbox import head, read_changes
+from registry.repository.outbox import read_changes_json
 from servicekit.errors import FieldError, ValidationFailed
 from servicekit.routing import JsonRoute
 
@@ -47,21 +47,11 @@ async def read_feed(
     principal: Internal,
     after: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-) -> ChangePage:
+) -> Response:
     """Changes after a cursor, in commit order (scope internal)."""
     position = _position(after)
-    rows = await read_changes(session, after=position, limit=limit)
-    items = [
-        Change(
-            seq=r.seq,
-            entity=r.entity,
-            entity_id=r.entity_id,
-            op=r.op,
-            municipality=r.municipality,
-            occurred_at=r.occurred_at.isoformat(),
-            data=r.data,
-        )
-        for r in rows
-    ]
-    next_position = items[-1].seq if items else position
-    return ChangePage(items=items, next_cursor=str(next_position), head=await head(session))
+    page = await read_changes_json(session, after=position, limit=limit)
+    next_cursor = page.last if page.last is not None else position
+    # ChangePage's shape, assembled around the items PostgreSQL serialised (see read_changes_json).
+    body = f'{{"items":{page.items},"next_cursor":"{next_cursor}","head":{page.head}}}'
+    return Response(content=body, media_type="application/json")

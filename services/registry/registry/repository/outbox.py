@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,10 +51,28 @@ async def record_change(
     )
 
 
-async def read_changes(session: AsyncSession, *, after: int, limit: int) -> list[sa.Row[Any]]:
-    result = await session.execute(sa.select(outbox).where(outbox.c.seq > after).order_by(outbox.c.seq).limit(limit))
-    return list(result.all())
+# The page is built as JSON text by PostgreSQL: the consumers want JSON, and decoding each change's
+# data into Python objects only to encode it again was a tenth of the registry's CPU during sync.
+PAGE_AS_JSON = sa.text(
+    """
+    SELECT coalesce(json_agg(json_build_object(
+               'seq', c.seq, 'entity', c.entity, 'entity_id', c.entity_id, 'op', c.op,
+               'municipality', c.municipality, 'occurred_at', c.occurred_at, 'data', c.data
+           ) ORDER BY c.seq), '[]')::text AS items,
+           max(c.seq) AS last,
+           (SELECT coalesce(max(seq), 0) FROM outbox) AS head
+    FROM (SELECT * FROM outbox WHERE seq > :after ORDER BY seq LIMIT :limit) AS c
+    """
+).columns(items=sa.Text, last=sa.BigInteger, head=sa.BigInteger)
 
 
-async def head(session: AsyncSession) -> int:
-    return int(await session.scalar(sa.select(sa.func.coalesce(sa.func.max(outbox.c.seq), 0))) or 0)
+@dataclass(frozen=True)
+class ChangesJson:
+    items: str  # a JSON array of changes in feed order
+    last: int | None  # the sequence number of the last one (None: no changes after the cursor)
+    head: int  # the newest sequence number in the feed
+
+
+async def read_changes_json(session: AsyncSession, *, after: int, limit: int) -> ChangesJson:
+    row = (await session.execute(PAGE_AS_JSON, {"after": after, "limit": limit})).one()
+    return ChangesJson(row.items, row.last, int(row.head))
