@@ -6,12 +6,17 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic_core import from_json, to_json
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from .auth import CurrentPrincipal
 
 TENANT_SETTING = "app.tenant"
+
+
+def _json_text(value: object) -> str:
+    return to_json(value).decode()
 
 
 def async_url(url: str) -> str:
@@ -36,6 +41,10 @@ class Database:
             pool_timeout=pool_timeout,
             pool_pre_ping=True,
             pool_recycle=1800,
+            # JSONB columns (the change feed's data, rule payloads) through pydantic-core, several
+            # times faster than the json module; it also writes UUIDs and dates without help.
+            json_deserializer=from_json,
+            json_serializer=_json_text,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
