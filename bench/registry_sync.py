@@ -8,8 +8,8 @@ With --base-url the citizens go to that URL (the gateway, or the registry direct
 given bearer token (scope citizens:write, tenant = --municipality or '*'). Without it the script
 creates a throwaway database on DATABASE_URL (or an embedded PostgreSQL), starts the registry
 with uvicorn and mints its own token; with --through-gateway it starts the devstack stack instead
-(gateway, registry, matching, outcomes: one uvicorn process each, as `make run` does, matching
-following the change feed) and pushes through the gateway. Either way it then COPYs the same
+(gateway, registry, matching, outcomes as `make run` starts them, except that the registry runs
+`--workers` processes, as with replicas; matching and outcomes follow the change feed) and pushes through the gateway. Either way it then COPYs the same
 rows with asyncpg into a table shaped like `citizens` (same columns and indexes, no validation,
 no feed) as the ceiling, and prints records/s for both and their ratio. Payloads are built and
 serialised before the clock starts; each batch is one HTTP request and one transaction.
@@ -287,6 +287,9 @@ class SelfHosted:
 class ThroughGateway:
     """The devstack stack on throwaway databases; a national client of the gateway with citizens:write."""
 
+    def __init__(self, registry_workers: int) -> None:
+        self.registry_workers = registry_workers
+
     def __enter__(self) -> ThroughGateway:
         from devstack.postgres import free_port
         from devstack.stack import Stack, StackConfig
@@ -302,6 +305,7 @@ class ThroughGateway:
             log_dir=self.log_dir,
             redis_url=os.environ.get("REDIS_URL"),
             extra_env={"registry": {"REGISTRY_LOG_LEVEL": "WARNING"}, "gateway": {"GATEWAY_LOG_LEVEL": "WARNING"}},
+            workers={"registry": self.registry_workers},
         )
         self.stack = Stack(config)
         try:
@@ -393,14 +397,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers when self-hosted")
+    parser.add_argument("--workers", type=int, default=2, help="registry's uvicorn workers")
     args = parser.parse_args()
     if args.base_url:
         if not args.token or not args.database_url:
             parser.error("--base-url needs --token and --database-url (the registry database, for the COPY ceiling)")
         asyncio.run(run(args, args.base_url, args.token, args.database_url))
         return
-    with ThroughGateway() if args.through_gateway else SelfHosted(args.workers) as stack:
+    with ThroughGateway(args.workers) if args.through_gateway else SelfHosted(args.workers) as stack:
         meter = CpuMeter(stack.admin_url, stack.name, stack.processes)
         asyncio.run(run(args, stack.base_url, stack.token, stack.database_url, meter))
 

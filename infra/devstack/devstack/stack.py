@@ -5,6 +5,7 @@ Used by `make run` (devstack.run) and by the end-to-end tests, so both exercise 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -58,6 +59,8 @@ class StackConfig:
     force_embedded: bool = False  # fault tests restart the server, so they never share one
     service_ports: dict[str, int] = field(default_factory=dict)
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    # uvicorn worker processes per service (benchmarks scale the registry); 1 when absent.
+    workers: dict[str, int] = field(default_factory=dict)
 
 
 class Stack:
@@ -101,13 +104,13 @@ class Stack:
     def stop(self) -> None:
         for proc in reversed(list(self.processes.values())):
             if proc.popen.poll() is None:
-                proc.popen.send_signal(signal.SIGTERM)
+                self._signal(proc.name, signal.SIGTERM)
         deadline = time.monotonic() + 15
         for proc in self.processes.values():
             try:
                 proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.popen.kill()
+                self._signal(proc.name, signal.SIGKILL)
                 proc.popen.wait()
         self.processes.clear()
         self.postgres.__exit__(None, None, None)
@@ -195,7 +198,14 @@ class Stack:
             "--timeout-graceful-shutdown",
             "5",
         ]
-        popen = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        workers = self.config.workers.get(name, 1)
+        if workers > 1:
+            command += ["--workers", str(workers)]
+        # Several workers run under a supervisor in a process group of their own, so that stopping
+        # or killing the service reaches every worker (a killed supervisor would orphan them).
+        popen = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=workers > 1
+        )
         log.close()
         self.processes[name] = Process(name, self.ports[name], popen, log_path)
 
@@ -207,8 +217,16 @@ class Stack:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         proc = self.processes[name]
         if proc.popen.poll() is None:
-            proc.popen.send_signal(sig)
+            self._signal(name, sig)
             proc.popen.wait(timeout=15)
+
+    def _signal(self, name: str, sig: int) -> None:
+        proc = self.processes[name]
+        if self.config.workers.get(name, 1) > 1:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.popen.pid, sig)
+        else:
+            proc.popen.send_signal(sig)
 
     def _wait(self, name: str, path: str, timeout: float) -> None:
         proc = self.processes[name]
