@@ -9,10 +9,11 @@ given bearer token (scope citizens:write, tenant = --municipality or '*'). Witho
 creates a throwaway database on DATABASE_URL (or an embedded PostgreSQL), starts the registry
 with uvicorn and mints its own token; with --through-gateway it starts the devstack stack instead
 (gateway, registry, matching, outcomes as `make run` starts them, except that the registry runs
-`--workers` processes, as with replicas; matching and outcomes follow the change feed) and pushes through the gateway. Either way it then COPYs the same
-rows with asyncpg into a table shaped like `citizens` (same columns and indexes, no validation,
-no feed) as the ceiling, and prints records/s for both and their ratio. Payloads are built and
-serialised before the clock starts; each batch is one HTTP request and one transaction.
+`--workers` processes, as with replicas; matching and outcomes follow the change feed) and
+pushes through the gateway. Either way it then COPYs the same rows with asyncpg into a table
+shaped like `citizens` (same columns and indexes, no validation, no feed) as the ceiling, and
+prints records/s for both and their ratio. Payloads are built and serialised before the clock
+starts; each batch is one HTTP request and one transaction.
 When it started the processes itself it also prints the CPU time each group spent per 1,000
 citizens (on a shared machine a view of where the time goes that other load hardly changes).
 """
