@@ -311,6 +311,7 @@ def main() -> None:
     parser.add_argument(
         "--ramp-seconds", type=float, default=10.0, help="clients join one by one over this time; not measured"
     )
+    parser.add_argument("--registry-workers", type=int, default=1, help="registry uvicorn workers (as replicas)")
     args = parser.parse_args()
     if args.base_url:
         results = asyncio.run(
@@ -339,6 +340,7 @@ def main() -> None:
         admin_client_secret="load-admin-secret-0123456789",
         esco_dir=os.environ.get("ESCO_DIR"),  # as `make run`: ESCO when configured, the starter vocabulary if not
         redis_url=os.environ.get("REDIS_URL"),
+        workers={"registry": args.registry_workers},
     )
     stack = Stack(config).start()
     try:
