@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from fastapi import FastAPI
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from .errors import PROBLEM_JSON
+from .threadpool_audit import threadpool_calls
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 JSON_TYPES = ("application/json", PROBLEM_JSON)
@@ -102,3 +106,17 @@ def openapi_defects(document: dict[str, Any]) -> list[str]:
         elif operation_id:
             seen[operation_id] = f"{method.upper()} {path}"
     return defects
+
+
+def app_contract_defects(app: FastAPI) -> list[str]:
+    """What every service's tests check of its app: a complete document that validates as OpenAPI
+    3.1 (DESIGN §5), and no endpoint or dependency that FastAPI would run in its thread pool."""
+    document = app.openapi()
+    defects = openapi_defects(document)
+    if not str(document.get("openapi", "")).startswith("3.1"):
+        defects.append(f"document is OpenAPI {document.get('openapi')}, not 3.1")
+    try:
+        validate(document)
+    except OpenAPIValidationError as exc:
+        defects.append(f"not valid OpenAPI 3.1: {exc.message}")
+    return defects + [f"runs in the thread pool: {call}" for call in threadpool_calls(app)]

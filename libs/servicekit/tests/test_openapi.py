@@ -14,7 +14,7 @@ from servicekit.app import create_service_app
 from servicekit.auth import CurrentPrincipal
 from servicekit.errors import PROBLEM_JSON
 from servicekit.etag import IfMatchHeader
-from servicekit.openapi_quality import openapi_defects
+from servicekit.openapi_quality import app_contract_defects, openapi_defects
 from servicekit.settings import ServiceSettings
 from servicekit.testing import TokenFactory
 
@@ -100,3 +100,15 @@ async def test_malformed_json_answers_documented_400_problem(app: FastAPI, docum
     assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM_JSON
     assert str(response.status_code) in document["paths"]["/v1/widgets"]["post"]["responses"]
+
+
+def test_app_contract_defects_name_an_undocumented_or_thread_pool_route() -> None:
+    app = FastAPI()
+
+    @app.get("/plain")
+    def plain() -> dict[str, str]:
+        return {}
+
+    defects = app_contract_defects(app)
+    assert any(d.startswith("GET /plain:") for d in defects)  # no summary, example or problem errors
+    assert [d for d in defects if d.startswith("runs in the thread pool: GET /plain: ")] != []
