@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from stdnum import luhn
 
 from devstack.stack import Stack
+from gateway.domain.scopes import KNOWN_SCOPES
 
 from .polling import wait_until
 from .vocabulary import occupation_code, skill_code
@@ -27,18 +28,8 @@ from .vocabulary import occupation_code, skill_code
 TENANT_A = "DK-0813"
 TENANT_B = "SE-2080"
 NAMES = {TENANT_A: "Frederikshavn", TENANT_B: "Falun"}
-WRITE_SCOPES = [
-    "citizens:read",
-    "citizens:write",
-    "organisations:write",
-    "openings:write",
-    "matching:read",
-    "matching:run",
-    "outcomes:write",
-    "outcomes:read",
-    "settlements:write",
-    "reports:read",
-]
+# Every scope a municipal client can hold: all the gateway knows but the admin and service ones.
+WRITE_SCOPES = sorted(KNOWN_SCOPES - {"admin", "internal"})
 READ_SCOPES = ["citizens:read", "matching:read", "outcomes:read", "reports:read"]
 WRITE_METHODS = ("post", "patch", "put", "delete")
 PROBLEM_JSON = "application/problem+json"
