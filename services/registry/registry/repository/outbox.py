@@ -25,11 +25,16 @@ APPEND_MANY = sa.text(
 )
 
 
+async def lock_outbox(session: AsyncSession) -> None:
+    """Take the outbox lock (held to commit); every writer of outbox rows must, right before writing."""
+    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(OUTBOX_LOCK_ID)))
+
+
 async def record_changes(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
     """Append changes ({entity, entity_id, op, municipality, data}) in the caller's transaction."""
     if not changes:
         return
-    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(OUTBOX_LOCK_ID)))
+    await lock_outbox(session)
     if len(changes) == 1:
         await session.execute(sa.insert(outbox), changes)
         return

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import feed
@@ -13,7 +15,7 @@ from registry.domain.codes import CodeBook
 from registry.domain.national_id_vault import NationalIdVault
 from registry.records.citizens import PreparedCitizen, prepare_citizen
 from registry.repository import citizens as repo
-from registry.schemas.batch import BatchResult
+from registry.schemas.batch import BatchResult, ItemStatus
 from registry.schemas.citizens import CitizenCreate
 from registry.sync.batch import (
     BatchLedger,
@@ -28,6 +30,8 @@ from registry.sync.batch import (
     write_changes,
 )
 
+# The two ways a concurrent writer can refuse the optimistic write: unique_violation, deadlock_detected.
+RACES = frozenset({"23505", "40P01"})
 TAKEN_NATIONAL_ID = "This national id belongs to another citizen of the municipality."
 CITIZENS = Collection("citizen", repo.upsert_many, feed.citizen_data)
 
@@ -59,6 +63,58 @@ async def upsert_citizens(
             by_pseudonym[(municipality, citizen.pseudonym)] = item
 
     await drop_unknown_municipalities(session, ledger)
+    if not ledger.pending:
+        return ledger.result()
+    try:
+        async with session.begin_nested():
+            statuses = await _write_optimistically(session, ledger, prepared, vault)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in RACES:
+            raise
+        # Another writer got there first (a national id now held by another ref) or the two met in a
+        # deadlock: the savepoint is gone, and the careful path decides item by item under a lock.
+        await _write_carefully(session, ledger, prepared, by_pseudonym, vault)
+    else:
+        for index, status, row_id in statuses:
+            ledger.done(index, status, row_id)
+    return ledger.result()
+
+
+async def _write_optimistically(
+    session: AsyncSession, ledger: BatchLedger, prepared: dict[int, PreparedCitizen], vault: NationalIdVault
+) -> list[tuple[int, ItemStatus, uuid.UUID]]:
+    """The common case, without locks or look-ups first: one upsert, then the feed built from the rows.
+
+    Nothing is read before writing: the upsert itself leaves unchanged rows alone and keeps a stored
+    national id's encrypted copy, so every item is sealed up front (an AES-GCM pass is cheaper than
+    a look-up). Rows go in key order, so two batches that share refs lock them in the same order.
+    A national id held by another citizen surfaces as a unique violation, for the caller to handle.
+    """
+    for index in (item.index for item in ledger.pending.values()):
+        prepared[index].seal(vault)
+    pending = sorted(ledger.pending.values(), key=lambda item: item.key)
+    stored = await repo.upsert_many(session, [{**item.values, "id": uuid.uuid4()} for item in pending])
+    written = {(row.municipality, row.external_ref): row for row in stored}
+    unchanged = await repo.current_by_ref(session, [item.key for item in pending if item.key not in written])
+    statuses: list[tuple[int, ItemStatus, uuid.UUID]] = []
+    for item in sorted(pending, key=lambda item: item.index):
+        row = written.get(item.key)
+        if row is None:
+            statuses.append((item.index, "unchanged", unchanged[item.key].id))
+        else:
+            statuses.append((item.index, "created" if row.inserted else "updated", row.id))
+    await repo.record_upserts(session, [row_id for _, status, row_id in statuses if status != "unchanged"])
+    return statuses
+
+
+async def _write_carefully(
+    session: AsyncSession,
+    ledger: BatchLedger,
+    prepared: dict[int, PreparedCitizen],
+    by_pseudonym: dict[tuple[str, bytes], Pending],
+    vault: NationalIdVault,
+) -> None:
+    """Lock the municipalities, read what is stored, fail each item whose national id is taken, write the rest."""
     # From here to commit no other writer of these municipalities' citizens reads or writes, so
     # what is read below is what the statements below will meet (no unique violation, no deadlock).
     await repo.lock_municipalities(session, {key[0] for key in ledger.pending})
@@ -74,9 +130,4 @@ async def upsert_citizens(
         return bool(row.content_hash == item.values["content_hash"]) and pseudonym in (None, row.national_id_pseudonym)
 
     to_write = settle_unchanged(ledger, current, same)
-    for item in to_write:
-        stored = current.get(item.key)
-        if stored is None or stored.national_id_pseudonym != prepared[item.index].pseudonym:
-            prepared[item.index].seal(vault)  # only new or changed national ids are encrypted
     await write_changes(session, ledger, to_write, current=current, collection=CITIZENS)
-    return ledger.result()

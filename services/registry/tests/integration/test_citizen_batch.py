@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 
 import asyncpg
 import httpx
+import sqlalchemy as sa
+import sqlalchemy.ext.asyncio as sa_async
 
 from devstack.databases import ServiceDatabase
+from registry import feed
+from registry.models import citizens
 from servicekit.testing import TokenFactory
 
 from ..factories import citizen, fake_cpr
@@ -159,3 +165,28 @@ async def test_resend_encrypts_only_a_national_id_that_changed(
     assert await ciphertext() != first
     export = (await client.get(f"/v1/citizens/{created['id']}/export", headers=admin)).json()
     assert export["national_id"] == moved["national_id"]
+
+
+async def test_batch_feed_entries_are_what_the_single_writes_put_on_the_feed(
+    client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str], registry_database: ServiceDatabase
+) -> None:
+    """The batch builds its feed entries in SQL; they must equal feed.citizen_data of the stored row."""
+    head = (await client.get("/internal/v1/changes", params={"limit": 1}, headers=internal)).json()["head"]
+    items = [citizen(), citizen(benefit=None, location=None, consent=None, national_id=None, birth_year=1971)]
+    created = (await client.post("/v1/citizens:batch", json={"items": items}, headers=stevns)).json()["items"]
+    feed_items = (await client.get("/internal/v1/changes", params={"after": str(head)}, headers=internal)).json()
+    by_id = {c["entity_id"]: c for c in feed_items["items"]}
+    engine = sa_async.create_async_engine(registry_database.owner_url.replace("postgresql://", "postgresql+asyncpg://"))
+    try:
+        async with engine.connect() as conn:
+            for result in created:
+                row = (await conn.execute(sa.select(citizens).where(citizens.c.id == uuid.UUID(result["id"])))).one()
+                expected = json.loads(json.dumps(feed.citizen_data(row)))
+                data = by_id[result["id"]]["data"]
+                assert dt.datetime.fromisoformat(data.pop("updated_at")) == row.updated_at
+                expected.pop("updated_at")
+                assert data == expected
+                assert by_id[result["id"]]["op"] == "upsert"
+    finally:
+        await engine.dispose()
+    assert [c["entity_id"] for c in feed_items["items"]] == [r["id"] for r in created]  # in batch order
