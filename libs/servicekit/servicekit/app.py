@@ -17,6 +17,7 @@ from .auth import JwksVerifier
 from .db import Database
 from .errors import Problem, install_error_handlers
 from .health import ReadinessCheck, health_router
+from .heap import settle_after_startup
 from .logging import configure_logging
 from .metrics import MetricsMiddleware
 from .openapi import install_openapi, operation_id
@@ -136,6 +137,7 @@ def create_service_app(
         app.state.database = Database(settings.database_url, pool_size=settings.database_pool_size)
         for hook in on_startup:
             await hook(app)
+        settle_after_startup()
         try:
             yield
         finally:

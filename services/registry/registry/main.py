@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -45,23 +44,12 @@ TAGS = [
 ]
 
 
-GC_YOUNG_THRESHOLD = 50_000
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     vault = settings.national_id_vault()  # refuses to start with missing or weak keys
 
     async def load_reference_data(app: FastAPI) -> None:
         app.state.taxonomy = await asyncio.to_thread(load_taxonomy, settings.esco_dir)
-        # Long-lived start-up objects (the taxonomy, ESCO's ~14k skills) leave the GC's view, so
-        # the collections a 1,000-citizen batch triggers do not rescan them every time.
-        gc.collect()
-        gc.freeze()
-        # A 1,000-citizen batch allocates some hundred thousand container objects, almost all freed
-        # with its response; at the default threshold (700) the young generation was collected
-        # ~150 times per batch (a fifth of the registry's CPU during a sync, bench/registry_sync.py).
-        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
     app: FastAPI = create_service_app(
         settings=settings,
