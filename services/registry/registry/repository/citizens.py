@@ -31,14 +31,15 @@ PERSONAL_COLUMNS = (
 # The bulk upsert takes all rows as one JSON array (one round trip, parsed by PostgreSQL) and
 # leaves rows whose content is unchanged untouched (no new version, no feed entry). A row without
 # a national id, or with the one stored already, keeps the stored pseudonym and ciphertext (so a
-# resend that changes other fields does not replace the encrypted copy).
+# resend that changes other fields does not replace the encrypted copy). A row without an id gets
+# one from PostgreSQL.
 UPSERT = sa.text(
     """
     INSERT INTO citizens AS c (
         id, municipality, external_ref, national_id_pseudonym, national_id_ciphertext, national_id_key_id,
         name, birth_year, target_group, benefit, work_capacity_hours, skills, support_needs, interests,
         location, consent, content_hash)
-    SELECT r.id, r.municipality, r.external_ref, decode(r.national_id_pseudonym, 'hex'),
+    SELECT coalesce(r.id, gen_random_uuid()), r.municipality, r.external_ref, decode(r.national_id_pseudonym, 'hex'),
         decode(r.national_id_ciphertext, 'hex'), r.national_id_key_id,
         r.name, r.birth_year, r.target_group, nullif(r.benefit, 'null'), r.work_capacity_hours, r.skills,
         r.support_needs, r.interests, nullif(r.location, 'null'), nullif(r.consent, 'null'), r.content_hash
@@ -118,6 +119,12 @@ async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]])
 async def lock_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
     """Serialise citizen writers per municipality until commit (see rows.lock_for_writes)."""
     await lock_for_writes(session, citizens, municipalities)
+
+
+async def share_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
+    """Write citizens of these municipalities beside other optimistic writers, but never while one
+    holds `lock_municipalities` (see rows.lock_for_writes)."""
+    await lock_for_writes(session, citizens, municipalities, shared=True)
 
 
 async def refs_by_pseudonym(

@@ -90,17 +90,22 @@ async def insert_unless_taken(session: AsyncSession, table: sa.Table, values: di
     return row
 
 
-async def lock_for_writes(session: AsyncSession, table: sa.Table, municipalities: Iterable[str]) -> None:
+async def lock_for_writes(
+    session: AsyncSession, table: sa.Table, municipalities: Iterable[str], *, shared: bool = False
+) -> None:
     """Hold, until commit, the right to write `table`'s rows of each municipality.
 
     A batch reads the stored rows, decides, then writes: two batches of one municipality at the
     same time (the same external_ref, or the same national id under two refs) would otherwise
     both decide on a stale view and meet in a unique violation or a deadlock. Sorted, so that
-    two national batches take their locks in the same order.
+    two national batches take their locks in the same order. `shared`: for writers that decide
+    nothing on what they read (an optimistic batch) — they run side by side, and a writer holding
+    the lock exclusively still sees no one else write.
     """
+    take = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
     for code in sorted(set(municipalities)):
         key = sa.func.hashtextextended(f"{table.name}:{code}", 0)
-        await session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+        await session.execute(sa.select(take(key)))
 
 
 async def by_external_ref(

@@ -83,7 +83,7 @@ async def upsert_citizens(
 async def _write_optimistically(
     session: AsyncSession, ledger: BatchLedger, prepared: dict[int, PreparedCitizen], vault: NationalIdVault
 ) -> list[tuple[int, ItemStatus, uuid.UUID]]:
-    """The common case, without locks or look-ups first: one upsert, then the feed built from the rows.
+    """The common case, without an exclusive lock or look-ups first: one upsert, then the feed built from the rows.
 
     Nothing is read before writing: the upsert itself leaves unchanged rows alone and keeps a stored
     national id's encrypted copy, so every item is sealed up front (an AES-GCM pass is cheaper than
@@ -93,7 +93,10 @@ async def _write_optimistically(
     for index in (item.index for item in ledger.pending.values()):
         prepared[index].seal(vault)
     pending = sorted(ledger.pending.values(), key=lambda item: item.key)
-    stored = await repo.upsert_many(session, [{**item.values, "id": uuid.uuid4()} for item in pending])
+    # Shared with other optimistic batches; a careful writer (lock_municipalities) waits for this
+    # one to commit and keeps it out meanwhile. Taken in the savepoint, so a rollback releases it.
+    await repo.share_municipalities(session, {item.key[0] for item in pending})
+    stored = await repo.upsert_many(session, [item.values for item in pending])  # ids come from PostgreSQL
     written = {(row.municipality, row.external_ref): row for row in stored}
     unchanged = await repo.current_by_ref(session, [item.key for item in pending if item.key not in written])
     statuses: list[tuple[int, ItemStatus, uuid.UUID]] = []
