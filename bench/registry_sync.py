@@ -16,6 +16,9 @@ prints records/s for both and their ratio. Payloads are built and serialised bef
 starts; each batch is one HTTP request and one transaction.
 When it started the processes itself it also prints the CPU time each group spent per 1,000
 citizens (on a shared machine a view of where the time goes that other load hardly changes).
+Through the gateway it then waits until matching and outcomes have applied every change the push
+put on the registry's feed (they follow it asynchronously), and prints that time and the rate of
+the whole journey, push to last follower, with the CPU spent until then.
 Skills and interests come from the taxonomy the registry loads (ESCO with ESCO_DIR, the starter
 vocabulary without); a run in which any item is rejected prints the first rejection and fails
 instead of reporting a rate for work that was not done.
@@ -47,6 +50,8 @@ import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+# The benchmark's own database connections, left out of the PostgreSQL CPU it reports.
+BENCH_APPLICATION = "registry-sync-bench"
 GROUPS = (
     "cash_benefit",
     "resource_programme",
@@ -183,6 +188,34 @@ async def copy_ceiling(database_url: str, items: list[dict[str, Any]]) -> float:
         await conn.close()
 
 
+async def caught_up(registry_url: str, followers: dict[str, tuple[str, str]], timeout: float = 600) -> float:
+    """Seconds until every follower's applied feed position (`followers`: name -> database URL,
+    query) reaches the registry's feed head as it is now."""
+    started = time.perf_counter()
+    conn = await asyncpg.connect(registry_url, server_settings={"application_name": BENCH_APPLICATION})
+    try:
+        head = await conn.fetchval("select coalesce(max(seq), 0) from outbox")
+    finally:
+        await conn.close()
+    connections = {
+        name: await asyncpg.connect(url, server_settings={"application_name": BENCH_APPLICATION})
+        for name, (url, _) in followers.items()
+    }
+    try:
+        waiting = dict(followers)
+        while waiting:
+            for name, (_, query) in list(waiting.items()):
+                if (await connections[name].fetchval(query) or 0) >= head:
+                    del waiting[name]
+            if time.perf_counter() - started > timeout:
+                raise SystemExit(f"{', '.join(waiting)} did not catch up with the feed in {timeout:.0f} s")
+            await asyncio.sleep(0.05)
+    finally:
+        for conn in connections.values():
+            await conn.close()
+    return time.perf_counter() - started
+
+
 def cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
     """User + system CPU seconds of each live process (gone ones are left out)."""
     found = {}
@@ -198,8 +231,9 @@ def cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
 class CpuMeter:
     """CPU seconds that groups of processes (and their children) spend between `start` and `stop`."""
 
-    def __init__(self, admin_url: str, database: str, processes: dict[str, list[int]]) -> None:
-        self.admin_url, self.database, self.processes = admin_url, database, processes
+    def __init__(self, admin_url: str, databases: dict[str, list[str]], processes: dict[str, list[int]]) -> None:
+        """`databases`: group name -> database names whose PostgreSQL backends the group holds."""
+        self.admin_url, self.databases, self.processes = admin_url, databases, processes
         self.before: dict[int, float] = {}
 
     async def _groups(self) -> dict[str, list[int]]:
@@ -209,10 +243,18 @@ class CpuMeter:
         }
         conn = await asyncpg.connect(self.admin_url)
         try:
-            rows = await conn.fetch("select pid from pg_stat_activity where datname = $1", self.database)
+            backends = {
+                name: await conn.fetchval(
+                    "select coalesce(array_agg(pid), '{}') from pg_stat_activity"
+                    " where datname = any($1) and application_name is distinct from $2",
+                    names,
+                    BENCH_APPLICATION,
+                )
+                for name, names in self.databases.items()
+            }
         finally:
             await conn.close()
-        return {**groups, "PostgreSQL (registry database)": [r["pid"] for r in rows], "bench client": [os.getpid()]}
+        return {**groups, **backends, "bench client": [os.getpid()]}
 
     async def start(self) -> None:
         self.before = cpu_seconds(pid for group in (await self._groups()).values() for pid in group)
@@ -291,6 +333,8 @@ class SelfHosted:
         )
         self.database_url = self.database.owner_url
         self.processes = {"registry (uvicorn workers)": [self.process.pid]}
+        self.databases = {"PostgreSQL (registry)": [self.name]}
+        self.followers: dict[str, tuple[str, str]] = {}
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -347,8 +391,16 @@ class ThroughGateway:
         self.token = self.stack.token(client_id, secret)
         self.base_url = self.stack.gateway_url
         self.admin_url = self.stack.postgres.admin_url
-        self.name = self.stack.databases["registry"].name
+        self.databases = {
+            "PostgreSQL (registry)": [self.stack.databases["registry"].name],
+            "PostgreSQL (matching + outcomes)": [self.stack.databases[s].name for s in ("matching", "outcomes")],
+        }
         self.database_url = self.stack.databases["registry"].owner_url
+        databases = self.stack.databases
+        self.followers = {
+            "matching": (databases["matching"].owner_url, "select max(applied_seq) from feed_cursors"),
+            "outcomes": (databases["outcomes"].owner_url, "select max(position) from feed_cursors"),
+        }
         procs = self.stack.processes
         self.processes = {
             "registry": [procs["registry"].popen.pid],
@@ -369,7 +421,12 @@ class ThroughGateway:
 
 
 async def run(
-    args: argparse.Namespace, base_url: str, token: str, database_url: str, meter: CpuMeter | None = None
+    args: argparse.Namespace,
+    base_url: str,
+    token: str,
+    database_url: str,
+    meter: CpuMeter | None = None,
+    followers: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     run_id = uuid.uuid4().hex[:6]
     items = citizens(args.count, args.municipality, run_id)
@@ -378,6 +435,8 @@ async def run(
         await meter.start()
     elapsed, totals = await push(base_url, token, bodies, args.clients)
     spent = await meter.stop() if meter else {}
+    lag = await caught_up(database_url, followers) if followers else None
+    spent_journey = await meter.stop() if meter and followers else {}
     http_rate = args.count / elapsed
     copy_elapsed = await copy_ceiling(database_url, items)
     copy_rate = args.count / copy_elapsed
@@ -393,9 +452,20 @@ async def run(
         again, totals = await push(base_url, token, bodies, args.clients)
         print(f"HTTP resend (same bodies, new keys): {again:.2f} s = {args.count / again:,.0f} records/s  {totals}")
     if spent:
-        per_batch = {name: seconds * 1000 / (args.count / 1000) for name, seconds in spent.items()}
-        print("CPU ms per 1,000 citizens: " + ", ".join(f"{name} {ms:.0f}" for name, ms in per_batch.items()))
-        print(f"CPU ms per 1,000 citizens, all: {sum(per_batch.values()):.0f} (wall {elapsed * 1e6 / args.count:.0f})")
+        print_cpu("CPU ms per 1,000 citizens", spent, elapsed, args.count)
+    if lag is not None:
+        journey = elapsed + lag
+        print(
+            f"followers ({', '.join(followers or {})}) caught up {lag:.2f} s after the push: "
+            f"push to last follower {journey:.2f} s = {args.count / journey:,.0f} records/s"
+        )
+        print_cpu("CPU ms per 1,000 citizens, push to last follower", spent_journey, journey, args.count)
+
+
+def print_cpu(title: str, spent: dict[str, float], elapsed: float, count: int) -> None:
+    per_thousand = {name: seconds * 1000 / (count / 1000) for name, seconds in spent.items()}
+    print(f"{title}: " + ", ".join(f"{name} {ms:.0f}" for name, ms in per_thousand.items()))
+    print(f"{title}, all: {sum(per_thousand.values()):.0f} (wall {elapsed * 1e6 / count:.0f})")
 
 
 def main() -> None:
@@ -423,8 +493,8 @@ def main() -> None:
         asyncio.run(run(args, args.base_url, args.token, args.database_url))
         return
     with ThroughGateway(args.workers) if args.through_gateway else SelfHosted(args.workers) as stack:
-        meter = CpuMeter(stack.admin_url, stack.name, stack.processes)
-        asyncio.run(run(args, stack.base_url, stack.token, stack.database_url, meter))
+        meter = CpuMeter(stack.admin_url, stack.databases, stack.processes)
+        asyncio.run(run(args, stack.base_url, stack.token, stack.database_url, meter, stack.followers))
 
 
 if __name__ == "__main__":
