@@ -19,7 +19,7 @@ class Settings(ServiceSettings):
     # Folder with the two official ESCO zips; unset: the starter vocabulary in data/taxonomy/.
     esco_dir: Path | None = Field(default=None, validation_alias=AliasChoices("MATCHING_ESCO_DIR", "ESCO_DIR"))
     # The change-feed consumer: page size, pause when caught up, and whether it runs at all.
-    feed_page_size: int = Field(default=500, ge=1, le=1000)
+    feed_page_size: int = Field(default=1000, ge=1, le=1000)
     feed_poll_seconds: float = Field(default=1.0, gt=0)
     feed_enabled: bool = True
     # Readiness fails when the feed is further behind than this many changes.

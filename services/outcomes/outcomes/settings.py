@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
@@ -18,7 +19,7 @@ class Settings(ServiceSettings):
     # The registry's change feed (citizen projection); unset: no consumer runs (tests drive it directly).
     registry_url: str | None = None
     feed_poll_seconds: float = 2.0
-    feed_batch_size: int = 500
+    feed_batch_size: int = Field(default=1000, ge=1, le=1000)
     rate_cards_dir: Path = RATE_CARDS
     # Settlement lines and evaluations use the rate card of the contract; evaluations without a
     # contract use this card per country.
