@@ -1,4 +1,4 @@
-"""Domain exceptions and the one table that maps them to RFC 9457 problem+json responses."""
+"""The one place that maps domain errors (servicekit.domain_errors) to RFC 9457 problem+json responses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,48 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .domain_errors import (
+    PROBLEM_TYPES,
+    BadRequest,
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    InvalidField,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+    ServiceUnavailable,
+    StaleVersion,
+    TooManyRequests,
+    Unauthenticated,
+    ValidationFailed,
+    VersionRequired,
+)
+
+__all__ = [
+    "PROBLEM_TYPES",
+    "BadRequest",
+    "Conflict",
+    "DomainError",
+    "FieldError",
+    "Forbidden",
+    "InvalidField",
+    "NotFound",
+    "PayloadTooLarge",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "Problem",
+    "ServiceUnavailable",
+    "StaleVersion",
+    "TooManyRequests",
+    "Unauthenticated",
+    "ValidationFailed",
+    "VersionRequired",
+    "install_error_handlers",
+]
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://brobygger.dk/problems/"
 # SQLSTATEs of text PostgreSQL cannot store: a NUL character (0x00) or one outside the encoding.
@@ -22,74 +64,6 @@ PROBLEM_BASE = "https://brobygger.dk/problems/"
 UNSTORABLE_TEXT = frozenset({"22021", "22P05"})
 
 log = structlog.get_logger("servicekit.errors")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """One rejected field: a dotted location and what is wrong with it."""
-
-    field: str
-    message: str
-    code: str = "invalid"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message, "code": self.code}
-
-
-class DomainError(Exception):
-    """Base of every error a service raises on purpose. Subclasses pick the status."""
-
-    status = 400
-    slug = "bad-request"
-    title = "Bad request"
-
-    def __init__(self, detail: str = "", *, errors: Sequence[FieldError] = (), **extra: Any):
-        super().__init__(detail or self.title)
-        self.detail = detail or self.title
-        self.errors = list(errors)
-        self.extra = extra
-
-
-class NotFound(DomainError):
-    status, slug, title = 404, "not-found", "Not found"
-
-
-class Unauthenticated(DomainError):
-    status, slug, title = 401, "unauthenticated", "Authentication required"
-
-
-class Forbidden(DomainError):
-    status, slug, title = 403, "forbidden", "Forbidden"
-
-
-class Conflict(DomainError):
-    status, slug, title = 409, "conflict", "Conflict"
-
-
-class PreconditionFailed(DomainError):
-    status, slug, title = 412, "precondition-failed", "Precondition failed"
-
-
-class PreconditionRequired(DomainError):
-    status, slug, title = 428, "precondition-required", "Precondition required"
-
-
-class ValidationFailed(DomainError):
-    status, slug, title = 422, "validation-failed", "Validation failed"
-
-
-class PayloadTooLarge(DomainError):
-    status, slug, title = 413, "payload-too-large", "Payload too large"
-
-
-class TooManyRequests(DomainError):
-    """Pass `retry_after=<seconds>`; the handler below turns it into a Retry-After header."""
-
-    status, slug, title = 429, "rate-limited", "Too many requests"
-
-
-class ServiceUnavailable(DomainError):
-    status, slug, title = 503, "service-unavailable", "Service unavailable"
 
 
 @dataclass

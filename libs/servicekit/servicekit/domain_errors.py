@@ -1,0 +1,118 @@
+"""The errors every service's domain raises on purpose, in plain Python (no web framework).
+
+`servicekit.errors` maps them to RFC 9457 problem+json in one place; `PROBLEM_TYPES` below is the
+one catalogue of problem types shared by all services (the API guide lists it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One rejected field: a dotted location and what is wrong with it."""
+
+    field: str
+    message: str
+    code: str = "invalid"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message, "code": self.code}
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. Subclasses pick the status."""
+
+    status: ClassVar[int] = 400
+    slug: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str = "", *, errors: Sequence[FieldError] = (), **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = list(errors)
+        self.extra = extra
+
+
+class BadRequest(DomainError):
+    """The request cannot be read at all (unparseable JSON, a malformed header)."""
+
+
+class Unauthenticated(DomainError):
+    status, slug, title = 401, "unauthenticated", "Authentication required"
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(DomainError):
+    """Absent, or another tenant's: the two are indistinguishable on purpose."""
+
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(DomainError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class StaleVersion(DomainError):
+    """An `If-Match` that no longer matches the stored version."""
+
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
+class VersionRequired(DomainError):
+    """A change that must name the version it was based on (`If-Match`) and did not."""
+
+    status, slug, title = 428, "precondition-required", "Precondition required"
+
+
+class ValidationFailed(DomainError):
+    status, slug, title = 422, "validation-failed", "Validation failed"
+
+
+class InvalidField(ValidationFailed):
+    """One named field is wrong: `InvalidField("benefit.since", "must not be in the future")`."""
+
+    def __init__(self, field: str, message: str, *, code: str = "invalid", **extra: Any) -> None:
+        super().__init__(f"Invalid fields: {field}", errors=[FieldError(field, message, code)], **extra)
+
+
+class PayloadTooLarge(DomainError):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class TooManyRequests(DomainError):
+    """Pass `retry_after=<seconds>`; the handler turns it into a Retry-After header."""
+
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+
+class ServiceUnavailable(DomainError):
+    """Pass `retry_after=<seconds>` where the caller should simply try again."""
+
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+# Older names, kept so the HTTP layer reads as HTTP where it is HTTP.
+PreconditionFailed = StaleVersion
+PreconditionRequired = VersionRequired
+
+
+def _catalogue() -> dict[str, tuple[int, str]]:
+    types: dict[str, tuple[int, str]] = {}
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        cls = pending.pop()
+        types.setdefault(cls.slug, (cls.status, cls.title))
+        pending.extend(cls.__subclasses__())
+    return types
+
+
+# slug -> (status, title). The statuses the HTTP layer answers on its own (405, 406, 415, 500)
+# are added by servicekit.errors.
+PROBLEM_TYPES: dict[str, tuple[int, str]] = _catalogue()
