@@ -125,14 +125,14 @@ def start_stubs() -> dict[str, ServerProcess]:
 
 @pytest.fixture(scope="session")
 def signing_pem() -> str:
-    from gateway.signing import private_pem
+    from gateway.domain.signing import private_pem
 
     return private_pem(Ed25519PrivateKey.generate())
 
 
 @pytest.fixture(scope="session")
 def signing_keys(signing_pem: str) -> Any:
-    from gateway.signing import SigningKeys
+    from gateway.domain.signing import SigningKeys
 
     return SigningKeys.from_pems(signing_pem)
 

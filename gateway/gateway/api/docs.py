@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from ..clients.upstream_documents import UpstreamDocuments
 from ..domain.openapi_merge import merge_openapi
 from ..domain.routes import upstream_for
 from ..proxy.forwarder import Forwarder
-from ..upstream_documents import UpstreamDocuments
 
 router = APIRouter(include_in_schema=False)
 PUBLIC_PATHS = frozenset({"/v1/auth/token"})

@@ -11,7 +11,7 @@ import time
 import jwt
 
 from servicekit.auth import INVALID_TOKEN, JwksVerifier, Principal
-from servicekit.errors import Unauthenticated
+from servicekit.domain_errors import Unauthenticated
 
 CACHE_LIMIT = 10_000
 

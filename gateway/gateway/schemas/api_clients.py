@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .domain.scopes import KNOWN_SCOPES, is_valid_tenant, unknown_scopes
+from ..domain.scopes import KNOWN_SCOPES, is_valid_tenant, unknown_scopes
 
 
 class TokenResponse(BaseModel):

@@ -1,4 +1,4 @@
-"""The access token the gateway issues (claims contract in docs/HELPERS.md)."""
+"""The access token the gateway issues (claims contract in docs/api.md, "Tokens")."""
 
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from . import repository
-from .domain.scopes import NATIONAL_TENANT
-from .passwords import hash_secret, verify_secret
+from ..domain.passwords import hash_secret, verify_secret
+from ..domain.scopes import NATIONAL_TENANT
+from ..store import api_clients as repository
 
 BOOTSTRAP_NAME = "bootstrap admin"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicekit.errors import DomainError
+from servicekit.domain_errors import DomainError
 
 
 class UnsupportedMediaType(DomainError):

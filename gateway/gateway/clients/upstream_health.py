@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
-from fastapi import Request
-
-from .proxy.forwarder import Forwarder
 
 PROBE_TIMEOUT = aiohttp.ClientTimeout(total=1.0)
 
@@ -21,10 +19,10 @@ async def _probe(session: aiohttp.ClientSession, base_url: str) -> str:
         return f"unreachable: {type(exc).__name__}"
 
 
-async def upstreams_ready(request: Request) -> dict[str, Any]:
-    forwarder: Forwarder = request.app.state.forwarder
-    names = list(forwarder.upstreams)
-    results = await asyncio.gather(*(_probe(forwarder.session, forwarder.upstreams[n].base_url) for n in names))
+async def upstreams_ready(session: aiohttp.ClientSession, base_urls: Mapping[str, str]) -> dict[str, Any]:
+    """One `upstream:<name>` check per service and `ready` when all answered."""
+    names = list(base_urls)
+    results = await asyncio.gather(*(_probe(session, base_urls[name]) for name in names))
     checks: dict[str, Any] = {f"upstream:{name}": result for name, result in zip(names, results, strict=True)}
     checks["ready"] = all(result == "ok" for result in results)
     return checks
