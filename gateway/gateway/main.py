@@ -23,7 +23,7 @@ from .clients.upstream_documents import UpstreamDocuments
 from .clients.upstream_health import upstreams_ready
 from .domain.routes import upstream_for
 from .domain.signing import SigningKeys
-from .proxy.authentication import CachedVerifier
+from .proxy.authentication import BearerAuthenticator
 from .proxy.edge import ProxyEdge
 from .proxy.forwarder import Forwarder
 from .proxy.ratelimit import ClientRateLimiter
@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     verifier = JwksVerifier(issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_json=_jwks_text(keys))
     forwarder = Forwarder(
         upstreams=upstreams_from(settings),
-        verifier=CachedVerifier(verifier),
+        verifier=BearerAuthenticator(verifier),
         rate_limiter=ClientRateLimiter(settings.rate_limit, redis_url=settings.redis_url),
         connect_timeout=settings.upstream_connect_timeout,
         read_timeout=settings.upstream_timeout,

@@ -25,7 +25,7 @@ from servicekit.errors import Problem, problem_from_domain
 
 from ..domain.breaker import BreakerState
 from ..domain.routes import collection_of, upstream_for
-from .authentication import CachedVerifier
+from .authentication import BearerAuthenticator
 from .headers import request_headers, response_headers
 from .metrics import REFUSALS, watch_breakers
 from .ratelimit import ClientRateLimiter
@@ -96,7 +96,7 @@ class Forwarder:
         self,
         *,
         upstreams: dict[str, Upstream],
-        verifier: CachedVerifier,
+        verifier: BearerAuthenticator,
         rate_limiter: ClientRateLimiter,
         connect_timeout: float,
         read_timeout: float,
