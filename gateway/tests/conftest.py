@@ -30,7 +30,7 @@ from devstack.postgres import free_port
 
 def _use_the_gateway_package() -> None:
     """pytest (importlib mode) names this file `gateway.tests.conftest` after its folder and
-    registers the folder /work/main/gateway as a namespace module `gateway`, which hides the
+    registers the repository's gateway/ folder as a namespace module `gateway`, which hides the
     real package of that name; put the real one (from sys.path) back before anything imports it."""
     module = sys.modules.get("gateway")
     if module is not None and getattr(module, "__file__", None) is None:
