@@ -119,7 +119,7 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
 
 
 def _is_ours(route: Any) -> bool:
-    return getattr(route, "endpoint", None) in (docs.openapi_document, docs.swagger_ui)
+    return getattr(route, "endpoint", None) in (docs.openapi_document, docs.swagger_ui, docs.redoc)
 
 
 def _jwks_text(keys: SigningKeys) -> str:

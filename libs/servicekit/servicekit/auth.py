@@ -207,4 +207,5 @@ def require_scope(*scopes: str) -> Any:
             raise Forbidden(f"This operation needs scope {' or '.join(scopes)}.")
         return principal
 
+    check.required_scopes = scopes  # type: ignore[attr-defined]  # read by servicekit.openapi
     return Depends(check)

@@ -133,6 +133,9 @@ def field_location(loc: Sequence[Any]) -> str:
 
 
 def validation_problem(exc: RequestValidationError) -> Problem:
+    if exc.errors() and all(err.get("type") == "json_invalid" for err in exc.errors()):
+        # Not JSON at all: the request cannot be read, which is 400; 422 is for JSON that is wrong.
+        return Problem(400, "Bad request", "The body is not valid JSON.", "bad-request")
     errors = []
     for err in exc.errors():
         msg = str(err.get("msg", "invalid"))
