@@ -1,4 +1,4 @@
-"""Opening rows: the bulk upsert behind `openings:batch`."""
+"""Opening rows: single reads and writes, and the bulk upsert behind `openings:batch`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import openings
-from registry.repository.rows import by_external_ref, upsert_json
+from registry.store.rows import TenantRows, by_external_ref, lock_for_writes, upsert_json
+from registry.store.tables import openings
 
+OPENINGS = TenantRows(openings)
 UPSERT = sa.text(
     """
     INSERT INTO openings AS o (
@@ -43,3 +44,8 @@ async def upsert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
 async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
     """Stored openings by (municipality, external_ref): id and content hash."""
     return await by_external_ref(session, openings, keys, openings.c.content_hash)
+
+
+async def lock_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
+    """Serialise opening batches per municipality until commit (see rows.lock_for_writes)."""
+    await lock_for_writes(session, openings, municipalities)

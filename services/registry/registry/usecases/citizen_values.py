@@ -8,11 +8,11 @@ from typing import Any
 
 from registry.domain.citizen_rules import citizen_violations
 from registry.domain.codes import CodeBook
+from registry.domain.content_hash import content_hash
 from registry.domain.municipality import country_of
 from registry.domain.national_id import InvalidNationalId, NationalId, parse_national_id
 from registry.domain.national_id_vault import NationalIdVault
 from registry.domain.violations import Violation
-from registry.records.hashing import content_hash
 from registry.schemas.citizens import CitizenCreate, CitizenRead
 
 STORED_FIELDS = (

@@ -1,7 +1,8 @@
-"""Citizen rows: single writes, the bulk upsert behind `citizens:batch`, and erasure."""
+"""Citizen rows: reads of live citizens, single writes, the bulk upsert behind `citizens:batch`, and erasure."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -10,10 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import citizens
-from registry.repository.outbox import lock_outbox
-from registry.repository.rows import by_external_ref, lock_for_writes, scoped, upsert_json
+from registry.store.outbox import lock_outbox
+from registry.store.rows import Position, TenantRows, by_external_ref, list_page, lock_for_writes, scoped, upsert_json
+from registry.store.tables import citizens, enrolments
 
+# Versioned writes (PATCH); reads go through get_live, which never returns an erased citizen.
+CITIZENS = TenantRows(citizens)
 PERSONAL_COLUMNS = (
     "external_ref",
     "national_id_pseudonym",
@@ -149,6 +152,33 @@ async def get_live(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str)
     """A citizen that has not been erased."""
     query = sa.select(citizens).where(citizens.c.id == citizen_id, citizens.c.erased_at.is_(None))
     return (await session.execute(scoped(query, citizens, tenant))).first()
+
+
+async def list_live(
+    session: AsyncSession,
+    *,
+    tenant: str,
+    after: Position | None,
+    limit: int,
+    municipality: str | None = None,
+    target_group: str | None = None,
+    partnership_id: uuid.UUID | None = None,
+    updated_since: dt.datetime | None = None,
+) -> list[sa.Row[Any]]:
+    """Citizens not erased, in (created_at, id) order; `partnership_id`: those enrolled in it."""
+    where: list[sa.ColumnElement[bool]] = [citizens.c.erased_at.is_(None)]
+    if municipality:
+        where.append(citizens.c.municipality == municipality)
+    if target_group:
+        where.append(citizens.c.target_group == target_group)
+    if partnership_id:
+        enrolled = scoped(sa.select(enrolments.c.citizen_id), enrolments, tenant).where(
+            enrolments.c.partnership_id == partnership_id
+        )
+        where.append(citizens.c.id.in_(enrolled))
+    if updated_since:
+        where.append(citizens.c.updated_at >= updated_since)
+    return await list_page(session, citizens, tenant=tenant, where=where, after=after, limit=limit)
 
 
 async def holder_of_pseudonym(session: AsyncSession, *, municipality: str, pseudonym: bytes) -> uuid.UUID | None:

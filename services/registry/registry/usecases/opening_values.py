@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.domain.codes import CodeBook
+from registry.domain.content_hash import content_hash
 from registry.domain.opening_rules import opening_violations
 from registry.domain.violations import Violation
-from registry.records.hashing import content_hash
 from registry.schemas.openings import OpeningCreate, OpeningRead
 
 STORED_FIELDS = (

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import municipalities
+from registry.store.tables import municipalities
 
 
 async def create(session: AsyncSession, *, code: str, name: str, country: str) -> sa.Row[Any] | None:

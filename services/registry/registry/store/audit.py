@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import audit_events
-from registry.repository.rows import scoped
+from registry.store.rows import scoped
+from registry.store.tables import audit_events
 
 
 async def record(

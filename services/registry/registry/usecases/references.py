@@ -6,35 +6,36 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.violations import Violation
-from registry.repository import municipalities as municipality_repo
-from registry.repository import rows
+from registry.store import municipalities as municipality_store
+from registry.store.rows import TenantRows
+
+UNKNOWN_MUNICIPALITY = Violation("municipality", "no such municipality in the registry", "unknown_municipality")
 
 
 async def municipality_violations(session: AsyncSession, code: str) -> list[Violation]:
-    if await municipality_repo.get(session, code) is None:
-        return [Violation("municipality", "no such municipality in the registry", "unknown_municipality")]
+    if await municipality_store.get(session, code) is None:
+        return [UNKNOWN_MUNICIPALITY]
     return []
 
 
 async def reference_violations(
     session: AsyncSession,
-    table: sa.Table,
+    rows: TenantRows,
     references: Iterable[tuple[str, uuid.UUID | None, frozenset[str] | None]],
     *,
     municipality: str,
 ) -> list[Violation]:
     """Each (field, id, allowed kinds) must name a row of `municipality` (of an allowed kind)."""
     wanted = [(f, i, k) for f, i, k in references if i is not None]
-    found: dict[uuid.UUID, Any] = await rows.get_many(session, table, [i for _, i, _ in wanted], tenant=municipality)
+    found: dict[uuid.UUID, Any] = await rows.get_many(session, [i for _, i, _ in wanted], tenant=municipality)
     violations = []
     for field, row_id, kinds in wanted:
         row = found.get(row_id)
         if row is None:
-            violations.append(Violation(field, f"no such {table.name[:-1]} in the municipality", "unknown_reference"))
+            violations.append(Violation(field, f"no such {rows.noun} in the municipality", "unknown_reference"))
         elif kinds is not None and row.kind not in kinds:
             violations.append(Violation(field, f"must be one of kind {', '.join(sorted(kinds))}", "wrong_kind"))
     return violations

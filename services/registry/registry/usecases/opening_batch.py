@@ -8,16 +8,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import feed
 from registry.domain.codes import CodeBook
+from registry.domain.opening_rules import EMPLOYER_KINDS
 from registry.domain.violations import Violation
-from registry.models import openings, organisations
-from registry.records.openings import prepare_opening
-from registry.repository import openings as repo
-from registry.repository import rows
 from registry.schemas.batch import BatchResult
 from registry.schemas.openings import OpeningCreate
-from registry.sync.batch import (
+from registry.store import openings as repo
+from registry.store.organisations import ORGANISATIONS
+from registry.usecases.batch import (
     BatchLedger,
     Collection,
     MunicipalityFor,
@@ -28,9 +26,9 @@ from registry.sync.batch import (
     violations_problem,
     write_changes,
 )
+from registry.usecases.opening_values import prepare_opening
 
-EMPLOYER_KINDS = frozenset({"company", "social_enterprise", "municipal_unit"})
-OPENINGS = Collection("opening", repo.upsert_many, feed.opening_data)
+OPENINGS = Collection("opening", repo.upsert_many)
 
 
 async def upsert_openings(
@@ -43,9 +41,8 @@ async def upsert_openings(
         ledger.admit(index, opening.values, opening.violations)
 
     await drop_unknown_municipalities(session, ledger)
-    employers = await rows.get_many(
+    employers = await ORGANISATIONS.get_many(
         session,
-        organisations,
         [uuid.UUID(item.values["organisation_id"]) for item in ledger.pending.values()],
         tenant=tenant,
     )
@@ -57,7 +54,7 @@ async def upsert_openings(
             )
             ledger.drop(key, violations_problem([violation]))
 
-    await rows.lock_for_writes(session, openings, {key[0] for key in ledger.pending})
+    await repo.lock_municipalities(session, {key[0] for key in ledger.pending})
     current = await repo.current_by_ref(session, list(ledger.pending))
     to_write = settle_unchanged(ledger, current, lambda item, row: row.content_hash == item.values["content_hash"])
     await write_changes(session, ledger, to_write, current=current, collection=OPENINGS)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import outbox
+from registry.store.tables import outbox
 
 # Every transaction that writes outbox rows takes this lock first and holds it to commit, so
 # sequence numbers become visible in order and a feed cursor can never skip a late row.

@@ -18,16 +18,16 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import feed
-from registry.domain.violations import Violation
-from registry.repository import municipalities as municipality_repo
-from registry.repository.outbox import record_changes
+from registry.domain.violations import Violation, field_errors
+from registry.feed import publish
 from registry.schemas.batch import BatchItemResult, BatchResult, BatchSummary, ItemStatus
+from registry.store import municipalities as municipality_store
+from registry.usecases.references import UNKNOWN_MUNICIPALITY
+from registry.usecases.validation import pydantic_field_errors
 from servicekit.errors import PROBLEM_BASE, DomainError, FieldError, problem_from_domain
 
 M = TypeVar("M", bound=BaseModel)
 Key = tuple[str, str]  # (municipality, external_ref): what a batch item upserts by
-UNKNOWN_MUNICIPALITY = Violation("municipality", "no such municipality in the registry", "unknown_municipality")
 # How a batch learns an item's municipality: the caller's own, or the one a national client names.
 MunicipalityFor = Callable[[str | None], str]
 
@@ -44,20 +44,12 @@ def _validation_problem(errors: Sequence[FieldError]) -> dict[str, Any]:
 
 
 def violations_problem(violations: Sequence[Violation]) -> dict[str, Any]:
-    return _validation_problem([FieldError(v.field, v.message, v.code) for v in violations])
+    return _validation_problem(field_errors(violations))
 
 
 def pydantic_problem(exc: ValidationError) -> dict[str, Any]:
     """Field errors without the rejected input (it may be a national id)."""
-    errors = [
-        FieldError(
-            ".".join(str(p) for p in e.get("loc", ())) or "item",
-            str(e.get("msg", "invalid")),
-            str(e.get("type", "invalid")),
-        )
-        for e in exc.errors()
-    ]
-    return _validation_problem(errors)
+    return _validation_problem(pydantic_field_errors(exc, unnamed="item"))
 
 
 def domain_problem(error: DomainError) -> dict[str, Any]:
@@ -160,7 +152,7 @@ def validated(
 
 async def drop_unknown_municipalities(session: AsyncSession, ledger: BatchLedger) -> None:
     """Items naming a municipality the registry does not hold fail with 422."""
-    known = await municipality_repo.existing_codes(session, {key[0] for key in ledger.pending})
+    known = await municipality_store.existing_codes(session, {key[0] for key in ledger.pending})
     for key in [key for key in ledger.pending if key[0] not in known]:
         ledger.drop(key, violations_problem([UNKNOWN_MUNICIPALITY]))
 
@@ -184,11 +176,10 @@ Upsert = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[list[sa.Row[An
 
 @dataclass(frozen=True)
 class Collection:
-    """What a batch writes: the entity's name on the feed, its bulk upsert and its feed data."""
+    """What a batch writes: the entity's name on the feed and its bulk upsert."""
 
     entity: str
     upsert: Upsert
-    feed_data: Callable[[Any], dict[str, Any]]
 
 
 async def write_changes(
@@ -211,5 +202,5 @@ async def write_changes(
         ledger.done(item.index, "created" if row.inserted else "updated", row.id)
         # The feed's data comes from the values just written (no need to read the rows back).
         written = SimpleNamespace(**item.values, id=row.id, updated_at=row.updated_at)
-        changes.append(feed.upsert(collection.entity, written, collection.feed_data(written)))
-    await record_changes(session, changes)
+        changes.append(publish.upsert_change(collection.entity, written))
+    await publish.upserted_many(session, changes)

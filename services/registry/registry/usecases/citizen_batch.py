@@ -7,17 +7,16 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import feed
 from registry.domain.codes import CodeBook
+from registry.domain.errors import TAKEN_NATIONAL_ID, WriteRace
 from registry.domain.national_id_vault import NationalIdVault
-from registry.records.citizens import PreparedCitizen, prepare_citizen
-from registry.repository import citizens as repo
 from registry.schemas.batch import BatchResult, ItemStatus
 from registry.schemas.citizens import CitizenCreate
-from registry.sync.batch import (
+from registry.store import citizens as repo
+from registry.store.rows import savepoint_or_race
+from registry.usecases.batch import (
     BatchLedger,
     Collection,
     MunicipalityFor,
@@ -29,11 +28,9 @@ from registry.sync.batch import (
     validated,
     write_changes,
 )
+from registry.usecases.citizen_values import PreparedCitizen, prepare_citizen
 
-# The two ways a concurrent writer can refuse the optimistic write: unique_violation, deadlock_detected.
-RACES = frozenset({"23505", "40P01"})
-TAKEN_NATIONAL_ID = "This national id belongs to another citizen of the municipality."
-CITIZENS = Collection("citizen", repo.upsert_many, feed.citizen_data)
+CITIZENS = Collection("citizen", repo.upsert_many)
 
 
 async def upsert_citizens(
@@ -66,11 +63,9 @@ async def upsert_citizens(
     if not ledger.pending:
         return ledger.result()
     try:
-        async with session.begin_nested():
+        async with savepoint_or_race(session):
             statuses = await _write_optimistically(session, ledger, prepared, vault)
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) not in RACES:
-            raise
+    except WriteRace:
         # Another writer got there first (a national id now held by another ref) or the two met in a
         # deadlock: the savepoint is gone, and the careful path decides item by item under a lock.
         await _write_carefully(session, ledger, prepared, by_pseudonym, vault)

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic_core import to_json
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.domain.errors import WriteRace
+from servicekit.domain_errors import DomainError
+
 NATIONAL = "*"
+Position = tuple[dt.datetime, uuid.UUID]  # a keyset position: (created_at, id)
+# The two ways a concurrent writer can refuse an optimistic write: unique_violation, deadlock_detected.
+RACES = frozenset({"23505", "40P01"})
 
 
 def scoped(query: Any, table: sa.Table, tenant: str) -> Any:
@@ -45,7 +53,7 @@ async def list_page(
     *,
     tenant: str,
     where: Sequence[sa.ColumnElement[bool]],
-    after: tuple[dt.datetime, uuid.UUID] | None,
+    after: Position | None,
     limit: int,
 ) -> list[sa.Row[Any]]:
     """Rows in (created_at, id) order after the keyset position `after`."""
@@ -139,3 +147,88 @@ async def upsert_json(
     # One parameter and one round trip; pydantic-core serialises ~4x faster than json.dumps.
     payload = to_json(list(rows), bytes_mode="hex").decode()
     return list((await session.execute(statement, {"rows": payload})).all())
+
+
+@asynccontextmanager
+async def savepoint_or_race(session: AsyncSession) -> AsyncIterator[None]:
+    """Run the block in a savepoint; a unique violation or deadlock in it rolls back to it and raises WriteRace."""
+    try:
+        async with session.begin_nested():
+            yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in RACES:
+            raise
+        raise WriteRace() from exc
+
+
+class TenantRows:
+    """One tenant table's rows: reads scoped to the caller's municipality, versioned writes, and the
+    domain errors its constraints stand for (`taken`: a unique key; `referenced`: a foreign key)."""
+
+    def __init__(
+        self,
+        table: sa.Table,
+        *,
+        taken: type[DomainError] | None = None,
+        referenced: type[DomainError] | None = None,
+    ) -> None:
+        self.table = table
+        self.noun = table.name[:-1]  # "organisation", used in messages about references
+        self._taken = taken
+        self._referenced = referenced
+
+    async def get(self, session: AsyncSession, row_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
+        return await get(session, self.table, row_id, tenant=tenant)
+
+    async def get_many(
+        self, session: AsyncSession, ids: Sequence[uuid.UUID], *, tenant: str
+    ) -> dict[uuid.UUID, sa.Row[Any]]:
+        return await get_many(session, self.table, ids, tenant=tenant)
+
+    async def list_page(
+        self,
+        session: AsyncSession,
+        *,
+        tenant: str,
+        after: Position | None,
+        limit: int,
+        equal: Mapping[str, object] | None = None,
+        updated_since: dt.datetime | None = None,
+    ) -> list[sa.Row[Any]]:
+        """Rows in (created_at, id) order after `after`; `equal` filters by column (None or "": no filter)."""
+        columns = self.table.c
+        where = [columns[name] == value for name, value in (equal or {}).items() if value not in (None, "")]
+        if updated_since is not None:
+            where.append(columns.updated_at >= updated_since)
+        return await list_page(session, self.table, tenant=tenant, where=where, after=after, limit=limit)
+
+    async def insert(self, session: AsyncSession, values: dict[str, Any]) -> sa.Row[Any]:
+        try:
+            return await insert(session, self.table, values)
+        except IntegrityError as exc:
+            if self._taken is None:
+                raise
+            raise self._taken() from exc
+
+    async def insert_unless_taken(self, session: AsyncSession, values: dict[str, Any]) -> sa.Row[Any] | None:
+        return await insert_unless_taken(session, self.table, values)
+
+    async def update(
+        self, session: AsyncSession, row_id: uuid.UUID, *, tenant: str, expected_version: int, values: dict[str, Any]
+    ) -> sa.Row[Any] | None:
+        try:
+            return await update(
+                session, self.table, row_id, tenant=tenant, expected_version=expected_version, values=values
+            )
+        except IntegrityError as exc:
+            if self._taken is None:
+                raise
+            raise self._taken() from exc
+
+    async def delete(self, session: AsyncSession, row_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
+        try:
+            return await delete(session, self.table, row_id, tenant=tenant)
+        except IntegrityError as exc:
+            if self._referenced is None:
+                raise
+            raise self._referenced() from exc

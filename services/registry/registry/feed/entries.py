@@ -1,4 +1,4 @@
-"""What each entity looks like on the change feed (HELPERS.md contract): no names, no national ids."""
+"""What each entity looks like on the change feed: no names, no national ids."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from typing import Any
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def municipality_data(row: Any) -> dict[str, Any]:
+    return {"code": row.code, "name": row.name, "country": row.country}
 
 
 def organisation_data(row: Any) -> dict[str, Any]:
@@ -82,13 +86,3 @@ def enrolment_data(row: Any) -> dict[str, Any]:
         "phase": row.phase,
         "milestones": row.milestones,
     }
-
-
-def upsert(entity: str, row: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """An outbox row announcing the new state of `row`."""
-    return {"entity": entity, "entity_id": str(row.id), "op": "upsert", "municipality": row.municipality, "data": data}
-
-
-def removal(entity: str, row: Any, op: str = "delete") -> dict[str, Any]:
-    """An outbox row announcing a delete or an erasure (no data)."""
-    return {"entity": entity, "entity_id": str(row.id), "op": op, "municipality": row.municipality, "data": None}
