@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from matching.feed_records import citizen_row, enrolment_row, opening_row
+from matching.feed.records import citizen_row, enrolment_row, opening_row
 
 CITIZEN = {
     "id": str(uuid.uuid4()),

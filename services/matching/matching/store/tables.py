@@ -1,4 +1,6 @@
-"""Matching tables: the pseudonymised feature store, the feed cursor, taxonomy and model versions."""
+"""Matching tables: the pseudonymised feature store, the feed cursor, taxonomy and model versions.
+
+Every SQL statement over them lives beside this module in store/."""
 
 from __future__ import annotations
 

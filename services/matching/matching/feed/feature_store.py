@@ -16,11 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import repository as repo
 from matching.clients.registry_feed import Change
-from matching.feed_records import citizen_row, enrolment_row, opening_row, partnership_row
-from matching.models import citizen_features, enrolment_features, opening_features, partnership_features
+from matching.store import cursors
+from matching.store import feature_store as store
+from matching.store.tables import citizen_features, enrolment_features, opening_features, partnership_features
 from servicekit.db import Database, set_tenant
+
+from .records import citizen_row, enrolment_row, opening_row, partnership_row
 
 ROWS = {
     "citizen": (citizen_features, citizen_row),
@@ -41,7 +43,7 @@ async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
 
     async def flush() -> None:
         if run_table is not None and run:
-            await repo.upsert_features(session, run_table, list(run.values()))
+            await store.upsert_features(session, run_table, list(run.values()))
         run.clear()
 
     for change in changes:
@@ -59,9 +61,9 @@ async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
         await flush()
         run_table = None
         if change.entity == "citizen":
-            await repo.erase_citizen(session, uuid.UUID(change.entity_id))
+            await store.erase_citizen(session, uuid.UUID(change.entity_id))
         else:
-            await repo.delete_features(session, table, uuid.UUID(change.entity_id))
+            await store.delete_features(session, table, uuid.UUID(change.entity_id))
     await flush()
 
 
@@ -85,32 +87,32 @@ class FeatureStoreFeed:
     async def load_cursor(self) -> str | None:
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            row = await repo.read_cursor(session)
-            return row.position if row and row.position else None
+            cursor = await cursors.read_cursor(session)
+            return cursor.position if cursor and cursor.position else None
 
     async def applied_position(self) -> tuple[int, int]:
         """(last applied feed position, the feed head when it was applied), from the database."""
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            row = await repo.read_cursor(session)
-            return (int(row.applied_seq), int(row.head)) if row else (0, 0)
+            cursor = await cursors.read_cursor(session)
+            return (cursor.applied_seq, cursor.head) if cursor else (0, 0)
 
     async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
         """Apply a page and move the cursor in one transaction."""
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            await repo.ensure_cursor(session)
-            current = await repo.read_cursor(session, lock=True)  # one replica applies at a time
-            applied = int(current.applied_seq) if current else 0
+            await cursors.ensure_cursor(session)
+            current = await cursors.read_cursor(session, lock=True)  # one replica applies at a time
+            applied = current.applied_seq if current else 0
             fresh = [change for change in map(Change.from_item, items) if change.seq > applied]
             if not fresh:
                 return
             await apply_changes(session, fresh)
             changed = catalogue_changes(fresh)
-            await repo.bump_catalogue_versions(session, changed)
+            await store.bump_catalogue_versions(session, changed)
             last = fresh[-1].seq
-            await repo.save_cursor(
-                session, position=next_cursor, applied_seq=last, head=max(last, int(current.head) if current else 0)
+            await cursors.save_cursor(
+                session, position=next_cursor, applied_seq=last, head=max(last, current.head if current else 0)
             )
         if changed and self.on_catalogue_change is not None:
             self.on_catalogue_change(set(changed))

@@ -1,33 +1,23 @@
-"""What the running service holds in memory: the taxonomy, its skill space, the active model and
-each municipality's encoded opening catalogue."""
+"""Each municipality's encoded opening catalogue, cached per version and warmed in the background."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
+import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import repository as repo
-from matching.domain.ranking import ScoringModel, TrainedModel, WeightedDefaultModel
 from matching.domain.recommend import OpeningCatalogue
 from matching.domain.skill_space import SkillSpace
+from matching.store import profiles
 from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
-from taxonomy import Taxonomy
 
-
-@dataclass(frozen=True)
-class ModelInUse:
-    id: uuid.UUID | None
-    model: ScoringModel
-
-    @property
-    def name(self) -> str:
-        return str(self.model.name)
+log = structlog.get_logger("matching.catalogues")
 
 
 @dataclass
@@ -55,7 +45,7 @@ class CatalogueCache:
         """The municipality's catalogue at its current version (built on the first request after a change);
         `version` when the caller has read it already."""
         if version is None:
-            version = await repo.catalogue_version(session, municipality)
+            version = await profiles.catalogue_version(session, municipality)
         cached = self._cached(municipality, version)
         if cached is not None:
             return cached
@@ -63,7 +53,7 @@ class CatalogueCache:
             cached = self._cached(municipality, version)
             if cached is not None:
                 return cached
-            openings = await repo.open_openings(session, municipality)
+            openings = await profiles.open_openings(session, municipality)
             catalogue = await asyncio.to_thread(OpeningCatalogue.build, self.space, openings)
             self._entries[municipality] = (version, catalogue)
             self._entries.move_to_end(municipality)
@@ -80,41 +70,40 @@ class CatalogueCache:
             codes = (
                 list(municipalities)
                 if municipalities is not None
-                else await repo.municipalities_with_open_openings(session)
+                else await profiles.municipalities_with_open_openings(session)
             )
             for code in codes[: self.max_municipalities]:
                 await self.get(session, code)
 
 
-@dataclass
-class Engine:
-    taxonomy: Taxonomy
-    space: SkillSpace
-    default_model: WeightedDefaultModel = field(default_factory=WeightedDefaultModel)
-    catalogues: CatalogueCache = field(init=False)
-    _cached: ModelInUse | None = None
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+class CatalogueWarmer:
+    """Builds opening catalogues in the background (see CatalogueCache.warm); one task at a time."""
 
-    def __post_init__(self) -> None:
-        self.catalogues = CatalogueCache(self.space)
+    def __init__(self, catalogues: CatalogueCache, database: Database) -> None:
+        self.catalogues = catalogues
+        self.database = database
+        self._task: asyncio.Task[None] | None = None
+        self._pending: set[str] | None = set()  # None: every municipality
 
-    async def model(self, session: AsyncSession) -> ModelInUse:
-        """The active trained model, or the weighted default while none is active.
+    def schedule(self, municipalities: set[str] | None) -> None:
+        if municipalities is None or self._pending is None:
+            self._pending = None
+        else:
+            self._pending |= municipalities
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="catalogue-warmer")
 
-        Checked per request (one indexed look-up) so that every replica switches when a model is
-        activated; the model itself is loaded once per version.
-        """
-        return await self.model_by_id(session, await repo.active_model_id(session))
+    async def _run(self) -> None:
+        while self._pending is None or self._pending:
+            wanted, self._pending = self._pending, set()
+            try:
+                await self.catalogues.warm(self.database, wanted)
+            except Exception:  # a request builds what warming could not; keep the service up
+                log.exception("catalogue_warm_failed")
+                return
 
-    async def model_by_id(self, session: AsyncSession, active: uuid.UUID | None) -> ModelInUse:
-        """The model with this id (loaded once per version), or the weighted default for None."""
-        if active is None:
-            return ModelInUse(None, self.default_model)
-        cached = self._cached
-        if cached is not None and cached.id == active:
-            return cached
-        async with self._lock:
-            blob = await repo.model_blob(session, active)
-            loaded = ModelInUse(active, await asyncio.to_thread(TrainedModel.from_bytes, blob))
-            self._cached = loaded
-            return loaded
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

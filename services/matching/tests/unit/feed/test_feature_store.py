@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from matching.clients.registry_feed import Change
-from matching.feed_consumer import catalogue_changes
+from matching.feed.feature_store import catalogue_changes
 
 
 def change(seq: int, entity: str, municipality: str | None) -> Change:
