@@ -8,8 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes import repository as repo
+from outcomes.store import feed_cursor
+from outcomes.store import projection as store
 from servicekit.db import Database, set_tenant
+from servicekit.feed import FeedConsumer
+from servicekit.http import ServiceClient
 
 CONSUMER = "registry"
 
@@ -19,16 +22,16 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
     entity, op, data = change["entity"], change["op"], change.get("data") or {}
     municipality = str(change.get("municipality") or data.get("municipality") or "")
     if entity == "municipality" and op == "upsert":
-        await repo.upsert_municipality(session, code=data["code"], country=data["country"])
+        await store.upsert_municipality(session, code=data["code"], country=data["country"])
     elif entity == "citizen":
         if op == "upsert":
-            await repo.upsert_citizens(session, [_citizen_row(change)])
+            await store.upsert_citizens(session, [_citizen_row(change)])
         else:
-            await repo.erase_citizen(session, uuid.UUID(change["entity_id"]), municipality)
+            await store.erase_citizen(session, uuid.UUID(change["entity_id"]), municipality)
     elif entity == "enrolment":
         await _apply_enrolment(session, change, data, municipality)
     elif entity == "partnership" and op == "upsert":
-        await repo.upsert_partnership(
+        await store.upsert_partnership(
             session,
             {
                 "id": uuid.UUID(data["id"]),
@@ -50,15 +53,15 @@ async def apply_changes(session: AsyncSession, changes: list[dict[str, Any]]) ->
     for change in changes:
         if change["entity"] == "citizen" and change["op"] == "upsert":
             if change["entity_id"] in run:
-                await repo.upsert_citizens(session, list(run.values()))
+                await store.upsert_citizens(session, list(run.values()))
                 run.clear()
             run[change["entity_id"]] = _citizen_row(change)
             continue
         if run:
-            await repo.upsert_citizens(session, list(run.values()))
+            await store.upsert_citizens(session, list(run.values()))
             run.clear()
         await apply_change(session, change)
-    await repo.upsert_citizens(session, list(run.values()))
+    await store.upsert_citizens(session, list(run.values()))
 
 
 def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +79,7 @@ async def _apply_enrolment(
 ) -> None:
     enrolment_id = uuid.UUID(change["entity_id"])
     if change["op"] != "upsert":
-        await repo.delete_enrolment(session, enrolment_id)
+        await store.delete_enrolment(session, enrolment_id)
         return
     values = {
         "id": enrolment_id,
@@ -88,9 +91,9 @@ async def _apply_enrolment(
         "started_on": date.fromisoformat(data["started_on"]),
         "deleted": False,
     }
-    await repo.upsert_enrolment(session, values)
+    await store.upsert_enrolment(session, values)
     if values["programme"] == "citizen_course" and values["citizen_id"] is not None:
-        await repo.enrol_citizen(
+        await store.enrol_citizen(
             session,
             citizen_id=values["citizen_id"],
             municipality=municipality,
@@ -120,13 +123,13 @@ class CitizenProjectionFeed:
     async def load_cursor(self) -> str | None:
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            position = await repo.feed_position(session, CONSUMER)
+            position = await feed_cursor.feed_position(session, CONSUMER)
             return str(position.cursor) if position and position.cursor else None
 
     async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            position = await repo.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
+            position = await feed_cursor.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
             applied = int(position.position) if position else 0
             fresh = [change for change in items if int(change["seq"]) > applied]
             if not fresh:
@@ -134,4 +137,19 @@ class CitizenProjectionFeed:
             await apply_changes(session, fresh)
             last = int(fresh[-1]["seq"])
             head = max(last, int(position.head) if position else 0)
-            await repo.save_feed_position(session, CONSUMER, cursor=next_cursor, position=last, head=head)
+            await feed_cursor.save_feed_position(session, CONSUMER, cursor=next_cursor, position=last, head=head)
+
+
+def registry_follower(
+    database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float = 2.0
+) -> FeedConsumer:
+    """servicekit's consumer of the registry feed, applying pages to this service's projection."""
+    projection = CitizenProjectionFeed(database)
+    return FeedConsumer(
+        client=client,
+        load_cursor=projection.load_cursor,
+        apply_page=projection.apply_page,
+        name=CONSUMER,
+        page_size=page_size,
+        idle_seconds=idle_seconds,
+    )
