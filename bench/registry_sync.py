@@ -397,9 +397,10 @@ class ThroughGateway:
         }
         self.database_url = self.stack.databases["registry"].owner_url
         databases = self.stack.databases
+        # Both followers keep servicekit's one feed_cursors shape.
         self.followers = {
-            "matching": (databases["matching"].owner_url, "select max(applied_seq) from feed_cursors"),
-            "outcomes": (databases["outcomes"].owner_url, "select max(position) from feed_cursors"),
+            name: (databases[name].owner_url, "select max(applied_seq) from feed_cursors")
+            for name in ("matching", "outcomes")
         }
         procs = self.stack.processes
         self.processes = {

@@ -56,3 +56,8 @@ async def save_feed_cursor(
     await session.execute(
         statement.on_conflict_do_update(index_elements=[table.c.feed], set_={**values, "updated_at": sa.func.now()})
     )
+
+
+async def ensure_feed_cursor(session: AsyncSession, table: sa.Table, feed: str) -> None:
+    """Create the feed's row if it is missing, so the first page can lock it like every later one."""
+    await session.execute(insert(table).values(feed=feed, position="").on_conflict_do_nothing())

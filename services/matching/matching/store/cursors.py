@@ -1,44 +1,27 @@
-"""Where the follower of the registry's change feed has got to: one `feed_cursors` row per feed."""
+"""Where the follower of the registry's change feed has got to (servicekit's one `feed_cursors` shape)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.feed_cursor import FeedCursor, ensure_feed_cursor, load_feed_cursor, save_feed_cursor
 
 from .tables import feed_cursors
 
 REGISTRY_FEED = "registry"
 
-
-@dataclass(frozen=True)
-class FeedCursor:
-    position: str
-    applied_seq: int
-    head: int
+__all__ = ["REGISTRY_FEED", "FeedCursor", "ensure_cursor", "read_cursor", "save_cursor"]
 
 
 async def read_cursor(session: AsyncSession, feed: str = REGISTRY_FEED, *, lock: bool = False) -> FeedCursor | None:
-    query = sa.select(feed_cursors).where(feed_cursors.c.feed == feed)
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).first()
-    return None if row is None else FeedCursor(str(row.position), int(row.applied_seq), int(row.head))
+    return await load_feed_cursor(session, feed_cursors, feed, lock=lock)
 
 
 async def save_cursor(
     session: AsyncSession, *, position: str, applied_seq: int, head: int, feed: str = REGISTRY_FEED
 ) -> None:
-    values = {"feed": feed, "position": position, "applied_seq": applied_seq, "head": head, "updated_at": sa.func.now()}
-    statement = insert(feed_cursors).values(values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[feed_cursors.c.feed], set_={k: statement.excluded[k] for k in values}
-        )
-    )
+    await save_feed_cursor(session, feed_cursors, feed, position=position, applied_seq=applied_seq, head=head)
 
 
 async def ensure_cursor(session: AsyncSession, feed: str = REGISTRY_FEED) -> None:
-    await session.execute(insert(feed_cursors).values(feed=feed, position="").on_conflict_do_nothing())
+    await ensure_feed_cursor(session, feed_cursors, feed)

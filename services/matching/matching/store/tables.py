@@ -7,30 +7,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
+from servicekit.tables import service_metadata
 
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = service_metadata()
 
 idempotency_keys = idempotency_table(metadata)
 
 # Where the consumer of the registry change feed has got to (one row per feed).
-feed_cursors = sa.Table(
-    "feed_cursors",
-    metadata,
-    sa.Column("feed", sa.Text, primary_key=True),
-    sa.Column("position", sa.Text, nullable=False),
-    sa.Column("applied_seq", sa.BigInteger, nullable=False, server_default="0"),
-    sa.Column("head", sa.BigInteger, nullable=False, server_default="0"),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-)
+feed_cursors = feed_cursor_table(metadata)
 
 # The feed position of the last change to a municipality's openings (or to the enrolments that
 # give their companies' accelerator progress): the version of its cached opening catalogue.

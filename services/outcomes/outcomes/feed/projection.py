@@ -123,21 +123,21 @@ class CitizenProjectionFeed:
     async def load_cursor(self) -> str | None:
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            position = await feed_cursor.feed_position(session, CONSUMER)
-            return str(position.cursor) if position and position.cursor else None
+            cursor = await feed_cursor.feed_position(session, CONSUMER)
+            return cursor.position if cursor and cursor.position else None
 
     async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            position = await feed_cursor.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
-            applied = int(position.position) if position else 0
+            cursor = await feed_cursor.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
+            applied = cursor.applied_seq if cursor else 0
             fresh = [change for change in items if int(change["seq"]) > applied]
             if not fresh:
                 return
             await apply_changes(session, fresh)
             last = int(fresh[-1]["seq"])
-            head = max(last, int(position.head) if position else 0)
-            await feed_cursor.save_feed_position(session, CONSUMER, cursor=next_cursor, position=last, head=head)
+            head = max(last, cursor.head if cursor else 0)
+            await feed_cursor.save_feed_position(session, CONSUMER, position=next_cursor, applied_seq=last, head=head)
 
 
 def registry_follower(

@@ -1,30 +1,22 @@
-"""Where this service is in the registry's change feed: the cursor row, moved with the changes."""
+"""Where this service is in the registry's change feed (servicekit's one `feed_cursors` shape),
+moved in the same transaction as the changes it applied."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.store.tables import (
-    feed_cursors,
-)
+from servicekit.feed_cursor import FeedCursor, ensure_feed_cursor, load_feed_cursor, save_feed_cursor
 
-Row = sa.Row[Any]
+from .tables import feed_cursors
 
-
-async def feed_position(session: AsyncSession, consumer: str) -> Row | None:
-    query = sa.select(feed_cursors).where(feed_cursors.c.consumer == consumer).with_for_update()
-    return (await session.execute(query)).first()
+__all__ = ["FeedCursor", "feed_position", "save_feed_position"]
 
 
-async def save_feed_position(session: AsyncSession, consumer: str, *, cursor: str, position: int, head: int) -> None:
-    statement = insert(feed_cursors).values(consumer=consumer, cursor=cursor, position=position, head=head)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[feed_cursors.c.consumer],
-            set_={"cursor": cursor, "position": position, "head": head, "updated_at": sa.func.now()},
-        )
-    )
+async def feed_position(session: AsyncSession, feed: str) -> FeedCursor | None:
+    """The stored cursor, its row locked: one replica applies a page at a time."""
+    await ensure_feed_cursor(session, feed_cursors, feed)
+    return await load_feed_cursor(session, feed_cursors, feed, lock=True)
+
+
+async def save_feed_position(session: AsyncSession, feed: str, *, position: str, applied_seq: int, head: int) -> None:
+    await save_feed_cursor(session, feed_cursors, feed, position=position, applied_seq=applied_seq, head=head)

@@ -5,17 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
+from servicekit.tables import service_metadata
 
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = service_metadata()
 
 idempotency_keys = idempotency_table(metadata)
 
@@ -37,15 +31,7 @@ rate_cards = sa.Table(
 )
 
 # Where this service is in the registry's change feed (one row per consumer).
-feed_cursors = sa.Table(
-    "feed_cursors",
-    metadata,
-    sa.Column("consumer", sa.Text, primary_key=True),
-    sa.Column("cursor", sa.Text, nullable=False),
-    sa.Column("position", sa.BigInteger, nullable=False),
-    sa.Column("head", sa.BigInteger, nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-)
+feed_cursors = feed_cursor_table(metadata)
 
 # The citizen projection: only what the rules of account need, never names or national ids.
 # An erased citizen keeps the row (amounts that payments were based on) with `erased_at` set.

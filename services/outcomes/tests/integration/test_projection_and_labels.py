@@ -40,7 +40,7 @@ async def test_projection_follows_the_feed_keeps_its_cursor_and_erasure_keeps_am
     assert cursor is not None
     assert row.benefit_at_enrolment["monthly_amount"] == 1_232_600
     assert row.enrolled_on.isoformat() == "2024-02-01"
-    assert cursor.position == len(registry.changes) == cursor.head
+    assert cursor.applied_seq == len(registry.changes) == cursor.head
     registry.add("citizen", citizen, "DK-0336", None, op="erased")
     await sync()
     async with outcomes_app.state.database.sessions() as session, session.begin():
@@ -142,7 +142,7 @@ async def test_a_page_another_replica_applied_leaves_cursor_and_erasure_alone(
     # A replica that fetched the older page hands it over after this one applied it.
     await CitizenProjectionFeed(outcomes_app.state.database).apply_page(stale, "an-older-cursor")
     after, row = await stored()
-    assert (after.cursor, after.position) == (before.cursor, before.position)
+    assert (after.position, after.applied_seq) == (before.position, before.applied_seq)
     assert row.erased_at is not None
 
 
