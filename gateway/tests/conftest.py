@@ -41,7 +41,7 @@ def _use_the_gateway_package() -> None:
 _use_the_gateway_package()
 
 SUPPORT = Path(__file__).parent / "support"
-READY_TIMEOUT = 30.0
+READY_TIMEOUT = 60.0  # two gateways starting at once on a loaded 2-core machine took over 30 s
 ADMIN_ID = "test-bootstrap-admin"
 ADMIN_SECRET = secrets.token_urlsafe(24)
 ISSUER = "brobygger"
