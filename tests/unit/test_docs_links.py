@@ -29,9 +29,14 @@ def _named_paths(doc: Path) -> list[str]:
     return named
 
 
+def _exists(doc: Path, path: str) -> bool:
+    """From the repository root, or (a service's README) from the doc's own folder."""
+    return (ROOT / path).exists() or (doc.parent / path).exists()
+
+
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_file_a_doc_names_exists(doc: Path) -> None:
-    missing = [path for path in _named_paths(doc) if not (ROOT / path).exists()]
+    missing = [path for path in _named_paths(doc) if not _exists(doc, path)]
     assert missing == [], f"{doc.relative_to(ROOT)} names files that do not exist: {missing}"
 
 
