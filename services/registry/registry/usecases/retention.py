@@ -37,11 +37,8 @@ async def due_for_erasure(
     return due
 
 
-async def erase_due(session: AsyncSession, due: dict[str, list[uuid.UUID]], *, run_id: str) -> int:
-    """Erase what a run found, audited as the retention job on the run's id; how many were erased."""
+async def erase_due(session: AsyncSession, citizen_ids: list[uuid.UUID], *, run_id: str) -> int:
+    """Erase citizens a run found, audited as the retention job on the run's id; how many were erased."""
     actor = Actor(RETENTION_ACTOR, "*", True, run_id)
-    erased = 0
-    for ids in due.values():
-        result = await erase_citizens(session, ids, tenant="*", actor=actor, purpose="retention period ended")
-        erased += result.summary.erased
-    return erased
+    result = await erase_citizens(session, citizen_ids, tenant="*", actor=actor, purpose="retention period ended")
+    return result.summary.erased
