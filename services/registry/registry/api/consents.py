@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter
 
 from registry.api.common import ERRORS
-from registry.api.deps import CitizensReader, CitizensWriter, RequestId, SessionDep
+from registry.api.deps import CitizensReader, CitizensWriter, Purpose, RequestId, SessionDep
 from registry.schemas.consent import ConsentEventCreate, ConsentRead
 from registry.usecases import consent as usecase
 from registry.usecases.actors import Actor
@@ -36,6 +36,9 @@ async def record_consent(
 
 
 @router.get("/{citizen_id}/consents", response_model=ConsentRead, responses=ERRORS)
-async def read_consent(citizen_id: uuid.UUID, session: SessionDep, principal: CitizensReader) -> ConsentRead:
-    """The state of each purpose (matching, sharing_with_employer, evaluation) and the events behind it."""
-    return await usecase.read_consent(session, citizen_id, tenant=principal.tenant)
+async def read_consent(
+    citizen_id: uuid.UUID, session: SessionDep, principal: CitizensReader, purpose: Purpose, request_id: RequestId
+) -> ConsentRead:
+    """The state of each purpose (matching, sharing_with_employer, evaluation) and the events behind it (audited)."""
+    actor = Actor.of(principal, request_id)
+    return await usecase.read_consent(session, citizen_id, tenant=principal.tenant, actor=actor, purpose=purpose)

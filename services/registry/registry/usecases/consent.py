@@ -74,19 +74,27 @@ async def record_consent(
     )
     row = await store.set_purpose(session, current.id, purpose=body.purpose, state=state.as_stored())
     await publish.upserted(session, "citizen", row)
+    await _audit(session, row, actor, action="consent", purpose=f"{body.action} {body.purpose}")
+    return _read(row, await store.history(session, row.id, tenant=tenant))
+
+
+async def read_consent(
+    session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str, actor: Actor, purpose: str | None
+) -> ConsentRead:
+    """The state of each purpose and its history; the read is audited like any read of the citizen."""
+    row = await _live(session, citizen_id, tenant=tenant)
+    await _audit(session, row, actor, action="read", purpose=purpose)
+    return _read(row, await store.history(session, row.id, tenant=tenant))
+
+
+async def _audit(session: AsyncSession, row: Any, actor: Actor, *, action: str, purpose: str | None) -> None:
     await audit.record(
         session,
         citizens=[(row.id, row.municipality)],
         actor=actor.client,
-        action="consent",
-        purpose=f"{body.action} {body.purpose}",
+        action=action,
+        purpose=purpose,
         request_id=actor.request_id,
         actor_municipality=actor.municipality,
         system=actor.system,
     )
-    return _read(row, await store.history(session, row.id, tenant=tenant))
-
-
-async def read_consent(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) -> ConsentRead:
-    row = await _live(session, citizen_id, tenant=tenant)
-    return _read(row, await store.history(session, row.id, tenant=tenant))

@@ -21,15 +21,16 @@ async def test_access_log_shows_who_when_and_what(
     assert patched.status_code == 200
     grant = {"purpose": "evaluation", "action": "grant", "method": "digital"}
     assert (await client.post(f"{url}/consents", json=grant, headers=stevns)).status_code == 201
+    assert (await client.get(f"{url}/consents", headers=stevns)).status_code == 200
     assert (await client.get(f"{url}/export", headers=admin)).status_code == 200
     assert (await client.delete(url, headers=stevns)).status_code == 204
     log = await client.get(f"{url}/access-log", headers=stevns)
     assert log.status_code == 200, log.text
     entries = log.json()["items"]
-    assert [e["what"] for e in entries] == ["read", "change", "consent", "export", "erasure"]
+    assert [e["what"] for e in entries] == ["read", "change", "consent", "read", "export", "erasure"]
     assert entries[0]["who"] == {"client": "stevns-jc", "municipality": "DK-0336"}
     assert entries[0]["purpose"] == "follow-up"
-    assert entries[3]["who"]["municipality"] == "*"
+    assert entries[4]["who"]["municipality"] == "*"
     assert {e["service"] for e in entries} == {"registry"}
 
 
