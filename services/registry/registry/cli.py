@@ -1,4 +1,11 @@
-"""Operator commands: `import-citizens FILE --municipality DK-0336` and `reencrypt-national-ids`.
+"""Operator commands: `import-citizens FILE --municipality DK-0336`, `reencrypt-national-ids`, `retention`.
+
+`python -m registry.cli retention --dry-run` lists, per municipality, the citizens whose programme
+ended longer ago than the municipality's retention period (`retention_years`, default 5; a
+programme has ended when every enrolment of the citizen is completed or dropped out, or the
+citizen was never enrolled: then the citizen's last change counts). Without `--dry-run` it erases
+them exactly as `DELETE /v1/citizens/{id}` does, 1,000 per transaction, each erasure audited as
+`system:retention` with the run's id as request id. Schedule it (e.g. nightly) where the registry runs.
 
 `python -m registry.cli reencrypt-national-ids` finishes a rotation of the national-id encryption
 key: it re-encrypts, in batches of 1,000, every national id still sealed under a key other than
@@ -25,7 +32,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import datetime as dt
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +46,7 @@ from registry.schemas.batch import MAX_BATCH, BatchSummary
 from registry.settings import Settings
 from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.national_id_keys import reencrypt_batch
+from registry.usecases.retention import RetentionRun, due_for_erasure, erase_due
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import Forbidden
 from taxonomy import load_taxonomy
@@ -148,6 +158,45 @@ async def reencrypt_national_ids(settings: Settings, batch_size: int = MAX_BATCH
         await database.dispose()
 
 
+async def run_retention(
+    settings: Settings, *, dry_run: bool, municipality: str | None, now: dt.datetime | None = None, limit: int = 100_000
+) -> RetentionRun:
+    """Find (and unless a dry run, erase) the citizens past their municipality's retention period."""
+    run = RetentionRun(run_id=f"retention-{uuid.uuid4().hex}", dry_run=dry_run)
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        async with database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            run.due = await due_for_erasure(
+                session, now=now or dt.datetime.now(dt.UTC), municipality=municipality, limit=limit
+            )
+        if dry_run:
+            return run
+        ids = [citizen_id for found in run.due.values() for citizen_id in found]
+        for start in range(0, len(ids), MAX_BATCH):
+            async with database.sessions() as session, session.begin():
+                await set_tenant(session, "*")
+                run.erased += await erase_due(session, ids[start : start + MAX_BATCH], run_id=run.run_id)
+    finally:
+        await database.dispose()
+    return run
+
+
+def _retention(args: argparse.Namespace) -> int:
+    run = asyncio.run(run_retention(Settings(), dry_run=args.dry_run, municipality=args.municipality))
+    for code, ids in sorted(run.due.items()):
+        print(f"{code}: {len(ids)} citizens past the retention period")
+        if run.dry_run:
+            for citizen_id in ids:
+                print(f"  {citizen_id}")
+    total = sum(len(ids) for ids in run.due.values())
+    if run.dry_run:
+        print(f"dry run {run.run_id}: {total} citizens would be erased")
+    else:
+        print(f"run {run.run_id}: erased {run.erased} of {total} citizens (audited as system:retention)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m registry.cli", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,7 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument("file", type=Path)
     importer.add_argument("--municipality", required=True, help="e.g. DK-0336")
     commands.add_parser("reencrypt-national-ids", help="Re-encrypt national ids under the active key (key rotation)")
+    retention = commands.add_parser("retention", help="Erase citizens past their municipality's retention period")
+    retention.add_argument("--dry-run", action="store_true", help="List them, erase nothing")
+    retention.add_argument("--municipality", help="Only this municipality (e.g. DK-0336)")
     args = parser.parse_args(argv)
+    if args.command == "retention":
+        if args.municipality is not None and not is_municipality_code(args.municipality):
+            parser.error("--municipality must look like DK-0336 or SE-2080")
+        return _retention(args)
     if args.command == "reencrypt-national-ids":
         count = asyncio.run(reencrypt_national_ids(Settings()))
         print(f"re-encrypted {count} national ids under key {Settings().national_id_active_key_id!r}")

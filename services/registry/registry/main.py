@@ -8,9 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from registry.api import (
+    access_log,
     audit_events,
     changes,
     citizens,
+    consents,
     enrolments,
     municipalities,
     openings,
@@ -39,7 +41,7 @@ TAGS = [
         "description": "Citizens; national ids write-only; every read audited; `citizens:batch` upserts up to 1,000",
     },
     {"name": "enrolments", "description": "Citizen course and company accelerator enrolments with milestones"},
-    {"name": "audit", "description": "Who read a citizen's data, when and why"},
+    {"name": "audit", "description": "Who read or changed a citizen's data, when and why; the citizen's access log"},
     {"name": "internal", "description": "The change feed for matching and outcomes"},
 ]
 
@@ -61,8 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             partnerships.router,
             openings.router,
             citizens.router,
+            consents.router,
             enrolments.router,
             audit_events.router,
+            access_log.router,
             changes.router,
         ],
         metadata=metadata,

@@ -26,7 +26,10 @@ from registry.api.deps import (
 )
 from registry.schemas.batch import CITIZENS_BATCH_EXAMPLE, BatchRequest, BatchResult
 from registry.schemas.citizens import CitizenCreate, CitizenExport, CitizenRead, CitizenUpdate, TargetGroup
+from registry.schemas.erasure import ErasureRequest, ErasureResult
 from registry.usecases import citizens as usecase
+from registry.usecases import erasure
+from registry.usecases.actors import Actor
 from registry.usecases.citizen_batch import upsert_citizens
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
@@ -151,10 +154,21 @@ async def update_citizen(
 
 
 @router.delete("/{citizen_id}", status_code=204, responses=ERRORS)
-async def erase_citizen(citizen_id: uuid.UUID, session: SessionDep, principal: CitizensWriter) -> Response:
-    """Erase the citizen's personal data (GDPR art. 17); matching and outcomes learn it from the feed."""
-    await usecase.erase_citizen(session, citizen_id, tenant=principal.tenant)
+async def erase_citizen(
+    citizen_id: uuid.UUID, session: SessionDep, principal: CitizensWriter, purpose: Purpose, request_id: RequestId
+) -> Response:
+    """Erase the citizen's personal data everywhere in the registry (GDPR art. 17; again: 204, no change)."""
+    await usecase.erase_citizen(session, citizen_id, principal=principal, purpose=purpose, request_id=request_id)
     return Response(status_code=204)
+
+
+@router.post(":erase", response_model=ErasureResult, responses=ERRORS)
+async def erase_citizens(
+    body: ErasureRequest, session: SessionDep, principal: CitizensWriter, purpose: Purpose, request_id: RequestId
+) -> ErasureResult:
+    """Erase up to 1,000 citizens (retention, batches of requests); one result per id."""
+    actor = Actor.of(principal, request_id)
+    return await erasure.erase_citizens(session, body.ids, tenant=principal.tenant, actor=actor, purpose=purpose)
 
 
 @router.get("/{citizen_id}/export", response_model=CitizenExport, responses=ERRORS)

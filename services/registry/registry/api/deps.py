@@ -21,6 +21,8 @@ CitizensReader = Annotated[Principal, require_scope("citizens:read")]
 CitizensWriter = Annotated[Principal, require_scope("citizens:write")]
 OrganisationsWriter = Annotated[Principal, require_scope("organisations:write")]
 OpeningsWriter = Annotated[Principal, require_scope("openings:write")]
+# A citizen's access log: their municipality's caseworkers (on the citizen's request) and admins.
+AccessLogReader = Annotated[Principal, require_scope("citizens:read", "admin")]
 # Reading non-personal registry data (municipalities, organisations, openings, partnerships).
 RegistryReader = Annotated[
     Principal,
@@ -72,6 +74,7 @@ IfMatch = IfMatchHeader
 Purpose = Annotated[str | None, Depends(_purpose)]
 
 __all__ = [
+    "AccessLogReader",
     "Admin",
     "CitizensReader",
     "CitizensWriter",

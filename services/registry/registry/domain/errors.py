@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicekit.domain_errors import Conflict
+from servicekit.domain_errors import Conflict, DomainError
 
 TAKEN_NATIONAL_ID = "This national id belongs to another citizen of the municipality."
 
@@ -20,6 +20,15 @@ class OrganisationReferenced(Conflict):
 class PartnershipHasEnrolments(Conflict):
     def __init__(self) -> None:
         super().__init__("The partnership still has enrolments.")
+
+
+class StoredAnswerGone(DomainError):
+    """What a replayed Idempotency-Key answers once the citizen its stored answer named is erased."""
+
+    status, slug, title = 410, "gone", "Gone"
+
+    def __init__(self) -> None:
+        super().__init__("The stored answer for this Idempotency-Key named a citizen who has since been erased.")
 
 
 class WriteRace(Conflict):

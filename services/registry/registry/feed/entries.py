@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from registry.domain.consent import allowed_purposes, legacy_consent
+
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
@@ -69,7 +71,9 @@ def citizen_data(row: Any) -> dict[str, Any]:
         "support_needs": row.support_needs,
         "interests": row.interests,
         "location": row.location,
-        "consent": row.consent,
+        "consent": legacy_consent(row.consent_purposes, row.consent),
+        # The purposes the citizen's data may be used for now: matching drops one without `matching`.
+        "purposes": allowed_purposes(row.consent_purposes, row.consent),
         "updated_at": _iso(row.updated_at),
     }
 

@@ -47,6 +47,15 @@ async def removed(session: AsyncSession, entity: str, row: Any, *, op: str = "de
     await record_change(session, entity=entity, entity_id=str(row.id), op=op, municipality=row.municipality, data=None)
 
 
+async def removed_many(session: AsyncSession, entity: str, rows: list[Any], *, op: str) -> None:
+    """Announce many deletes or erasures in one statement."""
+    changes = [
+        {"entity": entity, "entity_id": str(row.id), "op": op, "municipality": row.municipality, "data": None}
+        for row in rows
+    ]
+    await record_changes(session, changes)
+
+
 async def municipality_upserted(session: AsyncSession, row: Any) -> None:
     await record_change(
         session,

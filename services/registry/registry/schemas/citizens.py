@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
+from registry.schemas.access_log import AccessLogEntry
 from registry.schemas.common import CODE_MAX, REF_PATTERN, Location
+from registry.schemas.consent import ConsentEventRead
 
 TargetGroup = Literal[
     "flexjob", "disability_pension", "resource_programme", "cash_benefit", "integration", "sickness_benefit", "other"
@@ -139,4 +141,11 @@ class CitizenExport(BaseModel):
     citizen: CitizenRead
     national_id: str | None
     enrolments: list[dict[str, Any]]
+    consent_history: list[ConsentEventRead] = Field(description="Every grant, withdrawal and legal basis recorded")
+    access_log: list[AccessLogEntry] = Field(description="Who accessed the data, as GET /access-log shows it")
     audit_events: list[dict[str, Any]]
+    held_by_other_services: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What matching and outcomes hold (recommendations, decisions, outcome events, payments), "
+        "filled in by the system-wide export; empty in the registry's own answer",
+    )

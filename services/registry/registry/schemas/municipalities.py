@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
+from registry.domain.retention import MAX_RETENTION_YEARS, MIN_RETENTION_YEARS
 
 
 class MunicipalityCreate(BaseModel):
@@ -22,6 +23,12 @@ class MunicipalityUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Stevns Kommune"}]})
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
+    retention_years: int | None = Field(
+        default=None,
+        ge=MIN_RETENTION_YEARS,
+        le=MAX_RETENTION_YEARS,
+        description="Years a citizen's data is kept after their programme ends (default 5)",
+    )
 
 
 class MunicipalityRead(BaseModel):
@@ -32,6 +39,7 @@ class MunicipalityRead(BaseModel):
                     "code": "DK-0336",
                     "name": "Stevns",
                     "country": "DK",
+                    "retention_years": 5,
                     "created_at": "2026-01-05T09:00:00Z",
                     "updated_at": "2026-01-05T09:00:00Z",
                 }
@@ -42,5 +50,6 @@ class MunicipalityRead(BaseModel):
     code: str
     name: str
     country: Literal["DK", "SE"]
+    retention_years: int = Field(description="Years a citizen's data is kept after their programme ends")
     created_at: datetime
     updated_at: datetime

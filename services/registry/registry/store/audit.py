@@ -21,6 +21,8 @@ async def record(
     action: str,
     purpose: str | None,
     request_id: str | None,
+    actor_municipality: str | None = None,
+    system: bool = False,
 ) -> None:
     """One audit row per (citizen id, municipality) read, in the reading transaction."""
     if not citizens:
@@ -33,10 +35,18 @@ async def record(
             "action": action,
             "purpose": purpose,
             "request_id": request_id,
+            "actor_municipality": actor_municipality,
+            "system": system,
         }
         for cid, municipality in citizens
     ]
     await session.execute(sa.insert(audit_events), rows)
+
+
+async def record_entries(session: AsyncSession, entries: Sequence[dict[str, Any]]) -> None:
+    """Entries other services report (each a full audit row), in one statement."""
+    if entries:
+        await session.execute(sa.insert(audit_events), list(entries))
 
 
 async def list_for_citizen(

@@ -61,6 +61,8 @@ UPSERT = sa.text(
         benefit = excluded.benefit, work_capacity_hours = excluded.work_capacity_hours, skills = excluded.skills,
         support_needs = excluded.support_needs, interests = excluded.interests, location = excluded.location,
         consent = excluded.consent, content_hash = excluded.content_hash,
+        consent_purposes = CASE WHEN excluded.consent IS DISTINCT FROM c.consent
+            THEN c.consent_purposes - 'matching' ELSE c.consent_purposes END,
         version = c.version + 1, updated_at = now()
     WHERE c.content_hash IS DISTINCT FROM excluded.content_hash
        OR (excluded.national_id_pseudonym IS NOT NULL
@@ -80,7 +82,20 @@ APPEND_UPSERTS = sa.text(
         'id', c.id::text, 'municipality', c.municipality, 'external_ref', c.external_ref,
         'birth_year', c.birth_year, 'target_group', c.target_group, 'benefit', c.benefit,
         'work_capacity_hours', c.work_capacity_hours, 'skills', c.skills, 'support_needs', c.support_needs,
-        'interests', c.interests, 'location', c.location, 'consent', c.consent,
+        'interests', c.interests, 'location', c.location,
+        'consent', CASE WHEN c.consent_purposes ? 'matching'
+            THEN jsonb_build_object(
+                'matching', c.consent_purposes -> 'matching' ->> 'status' IN ('granted', 'legal_basis'),
+                'given_at', c.consent_purposes -> 'matching' -> 'since')
+            ELSE c.consent END,
+        'purposes', (
+            SELECT coalesce(jsonb_agg(p.purpose ORDER BY p.purpose), '[]'::jsonb) FROM (
+                SELECT e.key AS purpose FROM jsonb_each(c.consent_purposes) AS e
+                WHERE e.value ->> 'status' IN ('granted', 'legal_basis')
+                UNION ALL
+                SELECT 'matching' WHERE NOT c.consent_purposes ? 'matching'
+                    AND coalesce((c.consent ->> 'matching')::boolean, false)
+            ) AS p),
         'updated_at', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))
     FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS k(id, n)
     CROSS JOIN LATERAL (SELECT * FROM citizens s WHERE s.id = k.id LIMIT 1) AS c
@@ -148,10 +163,16 @@ async def insert_one(session: AsyncSession, values: dict[str, Any]) -> sa.Row[An
     return row
 
 
-async def get_live(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
-    """A citizen that has not been erased."""
-    query = sa.select(citizens).where(citizens.c.id == citizen_id, citizens.c.erased_at.is_(None))
-    return (await session.execute(scoped(query, citizens, tenant))).first()
+async def get_live(
+    session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str, lock: bool = False
+) -> sa.Row[Any] | None:
+    """A citizen that has not been erased (`lock`: held against other writers until commit)."""
+    query = scoped(
+        sa.select(citizens).where(citizens.c.id == citizen_id, citizens.c.erased_at.is_(None)), citizens, tenant
+    )
+    if lock:
+        query = query.with_for_update()
+    return (await session.execute(query)).first()
 
 
 async def list_live(
@@ -188,17 +209,61 @@ async def holder_of_pseudonym(session: AsyncSession, *, municipality: str, pseud
     return await session.scalar(query)
 
 
-async def erase(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
-    """Null every personal field and mark the row erased (its id stays, pseudonymous)."""
+async def erase_many(session: AsyncSession, citizen_ids: Sequence[uuid.UUID], *, tenant: str) -> list[sa.Row[Any]]:
+    """Null every personal field of these citizens and mark them erased (the id stays, pseudonymous);
+    (id, municipality) of those erased now."""
+    if not citizen_ids:
+        return []
     statement = scoped(sa.update(citizens), citizens, tenant).where(
-        citizens.c.id == citizen_id, citizens.c.erased_at.is_(None)
+        citizens.c.id.in_(citizen_ids), citizens.c.erased_at.is_(None)
     )
     cleared: dict[str, Any] = dict.fromkeys(PERSONAL_COLUMNS)
-    cleared.update(skills=[], support_needs=[], interests=[])
+    cleared.update(skills=[], support_needs=[], interests=[], consent_purposes={})
     statement = statement.values(
         **cleared, erased_at=sa.func.now(), version=citizens.c.version + 1, updated_at=sa.func.now()
     )
-    return (await session.execute(statement.returning(citizens))).first()
+    return list((await session.execute(statement.returning(citizens.c.id, citizens.c.municipality))).all())
+
+
+async def known(
+    session: AsyncSession, citizen_ids: Sequence[uuid.UUID], *, tenant: str
+) -> dict[uuid.UUID, sa.Row[Any]]:
+    """The tenant's citizens among `citizen_ids`, erased or not: id, municipality, erased_at."""
+    if not citizen_ids:
+        return {}
+    query = sa.select(citizens.c.id, citizens.c.municipality, citizens.c.erased_at).where(
+        citizens.c.id.in_(citizen_ids)
+    )
+    return {r.id: r for r in (await session.execute(scoped(query, citizens, tenant))).all()}
+
+
+# A citizen's programme has ended when every enrolment of theirs is in an ended phase (then: the
+# last change of those), or they were never enrolled (then: the last change of the citizen).
+PAST_RETENTION = sa.text(
+    """
+    SELECT c.id, c.municipality, coalesce(e.last_change, c.updated_at) AS programme_ended_at
+    FROM citizens c
+    JOIN municipalities m ON m.code = c.municipality
+    LEFT JOIN LATERAL (
+        SELECT bool_or(NOT (s.phase = ANY(CAST(:ended AS text[])))) AS still_open, max(s.updated_at) AS last_change
+        FROM enrolments s WHERE s.citizen_id = c.id
+    ) AS e ON true
+    WHERE c.erased_at IS NULL
+      AND (CAST(:municipality AS text) IS NULL OR c.municipality = CAST(:municipality AS text))
+      AND NOT coalesce(e.still_open, false)
+      AND coalesce(e.last_change, c.updated_at) < CAST(:now AS timestamptz) - make_interval(years => m.retention_years)
+    ORDER BY c.municipality, c.id
+    LIMIT :limit
+    """
+)
+
+
+async def past_retention(
+    session: AsyncSession, *, now: dt.datetime, ended_phases: Sequence[str], municipality: str | None, limit: int
+) -> list[sa.Row[Any]]:
+    """Citizens whose programme ended longer ago than their municipality's retention period."""
+    params = {"ended": list(ended_phases), "municipality": municipality, "now": now, "limit": limit}
+    return list((await session.execute(PAST_RETENTION, params)).all())
 
 
 async def sealed_under_other_keys(session: AsyncSession, *, active_key_id: str, limit: int) -> Sequence[sa.Row[Any]]:

@@ -56,6 +56,18 @@ async def record_change(
     )
 
 
+async def tombstone(session: AsyncSession, *, entity: str, entity_ids: list[str]) -> None:
+    """Rewrite the earlier entries of these entities to tombstones: the same place in the feed, the
+    op `erased` and no data, so a follower reading from the start never sees what they held."""
+    if entity_ids:
+        await lock_outbox(session)
+        await session.execute(
+            sa.update(outbox)
+            .where(outbox.c.entity == entity, outbox.c.entity_id.in_(entity_ids))
+            .values(op="erased", data=None)
+        )
+
+
 # The page is built as JSON text by PostgreSQL: the consumers want JSON, and decoding each change's
 # data into Python objects only to encode it again was a tenth of the registry's CPU during sync.
 PAGE_AS_JSON = sa.text(

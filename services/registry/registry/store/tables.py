@@ -18,6 +18,8 @@ municipalities = sa.Table(
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("country", sa.Text, nullable=False),
+    # Years a citizen's data is kept after their programme ends (domain.retention).
+    sa.Column("retention_years", sa.Integer, nullable=False, server_default="5"),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
@@ -35,6 +37,8 @@ outbox = sa.Table(
     sa.Column("municipality", sa.Text, nullable=True),
     sa.Column("data", JSONB, nullable=True),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    # Erasure rewrites a citizen's earlier entries to tombstones: found by this index, not a scan.
+    sa.Index("ix_outbox_citizen_entity_id", "entity_id", postgresql_where=sa.text("entity = 'citizen'")),
 )
 
 
@@ -123,6 +127,8 @@ citizens = sa.Table(
     sa.Column("interests", JSONB, nullable=False, server_default="[]"),
     sa.Column("location", JSONB, nullable=True),
     sa.Column("consent", JSONB, nullable=True),
+    # The state of each consent purpose recorded through /consents (domain.consent), by purpose.
+    sa.Column("consent_purposes", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.Column("content_hash", sa.Text, nullable=True),
     sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
     *_tenant_columns(),
@@ -145,19 +151,53 @@ enrolments = sa.Table(
     *_tenant_columns(),
 )
 
-# Who read which citizen's personal data, when and why (GDPR art. 15: the citizen may ask).
+# Who read or changed which citizen's personal data, when and why (GDPR art. 15: the citizen may
+# ask): the registry's own entries and those other services report (`service`).
 audit_events = sa.Table(
     "audit_events",
     metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
     sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("purpose", sa.Text, nullable=True),
     sa.Column("request_id", sa.Text, nullable=True),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("actor_municipality", sa.Text, nullable=True),
+    sa.Column("system", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("service", sa.Text, nullable=False, server_default="registry"),
+    # A citizen's log page by page, in order, straight from the index.
+    sa.Index("ix_audit_events_citizen_id_id", "citizen_id", "id"),
+)
+
+# Each grant or withdrawal of consent for a purpose, or the legal basis recorded instead.
+consent_events = sa.Table(
+    "consent_events",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), sa.ForeignKey("citizens.id"), nullable=False, index=True),
+    sa.Column("purpose", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("method", sa.Text, nullable=True),
+    sa.Column("witness", sa.Text, nullable=True),
+    sa.Column("legal_basis", sa.Text, nullable=True),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("recorded_by_municipality", sa.Text, nullable=True),
+    sa.Column("request_id", sa.Text, nullable=True),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
 # Tables whose rows belong to one municipality: row-level security is forced on each.
-TENANT_TABLES = ("organisations", "partnerships", "openings", "citizens", "enrolments", "audit_events", "outbox")
+TENANT_TABLES = (
+    "organisations",
+    "partnerships",
+    "openings",
+    "citizens",
+    "enrolments",
+    "audit_events",
+    "outbox",
+    "consent_events",
+)

@@ -172,14 +172,17 @@ def settle_unchanged(
 
 
 Upsert = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[list[sa.Row[Any]]]]
+Announce = Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Collection:
-    """What a batch writes: the entity's name on the feed and its bulk upsert."""
+    """What a batch writes: the entity's name on the feed, its bulk upsert, and (where the feed entry
+    holds more than the item's values) how the store announces the written rows itself."""
 
     entity: str
     upsert: Upsert
+    announce: Announce | None = None
 
 
 async def write_changes(
@@ -194,13 +197,19 @@ async def write_changes(
     stored = await collection.upsert(session, [{**item.values, "id": uuid.uuid4()} for item in to_write])
     by_key = {(row.municipality, row.external_ref): row for row in stored}
     changes = []
+    written_ids = []
     for item in to_write:
         row = by_key.get(item.key)
         if row is None:  # the statement found the content stored already (its own content-hash check)
             ledger.done(item.index, "unchanged", current[item.key].id)
             continue
         ledger.done(item.index, "created" if row.inserted else "updated", row.id)
-        # The feed's data comes from the values just written (no need to read the rows back).
-        written = SimpleNamespace(**item.values, id=row.id, updated_at=row.updated_at)
-        changes.append(publish.upsert_change(collection.entity, written))
-    await publish.upserted_many(session, changes)
+        written_ids.append(row.id)
+        if collection.announce is None:
+            # The feed's data comes from the values just written (no need to read the rows back).
+            written = SimpleNamespace(**item.values, id=row.id, updated_at=row.updated_at)
+            changes.append(publish.upsert_change(collection.entity, written))
+    if collection.announce is not None:
+        await collection.announce(session, written_ids)
+    else:
+        await publish.upserted_many(session, changes)

@@ -30,7 +30,8 @@ from registry.usecases.batch import (
 )
 from registry.usecases.citizen_values import PreparedCitizen, prepare_citizen
 
-CITIZENS = Collection("citizen", repo.upsert_many)
+# Citizens' feed entries are built by PostgreSQL from the stored rows (consent purposes included).
+CITIZENS = Collection("citizen", repo.upsert_many, announce=repo.record_upserts)
 
 
 async def upsert_citizens(

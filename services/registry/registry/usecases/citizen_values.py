@@ -8,6 +8,7 @@ from typing import Any
 
 from registry.domain.citizen_rules import citizen_violations
 from registry.domain.codes import CodeBook
+from registry.domain.consent import legacy_consent
 from registry.domain.content_hash import content_hash
 from registry.domain.municipality import country_of
 from registry.domain.national_id import InvalidNationalId, NationalId, parse_national_id
@@ -108,7 +109,7 @@ def citizen_read(row: Any) -> CitizenRead:
         support_needs=row.support_needs,
         interests=row.interests,
         location=row.location,
-        consent=row.consent,
+        consent=legacy_consent(row.consent_purposes, row.consent),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

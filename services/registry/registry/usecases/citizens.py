@@ -17,9 +17,14 @@ from registry.feed import entries, publish
 from registry.schemas.citizens import CitizenCreate, CitizenExport, CitizenRead, CitizenUpdate, TargetGroup
 from registry.store import audit
 from registry.store import citizens as store
+from registry.store import consent as consent_store
 from registry.store.citizens import CITIZENS
 from registry.store.enrolments import ENROLMENTS
+from registry.usecases.access_log import access_entry
+from registry.usecases.actors import Actor
 from registry.usecases.citizen_values import as_create, citizen_read, prepare_citizen
+from registry.usecases.consent import consent_history
+from registry.usecases.erasure import erase_citizens
 from registry.usecases.references import municipality_violations
 from registry.usecases.results import Position, Slice, Versioned, slice_of
 from registry.usecases.tenant_rows import current_for_update, save_update
@@ -41,13 +46,16 @@ async def _audit(
     request_id: str | None,
 ) -> None:
     """Write who read these citizens' personal data, and why, in the reading transaction."""
+    actor = Actor.of(principal, request_id)
     await audit.record(
         session,
         citizens=[(r.id, r.municipality) for r in rows_read],
-        actor=principal.client_id,
+        actor=actor.client,
         action=action,
         purpose=purpose,
         request_id=request_id,
+        actor_municipality=actor.municipality,
+        system=actor.system,
     )
 
 
@@ -142,6 +150,9 @@ async def update_citizen(
             raise Conflict(TAKEN_NATIONAL_ID, errors=[FieldError("national_id", TAKEN_NATIONAL_ID, "conflict")])
         citizen.seal(vault)
     values = {k: v for k, v in citizen.values.items() if k not in ("municipality", "external_ref")}
+    if values["consent"] != current.consent:
+        # The source system wrote a new consent decision: it is the state of `matching` again (as in a batch).
+        values["consent_purposes"] = {k: v for k, v in current.consent_purposes.items() if k != "matching"}
     row = await save_update(
         session, CITIZENS, citizen_id, tenant=tenant, expected=expected, values=values, entity=ENTITY
     )
@@ -149,12 +160,14 @@ async def update_citizen(
     return Versioned(citizen_read(row), row.version)
 
 
-async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID, *, tenant: str) -> None:
-    """Erase the citizen's personal data (GDPR art. 17); matching and outcomes learn it from the feed."""
-    row = await store.erase(session, citizen_id, tenant=tenant)
-    if row is None:
+async def erase_citizen(
+    session: AsyncSession, citizen_id: uuid.UUID, *, principal: Principal, purpose: str | None, request_id: str | None
+) -> None:
+    """Erase the citizen's personal data (GDPR art. 17); erasing again changes nothing; NotFound if not the tenant's."""
+    actor = Actor.of(principal, request_id)
+    result = await erase_citizens(session, [citizen_id], tenant=principal.tenant, actor=actor, purpose=purpose)
+    if result.items[0].status == "not_found":
         raise NotFound(NOT_FOUND)
-    await publish.removed(session, ENTITY, row, op="erased")
 
 
 async def export_citizen(
@@ -184,6 +197,8 @@ async def export_citizen(
         citizen=citizen_read(row),
         national_id=national_id,
         enrolments=[entries.enrolment_data(e) for e in held_enrolments],
+        consent_history=consent_history(await consent_store.history(session, row.id, tenant=principal.tenant)),
+        access_log=[access_entry(e) for e in events],
         audit_events=[
             {
                 "actor": e.actor,

@@ -17,7 +17,12 @@ from servicekit.domain_errors import Conflict, NotFound, StaleVersion
 
 def municipality_read(row: Any) -> MunicipalityRead:
     return MunicipalityRead(
-        code=row.code, name=row.name, country=row.country, created_at=row.created_at, updated_at=row.updated_at
+        code=row.code,
+        name=row.name,
+        country=row.country,
+        retention_years=row.retention_years,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 

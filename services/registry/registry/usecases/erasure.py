@@ -1,0 +1,61 @@
+"""Erasure (GDPR art. 17) that reaches everything the registry holds about a citizen.
+
+In the erasing transaction: the personal fields are nulled (the row keeps its pseudonymous id for
+enrolments and followers), the citizen's earlier change-feed entries become tombstones and an
+`erased` entry is appended (followers reading from anywhere see the erasure, and nothing else),
+stored idempotent answers naming the citizen are replaced by 410 Gone, the consent history is
+deleted, and the erasure itself is audited (who, when, on which request). Erasing twice answers
+the same: the second finds the citizen erased already and changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.domain.errors import StoredAnswerGone
+from registry.feed import publish
+from registry.schemas.erasure import ErasureItem, ErasureResult, ErasureStatus, ErasureSummary
+from registry.store import audit, consent, idempotency, outbox
+from registry.store import citizens as store
+from registry.usecases.actors import Actor
+from servicekit.errors import problem_from_domain
+
+ENTITY = "citizen"
+
+
+async def erase_citizens(
+    session: AsyncSession, citizen_ids: Sequence[uuid.UUID], *, tenant: str, actor: Actor, purpose: str | None
+) -> ErasureResult:
+    """Erase each citizen of the tenant; one result per id (erased, already_erased, not_found)."""
+    wanted = list(dict.fromkeys(citizen_ids))
+    erased = {row.id: row for row in await store.erase_many(session, wanted, tenant=tenant)}
+    known = await store.known(session, [i for i in wanted if i not in erased], tenant=tenant)
+    if erased:
+        ids = list(erased)
+        await outbox.tombstone(session, entity=ENTITY, entity_ids=[str(i) for i in ids])
+        await publish.removed_many(session, ENTITY, list(erased.values()), op="erased")
+        gone = problem_from_domain(StoredAnswerGone()).body()
+        await idempotency.purge_answers_naming(session, ids, status=StoredAnswerGone.status, gone=gone)
+        await consent.forget(session, ids)
+        await audit.record(
+            session,
+            citizens=[(row.id, row.municipality) for row in erased.values()],
+            actor=actor.client,
+            action="erasure",
+            purpose=purpose,
+            request_id=actor.request_id,
+            actor_municipality=actor.municipality,
+            system=actor.system,
+        )
+    items = []
+    summary = ErasureSummary()
+    for index, citizen_id in enumerate(citizen_ids):
+        status: ErasureStatus = (
+            "erased" if citizen_id in erased else "already_erased" if citizen_id in known else "not_found"
+        )
+        items.append(ErasureItem(index=index, id=citizen_id, status=status))
+        setattr(summary, status, getattr(summary, status) + 1)
+    return ErasureResult(items=items, summary=summary)
