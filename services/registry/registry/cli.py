@@ -42,11 +42,11 @@ from typing import Any
 from tqdm import tqdm
 
 from registry.domain.municipality import is_municipality_code
-from registry.schemas.batch import MAX_BATCH, BatchSummary
 from registry.settings import Settings
 from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.national_id_keys import reencrypt_batch
 from registry.usecases.retention import RetentionRun, due_for_erasure, erase_due
+from servicekit.batch import MAX_BATCH, BatchSummary
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import Forbidden
 from taxonomy import load_taxonomy
@@ -130,8 +130,8 @@ async def import_citizens(path: Path, municipality: str, settings: Settings) -> 
                     result = await upsert_citizens(session, chunk, municipality_for=own, book=book, vault=vault)
                 for item in result.items:
                     if item.problem and len(problems) < 20:
-                        fields = ", ".join(e["field"] for e in item.problem.get("errors", [])) or item.problem["detail"]
-                        problems.append(f"line {line + item.index}: {item.problem['title']} ({fields})")
+                        fields = ", ".join(e.field for e in item.problem.errors) or item.problem.detail
+                        problems.append(f"line {line + item.index}: {item.problem.title} ({fields})")
                 for name in ("created", "updated", "unchanged", "error"):
                     setattr(total, name, getattr(total, name) + getattr(result.summary, name))
                 line += len(chunk)

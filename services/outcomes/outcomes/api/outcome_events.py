@@ -18,8 +18,9 @@ from outcomes.api.deps import (
     SessionDep,
     page_slice,
 )
-from outcomes.schemas.outcome_events import BatchResult, OutcomeEventBatch, OutcomeEventCreate, OutcomeEventRead
+from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventRead
 from outcomes.usecases import outcome_events
+from servicekit.batch import BatchResult
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from outcomes.domain.events import EVENT_TYPES
+from servicekit.batch import MAX_BATCH
 
 EventType = Literal[
     "placement_started",
@@ -53,19 +54,9 @@ class OutcomeEventRead(BaseModel):
     recorded_at: datetime
 
 
-class BatchItemResult(BaseModel):
-    id: str | None
-    status: Literal["created", "unchanged", "error"]
-    problem: dict[str, Any] | None = None
-
-
 class OutcomeEventBatch(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"items": [OUTCOME_EVENT_EXAMPLE]}]},
     )
-    items: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
-
-
-class BatchResult(BaseModel):
-    items: list[BatchItemResult]
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from outcomes.domain.errors import invalid
 from outcomes.domain.events import InvalidEvent, effective_events, validate_event_data
 from outcomes.domain.placements import placements
-from outcomes.schemas.outcome_events import BatchItemResult, BatchResult, OutcomeEventCreate, OutcomeEventRead
+from outcomes.schemas.outcome_events import OutcomeEventCreate, OutcomeEventRead
 from outcomes.store import outcome_events as store
 from outcomes.store import projection
 from servicekit.auth import Principal
-from servicekit.errors import Conflict, DomainError, FieldError, problem_from_domain
+from servicekit.batch import BatchItemResult, BatchResult, problem_details
+from servicekit.domain_errors import Conflict, DomainError, FieldError, ValidationFailed
 
 
 def body_hash(body: OutcomeEventCreate) -> str:
@@ -75,25 +76,25 @@ async def record_events(
         try:
             item = OutcomeEventCreate.model_validate(raw)
         except ValidationError as error:
-            problem = {
-                "type": "validation-failed",
-                "title": "Invalid item",
-                "status": 422,
-                "detail": f"items[{index}] is invalid",
-                "errors": [
-                    {"field": ".".join(str(part) for part in e["loc"]), "message": e["msg"]} for e in error.errors()
+            invalid_item = ValidationFailed(
+                f"items[{index}] is invalid",
+                errors=[
+                    FieldError(".".join(str(part) for part in e["loc"]), e["msg"], str(e["type"]))
+                    for e in error.errors()
                 ],
-            }
-            results.append(BatchItemResult(id=item_id, status="error", problem=problem))
+            )
+            results.append(
+                BatchItemResult(index=index, id=item_id, status="error", problem=problem_details(invalid_item))
+            )
             continue
         try:
             async with session.begin_nested():
                 _, created = await record_event(session, principal=principal, body=item, today=today)
         except DomainError as error:
-            results.append(BatchItemResult(id=item.id, status="error", problem=problem_from_domain(error).body()))
+            results.append(BatchItemResult(index=index, id=item.id, status="error", problem=problem_details(error)))
             continue
-        results.append(BatchItemResult(id=item.id, status="created" if created else "unchanged"))
-    return BatchResult(items=results)
+        results.append(BatchItemResult(index=index, id=item.id, status="created" if created else "unchanged"))
+    return BatchResult.of(results)
 
 
 async def list_events(

@@ -24,13 +24,14 @@ from registry.api.deps import (
     SessionDep,
     VaultDep,
 )
-from registry.schemas.batch import CITIZENS_BATCH_EXAMPLE, BatchRequest, BatchResult
+from registry.schemas.batch import CITIZENS_BATCH_EXAMPLE
 from registry.schemas.citizens import CitizenCreate, CitizenExport, CitizenRead, CitizenUpdate, TargetGroup
 from registry.schemas.erasure import ErasureRequest, ErasureResult
 from registry.usecases import citizens as usecase
 from registry.usecases import erasure
 from registry.usecases.actors import Actor
 from registry.usecases.citizen_batch import upsert_citizens
+from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute

@@ -20,10 +20,11 @@ from registry.api.deps import (
     RegistryReader,
     SessionDep,
 )
-from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE, BatchRequest, BatchResult
+from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE
 from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
 from registry.usecases import openings as usecase
 from registry.usecases.opening_batch import upsert_openings
+from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute

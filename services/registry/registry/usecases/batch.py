@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.violations import Violation, field_errors
 from registry.feed import publish
-from registry.schemas.batch import BatchItemResult, BatchResult, BatchSummary, ItemStatus
 from registry.store import municipalities as municipality_store
 from registry.usecases.references import UNKNOWN_MUNICIPALITY
 from registry.usecases.validation import pydantic_field_errors
+from servicekit.batch import BatchItemResult, BatchResult, ItemStatus, ProblemDetails
 from servicekit.errors import PROBLEM_BASE, DomainError, FieldError, problem_from_domain
 
 M = TypeVar("M", bound=BaseModel)
@@ -93,12 +93,16 @@ class BatchLedger:
     def fail(self, index: int, problem: dict[str, Any]) -> None:
         if index not in self.results:
             self.results[index] = BatchItemResult.model_construct(
-                index=index, external_ref=self.refs.get(index), status="error", id=None, problem=problem
+                index=index,
+                external_ref=self.refs.get(index),
+                status="error",
+                id=None,
+                problem=ProblemDetails.model_validate(problem),
             )
 
     def done(self, index: int, status: ItemStatus, row_id: uuid.UUID) -> None:
         self.results[index] = BatchItemResult.model_construct(
-            index=index, external_ref=self.refs.get(index), status=status, id=row_id, problem=None
+            index=index, external_ref=self.refs.get(index), status=status, id=str(row_id), problem=None
         )
 
     def failed(self, index: int) -> bool:
@@ -121,11 +125,7 @@ class BatchLedger:
         self.fail(self.pending.pop(key).index, problem)
 
     def result(self) -> BatchResult:
-        items = [self.results[i] for i in range(self.size)]
-        summary = BatchSummary()
-        for item in items:
-            setattr(summary, item.status, getattr(summary, item.status) + 1)
-        return BatchResult(items=items, summary=summary)
+        return BatchResult.of([self.results[i] for i in range(self.size)])
 
 
 def external_ref_of(raw: Any) -> str | None:

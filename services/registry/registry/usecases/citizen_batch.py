@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.domain.codes import CodeBook
 from registry.domain.errors import TAKEN_NATIONAL_ID, WriteRace
 from registry.domain.national_id_vault import NationalIdVault
-from registry.schemas.batch import BatchResult, ItemStatus
 from registry.schemas.citizens import CitizenCreate
 from registry.store import citizens as repo
 from registry.store.rows import savepoint_or_race
@@ -29,6 +28,7 @@ from registry.usecases.batch import (
     write_changes,
 )
 from registry.usecases.citizen_values import PreparedCitizen, prepare_citizen
+from servicekit.batch import BatchResult, ItemStatus
 
 # Citizens' feed entries are built by PostgreSQL from the stored rows (consent purposes included).
 CITIZENS = Collection("citizen", repo.upsert_many, announce=repo.record_upserts)

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.domain.codes import CodeBook
 from registry.domain.opening_rules import EMPLOYER_KINDS
 from registry.domain.violations import Violation
-from registry.schemas.batch import BatchResult
 from registry.schemas.openings import OpeningCreate
 from registry.store import openings as repo
 from registry.store.organisations import ORGANISATIONS
@@ -27,6 +26,7 @@ from registry.usecases.batch import (
     write_changes,
 )
 from registry.usecases.opening_values import prepare_opening
+from servicekit.batch import BatchResult
 
 OPENINGS = Collection("opening", repo.upsert_many)
 
