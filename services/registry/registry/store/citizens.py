@@ -285,3 +285,17 @@ async def store_ciphertext(session: AsyncSession, citizen_id: uuid.UUID, *, ciph
         .where(citizens.c.id == citizen_id)
         .values(national_id_ciphertext=ciphertext, national_id_key_id=key_id)
     )
+
+
+async def live_ids_by_pseudonym(
+    session: AsyncSession, *, municipality: str, pseudonyms: Sequence[bytes]
+) -> dict[bytes, tuple[uuid.UUID, str]]:
+    """The municipality's live citizens holding these national id pseudonyms: (id, municipality) by pseudonym."""
+    if not pseudonyms:
+        return {}
+    query = sa.select(citizens.c.id, citizens.c.municipality, citizens.c.national_id_pseudonym).where(
+        citizens.c.municipality == municipality,
+        citizens.c.national_id_pseudonym.in_(list(set(pseudonyms))),
+        citizens.c.erased_at.is_(None),
+    )
+    return {bytes(row.national_id_pseudonym): (row.id, row.municipality) for row in await session.execute(query)}
