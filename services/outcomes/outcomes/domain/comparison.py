@@ -231,11 +231,11 @@ def build_pool(citizens: Iterable[PoolCitizen], to: date) -> Pool:
                 for event in events
             ]
         )
-    width = max((len(events) for events in m_events), default=0)
+    width = max((len(changes) for changes in m_events), default=0)
     event_days = np.full((len(ids), width), NEVER, dtype=np.int64)
     event_costs = np.zeros((len(ids), width), dtype=np.int64)
-    for row, events in enumerate(m_events):
-        for column, (day, amount) in enumerate(events):
+    for row, changes in enumerate(m_events):
+        for column, (day, amount) in enumerate(changes):
             event_days[row, column] = day
             event_costs[row, column] = amount
 
@@ -589,7 +589,8 @@ def _add_enrolment_months(
         relevant = np.zeros(len(spells), dtype=bool)
         for rung in range(len(RUNGS)):
             relevant |= np.isin(keys[rung], enrolled_keys[rung][queries[chosen[queries] == rung]])
-        spells, keys = spells[relevant], tuple(key[relevant] for key in keys)
+        spells = spells[relevant]
+        keys = (keys[0][relevant], keys[1][relevant], keys[2][relevant])
         if not len(spells):
             continue
         gross, municipal = price(

@@ -7,6 +7,7 @@ enrolled on D = 1 March 2024, so March is a full month for everyone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
 
@@ -328,7 +329,7 @@ def reference(
                     age_band(d, other.birth_year),
                 )
                 candidates.append((other, spell, key))
-    ladder = [
+    ladder: list[tuple[str, Callable[[tuple[object, ...]], bool]]] = [
         ("exact", lambda key: key == cell),
         ("without_age", lambda key: key[:4] == cell[:4]),
         ("country", lambda key: key[1:4] == cell[1:4]),
