@@ -1,4 +1,4 @@
-"""The rate cards shipped in data/rate_cards: one card per period, no overlaps, a source and a mark beside each figure."""
+"""The rate cards in data/rate_cards: one card per period, no overlaps, a source and a mark beside each figure."""
 
 from __future__ import annotations
 
