@@ -1,7 +1,10 @@
 """Matching benchmark: one citizen's top-20, national batch top-20, national seat assignment.
 
-    ESCO_DIR=/work/shared/data/esco .venv/bin/python bench/matching.py [--citizens 460000] [--openings 50000]
-    [ESCO_DIR=…] DATABASE_URL=postgresql://… .venv/bin/python bench/matching.py --latency [--municipality-openings 5000]
+    .venv/bin/python bench/matching.py --esco-dir <folder with the ESCO zips> [--citizens 460000] [--openings 50000]
+    DATABASE_URL=postgresql://… .venv/bin/python bench/matching.py --latency [--esco-dir …]
+        [--municipality-openings 5000]
+
+The ESCO folder comes from --esco-dir, else from the ESCO_DIR environment variable.
 
 Profiles are ESCO-shaped: each opening is a varied sample of one ESCO occupation's essential and
 optional skills (occupations with at least 5 essential skills); each citizen holds a noisy sample
@@ -530,15 +533,18 @@ def main() -> None:
     parser.add_argument("--municipality-citizens", type=int, default=2_000)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--baseline-requests", type=int, default=50)
+    parser.add_argument(
+        "--esco-dir", default=os.environ.get("ESCO_DIR"), help="folder with the ESCO zips (default: $ESCO_DIR)"
+    )
     args = parser.parse_args()
-    esco_dir = os.environ.get("ESCO_DIR")
+    esco_dir = args.esco_dir
     if args.latency:
         bench_latency(
             esco_dir, args.municipality_openings, args.municipality_citizens, args.requests, args.baseline_requests
         )
         return
     if not esco_dir:
-        raise SystemExit("set ESCO_DIR to the folder with the ESCO v1.1.1 zips")
+        raise SystemExit("give --esco-dir (or set ESCO_DIR): the folder with the ESCO v1.1.1 zips")
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,18 +19,18 @@ from servicekit.auth import JwksVerifier
 from servicekit.logging import configure_logging
 
 from .api import clients, docs, jwks, token
-from .bootstrap import ensure_admin_client
+from .clients.upstream_documents import UpstreamDocuments
+from .clients.upstream_health import upstreams_ready
 from .domain.routes import upstream_for
-from .models import metadata
-from .proxy.authentication import CachedVerifier
+from .domain.signing import SigningKeys
+from .proxy.authentication import BearerAuthenticator
 from .proxy.edge import ProxyEdge
 from .proxy.forwarder import Forwarder
 from .proxy.ratelimit import ClientRateLimiter
 from .proxy.upstreams import upstreams_from
-from .readiness import upstreams_ready
 from .settings import Settings
-from .signing import SigningKeys
-from .upstream_documents import UpstreamDocuments
+from .store.tables import metadata
+from .usecases.bootstrap import ensure_admin_client
 
 log = structlog.get_logger("gateway")
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -88,6 +88,9 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
     async def stop(_: FastAPI) -> None:
         await forwarder.stop()
 
+    async def upstreams_answer(_: Request) -> dict[str, Any]:
+        return await upstreams_ready(forwarder.session, forwarder.base_urls())
+
     api = create_service_app(
         settings=settings.model_copy(update={"jwks_json": _jwks_text(keys), "jwks_url": None}),
         title="Brobygger API",
@@ -100,7 +103,7 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
         alembic_ini=ALEMBIC_INI,
         on_startup=[start],
         on_shutdown=[stop],
-        readiness_checks=[upstreams_ready],
+        readiness_checks=[upstreams_answer],
     )
     api.router.routes[:] = [
         route for route in api.router.routes if getattr(route, "path", None) not in REPLACED_ROUTES or _is_ours(route)
@@ -110,14 +113,13 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
     api.state.forwarder = forwarder
     api.state.token_failures = ClientRateLimiter(settings.token_failure_limit, redis_url=settings.redis_url)
     api.state.upstream_documents = UpstreamDocuments(
-        {name: upstream.base_url for name, upstream in forwarder.upstreams.items()},
-        cache_seconds=settings.openapi_cache_seconds,
+        forwarder.base_urls(), cache_seconds=settings.openapi_cache_seconds
     )
     return api
 
 
 def _is_ours(route: Any) -> bool:
-    return getattr(route, "endpoint", None) in (docs.openapi_document, docs.swagger_ui)
+    return getattr(route, "endpoint", None) in (docs.openapi_document, docs.swagger_ui, docs.redoc)
 
 
 def _jwks_text(keys: SigningKeys) -> str:
@@ -132,7 +134,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     verifier = JwksVerifier(issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_json=_jwks_text(keys))
     forwarder = Forwarder(
         upstreams=upstreams_from(settings),
-        verifier=CachedVerifier(verifier),
+        verifier=BearerAuthenticator(verifier),
         rate_limiter=ClientRateLimiter(settings.rate_limit, redis_url=settings.redis_url),
         connect_timeout=settings.upstream_connect_timeout,
         read_timeout=settings.upstream_timeout,

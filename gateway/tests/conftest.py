@@ -30,7 +30,7 @@ from devstack.postgres import free_port
 
 def _use_the_gateway_package() -> None:
     """pytest (importlib mode) names this file `gateway.tests.conftest` after its folder and
-    registers the folder /work/main/gateway as a namespace module `gateway`, which hides the
+    registers the repository's gateway/ folder as a namespace module `gateway`, which hides the
     real package of that name; put the real one (from sys.path) back before anything imports it."""
     module = sys.modules.get("gateway")
     if module is not None and getattr(module, "__file__", None) is None:
@@ -125,14 +125,14 @@ def start_stubs() -> dict[str, ServerProcess]:
 
 @pytest.fixture(scope="session")
 def signing_pem() -> str:
-    from gateway.signing import private_pem
+    from gateway.domain.signing import private_pem
 
     return private_pem(Ed25519PrivateKey.generate())
 
 
 @pytest.fixture(scope="session")
 def signing_keys(signing_pem: str) -> Any:
-    from gateway.signing import SigningKeys
+    from gateway.domain.signing import SigningKeys
 
     return SigningKeys.from_pems(signing_pem)
 

@@ -8,13 +8,11 @@ from fastapi import APIRouter, Path, Response
 
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SystemSessionDep
-from servicekit.errors import Forbidden, NotFound
 from servicekit.pagination import CursorCodecDep, Page, PageParamsDep
 from servicekit.routing import JsonRoute
 
-from .. import repository
-from ..passwords import hash_secret, new_client_id, new_client_secret
-from ..schemas import ClientCreate, ClientCreated, ClientRead
+from ..schemas.api_clients import ClientCreate, ClientCreated, ClientRead
+from ..usecases import api_clients
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/clients", tags=["clients"])
 
@@ -23,24 +21,11 @@ ClientIdPath = Annotated[str, Path(max_length=256, description="The client's id"
 CURSOR_KIND = "clients"
 
 
-def _visible_tenant(principal: Principal) -> str | None:
-    """A municipality's admin sees and manages only its own municipality's clients."""
-    return None if principal.is_national else principal.tenant
-
-
 @router.post("", status_code=201, response_model=ClientCreated)
 async def create_client(body: ClientCreate, principal: AdminDep, session: SystemSessionDep) -> ClientCreated:
     """Create an API client; the secret is in this answer only."""
-    if not principal.is_national and body.tenant != principal.tenant:
-        raise Forbidden("An admin of a municipality may only create clients for that municipality.")
-    secret = new_client_secret()
-    client = await repository.create_client(
-        session,
-        client_id=new_client_id(),
-        name=body.name,
-        tenant=body.tenant,
-        scopes=body.scopes,
-        secret_hash=await hash_secret(secret),
+    client, secret = await api_clients.create_client(
+        session, principal, name=body.name, tenant=body.tenant, scopes=body.scopes
     )
     return ClientCreated(**vars(client), client_secret=secret)
 
@@ -51,9 +36,7 @@ async def list_clients(
 ) -> Page[ClientRead]:
     """List API clients (revoked ones included, with `revoked_at`)."""
     after = str(codec.decode(page.cursor, kind=CURSOR_KIND)["after"]) if page.cursor else None
-    clients = await repository.list_clients(
-        session, tenant=_visible_tenant(principal), after=after, limit=page.limit + 1
-    )
+    clients = await api_clients.list_clients(session, principal, after=after, limit=page.limit + 1)
     items = [ClientRead(**vars(client)) for client in clients[: page.limit]]
     next_cursor = codec.encode({"after": items[-1].client_id}, kind=CURSOR_KIND) if len(clients) > page.limit else None
     return Page[ClientRead](items=items, next_cursor=next_cursor)
@@ -62,15 +45,12 @@ async def list_clients(
 @router.get("/{client_id}", response_model=ClientRead)
 async def get_client(client_id: ClientIdPath, principal: AdminDep, session: SystemSessionDep) -> ClientRead:
     """One API client."""
-    client = await repository.get_client(session, client_id, tenant=_visible_tenant(principal))
-    if client is None:
-        raise NotFound("Client not found.")
+    client = await api_clients.get_client(session, principal, client_id)
     return ClientRead(**vars(client))
 
 
 @router.delete("/{client_id}", status_code=204, response_class=Response)
 async def revoke_client(client_id: ClientIdPath, principal: AdminDep, session: SystemSessionDep) -> Response:
     """Revoke an API client: it gets no new tokens (issued ones expire within the token TTL)."""
-    if not await repository.revoke_client(session, client_id, tenant=_visible_tenant(principal)):
-        raise NotFound("Client not found.")
+    await api_clients.revoke_client(session, principal, client_id)
     return Response(status_code=204)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..domain.signing import SigningKeys
 from ..settings import Settings
-from ..signing import SigningKeys
 
 
 async def settings(request: Request) -> Settings:

@@ -9,23 +9,17 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from servicekit.db import Database
-from servicekit.errors import TooManyRequests, Unauthenticated
+from servicekit.domain_errors import TooManyRequests
 
-from .. import repository
-from ..domain.scopes import InvalidScope, narrow_scopes
-from ..errors import InvalidTokenRequest, UnsupportedMediaType
-from ..passwords import verify_secret
+from ..domain.errors import InvalidTokenRequest, UnsupportedMediaType
 from ..proxy.ratelimit import ClientRateLimiter
-from ..schemas import TokenResponse
-from ..tokens import issue_token
+from ..schemas.api_clients import TokenResponse
+from ..usecases.access_tokens import invalid_client, issue_for_client
 from .deps import SettingsDep, SigningKeysDep
 
 router = APIRouter(tags=["auth"])
 
 FORM = "application/x-www-form-urlencoded"
-# Deliberately the same for an unknown client, a wrong secret and a revoked client.
-INVALID_CLIENT = "Client authentication failed."
 MAX_CREDENTIAL_LENGTH = 256
 
 TOKEN_REQUEST_BODY = {
@@ -48,10 +42,6 @@ TOKEN_REQUEST_BODY = {
 }
 
 
-def _invalid_client() -> Unauthenticated:
-    return Unauthenticated(INVALID_CLIENT, error="invalid_client")
-
-
 def _basic_credentials(header: str) -> tuple[str, str] | None:
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
@@ -59,10 +49,10 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise _invalid_client() from exc
+        raise invalid_client() from exc
     client_id, separator, secret = decoded.partition(":")
     if not separator:
-        raise _invalid_client()
+        raise invalid_client()
     return unquote_plus(client_id), unquote_plus(secret)
 
 
@@ -91,16 +81,8 @@ def _credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
         )
     client_id, secret = basic if basic is not None else in_form
     if not client_id or not secret or len(client_id) > MAX_CREDENTIAL_LENGTH or len(secret) > MAX_CREDENTIAL_LENGTH:
-        raise _invalid_client()
+        raise invalid_client()
     return client_id, secret
-
-
-async def _stored_credentials(request: Request, client_id: str) -> repository.ClientCredentials | None:
-    """A short transaction of its own: the connection goes back to the pool before the argon2
-    check, which takes a quarter of a second."""
-    database: Database = request.app.state.database
-    async with database.sessions() as session, session.begin():
-        return await repository.active_credentials(session, client_id)
 
 
 @router.post(
@@ -125,23 +107,17 @@ async def issue_access_token(request: Request, settings: SettingsDep, keys: Sign
     if form.get("grant_type") != "client_credentials":
         raise InvalidTokenRequest("grant_type must be client_credentials.", error="unsupported_grant_type")
     client_id, secret = _credentials(request, form)
-    credentials = await _stored_credentials(request, client_id)
-    if not await verify_secret(credentials.secret_hash if credentials else None, secret) or credentials is None:
-        await failures.count(address)
-        raise _invalid_client()
-    try:
-        scopes = narrow_scopes(form.get("scope"), credentials.scopes)
-    except InvalidScope as exc:
-        raise InvalidTokenRequest(str(exc), error="invalid_scope") from exc
-    token = issue_token(
+    token = await issue_for_client(
+        request.app.state.database,
         keys,
-        client_id=credentials.client_id,
-        tenant=credentials.tenant,
-        scopes=scopes,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        ttl_seconds=settings.token_ttl_seconds,
+        settings,
+        client_id=client_id,
+        secret=secret,
+        requested_scope=form.get("scope"),
     )
+    if token is None:
+        await failures.count(address)
+        raise invalid_client()
     body = TokenResponse(
         access_token=token.access_token, token_type="Bearer", expires_in=token.expires_in, scope=token.scope
     )

@@ -2,8 +2,10 @@
 
 Each service documents its own `/v1/...` paths; the merged document keeps only the paths the
 gateway routes to that service, renames a component that clashes with a different one of the
-same name (`registry.Problem`-style prefix), and replaces every service's security scheme with
-the gateway's bearer scheme, since the gateway issues the tokens.
+same name (`RegistryItem`: a valid identifier, and its `title` follows, since client generators
+name their models by title), and declares one security scheme, OAuth2 client credentials at the
+gateway's token endpoint, since the gateway issues the tokens; each operation keeps the scopes
+its service says it needs.
 """
 
 from __future__ import annotations
@@ -12,13 +14,9 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-BEARER_SCHEME = "bearerAuth"
-BEARER_SECURITY_SCHEME: dict[str, Any] = {
-    "type": "http",
-    "scheme": "bearer",
-    "bearerFormat": "JWT",
-    "description": "A token from `POST /v1/auth/token` (OAuth2 client credentials).",
-}
+from servicekit.scopes import oauth2_security_scheme
+
+SECURITY_SCHEME = "oauth2"
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 COMPONENT_PREFIX = "#/components/"
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -48,13 +46,27 @@ def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
 
 
 def _secure_operations(path_item: dict[str, Any], public: bool) -> dict[str, Any]:
+    """Every operation names the one scheme, with the scopes its service declared (if any)."""
     for method, operation in path_item.items():
-        if method in HTTP_METHODS and isinstance(operation, dict):
-            if public:
-                operation.pop("security", None)
-            else:
-                operation["security"] = [{BEARER_SCHEME: []}]
+        if method not in HTTP_METHODS or not isinstance(operation, dict):
+            continue
+        if public:
+            operation.pop("security", None)
+            continue
+        alternatives = [scopes for requirement in operation.get("security", []) for scopes in requirement.values()]
+        operation["security"] = [{SECURITY_SCHEME: list(scopes)} for scopes in alternatives] or [{SECURITY_SCHEME: []}]
     return path_item
+
+
+def renamed(service: str, name: str) -> str:
+    """`registry`, `SupportNeed` -> `RegistrySupportNeed`."""
+    return service[:1].upper() + service[1:] + name
+
+
+def _retitled(definition: Any, name: str) -> Any:
+    if isinstance(definition, dict) and "title" in definition:
+        return {**definition, "title": name}
+    return definition
 
 
 def _gateway_responses(path_item: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +110,7 @@ def _clashing_components(document: Document, merged: dict[str, dict[str, Any]], 
                     taken[name] != _rewrite_refs(definition, renames)
                     or _rewrite_refs(definition, renames) != definition
                 ):
-                    renames[ref] = f"{COMPONENT_PREFIX}{kind}/{service}.{name}"
+                    renames[ref] = f"{COMPONENT_PREFIX}{kind}/{renamed(service, name)}"
                     changed = True
     return renames
 
@@ -130,13 +142,14 @@ def merge_openapi(
             for name, definition in entries.items():
                 key = f"{COMPONENT_PREFIX}{kind}/{name}"
                 target = renames.get(key, key).removeprefix(f"{COMPONENT_PREFIX}{kind}/")
-                bucket[target] = _rewrite_refs(definition, renames)
+                definition = _rewrite_refs(definition, renames)
+                bucket[target] = _retitled(definition, target) if key in renames else definition
         for path, item in document.get("paths", {}).items():
             if owns(service, path) and path not in paths:
                 paths[path] = _gateway_responses(_secure_operations(_rewrite_refs(item, renames), public=False))
         for tag in document.get("tags", []):
             tags.setdefault(tag["name"], tag)
-    components["securitySchemes"] = {BEARER_SCHEME: BEARER_SECURITY_SCHEME}
+    components["securitySchemes"] = {SECURITY_SCHEME: oauth2_security_scheme()}
     merged["paths"] = dict(sorted(paths.items()))
     merged["components"] = components
     if tags:

@@ -5,22 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-KNOWN_SCOPES: frozenset[str] = frozenset(
-    {
-        "citizens:read",
-        "citizens:write",
-        "organisations:write",
-        "openings:write",
-        "matching:read",
-        "matching:run",
-        "outcomes:write",
-        "outcomes:read",
-        "settlements:write",
-        "reports:read",
-        "admin",
-        "internal",
-    }
-)
+from servicekit.scopes import SCOPES
+
+KNOWN_SCOPES: frozenset[str] = frozenset(SCOPES)
 NATIONAL_TENANT = "*"
 # Country prefix + the official 4-digit municipality code (DK-0336 Stevns, SE-2080 Falun).
 MUNICIPALITY_CODE = re.compile(r"^(DK|SE)-\d{4}$")

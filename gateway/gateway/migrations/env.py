@@ -1,4 +1,4 @@
-from gateway.models import metadata
+from gateway.store.tables import metadata
 from servicekit.migrations import run_migrations
 
 run_migrations(metadata)

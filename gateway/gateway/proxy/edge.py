@@ -17,13 +17,13 @@ from typing import Any
 from asgi_correlation_id.context import correlation_id
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicekit.app import SECURITY_HEADERS
+from servicekit.app import API_CSP, SECURITY_HEADERS
 from servicekit.metrics import LATENCY, REQUESTS, access_log
 
 REQUEST_ID = b"x-request-id"
 PROXY_SECURITY_HEADERS = [
     *SECURITY_HEADERS,
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"content-security-policy", API_CSP),
 ]
 _access_level = logging.getLogger("access")
 

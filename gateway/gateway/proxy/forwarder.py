@@ -20,11 +20,12 @@ from asgi_correlation_id.context import correlation_id
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
-from servicekit.errors import DomainError, Problem, problem_from_domain
+from servicekit.domain_errors import DomainError
+from servicekit.errors import Problem, problem_from_domain
 
 from ..domain.breaker import BreakerState
 from ..domain.routes import collection_of, upstream_for
-from .authentication import CachedVerifier
+from .authentication import BearerAuthenticator
 from .headers import request_headers, response_headers
 from .metrics import REFUSALS, watch_breakers
 from .ratelimit import ClientRateLimiter
@@ -95,7 +96,7 @@ class Forwarder:
         self,
         *,
         upstreams: dict[str, Upstream],
-        verifier: CachedVerifier,
+        verifier: BearerAuthenticator,
         rate_limiter: ClientRateLimiter,
         connect_timeout: float,
         read_timeout: float,
@@ -115,6 +116,10 @@ class Forwarder:
         self.routes = {name: ProxyRoute(f"/v1/{name}") for name in upstreams}
         self._session: aiohttp.ClientSession | None = None
         watch_breakers(upstreams)
+
+    def base_urls(self) -> dict[str, str]:
+        """Each upstream's base URL by service name."""
+        return {name: upstream.base_url for name, upstream in self.upstreams.items()}
 
     async def start(self) -> None:
         # limit_per_host caps the requests in flight to each upstream; aiohttp queues the others in

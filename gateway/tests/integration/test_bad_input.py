@@ -47,21 +47,21 @@ async def test_huge_body_to_the_gateways_own_endpoint_is_413(
 
 
 @pytest.mark.parametrize(
-    ("content", "content_type"),
+    ("content", "content_type", "status"),
     [
-        (b'{"name": "x", "tenant":', "application/json"),
-        (b"name=x", "application/x-www-form-urlencoded"),
-        (b"\xff\xfe", "application/json"),
-        (b"[]", "application/json"),
+        (b'{"name": "x", "tenant":', "application/json", 400),  # not JSON at all
+        (b"name=x", "application/x-www-form-urlencoded", 422),
+        (b"\xff\xfe", "application/json", 400),
+        (b"[]", "application/json", 422),  # JSON, but not a client
     ],
 )
-async def test_malformed_client_bodies_are_422(
-    client: httpx.AsyncClient, admin_headers: dict[str, str], content: bytes, content_type: str
+async def test_unreadable_bodies_are_400_and_wrong_ones_422(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], content: bytes, content_type: str, status: int
 ) -> None:
     response = await client.post(
         "/v1/clients", content=content, headers={**admin_headers, "content-type": content_type}
     )
-    assert_problem(response, 422)
+    assert_problem(response, status)
 
 
 @pytest.mark.parametrize(

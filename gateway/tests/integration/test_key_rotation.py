@@ -8,7 +8,7 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.signing import SigningKeys, private_pem
+from gateway.domain.signing import SigningKeys, private_pem
 
 
 async def test_old_tokens_verify_while_the_old_key_is_published(

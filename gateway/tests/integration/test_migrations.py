@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from devstack.databases import ServiceDatabase, drop_database, migrate, prepare
-from gateway.models import metadata
+from gateway.store.tables import metadata
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -19,15 +20,13 @@ async def test_merged_openapi_lists_every_service_and_the_gateway(client: httpx.
     ):
         assert path in paths, path
     assert not any(path.startswith("/internal") or path == "/healthz" for path in paths)
-    assert document["components"]["securitySchemes"] == {
-        "bearerAuth": {
-            "type": "http",
-            "scheme": "bearer",
-            "bearerFormat": "JWT",
-            "description": "A token from `POST /v1/auth/token` (OAuth2 client credentials).",
-        }
-    }
-    assert paths["/v1/models/{code}"]["get"]["security"] == [{"bearerAuth": []}]
+    schemes = document["components"]["securitySchemes"]
+    assert list(schemes) == ["oauth2"]
+    flow = schemes["oauth2"]["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == "/v1/auth/token"
+    assert {"citizens:read", "settlements:approve", "admin"} <= set(flow["scopes"])
+    assert paths["/v1/models/{code}"]["get"]["security"] == [{"oauth2": []}]
+    assert paths["/v1/clients"]["post"]["security"] == [{"oauth2": ["admin"]}]
     assert "security" not in paths["/v1/auth/token"]["post"]
     assert document["servers"][0]["url"].startswith("http://127.0.0.1:")
     assert "x-unavailable-services" not in document["info"]
@@ -36,10 +35,10 @@ async def test_merged_openapi_lists_every_service_and_the_gateway(client: httpx.
 async def test_clashing_component_names_are_kept_apart(client: httpx.AsyncClient) -> None:
     document = (await client.get("/openapi.json")).json()
     schemas: dict[str, Any] = document["components"]["schemas"]
-    items = {name: schema for name, schema in schemas.items() if name.split(".")[-1] == "Item"}
+    items = {name: schema for name, schema in schemas.items() if name.endswith("Item")}
     assert len(items) == 3
     assert "Shared" in schemas
-    assert not any(name.endswith(".Shared") for name in schemas)
+    assert not any(name.endswith("Shared") and name != "Shared" for name in schemas)
     owners = {next(p for p in schema["properties"] if p.endswith("_only")) for schema in items.values()}
     assert owners == {"registry_only", "matching_only", "outcomes_only"}
     for path, service in (
@@ -51,10 +50,31 @@ async def test_clashing_component_names_are_kept_apart(client: httpx.AsyncClient
         assert f"{service}_only" in schemas[ref.rsplit("/", 1)[-1]]["properties"]
 
 
-async def test_swagger_ui_points_at_the_merged_document(client: httpx.AsyncClient) -> None:
-    response = await client.get("/docs")
-    assert response.status_code == 200
-    assert "/openapi.json" in response.text
+async def test_docs_work_offline_under_a_strict_content_security_policy(client: httpx.AsyncClient) -> None:
+    for page in ("/docs", "/redoc"):
+        response = await client.get(page)
+        assert response.status_code == 200
+        assert "http://" not in response.text
+        assert "https://" not in response.text
+        assert "<script>" not in response.text  # no inline script
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy
+        assert "default-src 'none'" in policy
+        for asset in re.findall(r'(?:src|href)="(/docs/static/[^"]+)"', response.text):
+            served = await client.get(asset)
+            assert served.status_code == 200, asset
+            assert served.content
+    init = (await client.get("/docs/static/swagger-init.js")).text
+    assert '"/openapi.json"' in init
+    assert (await client.get("/docs/static/anything.js")).status_code == 404
+
+
+async def test_every_answer_carries_a_content_security_policy(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    for path in ("/openapi.json", "/healthz", "/v1/clients", "/v1/citizens"):
+        response = await client.get(path, headers=admin_headers)
+        assert "default-src 'none'" in response.headers["content-security-policy"], path
 
 
 async def test_health_readiness_and_metrics(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:

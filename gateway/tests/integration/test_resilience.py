@@ -114,14 +114,18 @@ async def test_requests_beyond_the_upstream_concurrency_wait_their_turn(
 ) -> None:
     gateway = start_gateway(module_stubs, upstream_concurrency="2", upstream_timeout="1.0")
     async with httpx.AsyncClient(base_url=gateway.url, timeout=10) as http:
+        registry = module_stubs["registry"]
+        hanging_before = httpx.get(f"{registry.url}/hanging").json()["hanging"]
         hanging = [asyncio.create_task(http.get(f"/v1/citizens/{i}/hang", headers=headers)) for i in range(2)]
-        await asyncio.sleep(0.2)  # both hangs admitted: the registry's two places are taken
+        await poll_until(  # both hangs admitted: the registry's two places are taken
+            lambda: http.get(f"{registry.url}/hanging"), lambda r: r.json()["hanging"] == hanging_before + 2
+        )
         queued = asyncio.create_task(http.get("/v1/citizens", headers=headers))
         other = await http.get("/v1/contracts", headers=headers)  # another upstream is not held up
         assert other.status_code == 200
         # Unlimited, the echo answers in milliseconds; limited, not before a hang times out (1 s).
-        await asyncio.sleep(0.3)
-        assert not queued.done()
+        answered_early, _ = await asyncio.wait({queued}, timeout=0.3)
+        assert not answered_early
         assert [r.status_code for r in await asyncio.gather(*hanging)] == [504, 504]
         answered = await queued  # admitted once a hang timed out
     assert answered.status_code == 200

@@ -2,7 +2,7 @@
 
 Plain ASGI so that it starts in a fraction of a second. STUB_SERVICE names the service it plays.
 It documents one path of its own in /openapi.json (with a component `Item` that clashes by name
-with the other stubs'), echoes every other request as JSON, hangs on paths ending in /hang,
+with the other stubs'), echoes every other request as JSON, hangs on paths ending in /hang (counting them on /hanging),
 answers any status on /status/<code>, and streams a large body on /big.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 SERVICE = os.environ.get("STUB_SERVICE", "registry")
+HANGING = [0]  # requests held on a /hang path, for tests that wait until the gateway admitted them
 DOCUMENTED_PATH = {
     "registry": "/v1/municipalities/{code}",
     "matching": "/v1/models/{code}",
@@ -81,7 +82,11 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if path == "/openapi.json":
         await send_json(send, 200, OPENAPI)
         return
+    if path == "/hanging":
+        await send_json(send, 200, {"hanging": HANGING[0]})
+        return
     if path.endswith("/hang"):
+        HANGING[0] += 1
         await asyncio.Event().wait()
     if "/status/" in path:
         status = int(path.rsplit("/", 1)[1])

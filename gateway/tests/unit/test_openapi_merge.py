@@ -1,10 +1,10 @@
-"""domain/openapi_merge.py: paths by owner, clashing components renamed, one bearer scheme."""
+"""domain/openapi_merge.py: paths by owner, clashing components renamed (titles too), one OAuth2 scheme."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gateway.domain.openapi_merge import BEARER_SCHEME, merge_openapi
+from gateway.domain.openapi_merge import SECURITY_SCHEME, merge_openapi
 from gateway.domain.routes import upstream_for
 
 
@@ -23,7 +23,7 @@ def service_doc(path: str, extra_field: str) -> dict[str, Any]:
         },
         "components": {
             "schemas": {
-                "Item": {"properties": {extra_field: {"type": "string"}}},
+                "Item": {"title": "Item", "properties": {extra_field: {"type": "string"}}},
                 "Problem": {"properties": {"title": {"type": "string"}}},
                 "Page": {"properties": {"items": {"$ref": "#/components/schemas/Item"}}},
             },
@@ -48,19 +48,40 @@ def test_merge() -> None:
     )
     assert list(merged["paths"]) == ["/v1/auth/token", "/v1/citizens", "/v1/clients", "/v1/recommendations"]
     schemas = merged["components"]["schemas"]
-    assert set(schemas) == {"Problem", "Item", "Page", "matching.Item", "matching.Page"}
+    assert set(schemas) == {"Problem", "Item", "Page", "MatchingItem", "MatchingPage"}
     ref = merged["paths"]["/v1/recommendations"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
         "$ref"
     ]
-    assert ref == "#/components/schemas/matching.Item"
-    assert schemas["matching.Page"]["properties"]["items"]["$ref"] == "#/components/schemas/matching.Item"
+    assert ref == "#/components/schemas/MatchingItem"
+    assert schemas["MatchingPage"]["properties"]["items"]["$ref"] == "#/components/schemas/MatchingItem"
     assert schemas["Item"]["properties"] == {"a": {"type": "string"}}
-    assert merged["components"]["securitySchemes"].keys() == {BEARER_SCHEME}
-    assert merged["paths"]["/v1/citizens"]["get"]["security"] == [{BEARER_SCHEME: []}]
-    assert merged["paths"]["/v1/clients"]["get"]["security"] == [{BEARER_SCHEME: []}]
+    # A client generator names models by title: a renamed component's title is renamed with it.
+    titles = [schema.get("title") for schema in schemas.values() if schema.get("title")]
+    assert len(titles) == len(set(titles))
+    assert schemas["MatchingItem"]["title"] == "MatchingItem"
+    scheme = merged["components"]["securitySchemes"][SECURITY_SCHEME]
+    assert scheme["type"] == "oauth2"
+    assert scheme["flows"]["clientCredentials"]["tokenUrl"] == "/v1/auth/token"
+    assert merged["paths"]["/v1/citizens"]["get"]["security"] == [{SECURITY_SCHEME: []}]
+    assert merged["paths"]["/v1/clients"]["get"]["security"] == [{SECURITY_SCHEME: []}]
     assert "security" not in merged["paths"]["/v1/auth/token"]["post"]
     assert merged["servers"] == [{"url": "https://api.example"}]
     assert "securitySchemes" not in gateway.get("components", {})  # the input is not changed
+
+
+def test_operations_keep_the_scopes_their_service_declared() -> None:
+    document = service_doc("/v1/citizens", "a")
+    document["paths"]["/v1/citizens"]["get"]["security"] = [{"oauth2": ["citizens:read"]}, {"oauth2": ["admin"]}]
+    merged = merge_openapi(
+        {"openapi": "3.1.0", "info": {"title": "gw", "version": "1"}, "paths": {}},
+        {"registry": document},
+        owns=lambda service, path: upstream_for(path) == service,
+        servers=[],
+    )
+    assert merged["paths"]["/v1/citizens"]["get"]["security"] == [
+        {SECURITY_SCHEME: ["citizens:read"]},
+        {SECURITY_SCHEME: ["admin"]},
+    ]
 
 
 def test_proxied_operations_document_the_gateways_own_errors() -> None:

@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
-from gateway.signing import SigningKeyError, SigningKeys, private_pem
-from gateway.tokens import issue_token
+from gateway.domain.signing import SigningKeyError, SigningKeys, private_pem
+from gateway.domain.tokens import issue_token
 
 
 def test_first_key_signs_and_every_key_is_published() -> None:

@@ -34,6 +34,14 @@ SECURITY_HEADERS = [
     (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
 ]
 DOCS_PATHS = ("/docs", "/redoc")
+API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+# The documentation pages load only what the gateway itself serves: no CDN, no inline script.
+# Swagger UI and ReDoc set inline styles, and ReDoc searches in a blob: worker.
+DOCS_CSP = (
+    b"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    b"font-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; "
+    b"frame-ancestors 'none'"
+)
 
 
 class SecurityHeadersMiddleware:
@@ -49,8 +57,9 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                if not scope["path"].startswith(DOCS_PATHS):
-                    extra.append((b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"))
+                if b"content-security-policy" not in present:
+                    policy = DOCS_CSP if scope["path"].startswith(DOCS_PATHS) else API_CSP
+                    extra.append((b"content-security-policy", policy))
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -77,6 +78,7 @@ class JwksVerifier:
         jwks_url: str | None = None,
         jwks_json: str | None = None,
         cache_seconds: float = 300.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not jwks_url and not jwks_json:
             raise ValueError("JwksVerifier needs a jwks_url or a jwks_json document")
@@ -84,6 +86,7 @@ class JwksVerifier:
         self.audience = audience
         self.jwks_url = jwks_url
         self.cache_seconds = cache_seconds
+        self.clock = clock  # wall-clock seconds, compared with the tokens' `exp`
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
         self._refreshing = asyncio.Lock()
@@ -123,7 +126,7 @@ class JwksVerifier:
         cached = self._verified.get(token)
         if cached is not None:
             principal, expires_at = cached
-            if time.time() < expires_at:
+            if self.clock() < expires_at:
                 self._verified.move_to_end(token)
                 return principal
             del self._verified[token]
@@ -158,10 +161,14 @@ class JwksVerifier:
                 algorithms=ALGORITHMS,
                 audience=self.audience,
                 issuer=self.issuer,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                # Expiry is checked below against self.clock, the same clock the cache uses.
+                options={"require": ["exp", "iat", "sub", "iss", "aud"], "verify_exp": False},
             )
-        except jwt.PyJWTError as exc:
+            expires_at = float(claims["exp"])
+        except (jwt.PyJWTError, TypeError, ValueError) as exc:
             raise Unauthenticated(INVALID_TOKEN) from exc
+        if expires_at <= self.clock():
+            raise Unauthenticated(INVALID_TOKEN)
         tenant = claims.get("tenant")
         if not isinstance(tenant, str) or not tenant:
             raise Unauthenticated(INVALID_TOKEN)
@@ -171,7 +178,7 @@ class JwksVerifier:
             scopes=frozenset(str(claims.get("scope", "")).split()),
             token_id=str(claims.get("jti", "")),
         )
-        return principal, float(claims["exp"])
+        return principal, expires_at
 
 
 def bearer_token(request: Request) -> str:
@@ -200,4 +207,5 @@ def require_scope(*scopes: str) -> Any:
             raise Forbidden(f"This operation needs scope {' or '.join(scopes)}.")
         return principal
 
+    check.required_scopes = scopes  # type: ignore[attr-defined]  # read by servicekit.openapi
     return Depends(check)

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+PROBLEM_BASE = "https://brobygger.dk/problems/"
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -96,6 +98,22 @@ class ServiceUnavailable(DomainError):
     """Pass `retry_after=<seconds>` where the caller should simply try again."""
 
     status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+def problem_document(error: DomainError, instance: str | None = None) -> dict[str, Any]:
+    """The RFC 9457 body of `error` (servicekit.errors sends it; batches embed it per item)."""
+    document: dict[str, Any] = {
+        "type": PROBLEM_BASE + error.slug,
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+    }
+    if instance:
+        document["instance"] = instance
+    if error.errors:
+        document["errors"] = [e.as_dict() for e in error.errors]
+    document.update({k: v for k, v in error.extra.items() if k != "retry_after"})
+    return document
 
 
 # Older names, kept so the HTTP layer reads as HTTP where it is HTTP.

@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .domain_errors import (
+    PROBLEM_BASE,
     PROBLEM_TYPES,
     BadRequest,
     Conflict,
@@ -36,6 +37,7 @@ from .domain_errors import (
 )
 
 __all__ = [
+    "PROBLEM_BASE",
     "PROBLEM_TYPES",
     "BadRequest",
     "Conflict",
@@ -58,7 +60,6 @@ __all__ = [
 ]
 
 PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = "https://brobygger.dk/problems/"
 # SQLSTATEs of text PostgreSQL cannot store: a NUL character (0x00) or one outside the encoding.
 # Any free-text parameter or field can carry one; it is the client's input, not a server fault.
 UNSTORABLE_TEXT = frozenset({"22021", "22P05"})
@@ -132,6 +133,9 @@ def field_location(loc: Sequence[Any]) -> str:
 
 
 def validation_problem(exc: RequestValidationError) -> Problem:
+    if exc.errors() and all(err.get("type") == "json_invalid" for err in exc.errors()):
+        # Not JSON at all: the request cannot be read, which is 400; 422 is for JSON that is wrong.
+        return Problem(400, "Bad request", "The body is not valid JSON.", "bad-request")
     errors = []
     for err in exc.errors():
         msg = str(err.get("msg", "invalid"))

@@ -22,6 +22,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from .auth import current_principal
 from .errors import HTTP_TITLES, PROBLEM_BASE, PROBLEM_JSON
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import MAX_KEY_LENGTH, idempotency
+from .scopes import oauth2_security_scheme
 
 PROBLEM_REF = "#/components/schemas/Problem"
 FIELD_ERROR_SCHEMA: dict[str, Any] = {
@@ -134,8 +137,58 @@ def standard_errors(dependant: Dependant, *, has_body: bool, method: str) -> set
     return statuses
 
 
+# The scheme each service names in `security`; the gateway's merged document defines it as OAuth2
+# client credentials at its token endpoint.
+OAUTH2_SCHEME = "oauth2"
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": IDEMPOTENCY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retried write safe: the same key and body replay the first answer (with "
+        "`Idempotent-Replayed: true`); the same key with another body is 422; a key whose first "
+        "request is still running is 409."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+REPLAYED_HEADER: dict[str, Any] = {
+    "description": "`true` when this answer is the stored answer of an earlier request with the same Idempotency-Key.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+def required_scopes(dependant: Dependant) -> list[tuple[str, ...]]:
+    """The alternatives of scopes an operation needs (`require_scope(...)` anywhere in its tree)."""
+    found = (getattr(d.call, "required_scopes", None) for d in _dependants(dependant))
+    return [tuple(scopes) for scopes in found if scopes]
+
+
+def takes_idempotency_key(dependant: Dependant) -> bool:
+    return any(d.call is idempotency for d in _dependants(dependant))
+
+
+def _declare_security(operation: dict[str, Any], dependant: Dependant) -> None:
+    scopes = required_scopes(dependant)
+    if scopes:
+        # Security requirement objects in a list are alternatives: any one of the scopes admits.
+        operation["security"] = [{OAUTH2_SCHEME: [scope]} for scope in scopes[0]]
+    elif any(d.call is current_principal for d in _dependants(dependant)):
+        operation["security"] = [{OAUTH2_SCHEME: []}]
+
+
+def _declare_idempotency(operation: dict[str, Any]) -> None:
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):
+        parameters.append(copy.deepcopy(IDEMPOTENCY_PARAMETER))
+    responses = operation.setdefault("responses", {})
+    for status, response in list(responses.items()):
+        if str(status).startswith("2"):
+            response.setdefault("headers", {})["Idempotent-Replayed"] = REPLAYED_HEADER
+
+
 def complete_operations(app: FastAPI, document: dict[str, Any]) -> None:
-    """Summaries from docstrings and documented problem+json errors on every operation."""
+    """Summaries from docstrings, security with the scopes needed, Idempotency-Key where taken,
+    and documented problem+json errors on every operation."""
     for route in iter_route_contexts(app.routes):
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
@@ -147,6 +200,9 @@ def complete_operations(app: FastAPI, document: dict[str, Any]) -> None:
                 continue
             if route.summary is None:
                 operation["summary"] = summary_from_docstring(route.endpoint) or operation.get("summary")
+            _declare_security(operation, route.dependant)
+            if takes_idempotency_key(route.dependant):
+                _declare_idempotency(operation)
             responses = operation.setdefault("responses", {})
             statuses = standard_errors(route.dependant, has_body=route.body_field is not None, method=method)
             statuses |= {int(code) for code in responses if str(code).isdigit() and int(code) >= 400}
@@ -305,6 +361,7 @@ def install_openapi(app: FastAPI) -> None:
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas["Problem"] = PROBLEM_SCHEMA
             schemas["FieldError"] = FIELD_ERROR_SCHEMA
+            document["components"].setdefault("securitySchemes", {})[OAUTH2_SCHEME] = oauth2_security_scheme()
             complete_operations(app, document)
             _drop_unused_validation_schemas(document)
             add_examples(document)

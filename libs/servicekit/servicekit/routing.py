@@ -2,7 +2,7 @@
 
 FastAPI parses a JSON body with `Request.json()`, i.e. `json.loads`: for a 1,000-citizen batch
 that was an eighth of the registry's CPU. pydantic-core parses the same JSON about three times as
-fast. Malformed JSON still answers 422 `json_invalid` (FastAPI's answer to a JSONDecodeError).
+fast. Malformed JSON answers 400 (servicekit.errors turns FastAPI's `json_invalid` into it).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pytest
 
 from taxonomy import Taxonomy, load_taxonomy
 
-NO_ESCO = "ESCO_DIR is unset: ESCO (EU data) is not in this repository; CI sets ESCO_DIR=/work/shared/data/esco"
+NO_ESCO = "ESCO_DIR is unset: ESCO (EU data) is not in this repository; CI points ESCO_DIR at ../shared/data/esco"
 
 
 @pytest.fixture(scope="session")

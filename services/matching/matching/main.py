@@ -1,18 +1,30 @@
-"""The matching service: `uvicorn matching.main:create_app --factory`."""
+"""The matching service: `uvicorn matching.main:create_app --factory`.
+
+Start-up: parse the taxonomy and build the engine, import the taxonomy if that source is absent,
+open the clients of the registry and outcomes, follow the registry's change feed into the feature
+store and warm the opening catalogues it changes."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from matching.api import assignments, models, recommendations, skills
-from matching.models import metadata
+from matching.clients.outcomes import OutcomesClient
+from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
-from matching.startup import feed_readiness, lifecycle
+from matching.store.tables import metadata
+from matching.usecases.catalogues import CatalogueWarmer
+from matching.usecases.engine import build_engine
+from matching.usecases.taxonomy import import_taxonomy_if_absent
 from servicekit.app import create_service_app
-from servicekit.http import TokenSource
+from servicekit.db import Database
+from servicekit.feed import FeedConsumer
+from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -39,3 +51,74 @@ def create_app(
         on_shutdown=[stop],
         readiness_checks=[feed_readiness],
     )
+
+
+def token_source(settings: Settings) -> TokenSource | None:
+    if settings.token_url and settings.service_client_id and settings.service_client_secret:
+        return ClientCredentialsToken(
+            settings.token_url, settings.service_client_id, settings.service_client_secret.get_secret_value()
+        )
+    return None
+
+
+def lifecycle(
+    settings: Settings,
+    *,
+    token: TokenSource | None = None,
+    registry_transport: httpx.AsyncBaseTransport | None = None,
+    outcomes_transport: httpx.AsyncBaseTransport | None = None,
+) -> tuple[Any, Any]:
+    """The on_startup and on_shutdown hooks for create_service_app."""
+
+    async def start(app: FastAPI) -> None:
+        engine = await asyncio.to_thread(build_engine, settings.esco_dir)
+        app.state.engine = engine
+        database: Database = app.state.database
+        await import_taxonomy_if_absent(database, engine.taxonomy)
+        auth = token or token_source(settings)
+        app.state.registry_client = ServiceClient(settings.registry_url, token=auth, transport=registry_transport)
+        app.state.outcomes_client = ServiceClient(settings.outcomes_url, token=auth, transport=outcomes_transport)
+        app.state.outcomes = OutcomesClient(app.state.outcomes_client)
+        warmer = CatalogueWarmer(engine.catalogues, database)
+        app.state.catalogue_warmer = warmer
+        app.state.feature_store_feed = store = FeatureStoreFeed(database, on_catalogue_change=warmer.schedule)
+        app.state.feed = FeedConsumer(
+            client=app.state.registry_client,
+            load_cursor=store.load_cursor,
+            apply_page=store.apply_page,
+            name="registry",
+            page_size=settings.feed_page_size,
+            idle_seconds=settings.feed_poll_seconds,
+        )
+        if settings.feed_enabled:
+            app.state.feed.start()
+            warmer.schedule(None)
+
+    async def stop(app: FastAPI) -> None:
+        feed: FeedConsumer | None = getattr(app.state, "feed", None)
+        if feed is not None:
+            await feed.stop()
+        warmer: CatalogueWarmer | None = getattr(app.state, "catalogue_warmer", None)
+        if warmer is not None:
+            await warmer.stop()
+        for name in ("registry_client", "outcomes_client"):
+            client: ServiceClient | None = getattr(app.state, name, None)
+            if client is not None:
+                await client.aclose()
+
+    return start, stop
+
+
+async def feed_readiness(request: Request) -> dict[str, Any]:
+    """Feed lag (changes the registry has that we have not applied): the stored cursor against the
+    head the consumer last saw (the stored one if this replica has not polled yet)."""
+    settings: Settings = request.app.state.settings
+    store: FeatureStoreFeed = request.app.state.feature_store_feed
+    feed: FeedConsumer = request.app.state.feed
+    applied, stored_head = await store.applied_position()
+    head = max(stored_head, feed.head)
+    lag = max(0, head - applied)
+    return {
+        "feed": {"position": applied, "head": head, "lag": lag, "last_error": feed.last_error},
+        "ready": lag <= settings.feed_max_lag,
+    }

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from pathlib import Path
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
-from outcomes import repository as repo
 from outcomes.api import (
     contracts,
     evaluations,
@@ -20,13 +16,12 @@ from outcomes.api import (
     settlements,
     simulations,
 )
-from outcomes.models import metadata
-from outcomes.projection import CitizenProjectionFeed
+from outcomes.clients.registry import registry_client
+from outcomes.feed.projection import registry_follower
 from outcomes.settings import Settings
+from outcomes.store.tables import metadata
+from outcomes.usecases.rate_cards import load_rate_cards
 from servicekit.app import create_service_app
-from servicekit.db import Database
-from servicekit.feed import FeedConsumer
-from servicekit.http import ClientCredentialsToken, ServiceClient
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 TAGS = [
@@ -40,18 +35,6 @@ TAGS = [
 ]
 
 
-def _read_rate_cards(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))]
-
-
-async def load_rate_cards(database: Database, folder: Path) -> None:
-    """Load (or refresh) the rate cards shipped in data/rate_cards."""
-    documents = await asyncio.to_thread(_read_rate_cards, folder)
-    async with database.sessions() as session, session.begin():
-        for document in documents:
-            await repo.upsert_rate_card(session, document)
-
-
 def create_app(
     settings: Settings | None = None, *, registry_transport: httpx.AsyncBaseTransport | None = None
 ) -> FastAPI:
@@ -62,18 +45,10 @@ def create_app(
         await load_rate_cards(app.state.database, settings.rate_cards_dir)
         app.state.feed = None
         if settings.registry_url:
-            token = None
-            if settings.token_url and settings.service_client_id and settings.service_client_secret:
-                token = ClientCredentialsToken(
-                    settings.token_url, settings.service_client_id, settings.service_client_secret.get_secret_value()
-                )
-            app.state.registry_client = ServiceClient(settings.registry_url, token=token, transport=registry_transport)
-            projection = CitizenProjectionFeed(app.state.database)
-            app.state.feed = FeedConsumer(
-                client=app.state.registry_client,
-                load_cursor=projection.load_cursor,
-                apply_page=projection.apply_page,
-                name="registry",
+            app.state.registry_client = registry_client(settings, registry_transport)
+            app.state.feed = registry_follower(
+                app.state.database,
+                app.state.registry_client,
                 page_size=settings.feed_batch_size,
                 idle_seconds=settings.feed_poll_seconds,
             )

@@ -12,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 
 from devstack.databases import ServiceDatabase, drop_database, prepare
+from outcomes.feed.projection import CitizenProjectionFeed
 from outcomes.main import create_app
-from outcomes.projection import CitizenProjectionFeed
 from outcomes.settings import Settings
 from servicekit.feed import FeedConsumer
 from servicekit.http import ServiceClient

@@ -6,7 +6,7 @@ REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID, after which the old key can be removed from
 REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS. It is safe to interrupt and run again, and to run beside the
 live service (rows another transaction holds are skipped and caught on the next run).
 
-The import writes through the registry's own repository and batch code (the same validation,
+The import writes through the registry's own batch usecase (the same validation,
 pseudonymisation, upsert and change-feed rows as `POST /v1/citizens:batch`), connecting with the
 service's settings (REGISTRY_DATABASE_URL and the national id keys), one transaction per 1,000
 rows. It is meant for the first load of a jobcenter export, run where the registry runs; later
@@ -33,12 +33,12 @@ from typing import Any
 from tqdm import tqdm
 
 from registry.domain.municipality import is_municipality_code
-from registry.repository import citizens as citizen_repo
 from registry.schemas.batch import MAX_BATCH, BatchSummary
 from registry.settings import Settings
-from registry.sync.citizens import upsert_citizens
+from registry.usecases.citizen_batch import upsert_citizens
+from registry.usecases.national_id_keys import reencrypt_batch
 from servicekit.db import Database, set_tenant
-from servicekit.errors import Forbidden
+from servicekit.domain_errors import Forbidden
 from taxonomy import load_taxonomy
 
 
@@ -140,16 +140,9 @@ async def reencrypt_national_ids(settings: Settings, batch_size: int = MAX_BATCH
         while True:
             async with database.sessions() as session, session.begin():
                 await set_tenant(session, "*")
-                rows = await citizen_repo.sealed_under_other_keys(
-                    session, active_key_id=vault.active_key_id, limit=batch_size
-                )
-                for row in rows:
-                    ciphertext, key_id = vault.reseal(
-                        row.national_id_ciphertext, key_id=row.national_id_key_id, municipality=row.municipality
-                    )
-                    await citizen_repo.store_ciphertext(session, row.id, ciphertext=ciphertext, key_id=key_id)
-            done += len(rows)
-            if len(rows) < batch_size:
+                count = await reencrypt_batch(session, vault=vault, limit=batch_size)
+            done += count
+            if count < batch_size:
                 return done
     finally:
         await database.dispose()

@@ -17,8 +17,8 @@ from registry.api import (
     organisations,
     partnerships,
 )
-from registry.models import metadata
 from registry.settings import Settings
+from registry.store.tables import metadata
 from servicekit.app import create_service_app
 from taxonomy import load_taxonomy
 

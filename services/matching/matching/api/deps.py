@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from matching.clients.outcomes import OutcomesClient
-from matching.engine import Engine
+from matching.usecases.engine import Engine
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep

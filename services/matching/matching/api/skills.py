@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.common import ERRORS
 from matching.api.deps import EngineDep, Reader
-from matching.schemas import SkillPage, SkillRead
+from matching.api.problems import ERRORS
+from matching.schemas.skills import SkillPage, SkillRead
+from matching.usecases import skills
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/skills", tags=["skills"])
@@ -22,9 +23,5 @@ async def search_skills(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SkillPage:
     """Skills whose label contains `q` (case-insensitive), shortest label first."""
-    needle = q.casefold()
-    found = sorted(
-        (s for s in engine.taxonomy.skills.values() if needle in s.label.casefold()),
-        key=lambda s: (len(s.label), s.label),
-    )
-    return SkillPage(items=[SkillRead(code=s.code, label=s.label, transversal=s.transversal) for s in found[:limit]])
+    found = skills.search_skills(engine.taxonomy, q, limit=limit)
+    return SkillPage(items=[SkillRead(code=s.code, label=s.label, transversal=s.transversal) for s in found])

@@ -48,3 +48,12 @@ class OpeningProfile:
     # Share of the company's accelerator milestones reached (0-1); 0 when not enrolled.
     accelerator_progress: float = 0.0
     status: str = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Partnership:
+    """A municipality's partnership with a company: its course's citizens, the company's openings."""
+
+    id: str
+    municipality: str
+    company_id: str

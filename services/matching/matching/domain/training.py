@@ -13,6 +13,8 @@ from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from servicekit.domain_errors import Conflict
+
 from .ranking import TrainedModel
 
 FloatArray = npt.NDArray[np.float64]
@@ -24,14 +26,17 @@ MIN_PER_CLASS = 5
 VALIDATION_SHARE = 0.25
 
 
-class NotEnoughOutcomes(Exception):
+class NotEnoughOutcomes(Conflict):
     """Too few labelled placements (or too few of one kind) to train and validate a model."""
 
     def __init__(self, *, have: int, need: int, lasting: int, not_lasting: int) -> None:
         super().__init__(
             f"training needs at least {need} placements with a known 3-month result "
             f"(at least {MIN_PER_CLASS} that lasted and {MIN_PER_CLASS} that did not); "
-            f"have {have} ({lasting} lasted, {not_lasting} did not)"
+            f"have {have} ({lasting} lasted, {not_lasting} did not)",
+            reason="not_enough_outcomes",
+            needed=need,
+            usable=have,
         )
         self.have, self.need = have, need
 

@@ -1,4 +1,4 @@
-from matching.models import metadata
+from matching.store.tables import metadata
 from servicekit.migrations import run_migrations
 
 run_migrations(metadata)

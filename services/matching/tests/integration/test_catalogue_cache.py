@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from matching import repository as repo
 from matching.domain.recommend import OpeningCatalogue
-from matching.engine import Engine
+from matching.store import profiles
+from matching.usecases.engine import Engine
 from servicekit.db import Database, set_tenant
 
 from ..factories import citizen, opening
@@ -96,7 +96,7 @@ async def test_a_changed_catalogue_is_rebuilt_before_anyone_asks(
     engine: Engine = matching_app.state.engine
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "DK-0336")
-        version = await repo.catalogue_version(session, "DK-0336")
+        version = await profiles.catalogue_version(session, "DK-0336")
     deadline = asyncio.get_running_loop().time() + 30
     while (warmed := engine.catalogues._cached("DK-0336", version)) is None:
         assert asyncio.get_running_loop().time() < deadline, "the warmer did not build the catalogue"

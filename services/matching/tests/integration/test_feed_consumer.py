@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 from fastapi import FastAPI
 
-from matching import repository as repo
+from matching.store import cursors, profiles
 from servicekit.db import Database, set_tenant
 
 from ..factories import citizen
@@ -32,7 +32,7 @@ async def test_a_page_another_replica_applied_changes_nothing(
     database: Database = matching_app.state.database
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        before = await repo.read_cursor(session)
+        before = await cursors.read_cursor(session)
     assert before is not None
 
     # The citizen's upsert again, as a replica that fetched an older page would hand it over.
@@ -48,8 +48,8 @@ async def test_a_page_another_replica_applied_changes_nothing(
 
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        after = await repo.read_cursor(session)
-        assert await repo.get_citizen(session, uuid.UUID(person["id"])) is None  # the erasure stands
+        after = await cursors.read_cursor(session)
+        assert await profiles.get_citizen(session, uuid.UUID(person["id"])) is None  # the erasure stands
     assert after is not None
     assert (after.position, after.applied_seq) == (before.position, before.applied_seq)
     gone = await client.get("/v1/recommendations", params={"citizen_id": person["id"]}, headers=reader)
@@ -79,7 +79,7 @@ async def test_a_page_with_repeated_updates_and_an_erasure_keeps_feed_order(
     database: Database = matching_app.state.database
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        assert await repo.get_citizen(session, uuid.UUID(erased["id"])) is None
-        stored = await repo.get_citizen(session, uuid.UUID(kept["id"]))
+        assert await profiles.get_citizen(session, uuid.UUID(erased["id"])) is None
+        stored = await profiles.get_citizen(session, uuid.UUID(kept["id"]))
     assert stored is not None
     assert stored.work_capacity_hours == 9

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from devstack.databases import ServiceDatabase
-from matching.models import metadata
+from matching.store.tables import metadata
 from servicekit.testing import migration_drift
 
 

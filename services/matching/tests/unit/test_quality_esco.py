@@ -93,7 +93,7 @@ def test_citizens_find_their_occupations_openings_in_top_5(capsys: pytest.Captur
     esco_dir = os.environ.get("ESCO_DIR")
     if not esco_dir:
         pytest.skip(
-            "ESCO_DIR is unset: ESCO (EU data) is not in this repository; CI sets ESCO_DIR=/work/shared/data/esco"
+            "ESCO_DIR is unset: ESCO (EU data) is not in this repository; CI sets ESCO_DIR to the ESCO zips' folder"
         )
     taxonomy = load_taxonomy(Path(esco_dir))
     space = SkillSpace(taxonomy)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 
@@ -10,7 +11,9 @@ from outcomes.settings import Settings
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
-from servicekit.pagination import CursorCodecDep, PageParamsDep
+from servicekit.pagination import CursorCodec, CursorCodecDep, PageParamsDep
+
+T = TypeVar("T")
 
 OutcomesWriter = Annotated[Principal, require_scope("outcomes:write")]
 OutcomesReader = Annotated[
@@ -38,6 +41,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid input; `errors` names each field"},
 }
 
+
+def page_slice(
+    items: Sequence[T], *, limit: int, codec: CursorCodec, kind: str, position: Callable[[T], dict[str, Any]]
+) -> tuple[list[T], str | None]:
+    """Keyset paging: `items` holds up to limit + 1 rows; the extra one says a next page exists."""
+    page = list(items[:limit])
+    cursor = codec.encode(position(page[-1]), kind=kind) if len(items) > limit else None
+    return page, cursor
+
+
 __all__ = [
     "ERRORS",
     "CursorCodecDep",
@@ -51,4 +64,5 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "SettlementsWriter",
+    "page_slice",
 ]

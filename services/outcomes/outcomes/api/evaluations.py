@@ -4,66 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from outcomes import repository as repo
-from outcomes.accounting import evaluation_for, rate_card
+from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
-from outcomes.chart import render_chart
-from outcomes.domain.calendar import Month, add_months
 from outcomes.domain.evaluation import Evaluation, Totals
-from outcomes.schemas import EvaluationRead, MonthRead, SliceRead, UncertaintyRead
-from servicekit.auth import Principal
-from servicekit.errors import FieldError, NotFound, ValidationFailed
+from outcomes.schemas.evaluations import EvaluationRead, MonthRead, SliceRead, UncertaintyRead
+from outcomes.usecases import evaluations
+from outcomes.usecases.evaluations import EvaluationRequest, Scope
+from servicekit.domain_errors import NotFound
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/evaluations", tags=["evaluations"])
-
-
-@dataclass(frozen=True)
-class Scope:
-    municipality: str | None
-    partnership_id: uuid.UUID | None
-    period_from: date
-    period_to: date
-    country: str
-
-
-async def _scope(
-    session: Any,
-    principal: Principal,
-    municipality: str | None,
-    partnership_id: uuid.UUID | None,
-    period_from: date | None,
-    period_to: date | None,
-    country: str | None,
-) -> Scope:
-    if not principal.is_national:
-        municipality = municipality or principal.tenant
-        principal.require_visible(municipality, "Municipality")
-    elif not principal.has("reports:read"):
-        raise NotFound("Municipality not found.")
-    if partnership_id is not None:
-        partnership = await repo.get_partnership(session, partnership_id)
-        if partnership is None or not principal.can_see(partnership.municipality):
-            raise NotFound("Partnership not found.")
-        municipality = municipality or partnership.municipality
-    end = period_to or Month.of(date.today()).next().first_day
-    start = period_from or add_months(end, -36)
-    errors = [
-        FieldError(name, "must be the first day of a month", "not_month_start")
-        for name, day in (("from", start), ("to", end))
-        if day.day != 1
-    ]
-    if not errors and end <= start:
-        errors.append(FieldError("to", "must be after from", "invalid"))
-    if errors:
-        raise ValidationFailed("Invalid evaluation period.", errors=errors)
-    return Scope(municipality, partnership_id, start, end, (municipality or "")[:2] or country or "DK")
 
 
 def _slice(totals: Totals) -> SliceRead:
@@ -131,36 +86,28 @@ Country = Annotated[
 ]
 
 
-async def _evaluate(session: Any, principal: Principal, settings: Any, *args: Any) -> tuple[Evaluation, Scope, Any]:
-    scope = await _scope(session, principal, *args)
-    card = await rate_card(session, settings.default_rate_cards.get(scope.country, "DK-2025"))
-    result = await evaluation_for(
-        session,
-        municipality=scope.municipality,
-        partnership_id=scope.partnership_id,
-        period_from=scope.period_from,
-        period_to=scope.period_to,
-        card=card,
-    )
-    return result, scope, card
-
-
-@router.get("", response_model=EvaluationRead, responses=ERRORS)
-async def get_evaluation(
-    session: SessionDep,
-    principal: ReportsReader,
-    settings: SettingsDep,
+async def evaluation_request(
     municipality: Municipality = None,
     partnership_id: Annotated[uuid.UUID | None, Query()] = None,
     period_from: From = None,
     period_to: To = None,
     country: Country = None,
-) -> Any:
+) -> EvaluationRequest:
+    return EvaluationRequest(municipality, partnership_id, period_from, period_to, country)
+
+
+EvaluationQuery = Annotated[EvaluationRequest, Depends(evaluation_request)]
+
+
+@router.get("", response_model=EvaluationRead, responses=ERRORS)
+async def get_evaluation(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> EvaluationRead:
     """Verified savings (gross, municipal, state), costs, payments, net gain, ROI and break-even."""
-    result, scope, card = await _evaluate(
-        session, principal, settings, municipality, partnership_id, period_from, period_to, country
+    evaluated = await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
-    return read(result, scope, card.id, card.currency)
+    return read(evaluated.result, evaluated.scope, evaluated.card.id, evaluated.card.currency)
 
 
 @router.get("/chart.{extension}", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
@@ -169,17 +116,13 @@ async def get_evaluation_chart(
     session: SessionDep,
     principal: ReportsReader,
     settings: SettingsDep,
-    municipality: Municipality = None,
-    partnership_id: Annotated[uuid.UUID | None, Query()] = None,
-    period_from: From = None,
-    period_to: To = None,
-    country: Country = None,
+    query: EvaluationQuery,
 ) -> Response:
     """Cumulative costs and payments vs cumulative municipal savings per month, break-even marked (SVG or PNG)."""
     if extension not in ("svg", "png"):
         raise NotFound("Charts are chart.svg or chart.png.")
-    result, _, card = await _evaluate(
-        session, principal, settings, municipality, partnership_id, period_from, period_to, country
+    evaluated = await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
-    image = await asyncio.to_thread(render_chart, result, extension, card.currency)
+    image = await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency)
     return Response(image, media_type="image/svg+xml" if extension == "svg" else "image/png")

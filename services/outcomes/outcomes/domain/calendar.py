@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from servicekit.domain_errors import FieldError, ValidationFailed
+
 
 @dataclass(frozen=True, order=True)
 class Month:
@@ -89,3 +91,21 @@ def days(start: date, end: date) -> Iterator[date]:
     while current < end:
         yield current
         current += timedelta(days=1)
+
+
+def month_period_errors(start: date, end: date) -> list[FieldError]:
+    """`from` and `to` must be first days of months with `to` after `from` (empty list: fine)."""
+    errors = [
+        FieldError(name, "must be the first day of a month", "not_month_start")
+        for name, day in (("from", start), ("to", end))
+        if day.day != 1
+    ]
+    if not errors and end <= start:
+        errors.append(FieldError("to", "must be after from", "invalid"))
+    return errors
+
+
+def require_month_period(start: date, end: date, *, what: str) -> None:
+    """422 naming `from`/`to` unless [start, end) is a whole number of months."""
+    if errors := month_period_errors(start, end):
+        raise ValidationFailed(f"Invalid {what} period.", errors=errors)

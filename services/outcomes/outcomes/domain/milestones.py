@@ -15,6 +15,16 @@ WINDOW_WEEKS = 16
 WEEKS_NEEDED = 13
 
 
+def known_milestones(tariffs: dict[str, int]) -> dict[str, int]:
+    """Tariffs name known milestones and are non-negative øre (raises ValueError otherwise)."""
+    unknown = sorted(set(tariffs) - set(MILESTONES))
+    if unknown:
+        raise ValueError(f"unknown milestone(s) {', '.join(unknown)}; expected {', '.join(MILESTONES)}")
+    if any(amount < 0 for amount in tariffs.values()):
+        raise ValueError("tariffs are non-negative amounts in øre")
+    return tariffs
+
+
 @dataclass(frozen=True)
 class MilestoneRules:
     """Contract parameters for milestones."""

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from .calendar import add_months
 from .events import OutcomeEvent
 
 
@@ -53,3 +54,11 @@ def placements(events: Sequence[OutcomeEvent]) -> list[Placement]:
     if current is not None:
         done.append(current)
     return done
+
+
+def lasted_3_months(placement: Placement, today: date) -> bool | None:
+    """True once three months are observed in the placement, False if it ended sooner, None if too early."""
+    target = add_months(placement.start, 3)
+    if placement.end is not None and placement.end < target:
+        return False
+    return True if today >= target else None

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from servicekit.domain_errors import FieldError, ValidationFailed
+
+from .calendar import month_period_errors
 from .pbr import CapLedger, ContractTerms
 
 SAVINGS_SHARE = "savings_share"
@@ -149,3 +152,12 @@ def _paid_by_citizen(ledger: Iterable[StatementLine]) -> dict[str, int]:
 def statement_total(lines: Iterable[StatementLine]) -> int:
     """A statement's total: the sum of its rounded lines, never re-rounded."""
     return sum(line.amount for line in lines)
+
+
+def require_settlement_period(period_from: date, period_to: date, today: date) -> None:
+    """Whole months, and only once the period has ended; 422 naming `from`/`to` otherwise."""
+    errors = month_period_errors(period_from, period_to)
+    if not errors and period_to > today + timedelta(days=1):
+        errors.append(FieldError("to", "a period can be settled only once it has ended", "future"))
+    if errors:
+        raise ValidationFailed("Invalid settlement period.", errors=errors)

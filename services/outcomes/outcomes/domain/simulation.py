@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from servicekit.domain_errors import FieldError, ValidationFailed
+
 FloatArray = npt.NDArray[np.float64]
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 MILESTONE_OFFSETS = (
@@ -97,6 +99,20 @@ class SimulationResult:
     probability_economic_gain: float
     investor_irr: Distribution
     probability_investor_loses: float
+
+
+def require_feasible(*, cohort: int, runs: int, max_citizens: int, max_runs: int) -> None:
+    """Bound the work of one request: cohort size and runs x citizens (422 naming the field)."""
+    if cohort > max_citizens:
+        raise ValidationFailed(
+            "The cohort is too large.",
+            errors=[FieldError("groups", f"at most {max_citizens} citizens in all", "too_large")],
+        )
+    if runs * cohort > max_runs * 1000:
+        raise ValidationFailed(
+            "Too many runs for this cohort.",
+            errors=[FieldError("runs", "runs x citizens must stay <= 20,000,000", "too_large")],
+        )
 
 
 def simulate(spec: SimulationInput) -> SimulationResult:

@@ -1,4 +1,4 @@
-from outcomes.models import metadata
+from outcomes.store.tables import metadata
 from servicekit.migrations import run_migrations
 
 run_migrations(metadata)

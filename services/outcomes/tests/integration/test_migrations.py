@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 
 from devstack.databases import ALEMBIC_INI, drop_database, prepare
-from outcomes.models import metadata
+from outcomes.store.tables import metadata
 from servicekit.testing import migration_drift
 
 

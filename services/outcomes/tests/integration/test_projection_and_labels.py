@@ -6,9 +6,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from outcomes import repository as repo
+from outcomes.feed.projection import CitizenProjectionFeed
 from outcomes.main import create_app
-from outcomes.projection import CitizenProjectionFeed
+from outcomes.store import feed_cursor, projection
 from tests.conftest import FakeRegistryFeed
 from tests.integration.world import add_citizen, add_partnership
 
@@ -34,8 +34,8 @@ async def test_projection_follows_the_feed_keeps_its_cursor_and_erasure_keeps_am
     assert await sync() == 0  # nothing new: the cursor is stored
     async with outcomes_app.state.database.sessions() as session, session.begin():
         await session.execute(text("select set_config('app.tenant', '*', true)"))
-        row = await repo.get_citizen(session, uuid.UUID(citizen))
-        cursor = await repo.feed_position(session, "registry")
+        row = await projection.get_citizen(session, uuid.UUID(citizen))
+        cursor = await feed_cursor.feed_position(session, "registry")
     assert row is not None
     assert cursor is not None
     assert row.benefit_at_enrolment["monthly_amount"] == 1_232_600
@@ -45,7 +45,7 @@ async def test_projection_follows_the_feed_keeps_its_cursor_and_erasure_keeps_am
     await sync()
     async with outcomes_app.state.database.sessions() as session, session.begin():
         await session.execute(text("select set_config('app.tenant', '*', true)"))
-        erased = await repo.get_citizen(session, uuid.UUID(citizen))
+        erased = await projection.get_citizen(session, uuid.UUID(citizen))
     assert erased.erased_at is not None
     assert erased.benefit is None
     assert erased.benefit_at_enrolment["monthly_amount"] == 1_232_600
@@ -118,7 +118,7 @@ async def test_background_consumer_in_the_lifespan_follows_the_feed(
         await asyncio.wait_for(registry.caught_up.wait(), timeout=30)
         async with app.state.database.sessions() as session, session.begin():
             await session.execute(text("select set_config('app.tenant', '*', true)"))
-            row = await repo.get_citizen(session, uuid.UUID(citizen))
+            row = await projection.get_citizen(session, uuid.UUID(citizen))
     assert row is not None
     assert row.enrolled_on.isoformat() == "2024-05-01"
 
@@ -134,7 +134,9 @@ async def test_a_page_another_replica_applied_leaves_cursor_and_erasure_alone(
     async def stored() -> tuple[Any, Any]:
         async with outcomes_app.state.database.sessions() as session, session.begin():
             await session.execute(text("select set_config('app.tenant', '*', true)"))
-            return await repo.feed_position(session, "registry"), await repo.get_citizen(session, uuid.UUID(citizen))
+            return await feed_cursor.feed_position(session, "registry"), await projection.get_citizen(
+                session, uuid.UUID(citizen)
+            )
 
     before, _ = await stored()
     # A replica that fetched the older page hands it over after this one applied it.
@@ -162,8 +164,8 @@ async def test_a_page_applies_as_if_one_change_at_a_time(
     await sync()
     async with outcomes_app.state.database.sessions() as session, session.begin():
         await session.execute(text("select set_config('app.tenant', '*', true)"))
-        row = await repo.get_citizen(session, uuid.UUID(citizen))
-        projected = [await repo.get_citizen(session, uuid.UUID(other)) for other in others]
+        row = await projection.get_citizen(session, uuid.UUID(citizen))
+        projected = [await projection.get_citizen(session, uuid.UUID(other)) for other in others]
     assert row is not None
     assert row.benefit_at_enrolment == first
     assert row.benefit == later

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from registry.api.common import ERRORS
 from registry.api.deps import Admin, CursorCodecDep, PageParamsDep, SessionDep
-from registry.repository import audit
 from registry.schemas.audit import AuditEventRead
+from registry.usecases.audit_events import list_audit_events as list_for_citizen
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -25,14 +25,11 @@ async def list_audit_events(
     page: PageParamsDep,
     codec: CursorCodecDep,
     citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose data was read")],
-) -> Any:
+) -> Page[AuditEventRead]:
     """Reads of one citizen's data, oldest first (admin)."""
     after = int(codec.decode(page.cursor, kind=KIND)["id"]) if page.cursor else None
-    found = await audit.list_for_citizen(
-        session, citizen_id=citizen_id, tenant=principal.tenant, after_id=after, limit=page.limit + 1
+    items, more_after = await list_for_citizen(
+        session, citizen_id=citizen_id, tenant=principal.tenant, after_id=after, limit=page.limit
     )
-    shown = found[: page.limit]
-    cursor = codec.encode({"id": shown[-1].id}, kind=KIND) if len(found) > page.limit else None
-    return Page[AuditEventRead](
-        items=[AuditEventRead.model_validate(r, from_attributes=True) for r in shown], next_cursor=cursor
-    )
+    cursor = codec.encode({"id": more_after}, kind=KIND) if more_after is not None else None
+    return Page[AuditEventRead](items=items, next_cursor=cursor)

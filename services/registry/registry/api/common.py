@@ -1,19 +1,19 @@
-"""What every collection endpoint shares: rejecting violations, keyset cursors, response docs."""
+"""What every collection endpoint shares: response docs, keyset cursors, ETag and Location headers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from fastapi import Response
 
-from registry.domain.violations import Violation
-from servicekit.errors import FieldError, ValidationFailed
-from servicekit.pagination import CursorCodec
+from registry.usecases.results import Position, Slice, Versioned
+from servicekit.errors import ValidationFailed
+from servicekit.etag import etag_for
+from servicekit.pagination import CursorCodec, Page
 
-M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or invalid token"},
     403: {"description": "Token lacks the scope, or names another municipality"},
@@ -29,20 +29,10 @@ CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     409: {"description": "Exists already, or Idempotency-Key in use"},
 }
+DELETE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "Still referenced"}}
 
 
-def field_errors(violations: Sequence[Violation], prefix: str = "") -> list[FieldError]:
-    return [FieldError(prefix + v.field, v.message, v.code) for v in violations]
-
-
-def reject(violations: Sequence[Violation]) -> None:
-    """Raise 422 naming every rejected field, if there is any."""
-    if violations:
-        names = ", ".join(v.field for v in violations[:5])
-        raise ValidationFailed(f"Invalid fields: {names}", errors=field_errors(violations))
-
-
-def decode_position(codec: CursorCodec, cursor: str | None, *, kind: str) -> tuple[dt.datetime, uuid.UUID] | None:
+def decode_position(codec: CursorCodec, cursor: str | None, *, kind: str) -> Position | None:
     if cursor is None:
         return None
     position = codec.decode(cursor, kind=kind)
@@ -52,30 +42,22 @@ def decode_position(codec: CursorCodec, cursor: str | None, *, kind: str) -> tup
         raise ValidationFailed("The cursor is not valid for this list.") from exc
 
 
-def next_cursor(codec: CursorCodec, rows: Sequence[Any], limit: int, *, kind: str) -> str | None:
-    """A cursor after the page's last row when more rows follow (`rows` holds limit + 1)."""
-    if len(rows) <= limit:
-        return None
-    last = rows[limit - 1]
-    cursor: str = codec.encode({"created_at": last.created_at.isoformat(), "id": str(last.id)}, kind=kind)
-    return cursor
+def page_of(codec: CursorCodec, found: Slice[R], *, kind: str) -> Page[R]:
+    """A page of answers, with a cursor after its last item when more follow."""
+    cursor = None
+    if found.more_after is not None:
+        created_at, row_id = found.more_after
+        cursor = codec.encode({"created_at": created_at.isoformat(), "id": str(row_id)}, kind=kind)
+    return Page(items=found.items, next_cursor=cursor)
 
 
-def pydantic_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    """pydantic's errors as field errors, without the rejected input (it may be a national id)."""
-    return [
-        FieldError(
-            prefix + (".".join(str(p) for p in e.get("loc", ())) or "body"),
-            str(e.get("msg", "invalid")),
-            str(e.get("type", "invalid")),
-        )
-        for e in exc.errors()
-    ]
+def tagged(response: Response, found: Versioned[R]) -> R:
+    """The resource, with its version as the ETag."""
+    response.headers["ETag"] = etag_for(found.version)
+    return found.resource
 
 
-def validate_as(model: type[M], data: dict[str, Any]) -> M:
-    """Validate merged data (current state + PATCH) with the create model's rules."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ValidationFailed("The change leaves the resource invalid.", errors=pydantic_errors(exc)) from exc
+def created(response: Response, found: Versioned[R], *, location: str) -> R:
+    """A new resource: its ETag and where it lives."""
+    response.headers["Location"] = location
+    return tagged(response, found)

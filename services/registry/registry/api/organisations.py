@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy.exc import IntegrityError
+from fastapi.responses import JSONResponse
 
-from registry import feed
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, decode_position, next_cursor, reject, validate_as
+from registry.api.common import (
+    CREATE_ERRORS,
+    DELETE_ERRORS,
+    ERRORS,
+    UPDATE_ERRORS,
+    created,
+    decode_position,
+    page_of,
+    tagged,
+)
 from registry.api.deps import (
     CursorCodecDep,
     IdempotencyDep,
@@ -20,15 +28,9 @@ from registry.api.deps import (
     RegistryReader,
     SessionDep,
 )
-from registry.api.references import municipality_violations
-from registry.api.updates import current_for_update, save_update
-from registry.models import organisations
-from registry.records.organisations import as_create, organisation_read, prepare_organisation
-from registry.repository import rows
-from registry.repository.outbox import record_change
 from registry.schemas.organisations import OrganisationCreate, OrganisationKind, OrganisationRead, OrganisationUpdate
-from servicekit.errors import Conflict, NotFound
-from servicekit.etag import etag_for
+from registry.usecases import organisations as usecase
+from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -43,23 +45,14 @@ async def create_organisation(
     principal: OrganisationsWriter,
     idem: IdempotencyDep,
     response: Response,
-) -> Any:
+) -> OrganisationRead | JSONResponse:
     """Register an organisation (CVR / organisationsnummer checked; social enterprises with ASF criteria)."""
     if replay := await idem.replay():
         return replay
     municipality = principal.municipality_for_write(body.municipality)
-    values, violations = prepare_organisation(body, municipality=municipality)
-    reject(await municipality_violations(session, municipality) + violations)
-    try:
-        row = await rows.insert(session, organisations, {**values, "id": uuid.uuid4()})
-    except IntegrityError as exc:
-        raise Conflict(
-            "An organisation of this kind with this registration number exists in the municipality."
-        ) from exc
-    await record_change(session, **feed.upsert("organisation", row, feed.organisation_data(row)))
-    response.headers["ETag"] = etag_for(row.version)
-    response.headers["Location"] = f"/v1/organisations/{row.id}"
-    return await idem.remember(201, organisation_read(row))
+    found = await usecase.create_organisation(session, body, municipality=municipality)
+    location = f"/v1/organisations/{found.resource.id}"
+    return await idem.remember(201, created(response, found, location=location))
 
 
 @router.get("", response_model=Page[OrganisationRead], responses=ERRORS)
@@ -71,39 +64,26 @@ async def list_organisations(
     municipality: Annotated[str | None, Query(description="Filter (national clients)")] = None,
     kind: Annotated[OrganisationKind | None, Query()] = None,
     updated_since: Annotated[dt.datetime | None, Query()] = None,
-) -> Any:
+) -> Page[OrganisationRead]:
     """List organisations, oldest first."""
-    where = []
-    if municipality:
-        where.append(organisations.c.municipality == municipality)
-    if kind:
-        where.append(organisations.c.kind == kind)
-    if updated_since:
-        where.append(organisations.c.updated_at >= updated_since)
-    found = await rows.list_page(
+    found = await usecase.list_organisations(
         session,
-        organisations,
         tenant=principal.tenant,
-        where=where,
         after=decode_position(codec, page.cursor, kind=KIND),
-        limit=page.limit + 1,
+        limit=page.limit,
+        municipality=municipality,
+        kind=kind,
+        updated_since=updated_since,
     )
-    return Page[OrganisationRead](
-        items=[organisation_read(r) for r in found[: page.limit]],
-        next_cursor=next_cursor(codec, found, page.limit, kind=KIND),
-    )
+    return page_of(codec, found, kind=KIND)
 
 
 @router.get("/{organisation_id}", response_model=OrganisationRead, responses=ERRORS)
 async def get_organisation(
     organisation_id: uuid.UUID, session: SessionDep, principal: RegistryReader, response: Response
-) -> Any:
+) -> OrganisationRead:
     """Read one organisation."""
-    row = await rows.get(session, organisations, organisation_id, tenant=principal.tenant)
-    if row is None:
-        raise NotFound("Organisation not found.")
-    response.headers["ETag"] = etag_for(row.version)
-    return organisation_read(row)
+    return tagged(response, await usecase.get_organisation(session, organisation_id, tenant=principal.tenant))
 
 
 @router.patch("/{organisation_id}", response_model=OrganisationRead, responses=UPDATE_ERRORS)
@@ -114,45 +94,18 @@ async def update_organisation(
     principal: OrganisationsWriter,
     if_match: IfMatch,
     response: Response,
-) -> Any:
+) -> OrganisationRead:
     """Change an organisation (If-Match required)."""
-    expected, current = await current_for_update(
-        if_match,
-        lambda: rows.get(session, organisations, organisation_id, tenant=principal.tenant),
-        not_found="Organisation not found.",
+    found = await usecase.update_organisation(
+        session, organisation_id, body, tenant=principal.tenant, expected=parse_if_match(if_match)
     )
-    merged = validate_as(OrganisationCreate, {**as_create(current), **body.model_dump(exclude_unset=True)})
-    values, violations = prepare_organisation(merged, municipality=current.municipality)
-    reject(violations)
-    try:
-        row = await save_update(
-            session,
-            organisations,
-            organisation_id,
-            tenant=principal.tenant,
-            expected=expected,
-            values=values,
-            entity="organisation",
-            feed_data=feed.organisation_data,
-            response=response,
-        )
-    except IntegrityError as exc:
-        raise Conflict(
-            "An organisation of this kind with this registration number exists in the municipality."
-        ) from exc
-    return organisation_read(row)
+    return tagged(response, found)
 
 
-@router.delete("/{organisation_id}", status_code=204, responses={**ERRORS, 409: {"description": "Still referenced"}})
+@router.delete("/{organisation_id}", status_code=204, responses=DELETE_ERRORS)
 async def delete_organisation(
     organisation_id: uuid.UUID, session: SessionDep, principal: OrganisationsWriter
 ) -> Response:
     """Delete an organisation that no partnership, opening or enrolment refers to."""
-    try:
-        row = await rows.delete(session, organisations, organisation_id, tenant=principal.tenant)
-    except IntegrityError as exc:
-        raise Conflict("The organisation is still referenced by a partnership, opening or enrolment.") from exc
-    if row is None:
-        raise NotFound("Organisation not found.")
-    await record_change(session, **feed.removal("organisation", row))
+    await usecase.delete_organisation(session, organisation_id, tenant=principal.tenant)
     return Response(status_code=204)

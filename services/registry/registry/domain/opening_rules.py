@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from registry.domain.codes import CodeBook, duplicates, unknown_occupations, unknown_skills, unknown_support_needs
 from registry.domain.violations import Violation
 
+# The organisations that may offer a job opening.
+EMPLOYER_KINDS = frozenset({"company", "social_enterprise", "municipal_unit"})
+
 
 def opening_violations(
     *,

@@ -1,8 +1,11 @@
-"""A rejected field, as domain rules report it (the API turns these into problem+json `errors`)."""
+"""A rejected field, as domain rules report it, and the one way rules turn them into a 422."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from servicekit.domain_errors import FieldError, ValidationFailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,3 +15,14 @@ class Violation:
     field: str
     message: str
     code: str = "invalid"
+
+
+def field_errors(violations: Sequence[Violation], prefix: str = "") -> list[FieldError]:
+    return [FieldError(prefix + v.field, v.message, v.code) for v in violations]
+
+
+def reject(violations: Sequence[Violation]) -> None:
+    """Raise 422 naming every rejected field, if there is any."""
+    if violations:
+        names = ", ".join(v.field for v in violations[:5])
+        raise ValidationFailed(f"Invalid fields: {names}", errors=field_errors(violations))

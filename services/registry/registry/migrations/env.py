@@ -1,4 +1,4 @@
-from registry.models import metadata
+from registry.store.tables import metadata
 from servicekit.migrations import run_migrations
 
 run_migrations(metadata)

@@ -95,7 +95,7 @@ async def test_a_later_commit_waits_for_an_earlier_open_outbox_writer(
 ) -> None:
     import asyncpg
 
-    from registry.repository.outbox import OUTBOX_LOCK_ID
+    from registry.store.outbox import OUTBOX_LOCK_ID
 
     _, cursor = await _read_all(client, internal, "")
     slow = await asyncpg.connect(registry_database.app_url)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlalchemy.ext.asyncio as sa_async
 
 from devstack.databases import ServiceDatabase
-from registry import feed
-from registry.models import citizens
+from registry.feed import entries
+from registry.store.tables import citizens
 from servicekit.testing import TokenFactory
 
 from ..factories import citizen, fake_cpr
@@ -170,7 +170,7 @@ async def test_resend_encrypts_only_a_national_id_that_changed(
 async def test_batch_feed_entries_are_what_the_single_writes_put_on_the_feed(
     client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str], registry_database: ServiceDatabase
 ) -> None:
-    """The batch builds its feed entries in SQL; they must equal feed.citizen_data of the stored row."""
+    """The batch builds its feed entries in SQL; they must equal entries.citizen_data of the stored row."""
     head = (await client.get("/internal/v1/changes", params={"limit": 1}, headers=internal)).json()["head"]
     items = [citizen(), citizen(benefit=None, location=None, consent=None, national_id=None, birth_year=1971)]
     created = (await client.post("/v1/citizens:batch", json={"items": items}, headers=stevns)).json()["items"]
@@ -181,7 +181,7 @@ async def test_batch_feed_entries_are_what_the_single_writes_put_on_the_feed(
         async with engine.connect() as conn:
             for result in created:
                 row = (await conn.execute(sa.select(citizens).where(citizens.c.id == uuid.UUID(result["id"])))).one()
-                expected = json.loads(json.dumps(feed.citizen_data(row)))
+                expected = json.loads(json.dumps(entries.citizen_data(row)))
                 data = by_id[result["id"]]["data"]
                 assert dt.datetime.fromisoformat(data.pop("updated_at")) == row.updated_at
                 expected.pop("updated_at")

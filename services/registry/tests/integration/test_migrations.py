@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from devstack.databases import ServiceDatabase
-from registry.models import metadata
+from registry.store.tables import metadata
 from servicekit.testing import migration_drift
 
 

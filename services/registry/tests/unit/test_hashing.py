@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from registry.records.hashing import content_hash
+from registry.domain.content_hash import content_hash
 
 
 def test_content_hash_of_ascii_fields_is_the_one_stored_before() -> None:

@@ -1,0 +1,61 @@
+"""Request and response bodies of the gateway's own endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..domain.scopes import KNOWN_SCOPES, is_valid_tenant, unknown_scopes
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = Field(examples=["Bearer"])
+    expires_in: int = Field(description="Seconds until the token expires.", examples=[900])
+    scope: str = Field(
+        description="Space-separated scopes the token carries.", examples=["citizens:read matching:read"]
+    )
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Stevns jobcenter sync", "tenant": "DK-0336", "scopes": ["citizens:write"]}]
+        },
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    tenant: str = Field(description="A municipality code (`DK-0336`, `SE-2080`) or `*` for national roles.")
+    scopes: list[str] = Field(
+        min_length=1, max_length=len(KNOWN_SCOPES), description=f"Any of: {', '.join(sorted(KNOWN_SCOPES))}."
+    )
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant_format(cls, value: str) -> str:
+        if not is_valid_tenant(value):
+            raise ValueError("must be '*' or a municipality code like DK-0336 or SE-2080")
+        return value
+
+    @field_validator("scopes")
+    @classmethod
+    def _known_scopes(cls, value: list[str]) -> list[str]:
+        unknown = unknown_scopes(value)
+        if unknown:
+            raise ValueError(f"unknown scopes: {', '.join(unknown)}")
+        return sorted(set(value))
+
+
+class ClientRead(BaseModel):
+    client_id: str
+    name: str
+    tenant: str
+    scopes: list[str]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ClientCreated(ClientRead):
+    client_secret: str = Field(description="Shown once; only a hash is stored.")

@@ -1,0 +1,58 @@
+"""Where a follower of the registry's change feed has got to: one table shape for every follower.
+
+The cursor is saved in the same transaction as the changes applied from a page (see
+servicekit.feed), so a crash can neither lose nor double-apply a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def feed_cursor_table(metadata: sa.MetaData) -> sa.Table:
+    """`feed_cursors`: one row per feed followed (`registry` today)."""
+    return sa.Table(
+        "feed_cursors",
+        metadata,
+        sa.Column("feed", sa.Text, primary_key=True),
+        # The registry's opaque cursor to pass as `after=` next time.
+        sa.Column("position", sa.Text, nullable=False),
+        # The sequence number of the last change applied, and the feed's head when it was read:
+        # their difference is the follower's lag (readiness, benchmarks).
+        sa.Column("applied_seq", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Column("head", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    feed: str
+    position: str
+    applied_seq: int
+    head: int
+
+
+async def load_feed_cursor(
+    session: AsyncSession, table: sa.Table, feed: str, *, lock: bool = True
+) -> FeedCursor | None:
+    """The stored cursor; `lock` holds the row so two pollers never apply the same page at once."""
+    query = sa.select(table.c.feed, table.c.position, table.c.applied_seq, table.c.head).where(table.c.feed == feed)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    return FeedCursor(row.feed, row.position, int(row.applied_seq), int(row.head)) if row else None
+
+
+async def save_feed_cursor(
+    session: AsyncSession, table: sa.Table, feed: str, *, position: str, applied_seq: int, head: int
+) -> None:
+    values = {"position": position, "applied_seq": applied_seq, "head": head}
+    statement = insert(table).values(feed=feed, **values)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[table.c.feed], set_={**values, "updated_at": sa.func.now()})
+    )

@@ -1,0 +1,118 @@
+"""Keeps the feature store in step with the registry's change feed.
+
+servicekit's FeedConsumer fetches the pages; `FeatureStoreFeed` applies them. The cursor lives in
+the matching database and moves in the same transaction as the changes it covers, so a crash
+never skips or half-applies a page; changes at or before the stored position are skipped (another
+replica applied them), and rows only move forward in feed order, so a page applied twice changes
+nothing. After downtime the consumer resumes from its cursor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching.clients.registry_feed import Change
+from matching.store import cursors
+from matching.store import feature_store as store
+from matching.store.tables import citizen_features, enrolment_features, opening_features, partnership_features
+from servicekit.db import Database, set_tenant
+
+from .records import citizen_row, enrolment_row, opening_row, partnership_row
+
+ROWS = {
+    "citizen": (citizen_features, citizen_row),
+    "opening": (opening_features, opening_row),
+    "partnership": (partnership_features, partnership_row),
+    "enrolment": (enrolment_features, enrolment_row),
+}
+# Changes to these alter a municipality's opening catalogue (enrolments: the accelerator progress).
+CATALOGUE_ENTITIES = frozenset({"opening", "enrolment"})
+
+
+async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
+    """Apply changes in feed order. Consecutive upserts into one table go in one statement (the
+    latest change of an entity wins); deletions and erasures end such a run, so order holds.
+    Entities matching does not use (municipality, organisation) are skipped."""
+    run_table: sa.Table | None = None
+    run: dict[Any, dict[str, Any]] = {}
+
+    async def flush() -> None:
+        if run_table is not None and run:
+            await store.upsert_features(session, run_table, list(run.values()))
+        run.clear()
+
+    for change in changes:
+        spec = ROWS.get(change.entity)
+        if spec is None:
+            continue
+        table, to_row = spec
+        if change.op == "upsert" and change.data is not None:
+            if table is not run_table:
+                await flush()
+                run_table = table
+            row = to_row(change.seq, change.data)
+            run[row["id"]] = row
+            continue
+        await flush()
+        run_table = None
+        if change.entity == "citizen":
+            await store.erase_citizen(session, uuid.UUID(change.entity_id))
+        else:
+            await store.delete_features(session, table, uuid.UUID(change.entity_id))
+    await flush()
+
+
+def catalogue_changes(changes: list[Change]) -> dict[str, int]:
+    """The latest feed position per municipality whose opening catalogue the changes alter."""
+    versions: dict[str, int] = {}
+    for change in changes:
+        if change.entity in CATALOGUE_ENTITIES and change.municipality:
+            versions[change.municipality] = max(versions.get(change.municipality, 0), change.seq)
+    return versions
+
+
+class FeatureStoreFeed:
+    """The cursor and the page application behind servicekit's FeedConsumer."""
+
+    def __init__(self, database: Database, on_catalogue_change: Callable[[set[str]], None] | None = None) -> None:
+        self.database = database
+        # Told, after the commit, which municipalities' opening catalogues a page changed.
+        self.on_catalogue_change = on_catalogue_change
+
+    async def load_cursor(self) -> str | None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            cursor = await cursors.read_cursor(session)
+            return cursor.position if cursor and cursor.position else None
+
+    async def applied_position(self) -> tuple[int, int]:
+        """(last applied feed position, the feed head when it was applied), from the database."""
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            cursor = await cursors.read_cursor(session)
+            return (cursor.applied_seq, cursor.head) if cursor else (0, 0)
+
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        """Apply a page and move the cursor in one transaction."""
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            await cursors.ensure_cursor(session)
+            current = await cursors.read_cursor(session, lock=True)  # one replica applies at a time
+            applied = current.applied_seq if current else 0
+            fresh = [change for change in map(Change.from_item, items) if change.seq > applied]
+            if not fresh:
+                return
+            await apply_changes(session, fresh)
+            changed = catalogue_changes(fresh)
+            await store.bump_catalogue_versions(session, changed)
+            last = fresh[-1].seq
+            await cursors.save_cursor(
+                session, position=next_cursor, applied_seq=last, head=max(last, current.head if current else 0)
+            )
+        if changed and self.on_catalogue_change is not None:
+            self.on_catalogue_change(set(changed))

@@ -1,0 +1,39 @@
+"""/v1/models: scoring model versions with their validation metrics."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ModelRef(BaseModel):
+    id: uuid.UUID | None
+    name: str
+
+
+class ModelMetrics(BaseModel):
+    auc: float
+    brier: float
+    precision_at_10: float
+    training_rows: int
+    validation_rows: int
+
+
+class ModelRead(BaseModel):
+    id: uuid.UUID
+    version: int
+    kind: str
+    metrics: ModelMetrics
+    outcomes_used: int
+    sklearn_version: str
+    active: bool
+    created_at: datetime
+    activated_at: datetime | None
+
+
+class ModelPage(BaseModel):
+    items: list[ModelRead]
+    next_cursor: str | None = None
+    active_model: str = Field(description="Name of the model scoring now ('default-weighted' until one is activated)")

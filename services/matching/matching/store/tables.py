@@ -1,0 +1,161 @@
+"""Matching tables: the pseudonymised feature store, the feed cursor, taxonomy and model versions.
+
+Every SQL statement over them lives beside this module in store/."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from servicekit.idempotency import idempotency_table
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+idempotency_keys = idempotency_table(metadata)
+
+# Where the consumer of the registry change feed has got to (one row per feed).
+feed_cursors = sa.Table(
+    "feed_cursors",
+    metadata,
+    sa.Column("feed", sa.Text, primary_key=True),
+    sa.Column("position", sa.Text, nullable=False),
+    sa.Column("applied_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("head", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# The feed position of the last change to a municipality's openings (or to the enrolments that
+# give their companies' accelerator progress): the version of its cached opening catalogue.
+catalogue_versions = sa.Table(
+    "catalogue_versions",
+    metadata,
+    sa.Column("municipality", sa.Text, primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
+# Citizens' matching features only: no name, no national id, no benefit amounts.
+citizen_features = sa.Table(
+    "citizen_features",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("target_group", sa.Text, nullable=False),
+    sa.Column("work_capacity_hours", sa.Float, nullable=False),
+    sa.Column("skills", JSONB, nullable=False),
+    sa.Column("essential_support_needs", JSONB, nullable=False),
+    sa.Column("other_support_needs", JSONB, nullable=False),
+    sa.Column("interests", JSONB, nullable=False),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("consent", sa.Boolean, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+opening_features = sa.Table(
+    "opening_features",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("organisation_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("occupation", sa.Text, nullable=False),
+    sa.Column("essential_skills", JSONB, nullable=False),
+    sa.Column("optional_skills", JSONB, nullable=False),
+    sa.Column("hours_min", sa.Float, nullable=False),
+    sa.Column("hours_max", sa.Float, nullable=False),
+    sa.Column("seats", sa.Integer, nullable=False),
+    sa.Column("support_offered", JSONB, nullable=False),
+    sa.Column("flexjob", sa.Boolean, nullable=False),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+partnership_features = sa.Table(
+    "partnership_features",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("company_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
+# Enrolments give the company's accelerator progress and who is in a partnership's course.
+enrolment_features = sa.Table(
+    "enrolment_features",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("programme", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
+    sa.Column("organisation_id", UUID(as_uuid=True), nullable=True, index=True),
+    sa.Column("partnership_id", UUID(as_uuid=True), nullable=True, index=True),
+    sa.Column("milestones_total", sa.Integer, nullable=False),
+    sa.Column("milestones_reached", sa.Integer, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
+taxonomy_skills = sa.Table(
+    "taxonomy_skills",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("groups", JSONB, nullable=False),
+    sa.Column("broader", JSONB, nullable=False),
+    sa.Column("transversal", sa.Boolean, nullable=False),
+)
+
+taxonomy_occupations = sa.Table(
+    "taxonomy_occupations",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("essential_skills", JSONB, nullable=False),
+    sa.Column("optional_skills", JSONB, nullable=False),
+)
+
+taxonomy_imports = sa.Table(
+    "taxonomy_imports",
+    metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("skills", sa.Integer, nullable=False),
+    sa.Column("occupations", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# Trained models, national (outcomes from every municipality train one model). Loaded only from
+# here, with the scikit-learn version they were trained with.
+scoring_models = sa.Table(
+    "scoring_models",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, unique=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("metrics", JSONB, nullable=False),
+    sa.Column("outcomes_used", sa.Integer, nullable=False),
+    sa.Column("sklearn_version", sa.Text, nullable=False),
+    sa.Column("blob", sa.LargeBinary, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("activated_at", sa.DateTime(timezone=True), nullable=True),
+    # At most one active model.
+    sa.Index("uq_scoring_models_active", "active", unique=True, postgresql_where=sa.text("active")),
+)
+
+TENANT_TABLES = (
+    "citizen_features",
+    "opening_features",
+    "partnership_features",
+    "enrolment_features",
+    "catalogue_versions",
+)

@@ -1,0 +1,72 @@
+"""Scoring models: train one from recorded placement outcomes, list, read, activate."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching.clients.outcomes import OutcomesClient
+from matching.domain.training import TrainingResult, train_model
+from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set
+from matching.schemas.models import ModelRead
+from matching.store import profiles, scoring_models
+from servicekit.domain_errors import NotFound
+
+from .engine import Engine
+
+
+def fit(rows: TrainingSet) -> TrainingResult:
+    return train_model(rows.features, rows.labels, rows.groups)
+
+
+async def train_from_outcomes(session: AsyncSession, engine: Engine, outcomes: OutcomesClient) -> ModelRead:
+    """Train a calibrated model on the placements whose 3-month result is known, store it (inactive)."""
+    recorded = await outcomes.placement_outcomes()
+    labelled = [
+        LabelledPlacement(o.citizen_id, o.opening_id, bool(o.lasted_3_months))
+        for o in recorded
+        if o.lasted_3_months is not None and o.opening_id is not None
+    ]
+    citizens = await profiles.citizens_by_id(session, [uuid.UUID(p.citizen_id) for p in labelled])
+    openings = await profiles.openings_by_id(session, [uuid.UUID(p.opening_id) for p in labelled])
+    rows = await asyncio.to_thread(training_set, engine.space, labelled, citizens, openings)
+    result = await asyncio.to_thread(fit, rows)  # NotEnoughOutcomes (409) says how many are needed
+    model = result.model
+    return await scoring_models.insert_model(
+        session,
+        kind=model.name,
+        metrics=dataclasses.asdict(result.metrics),
+        outcomes_used=len(rows.labels),
+        sklearn_version=model.sklearn_version,
+        blob=model.to_bytes(),
+    )
+
+
+@dataclass(frozen=True)
+class ModelVersions:
+    items: list[ModelRead]
+    active_name: str
+
+
+async def model_versions(session: AsyncSession, engine: Engine) -> ModelVersions:
+    """Every stored version, newest first, and the name of the model scoring now."""
+    items = await scoring_models.list_models(session)
+    active = await engine.model(session)
+    return ModelVersions(items, active.name)
+
+
+async def model_version(session: AsyncSession, model_id: uuid.UUID) -> ModelRead:
+    found = await scoring_models.get_model(session, model_id)
+    if found is None:
+        raise NotFound(f"Model {model_id} not found.")
+    return found
+
+
+async def activate(session: AsyncSession, model_id: uuid.UUID) -> ModelRead:
+    """Make this version the one that scores (the previous active one is deactivated)."""
+    await model_version(session, model_id)
+    return await scoring_models.activate_model(session, model_id)

@@ -1,0 +1,1 @@
+"""Following the registry's change feed into the citizen projection."""

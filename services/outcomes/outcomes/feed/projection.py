@@ -1,0 +1,155 @@
+"""The citizen projection: follows the registry's change feed, idempotently, cursor kept in the database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from outcomes.store import feed_cursor
+from outcomes.store import projection as store
+from servicekit.db import Database, set_tenant
+from servicekit.feed import FeedConsumer
+from servicekit.http import ServiceClient
+
+CONSUMER = "registry"
+
+
+async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
+    """Apply one feed item; applying it twice leaves the same state."""
+    entity, op, data = change["entity"], change["op"], change.get("data") or {}
+    municipality = str(change.get("municipality") or data.get("municipality") or "")
+    if entity == "municipality" and op == "upsert":
+        await store.upsert_municipality(session, code=data["code"], country=data["country"])
+    elif entity == "citizen":
+        if op == "upsert":
+            await store.upsert_citizens(session, [_citizen_row(change)])
+        else:
+            await store.erase_citizen(session, uuid.UUID(change["entity_id"]), municipality)
+    elif entity == "enrolment":
+        await _apply_enrolment(session, change, data, municipality)
+    elif entity == "partnership" and op == "upsert":
+        await store.upsert_partnership(
+            session,
+            {
+                "id": uuid.UUID(data["id"]),
+                "municipality": municipality,
+                "company_id": _uuid(data.get("company_id")),
+                "provider_id": _uuid(data.get("provider_id")),
+                "starts_on": _date(data.get("starts_on")),
+                "ends_on": _date(data.get("ends_on")),
+            },
+        )
+
+
+async def apply_changes(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
+    """Apply feed items in order, consecutive citizen upserts in one statement.
+
+    A run ends at any other change (an enrolment reads the citizen row) and before a citizen
+    repeats, so the result is exactly that of applying the items one by one."""
+    run: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        if change["entity"] == "citizen" and change["op"] == "upsert":
+            if change["entity_id"] in run:
+                await store.upsert_citizens(session, list(run.values()))
+                run.clear()
+            run[change["entity_id"]] = _citizen_row(change)
+            continue
+        if run:
+            await store.upsert_citizens(session, list(run.values()))
+            run.clear()
+        await apply_change(session, change)
+    await store.upsert_citizens(session, list(run.values()))
+
+
+def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:
+    data = change.get("data") or {}
+    return {
+        "id": change["entity_id"],
+        "municipality": str(change.get("municipality") or data.get("municipality") or ""),
+        "target_group": data.get("target_group"),
+        "benefit": data.get("benefit"),
+    }
+
+
+async def _apply_enrolment(
+    session: AsyncSession, change: dict[str, Any], data: dict[str, Any], municipality: str
+) -> None:
+    enrolment_id = uuid.UUID(change["entity_id"])
+    if change["op"] != "upsert":
+        await store.delete_enrolment(session, enrolment_id)
+        return
+    values = {
+        "id": enrolment_id,
+        "municipality": municipality,
+        "programme": data["programme"],
+        "citizen_id": _uuid(data.get("citizen_id")),
+        "organisation_id": _uuid(data.get("organisation_id")),
+        "partnership_id": uuid.UUID(data["partnership_id"]),
+        "started_on": date.fromisoformat(data["started_on"]),
+        "deleted": False,
+    }
+    await store.upsert_enrolment(session, values)
+    if values["programme"] == "citizen_course" and values["citizen_id"] is not None:
+        await store.enrol_citizen(
+            session,
+            citizen_id=values["citizen_id"],
+            municipality=municipality,
+            partnership_id=values["partnership_id"],
+            started_on=values["started_on"],
+        )
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(str(value)) if value else None
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class CitizenProjectionFeed:
+    """The cursor and the page application behind servicekit's FeedConsumer, which fetches the pages.
+
+    The cursor moves in the same transaction as the changes; changes at or before the stored
+    position are skipped (another replica applied them), so the cursor never moves back.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def load_cursor(self) -> str | None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            position = await feed_cursor.feed_position(session, CONSUMER)
+            return str(position.cursor) if position and position.cursor else None
+
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            position = await feed_cursor.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
+            applied = int(position.position) if position else 0
+            fresh = [change for change in items if int(change["seq"]) > applied]
+            if not fresh:
+                return
+            await apply_changes(session, fresh)
+            last = int(fresh[-1]["seq"])
+            head = max(last, int(position.head) if position else 0)
+            await feed_cursor.save_feed_position(session, CONSUMER, cursor=next_cursor, position=last, head=head)
+
+
+def registry_follower(
+    database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float = 2.0
+) -> FeedConsumer:
+    """servicekit's consumer of the registry feed, applying pages to this service's projection."""
+    projection = CitizenProjectionFeed(database)
+    return FeedConsumer(
+        client=client,
+        load_cursor=projection.load_cursor,
+        apply_page=projection.apply_page,
+        name=CONSUMER,
+        page_size=page_size,
+        idle_seconds=idle_seconds,
+    )

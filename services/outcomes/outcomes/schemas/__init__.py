@@ -1,0 +1,1 @@
+"""Pydantic request and response bodies (the HTTP contract), one module per collection."""

@@ -1,0 +1,98 @@
+"""Monte Carlo simulation requests and results."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from outcomes.domain.milestones import known_milestones
+
+
+class GroupAssumptionsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target_group: str
+    citizens: int = Field(ge=1, le=5000)
+    placement_probability: float = Field(ge=0, le=1)
+    monthly_dropout: float = Field(ge=0, le=1, description="Monthly chance of losing the job after placement")
+    monthly_benefit: int = Field(ge=0, description="øre per month")
+    residual_benefit_share: float = Field(
+        default=0.0, ge=0, le=1, description="Share still paid while placed (flexjob subsidy)"
+    )
+    weeks_on_support_at_enrolment: int = Field(default=52, ge=0, le=2000)
+    hours_per_week: float = Field(default=15, ge=0, le=37)
+    monthly_exit_rate: float = Field(default=0.0, ge=0, le=1)
+
+
+class SimulationCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "groups": [
+                        {
+                            "target_group": "cash_benefit",
+                            "citizens": 60,
+                            "placement_probability": 0.45,
+                            "monthly_dropout": 0.05,
+                            "monthly_benefit": 1232600,
+                        },
+                        {
+                            "target_group": "flexjob",
+                            "citizens": 40,
+                            "placement_probability": 0.5,
+                            "monthly_dropout": 0.03,
+                            "monthly_benefit": 1812000,
+                            "residual_benefit_share": 0.6,
+                        },
+                    ],
+                    "companies": 18,
+                    "tariffs": {"placement_started": 500000, "retained_3m": 1000000, "retained_12m": 2000000},
+                    "savings_share_percent": 10,
+                    "runs": 2000,
+                    "seed": 1,
+                }
+            ]
+        },
+    )
+
+    rate_card_id: str | None = None
+    groups: list[GroupAssumptionsIn] = Field(min_length=1, max_length=20)
+    cost_per_citizen: int | None = Field(default=None, ge=0, description="Default: the rate card's unit cost")
+    cost_per_company: int | None = Field(default=None, ge=0)
+    companies: int = Field(default=0, ge=0, le=1000)
+    tariffs: dict[str, int] = Field(default_factory=dict)
+    premium_percent: dict[str, float] = Field(default_factory=dict)
+    savings_share_percent: float = Field(default=0, ge=0, le=100)
+    cap_per_citizen: int | None = Field(default=None, ge=0)
+    cap_total: int | None = Field(default=None, ge=0)
+    min_hours: float = Field(default=10, ge=0, le=37)
+    horizon_months: int = Field(default=36, ge=1, le=120)
+    programme_months: int = Field(default=12, ge=1, le=60)
+    investor_funded: bool = False
+    deadweight: bool = False
+    runs: int = Field(default=1000, ge=1, le=20000)
+    seed: int = Field(default=0, ge=0)
+
+    @field_validator("tariffs")
+    @classmethod
+    def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
+        return known_milestones(tariffs)
+
+
+class DistributionRead(BaseModel):
+    mean: float | None
+    p5: float | None
+    p50: float | None
+    p95: float | None
+
+
+class SimulationRead(BaseModel):
+    id: uuid.UUID
+    municipality: str
+    request: dict[str, Any]
+    result: dict[str, Any]
+    created_at: datetime

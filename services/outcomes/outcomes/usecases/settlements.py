@@ -1,0 +1,128 @@
+"""Settlements: a contract's statement for [from, to) computed by the rules and written once to the ledger."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from outcomes.domain.entitlements import milestone_entitlements, savings_share_entitlements
+from outcomes.domain.errors import require_found
+from outcomes.domain.settlement import require_settlement_period, settle
+from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
+from outcomes.store import contracts, projection
+from outcomes.store import settlements as store
+from outcomes.store.settlements import Row
+from outcomes.usecases.facts import facts_by_citizen
+from outcomes.usecases.rate_cards import rate_card
+from servicekit.domain_errors import FieldError, ValidationFailed
+
+
+async def create_settlement(
+    session: AsyncSession, body: SettlementCreate, *, today: date
+) -> tuple[SettlementRead, bool]:
+    """Settle a contract for [from, to); the same period again returns the stored statement (created=False)."""
+    require_settlement_period(body.period_from, body.period_to, today)
+    contract = require_found(await contracts.get_contract(session, body.contract_id), "Contract")
+    existing = await store.find_settlement(session, contract.id, body.period_from, body.period_to)
+    row = existing or await settle_contract(session, contract, body.period_from, body.period_to)
+    return await _read(session, row), existing is None
+
+
+async def settle_contract(session: AsyncSession, contract: Row, period_from: date, period_to: date) -> Row:
+    """Write the statement for [from, to) of a contract; an existing one for the same period is returned."""
+    await store.lock_contract_ledger(session, contract.id)
+    existing = await store.find_settlement(session, contract.id, period_from, period_to)
+    if existing is not None:
+        return existing
+    latest = await store.latest_settlement_end(session, contract.id)
+    if latest is not None and period_from < latest:
+        raise ValidationFailed(
+            f"The contract is settled up to {latest}; a new statement starts there or later.",
+            errors=[FieldError("from", f"must be on or after {latest}", "overlaps")],
+        )
+    terms = contracts.contract_terms(contract)
+    card = await rate_card(session, contract.rate_card_id)
+    citizens = await projection.enrolled_citizens(
+        session,
+        municipality=contract.municipality,
+        partnership_id=None if terms.side == "company_accelerator" else contract.partnership_id,
+    )
+    facts = await facts_by_citizen(session, citizens)
+    company_from = None
+    if terms.side == "company_accelerator" and contract.company_id is not None:
+        enrolment = await projection.company_enrolment(
+            session, partnership_id=contract.partnership_id, organisation_id=contract.company_id
+        )
+        company_from = enrolment.started_on if enrolment else terms.starts_on
+    milestones = milestone_entitlements(
+        facts,
+        terms,
+        company_id=str(contract.company_id) if contract.company_id else None,
+        company_enrolled_on=company_from,
+    )
+    if terms.side == "company_accelerator":
+        hired = {item.citizen_id for item in milestones}
+        facts = [citizen for citizen in facts if citizen.citizen_id in hired]
+    periods = [*await store.settlement_periods(session, contract.id), (period_from, period_to)]
+    shares = savings_share_entitlements(
+        facts, terms, periods=periods, staircase=card.staircase, exit_rates=card.exit_rates
+    )
+    ledger = store.ledger_of(await store.ledger_lines(session, contract.id))
+    lines = settle(
+        terms=terms, period_from=period_from, period_to=period_to, entitlements=milestones + shares, ledger=ledger
+    )
+    groups = {citizen.citizen_id: citizen.target_group for citizen in facts}
+    settlement_id = uuid.uuid4()
+    return await store.insert_settlement(
+        session,
+        {
+            "id": settlement_id,
+            "municipality": contract.municipality,
+            "contract_id": contract.id,
+            "period_from": period_from,
+            "period_to": period_to,
+            "total": sum(line.amount for line in lines),
+            "currency": card.currency,
+        },
+        [
+            {
+                "settlement_id": settlement_id,
+                "municipality": contract.municipality,
+                "contract_id": contract.id,
+                "citizen_id": uuid.UUID(line.citizen_id),
+                "target_group": groups.get(line.citizen_id),
+                "name": line.name,
+                "reached_on": line.on,
+                "kind": line.kind,
+                "entitled": line.entitled,
+                "amount": line.amount,
+                "reason": line.reason,
+                "period_from": line.period_from,
+            }
+            for line in lines
+        ],
+    )
+
+
+async def list_settlements(
+    session: AsyncSession,
+    *,
+    municipality: str | None,
+    contract_id: uuid.UUID | None,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[SettlementSummary]:
+    rows = await store.list_settlements(
+        session, municipality=municipality, contract_id=contract_id, after=after, limit=limit
+    )
+    return [store.settlement_summary(row) for row in rows]
+
+
+async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> SettlementRead:
+    return await _read(session, require_found(await store.get_settlement(session, settlement_id), "Settlement"))
+
+
+async def _read(session: AsyncSession, row: Row) -> SettlementRead:
+    return store.settlement_read(row, await store.settlement_lines_of(session, row.id))

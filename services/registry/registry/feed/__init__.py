@@ -1,0 +1,1 @@
+"""The change feed the registry publishes: what each entity looks like on it, writing it, serving it."""

@@ -1,0 +1,51 @@
+"""Opening rows: single reads and writes, and the bulk upsert behind `openings:batch`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.store.rows import TenantRows, by_external_ref, lock_for_writes, upsert_json
+from registry.store.tables import openings
+
+OPENINGS = TenantRows(openings)
+UPSERT = sa.text(
+    """
+    INSERT INTO openings AS o (
+        id, municipality, external_ref, organisation_id, title, occupation, skills, hours_min, hours_max, seats,
+        support_offered, flexjob, location, status, content_hash)
+    SELECT r.id, r.municipality, r.external_ref, r.organisation_id, r.title, r.occupation, r.skills, r.hours_min,
+        r.hours_max, r.seats, r.support_offered, r.flexjob, nullif(r.location, 'null'), r.status, r.content_hash
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+        id uuid, municipality text, external_ref text, organisation_id uuid, title text, occupation text, skills jsonb,
+        hours_min int, hours_max int, seats int, support_offered jsonb, flexjob boolean, location jsonb, status text,
+        content_hash text)
+    ON CONFLICT (municipality, external_ref) DO UPDATE SET
+        organisation_id = excluded.organisation_id, title = excluded.title, occupation = excluded.occupation,
+        skills = excluded.skills, hours_min = excluded.hours_min, hours_max = excluded.hours_max,
+        seats = excluded.seats, support_offered = excluded.support_offered, flexjob = excluded.flexjob,
+        location = excluded.location, status = excluded.status, content_hash = excluded.content_hash,
+        version = o.version + 1, updated_at = now()
+    WHERE o.content_hash IS DISTINCT FROM excluded.content_hash
+    RETURNING o.id, o.municipality, o.external_ref, o.updated_at, (o.xmax = 0) AS inserted
+    """
+)
+
+
+async def upsert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[sa.Row[Any]]:
+    """Insert or update by (municipality, external_ref); (id, municipality, external_ref, updated_at,
+    inserted) of the rows created or changed only."""
+    return await upsert_json(session, UPSERT, rows)
+
+
+async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], sa.Row[Any]]:
+    """Stored openings by (municipality, external_ref): id and content hash."""
+    return await by_external_ref(session, openings, keys, openings.c.content_hash)
+
+
+async def lock_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
+    """Serialise opening batches per municipality until commit (see rows.lock_for_writes)."""
+    await lock_for_writes(session, openings, municipalities)

@@ -1,0 +1,1 @@
+"""One function per operation: load through store, decide with domain, write through store and feed."""

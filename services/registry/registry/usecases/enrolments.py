@@ -1,0 +1,123 @@
+"""Enrolments: citizens in the citizen course, companies in the accelerator, with dated milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.domain.enrolment_rules import MilestoneDates, milestone_violations, participant_violations
+from registry.domain.violations import Violation, reject
+from registry.feed import publish
+from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, EnrolmentUpdate, Phase, Programme
+from registry.store import citizens as citizen_store
+from registry.store.enrolments import ENROLMENTS
+from registry.store.organisations import ORGANISATIONS
+from registry.store.partnerships import PARTNERSHIPS
+from registry.usecases.references import municipality_violations, reference_violations
+from registry.usecases.results import Position, Slice, Versioned, slice_of
+from registry.usecases.tenant_rows import current_for_update, delete_row, get_row, save_update
+from registry.usecases.validation import validate_as
+
+ENTITY = "enrolment"
+FIELDS = {"programme", "citizen_id", "organisation_id", "partnership_id", "started_on", "phase", "milestones"}
+
+
+async def _violations(session: AsyncSession, body: EnrolmentCreate, municipality: str) -> list[Violation]:
+    found: list[Violation] = participant_violations(
+        programme=body.programme,
+        has_citizen=body.citizen_id is not None,
+        has_organisation=body.organisation_id is not None,
+    )
+    found += milestone_violations(
+        started_on=body.started_on,
+        milestones=[MilestoneDates(m.name, m.due_on, m.reached_on) for m in body.milestones],
+        today=dt.date.today(),
+    )
+    found += await reference_violations(
+        session, PARTNERSHIPS, [("partnership_id", body.partnership_id, None)], municipality=municipality
+    )
+    found += await reference_violations(
+        session, ORGANISATIONS, [("organisation_id", body.organisation_id, None)], municipality=municipality
+    )
+    citizen_id = body.citizen_id
+    if citizen_id is not None and await citizen_store.get_live(session, citizen_id, tenant=municipality) is None:
+        found.append(Violation("citizen_id", "no such citizen in the municipality", "unknown_reference"))
+    return found
+
+
+def _values(body: BaseModel) -> dict[str, Any]:
+    return body.model_dump(mode="json", include=FIELDS) | {
+        "citizen_id": getattr(body, "citizen_id", None),
+        "organisation_id": getattr(body, "organisation_id", None),
+        "partnership_id": body.partnership_id,  # type: ignore[attr-defined]
+        "started_on": body.started_on,  # type: ignore[attr-defined]
+    }
+
+
+def enrolment_read(row: Any) -> EnrolmentRead:
+    return EnrolmentRead.model_validate(row, from_attributes=True)
+
+
+async def create_enrolment(
+    session: AsyncSession, body: EnrolmentCreate, *, municipality: str
+) -> Versioned[EnrolmentRead]:
+    reject(await municipality_violations(session, municipality) + await _violations(session, body, municipality))
+    row = await ENROLMENTS.insert(session, {**_values(body), "id": uuid.uuid4(), "municipality": municipality})
+    await publish.upserted(session, ENTITY, row)
+    return Versioned(enrolment_read(row), row.version)
+
+
+async def list_enrolments(
+    session: AsyncSession,
+    *,
+    tenant: str,
+    after: Position | None,
+    limit: int,
+    municipality: str | None,
+    partnership_id: uuid.UUID | None,
+    programme: Programme | None,
+    phase: Phase | None,
+    citizen_id: uuid.UUID | None,
+    updated_since: dt.datetime | None,
+) -> Slice[EnrolmentRead]:
+    equal = {
+        "municipality": municipality,
+        "partnership_id": partnership_id,
+        "programme": programme,
+        "phase": phase,
+        "citizen_id": citizen_id,
+    }
+    rows = await ENROLMENTS.list_page(
+        session, tenant=tenant, after=after, limit=limit + 1, equal=equal, updated_since=updated_since
+    )
+    return slice_of(rows, limit, enrolment_read)
+
+
+async def get_enrolment(session: AsyncSession, enrolment_id: uuid.UUID, *, tenant: str) -> Versioned[EnrolmentRead]:
+    row = await get_row(session, ENROLMENTS, enrolment_id, tenant=tenant, entity=ENTITY)
+    return Versioned(enrolment_read(row), row.version)
+
+
+async def update_enrolment(
+    session: AsyncSession, enrolment_id: uuid.UUID, body: EnrolmentUpdate, *, tenant: str, expected: int
+) -> Versioned[EnrolmentRead]:
+    """Move an enrolment to another phase or record milestones."""
+    current = await current_for_update(
+        expected, lambda: ENROLMENTS.get(session, enrolment_id, tenant=tenant), not_found="Enrolment not found."
+    )
+    base = enrolment_read(current).model_dump(mode="json", include=FIELDS)
+    merged = validate_as(EnrolmentCreate, {**base, **body.model_dump(mode="json", exclude_unset=True)})
+    reject(await _violations(session, merged, current.municipality))
+    row = await save_update(
+        session, ENROLMENTS, enrolment_id, tenant=tenant, expected=expected, values=_values(merged), entity=ENTITY
+    )
+    return Versioned(enrolment_read(row), row.version)
+
+
+async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID, *, tenant: str) -> None:
+    """Delete an enrolment recorded in error."""
+    await delete_row(session, ENROLMENTS, enrolment_id, tenant=tenant, entity=ENTITY)

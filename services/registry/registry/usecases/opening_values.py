@@ -1,0 +1,82 @@
+"""Openings: request body → validated row values, and row → response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry.domain.codes import CodeBook
+from registry.domain.content_hash import content_hash
+from registry.domain.opening_rules import opening_violations
+from registry.domain.violations import Violation
+from registry.schemas.openings import OpeningCreate, OpeningRead
+
+STORED_FIELDS = (
+    "organisation_id",
+    "title",
+    "occupation",
+    "skills",
+    "seats",
+    "support_offered",
+    "flexjob",
+    "location",
+    "status",
+)
+
+
+@dataclass
+class PreparedOpening:
+    values: dict[str, Any]
+    violations: list[Violation] = field(default_factory=list)
+
+
+def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -> PreparedOpening:
+    """Validate `body` against every opening rule (the organisation is checked by the caller)."""
+    violations = opening_violations(
+        book=book,
+        occupation=body.occupation,
+        skills=[s.code for s in body.skills],
+        hours_min=body.hours_per_week.min,
+        hours_max=body.hours_per_week.max,
+        support_offered=body.support_offered,
+    )
+    stored = body.model_dump(mode="json", include=set(STORED_FIELDS))
+    stored.update(hours_min=body.hours_per_week.min, hours_max=body.hours_per_week.max)
+    values = {
+        **stored,
+        "municipality": municipality,
+        "external_ref": body.external_ref,
+        "content_hash": content_hash(stored),
+    }
+    return PreparedOpening(values, violations)
+
+
+def as_create(row: Any) -> dict[str, Any]:
+    body = {name: getattr(row, name) for name in STORED_FIELDS}
+    body["organisation_id"] = str(row.organisation_id)
+    return {
+        **body,
+        "municipality": row.municipality,
+        "external_ref": row.external_ref,
+        "hours_per_week": {"min": row.hours_min, "max": row.hours_max},
+    }
+
+
+def opening_read(row: Any) -> OpeningRead:
+    return OpeningRead(
+        id=row.id,
+        municipality=row.municipality,
+        external_ref=row.external_ref,
+        organisation_id=row.organisation_id,
+        title=row.title,
+        occupation=row.occupation,
+        skills=row.skills,
+        hours_per_week={"min": row.hours_min, "max": row.hours_max},
+        seats=row.seats,
+        support_offered=row.support_offered,
+        flexjob=row.flexjob,
+        location=row.location,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -1,0 +1,100 @@
+"""Job openings at companies, social enterprises and municipal units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.domain.codes import CodeBook
+from registry.domain.opening_rules import EMPLOYER_KINDS
+from registry.domain.violations import Violation, reject
+from registry.feed import publish
+from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
+from registry.store.openings import OPENINGS
+from registry.store.organisations import ORGANISATIONS
+from registry.usecases.opening_values import as_create, opening_read, prepare_opening
+from registry.usecases.references import municipality_violations, reference_violations
+from registry.usecases.results import Position, Slice, Versioned, slice_of
+from registry.usecases.tenant_rows import current_for_update, delete_row, get_row, save_update
+from registry.usecases.validation import validate_as
+from servicekit.domain_errors import Conflict
+
+ENTITY = "opening"
+
+
+async def _employer_violations(session: AsyncSession, organisation_id: uuid.UUID, municipality: str) -> list[Violation]:
+    return await reference_violations(
+        session, ORGANISATIONS, [("organisation_id", organisation_id, EMPLOYER_KINDS)], municipality=municipality
+    )
+
+
+async def create_opening(
+    session: AsyncSession, body: OpeningCreate, *, municipality: str, book: CodeBook
+) -> Versioned[OpeningRead]:
+    """Create a job opening (Conflict if its external_ref exists)."""
+    opening = prepare_opening(body, municipality=municipality, book=book)
+    reject(
+        await municipality_violations(session, municipality)
+        + await _employer_violations(session, body.organisation_id, municipality)
+        + opening.violations
+    )
+    values = {**opening.values, "id": uuid.uuid4(), "organisation_id": body.organisation_id}
+    row = await OPENINGS.insert_unless_taken(session, values)
+    if row is None:
+        raise Conflict("An opening with this external_ref exists in the municipality.")
+    await publish.upserted(session, ENTITY, row)
+    return Versioned(opening_read(row), row.version)
+
+
+async def list_openings(
+    session: AsyncSession,
+    *,
+    tenant: str,
+    after: Position | None,
+    limit: int,
+    municipality: str | None,
+    status: OpeningStatus | None,
+    organisation_id: uuid.UUID | None,
+    occupation: str | None,
+    flexjob: bool | None,
+    updated_since: dt.datetime | None,
+) -> Slice[OpeningRead]:
+    equal = {
+        "municipality": municipality,
+        "status": status,
+        "organisation_id": organisation_id,
+        "occupation": occupation,
+        "flexjob": flexjob,
+    }
+    rows = await OPENINGS.list_page(
+        session, tenant=tenant, after=after, limit=limit + 1, equal=equal, updated_since=updated_since
+    )
+    return slice_of(rows, limit, opening_read)
+
+
+async def get_opening(session: AsyncSession, opening_id: uuid.UUID, *, tenant: str) -> Versioned[OpeningRead]:
+    row = await get_row(session, OPENINGS, opening_id, tenant=tenant, entity=ENTITY)
+    return Versioned(opening_read(row), row.version)
+
+
+async def update_opening(
+    session: AsyncSession, opening_id: uuid.UUID, body: OpeningUpdate, *, tenant: str, expected: int, book: CodeBook
+) -> Versioned[OpeningRead]:
+    current = await current_for_update(
+        expected, lambda: OPENINGS.get(session, opening_id, tenant=tenant), not_found="Opening not found."
+    )
+    merged = validate_as(OpeningCreate, {**as_create(current), **body.model_dump(mode="json", exclude_unset=True)})
+    opening = prepare_opening(merged, municipality=current.municipality, book=book)
+    reject(await _employer_violations(session, merged.organisation_id, current.municipality) + opening.violations)
+    values = {k: v for k, v in opening.values.items() if k not in ("municipality", "external_ref")}
+    values["organisation_id"] = merged.organisation_id
+    row = await save_update(
+        session, OPENINGS, opening_id, tenant=tenant, expected=expected, values=values, entity=ENTITY
+    )
+    return Versioned(opening_read(row), row.version)
+
+
+async def delete_opening(session: AsyncSession, opening_id: uuid.UUID, *, tenant: str) -> None:
+    await delete_row(session, OPENINGS, opening_id, tenant=tenant, entity=ENTITY)
