@@ -11,9 +11,9 @@ from typing import Any
 
 from servicekit.domain_errors import InvalidField
 
+from .events import PLACEMENT_KINDS
 from .milestones import MILESTONES
 
-PLACEMENT_KINDS = ("ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education")
 # A job is a job; an internship on benefit (virksomhedspraktik) and education are not.
 JOB_KINDS = frozenset({"ordinary", "flexjob", "smaajob", "wage_subsidy"})
 USUAL_BENEFIT_EVENTS = {

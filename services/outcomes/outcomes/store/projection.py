@@ -60,7 +60,7 @@ async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Row | Non
 
 
 async def upsert_citizens(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Upsert citizens ({id, municipality, target_group, benefit}, distinct ids) in one statement.
+    """Upsert citizens ({id, municipality, target_group, birth_year, benefit}, distinct ids) in one statement.
 
     No benefit is stored as SQL NULL (not JSON null), so the first benefit that arrives after an
     enrolment still becomes the benefit at enrolment."""
@@ -69,11 +69,12 @@ async def upsert_citizens(session: AsyncSession, rows: Sequence[dict[str, Any]])
 
 
 def _citizen_upsert() -> Insert:
-    statement = insert_from_json(citizens, ("id", "municipality", "target_group", "benefit"))
+    statement = insert_from_json(citizens, ("id", "municipality", "target_group", "birth_year", "benefit"))
     return statement.on_conflict_do_update(
         index_elements=[citizens.c.id],
         set_={
             "target_group": statement.excluded.target_group,
+            "birth_year": statement.excluded.birth_year,
             "benefit": statement.excluded.benefit,
             # An enrolment seen before the citizen's benefit: the first benefit seen is the one at enrolment.
             "benefit_at_enrolment": sa.case(

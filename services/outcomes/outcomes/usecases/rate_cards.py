@@ -42,3 +42,8 @@ async def rate_card(session: AsyncSession, card_id: str) -> RateCard:
     if row is None:
         raise UnknownRateCard(card_id)
     return parse_rate_card(row.document)
+
+
+async def country_cards(session: AsyncSession, country: str) -> dict[str, RateCard]:
+    """Every card of a country, by id (each valid for its own period)."""
+    return {row.id: parse_rate_card(row.document) for row in await store.list_rate_cards(session, country=country)}

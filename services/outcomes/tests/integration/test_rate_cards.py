@@ -6,11 +6,14 @@ from servicekit.testing import TokenFactory
 async def test_rate_cards_are_loaded_with_sources(client: httpx.AsyncClient, stevns: dict[str, str]) -> None:
     response = await client.get("/v1/rate-cards", headers=stevns)
     assert response.status_code == 200, response.text
-    assert [card["id"] for card in response.json()["items"]] == ["DK-2024", "DK-2025", "SE-2025"]
+    assert [card["id"] for card in response.json()["items"]] == ["DK-2024", "DK-2025", "DK-2026", "SE-2025"]
     card = (await client.get("/v1/rate-cards/DK-2024", headers=stevns)).json()
     bands = [(band["first_week"], band["share_percent"]["value"]) for band in card["document"]["refusion_bands"]]
     assert bands == [(1, "80"), (5, "40"), (27, "30"), (53, "20")]
-    assert all(rate["mark"] in {"verified", "derived", "unverified"} for rate in card["document"]["benefit_rates"])
+    assert all(
+        rate["mark"] in {"verified", "derived", "unverified", "assumption"}
+        for rate in card["document"]["benefit_rates"]
+    )
 
 
 async def test_unknown_rate_card_is_404(client: httpx.AsyncClient, stevns: dict[str, str]) -> None:

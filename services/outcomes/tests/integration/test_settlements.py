@@ -25,7 +25,11 @@ def contract_body(partnership: Partnership, **overrides: Any) -> dict[str, Any]:
 async def post_event(
     client: httpx.AsyncClient, headers: dict[str, str], citizen: str, kind: str, on: str, **extra: Any
 ) -> dict[str, Any]:
-    data = {"organisation_id": str(uuid.uuid4()), "hours_per_week": 20} if kind == "placement_started" else {}
+    data = (
+        {"organisation_id": str(uuid.uuid4()), "hours_per_week": 20, "kind": "ordinary"}
+        if kind == "placement_started"
+        else {}
+    )
     body = {"id": uuid.uuid4().hex, "citizen_id": citizen, "type": kind, "occurred_on": on, "data": data, **extra}
     response = await client.post("/v1/outcome-events", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -184,7 +188,7 @@ async def test_company_side_pays_for_hires_at_the_company(
         "citizen_id": a,
         "type": "placement_started",
         "occurred_on": "2024-03-04",
-        "data": {"organisation_id": partnership.company_id, "hours_per_week": 12},
+        "data": {"organisation_id": partnership.company_id, "hours_per_week": 12, "kind": "ordinary"},
     }
     assert (await client.post("/v1/outcome-events", json=hire, headers=stevns)).status_code == 201
     await post_event(client, stevns, b, "placement_started", "2024-03-05")  # elsewhere: not the company's hire
