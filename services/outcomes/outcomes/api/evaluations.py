@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import uuid
 from datetime import date
 from typing import Annotated, Any
@@ -194,6 +196,66 @@ async def get_evaluation_citizens(
     )
 
 
+CSV_COLUMNS = (
+    "month",
+    "gross_saving",
+    "municipal_saving",
+    "counterfactual_saving",
+    "counterfactual_municipal_saving",
+    "net_saving",
+    "net_municipal_saving",
+    "cumulative_net_municipal_saving",
+    "cumulative_net_municipal_saving_p5",
+    "cumulative_net_municipal_saving_p95",
+    "programme_costs",
+    "outcome_payments",
+    "cumulative_costs_and_payments",
+)
+
+
+@router.get("/months.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+async def get_evaluation_csv(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> Response:
+    """The evaluation month by month as CSV (øre): gross, counterfactual and net, cumulative net with its
+    5-95 % band, against the municipality's costs and payments."""
+    evaluated = await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
+    )
+    net = evaluated.net
+    assert net is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    cumulative = spent = 0
+    low, high = net.cumulative_band or ([], [])
+    for index, (row, net_row) in enumerate(zip(evaluated.result.by_month, net.by_month, strict=True)):
+        cumulative += net_row.net_municipal_saving
+        spent += row.programme_costs + row.outcome_payments
+        writer.writerow(
+            [
+                str(row.month),
+                row.gross_saving,
+                row.municipal_saving,
+                net_row.counterfactual_saving,
+                net_row.counterfactual_municipal_saving,
+                net_row.net_saving,
+                net_row.net_municipal_saving,
+                cumulative,
+                low[index] if low else "",
+                high[index] if high else "",
+                row.programme_costs,
+                row.outcome_payments,
+                spent,
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="evaluation.csv"'},
+    )
+
+
 @router.get("/chart.{extension}", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
 async def get_evaluation_chart(
     extension: Annotated[str, "svg or png"],
@@ -208,5 +270,5 @@ async def get_evaluation_chart(
     evaluated = await evaluations.evaluate_scope(
         session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
-    image = await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency)
+    image = await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency, evaluated.net)
     return Response(image, media_type="image/svg+xml" if extension == "svg" else "image/png")

@@ -242,3 +242,29 @@ def answer_sentence(
     if band.p5 < cost_per_citizen <= band.p95:
         sentence += " The interval includes the cost, so this is not certain."
     return sentence
+
+
+def cumulative_band(
+    calendar_lines: IntArray, *, draws: int = MIN_DRAWS, seed: int = 0
+) -> tuple[list[int], list[int]] | None:
+    """5th and 95th percentile, per month, of the cumulative net municipal saving over resampled citizens.
+
+    The same resampling as `forward` (citizens with replacement, seeded), for the chart's band.
+    """
+    citizens = calendar_lines.shape[0]
+    if citizens == 0 or calendar_lines.shape[1] == 0:
+        return None
+    rng = np.random.default_rng(seed)
+    lines = calendar_lines.astype(np.float64)
+    chunk = max(1, min(draws, 2_000_000 // citizens))
+    totals: list[FloatArray] = []
+    done = 0
+    while done < draws:
+        size = min(chunk, draws - done)
+        picks = rng.integers(0, citizens, size=(size, citizens))
+        flat = (np.arange(size)[:, None] * citizens + picks).ravel()
+        weights = np.bincount(flat, minlength=size * citizens).reshape(size, citizens).astype(np.float64)
+        totals.append(np.cumsum(weights @ lines, axis=1))
+        done += size
+    low, high = np.percentile(np.concatenate(totals), [5, 95], axis=0)
+    return _round_half_away(low).tolist(), _round_half_away(high).tolist()

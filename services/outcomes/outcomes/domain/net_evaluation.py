@@ -18,7 +18,15 @@ from servicekit.domain_errors import InvalidField
 from .calendar import Month
 from .comparison import RUNGS, ComparisonResult
 from .costs import PAYERS, CostLine, in_force
-from .forward import DEFAULT_HORIZON_MONTHS, MIN_DRAWS, Forward, SinceEnrolment, forward, per_citizen_cost
+from .forward import (
+    DEFAULT_HORIZON_MONTHS,
+    MIN_DRAWS,
+    Forward,
+    SinceEnrolment,
+    cumulative_band,
+    forward,
+    per_citizen_cost,
+)
 from .money import round_ore
 from .settlement import SAVINGS_SHARE, Entitlement, savings_share_period_day
 
@@ -65,6 +73,7 @@ class NetEvaluation:
     costs_by_payer: dict[str, int]
     forward: Forward
     rate_card_ids: list[str] = field(default_factory=list)
+    cumulative_band: tuple[list[int], list[int]] | None = None
 
 
 def net_evaluation(
@@ -144,6 +153,7 @@ def net_evaluation(
         costs_by_payer=costs,
         forward=outlook,
         rate_card_ids=list(rate_card_ids),
+        cumulative_band=cumulative_band(net_municipal[matched_rows], draws=draws, seed=seed),
     )
 
 

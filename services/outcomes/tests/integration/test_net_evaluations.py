@@ -126,3 +126,26 @@ async def test_placement_needs_a_kind(
     assert missing.json()["errors"][0]["field"] == "data.kind"
     placement["data"]["kind"] = "internship"
     assert (await client.post("/v1/outcome-events", json=placement, headers=hjorring)).status_code == 201
+
+
+async def test_csv_and_chart_show_net_against_costs(
+    client: httpx.AsyncClient, hjorring: dict[str, str], registry: FakeRegistryFeed, sync: Any
+) -> None:
+    params = {"from": "2024-03-01", "to": "2024-06-01"}
+    csv_response = await client.get("/v1/evaluations/months.csv", params=params, headers=hjorring)
+    assert csv_response.status_code == 200, csv_response.text
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    header, *rows = csv_response.text.splitlines()
+    assert header.split(",")[:7] == [
+        "month",
+        "gross_saving",
+        "municipal_saving",
+        "counterfactual_saving",
+        "counterfactual_municipal_saving",
+        "net_saving",
+        "net_municipal_saving",
+    ]
+    assert [row.split(",")[0] for row in rows] == ["2024-03", "2024-04", "2024-05"]
+    chart = await client.get("/v1/evaluations/chart.svg", params=params, headers=hjorring)
+    assert chart.status_code == 200
+    assert b"net municipal savings" in chart.content
