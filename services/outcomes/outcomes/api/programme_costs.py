@@ -6,10 +6,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from outcomes.api.deps import (
     ERRORS,
     CursorCodecDep,
+    IdempotencyDep,
     MunicipalityFilter,
     OutcomesReader,
     OutcomesWriter,
@@ -28,12 +30,20 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": 
 
 @router.post("", status_code=201, response_model=ProgrammeCostRead, responses=WRITE_ERRORS)
 async def create_programme_cost(
-    body: ProgrammeCostCreate, session: SessionDep, principal: OutcomesWriter, response: Response
-) -> ProgrammeCostRead:
-    """Record a cost line (with `supersedes`: a correction; totals count only the line in force)."""
+    body: ProgrammeCostCreate,
+    session: SessionDep,
+    principal: OutcomesWriter,
+    idem: IdempotencyDep,
+    response: Response,
+) -> ProgrammeCostRead | JSONResponse:
+    """Record a cost line (with `supersedes`: a correction; totals count only the line in force).
+
+    An `Idempotency-Key` makes a retry return the first answer instead of a second line."""
+    if replay := await idem.replay():
+        return replay
     line = await programme_costs.record_cost(session, principal=principal, body=body)
     response.headers["Location"] = f"/v1/programme-costs/{line.id}"
-    return line
+    return await idem.remember(201, line)
 
 
 @router.get("", response_model=Page[ProgrammeCostRead], responses=ERRORS)

@@ -35,8 +35,11 @@ async def test_cost_lines_are_recorded_listed_and_corrected(
     partnership = add_partnership(registry)
     add_citizen(registry, partnership)
     await sync()
-    grant = await client.post("/v1/programme-costs", json=line(partnership.id), headers=stevns)
+    keyed = {**stevns, "Idempotency-Key": f"grant-{partnership.id}"}
+    grant = await client.post("/v1/programme-costs", json=line(partnership.id), headers=keyed)
     assert grant.status_code == 201, grant.text
+    replay = await client.post("/v1/programme-costs", json=line(partnership.id), headers=keyed)
+    assert replay.json()["id"] == grant.json()["id"]
     assert grant.headers["location"] == f"/v1/programme-costs/{grant.json()['id']}"
     mentor = await client.post(
         "/v1/programme-costs",
