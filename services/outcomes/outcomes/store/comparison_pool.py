@@ -23,9 +23,10 @@ from servicekit.db import set_tenant
 Row = sa.Row[Any]
 
 
-async def pool_citizens(session: AsyncSession, *, country: str, tenant: str) -> list[PoolCitizen]:
+async def pool_citizens(session: AsyncSession, *, country: str) -> list[PoolCitizen]:
     """Citizens of `country` with a registry benefit, their benefit events and earliest course enrolment."""
     prefix = f"{country}-%"
+    tenant = (await session.execute(sa.text("select current_setting('app.tenant', true)"))).scalar() or ""
     await set_tenant(session, "*")
     try:
         rows = (

@@ -81,7 +81,6 @@ async def evaluate_scope(
     )
     net = await net_evaluations.net_figures(
         session,
-        tenant=principal.tenant,
         country=card.country,
         period_from=scope.period_from,
         period_to=scope.period_to,

@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, months_between
 from outcomes.domain.card_periods import card_pricer, monthly_savings_by_card, period_of, staircases_for
-from outcomes.domain.comparison import DEFAULT_MIN_COMPARISONS, EnrolledCitizen, build_pool, compare
+from outcomes.domain.comparison import (
+    DEFAULT_MIN_COMPARISONS,
+    ComparisonResult,
+    EnrolledCitizen,
+    build_pool,
+    compare,
+)
 from outcomes.domain.costs import CostLine
 from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.events import effective_events
@@ -57,23 +63,18 @@ async def cost_lines(session: AsyncSession, partnership_ids: Sequence[Any]) -> l
     return [cost_store.cost_line(row) for row in rows]
 
 
-async def net_figures(
+async def comparison_for(
     session: AsyncSession,
     *,
-    tenant: str,
     country: str,
-    period_from: date,
     period_to: date,
+    months: Sequence[Month],
     projection_rows: Sequence[Any],
     facts: Sequence[CitizenFacts],
-    lines: Sequence[CostLine],
-    outcome_payments: int,
     card: RateCard,
     prices: Pricing,
-    horizon: int,
-) -> NetEvaluation:
-    """§7 against the country's pool and §8 over the evaluated months."""
-    months = months_between(period_from, period_to)
+) -> ComparisonResult:
+    """§7: the enrolled citizens (facts) matched against the country's pool over `months`."""
     row_of = {str(row.id): row for row in projection_rows}
     enrolled = []
     for item in facts:
@@ -95,9 +96,37 @@ async def net_figures(
                 path=path,
             )
         )
-    pool = build_pool(await comparison_pool.pool_citizens(session, country=country, tenant=tenant), period_to)
+    pool = build_pool(await comparison_pool.pool_citizens(session, country=country), period_to)
     minimum = int(_value(card.document.get("min_comparisons", DEFAULT_MIN_COMPARISONS)))
-    comparison = compare(enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum)
+    return compare(enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum)
+
+
+async def net_figures(
+    session: AsyncSession,
+    *,
+    country: str,
+    period_from: date,
+    period_to: date,
+    projection_rows: Sequence[Any],
+    facts: Sequence[CitizenFacts],
+    lines: Sequence[CostLine],
+    outcome_payments: int,
+    card: RateCard,
+    prices: Pricing,
+    horizon: int,
+) -> NetEvaluation:
+    """§7 against the country's pool and §8 over the evaluated months."""
+    months = months_between(period_from, period_to)
+    comparison = await comparison_for(
+        session,
+        country=country,
+        period_to=period_to,
+        months=months,
+        projection_rows=projection_rows,
+        facts=facts,
+        card=card,
+        prices=prices,
+    )
     return net_evaluation(
         comparison,
         enrolment_months=[Month.of(item.enrolled_on) for item in facts],

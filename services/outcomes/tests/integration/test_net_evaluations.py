@@ -23,7 +23,7 @@ KH = {"type": "kontanthjaelp_30plus", "monthly_amount": 1_232_600, "currency": "
 
 @pytest.fixture
 def hjorring(tokens: TokenFactory) -> dict[str, str]:
-    scopes = ["outcomes:write", "outcomes:read", "reports:read"]
+    scopes = ["outcomes:write", "outcomes:read", "reports:read", "settlements:write"]
     return tokens.headers(tenant=MUNICIPALITY, scopes=scopes, client_id="hjorring-jc")
 
 
@@ -107,6 +107,28 @@ async def test_net_saving_against_the_comparison_group(
         (a, "exact", 5)
     ]
     assert citizens.json()["items"][0]["net_saving"] == 933_687
+    # A contract paying 10 % of the savings on the net basis (the default): 10 % x 560,212 = 56,021.2 -> 56,021.
+    contract = {
+        "partnership_id": partnership.id,
+        "side": "citizen_course",
+        "payee_id": partnership.provider_id,
+        "starts_on": "2024-01-01",
+        "ends_on": "2025-07-01",
+        "tariffs": {},
+        "savings_share_percent": "10",
+    }
+    created = await client.post("/v1/contracts", json=contract, headers=hjorring)
+    assert created.status_code == 201, created.text
+    assert created.json()["savings_share_basis"] == "net"
+    settlement = await client.post(
+        "/v1/settlements",
+        json={"contract_id": created.json()["id"], "from": "2024-03-01", "to": "2024-06-01"},
+        headers=hjorring,
+    )
+    assert settlement.status_code == 201, settlement.text
+    assert [(line["kind"], line["amount"], line["basis"], line["rung"]) for line in settlement.json()["lines"]] == [
+        ("savings_share", 56_021, "net", "exact")
+    ]
     # A longer horizon is a request parameter.
     longer = await client.get("/v1/evaluations", params={**params, "horizon_months": 48}, headers=hjorring)
     assert longer.json()["forward"]["carried_months"] == 45
@@ -126,6 +148,31 @@ async def test_placement_needs_a_kind(
     assert missing.json()["errors"][0]["field"] == "data.kind"
     placement["data"]["kind"] = "internship"
     assert (await client.post("/v1/outcome-events", json=placement, headers=hjorring)).status_code == 201
+    # An internship on benefit is not a job: it counts only where the contract's milestone_kinds say so.
+    base = {
+        "partnership_id": partnership.id,
+        "side": "citizen_course",
+        "payee_id": partnership.provider_id,
+        "starts_on": "2024-01-01",
+        "ends_on": "2025-07-01",
+        "tariffs": {"placement_started": 500_000},
+    }
+    bad = await client.post(
+        "/v1/contracts", json={**base, "milestone_kinds": {"hired": ["ordinary"]}}, headers=hjorring
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "milestone_kinds.hired"
+    amounts = []
+    for kinds in (None, {"placement_started": ["internship", "ordinary"]}):
+        created = await client.post("/v1/contracts", json={**base, "milestone_kinds": kinds}, headers=hjorring)
+        assert created.status_code == 201, created.text
+        statement = await client.post(
+            "/v1/settlements",
+            json={"contract_id": created.json()["id"], "from": "2024-04-01", "to": "2024-05-01"},
+            headers=hjorring,
+        )
+        amounts.append([line["amount"] for line in statement.json()["lines"]])
+    assert amounts == [[], [500_000]]
 
 
 async def test_csv_and_chart_show_net_against_costs(

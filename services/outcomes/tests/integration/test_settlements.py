@@ -123,7 +123,14 @@ async def test_savings_share_line_from_the_feed_and_events(
     partnership = add_partnership(registry)
     a = add_citizen(registry, partnership, enrolled_on="2024-03-01")
     await sync()
-    body = contract_body(partnership, tariffs={}, savings_share_percent="10", cap_per_citizen=None, cap_total=None)
+    body = contract_body(
+        partnership,
+        tariffs={},
+        savings_share_percent="10",
+        savings_share_basis="gross",
+        cap_per_citizen=None,
+        cap_total=None,
+    )
     contract_id = (await client.post("/v1/contracts", json=body, headers=stevns)).json()["id"]
     await post_event(client, stevns, a, "benefit_ended", "2024-04-15")
     statement = (
@@ -136,6 +143,7 @@ async def test_savings_share_line_from_the_feed_and_events(
     assert [(line["kind"], line["reached_on"], line["amount"]) for line in statement["lines"]] == [
         ("savings_share", "2024-05-31", 113_399)
     ]
+    assert (statement["lines"][0]["basis"], statement["lines"][0]["rung"]) == ("gross", None)
 
 
 async def test_contract_and_settlement_input_errors_name_the_field(
