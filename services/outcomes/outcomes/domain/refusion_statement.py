@@ -272,6 +272,7 @@ class Reconciled:
     computed_refund: int | None
     difference: int | None
     status: str
+    paid: int = 0
 
 
 STATUSES = ("match", "share_differs", "amount_differs", "unknown_citizen", "no_history")
@@ -293,7 +294,7 @@ def reconcile(
             report.append(
                 Reconciled(
                     line.line, citizen, line.year, line.week, line.benefit, line.share_percent, None,
-                    line.refund, None, None, "unknown_citizen" if citizen is None else "no_history",
+                    line.refund, None, None, "unknown_citizen" if citizen is None else "no_history", line.paid,
                 )
             )  # fmt: skip
             continue
@@ -310,7 +311,7 @@ def reconcile(
         report.append(
             Reconciled(
                 line.line, citizen, line.year, line.week, line.benefit, line.share_percent, ours.share_percent,
-                line.refund, ours.refund, difference, status,
+                line.refund, ours.refund, difference, status, line.paid,
             )
         )  # fmt: skip
     return report

@@ -186,3 +186,10 @@ async def company_enrolments(
     if partnership_id:
         query = query.where(enrolments.c.partnership_id == partnership_id)
     return (await session.execute(query)).all()
+
+
+async def citizens_by_ids(session: AsyncSession, citizen_ids: Sequence[uuid.UUID]) -> Sequence[Row]:
+    """Projected citizens by id (row-level security keeps them to the caller's municipality)."""
+    if not citizen_ids:
+        return []
+    return (await session.execute(sa.select(citizens).where(citizens.c.id.in_(list(citizen_ids))))).all()
