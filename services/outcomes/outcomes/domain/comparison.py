@@ -265,6 +265,156 @@ def build_pool(citizens: Iterable[PoolCitizen], to: date) -> Pool:
 
 
 @dataclass(frozen=True)
+class PoolRow:
+    """A registry citizen as the store reads it, without objects per event (for pools of 100,000s).
+
+    `events`: (day ordinal, sequence, event type, benefit type or None, monthly cost) of its benefit
+    events, none superseded (a citizen with corrections is given as a PoolCitizen instead).
+    """
+
+    citizen_id: str
+    municipality: str
+    target_group: str | None
+    birth_year: int | None
+    benefit_type: str | None
+    monthly_cost: int
+    since: date | None
+    course_enrolled_on: date | None
+    erased: bool
+    events: tuple[tuple[int, int, str, str | None, int], ...] = ()
+
+
+def build_pool_rows(rows: Iterable[PoolRow], others: Iterable[PoolCitizen], country: str, to: date) -> Pool:
+    """`build_pool` for store rows (the same rules, read without an object per event) plus any PoolCitizens."""
+    builder = _PoolBuilder()
+    for row in rows:
+        if row.erased or (row.course_enrolled_on is not None and row.course_enrolled_on < to):
+            continue
+        if row.benefit_type is None or row.since is None:
+            continue
+        first = row.since.toordinal()
+        spells: list[tuple[int, int, str, int, int]] = []
+        if not row.events:
+            spells.append((first, NEVER, row.benefit_type, row.monthly_cost, first))
+        else:
+            state: tuple[str, int] | None = (row.benefit_type, row.monthly_cost)
+            spell_since, begin, ended = first, first, False
+            for day, _, kind, benefit_type, cost in sorted(row.events):
+                if state is not None and day > max(begin, first):
+                    spells.append((max(begin, first), day, state[0], state[1], spell_since))
+                if kind == "benefit_ended":
+                    state, ended = None, True
+                else:
+                    state = (str(benefit_type), cost)
+                    if kind == "benefit_resumed" and ended:
+                        spell_since, ended = day, False
+                begin = day
+            if state is not None:
+                spells.append((max(begin, first), NEVER, state[0], state[1], spell_since))
+        if spells:
+            changes = [(day, 0 if kind == "benefit_ended" else cost) for day, _, kind, _, cost in sorted(row.events)]
+            builder.add(row.citizen_id, country, row.municipality, row.target_group, row.birth_year, spells, changes)
+    for citizen in others:
+        if citizen.erased or (citizen.course_enrolled_on is not None and citizen.course_enrolled_on < to):
+            continue
+        events = _benefit_events(citizen)
+        found = [
+            (
+                spell.start.toordinal(),
+                spell.end.toordinal() if spell.end else NEVER,
+                spell.benefit.type,
+                spell.benefit.monthly_cost,
+                spell.since.toordinal(),
+            )
+            for spell in _spells(citizen, events)
+        ]
+        if found:
+            changes = [
+                (event.occurred_on.toordinal(), benefit.monthly_cost if (benefit := benefit_after(event)) else 0)
+                for event in events
+            ]
+            builder.add(
+                citizen.citizen_id, citizen.country, citizen.municipality, citizen.target_group, citizen.birth_year,
+                found, changes,
+            )  # fmt: skip
+    return builder.pool()
+
+
+class _PoolBuilder:
+    """Collects spells and members into the Pool arrays."""
+
+    def __init__(self) -> None:
+        self.municipalities, self.countries, self.groups, self.types = _Codes(), _Codes(), _Codes(), _Codes()
+        self.columns: dict[str, list[int]] = {
+            name: []
+            for name in ("start", "end", "member", "since", "cost", "type", "muni", "country", "group", "birth")
+        }
+        self.known: list[bool] = []
+        self.changes: list[list[tuple[int, int]]] = []
+        self.ids: list[str] = []
+
+    def add(
+        self,
+        citizen_id: str,
+        country: str,
+        municipality: str,
+        group: str | None,
+        birth_year: int | None,
+        spells: list[tuple[int, int, str, int, int]],
+        changes: list[tuple[int, int]],
+    ) -> None:
+        columns = self.columns
+        index = len(self.ids)
+        self.ids.append(citizen_id)
+        columns["muni"].append(self.municipalities.code((country, municipality)))
+        columns["country"].append(self.countries.code(country))
+        columns["group"].append(self.groups.code(group))
+        columns["birth"].append(birth_year or 0)
+        self.known.append(birth_year is not None)
+        for first, last, benefit_type, cost, since in spells:
+            columns["start"].append(first)
+            columns["end"].append(last)
+            columns["member"].append(index)
+            columns["since"].append(since)
+            columns["cost"].append(cost)
+            columns["type"].append(self.types.code(benefit_type))
+        self.changes.append(changes)
+
+    def pool(self) -> Pool:
+        width = max((len(changes) for changes in self.changes), default=0)
+        event_days = np.full((len(self.ids), width), NEVER, dtype=np.int64)
+        event_costs = np.zeros((len(self.ids), width), dtype=np.int64)
+        for row, changes in enumerate(self.changes):
+            for column, (day, amount) in enumerate(changes):
+                event_days[row, column] = day
+                event_costs[row, column] = amount
+
+        def ints(name: str) -> IntArray:
+            return np.array(self.columns[name], dtype=np.int64)
+
+        return Pool(
+            municipalities=self.municipalities,
+            countries=self.countries,
+            groups=self.groups,
+            types=self.types,
+            start=ints("start"),
+            end=ints("end"),
+            member=ints("member"),
+            since=ints("since"),
+            cost=ints("cost"),
+            type_code=ints("type"),
+            member_municipality=ints("muni"),
+            member_country=ints("country"),
+            member_group=ints("group"),
+            member_birth_year=ints("birth"),
+            member_known_age=np.array(self.known, dtype=bool),
+            event_days=event_days,
+            event_costs=event_costs,
+            member_ids=self.ids,
+        )
+
+
+@dataclass(frozen=True)
 class ComparisonResult:
     """Per enrolled citizen (in input order): rung, number of comparisons, own, counterfactual and net lines."""
 

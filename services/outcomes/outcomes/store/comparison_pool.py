@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.benefits import Benefit
-from outcomes.domain.comparison import BENEFIT_EVENTS, PoolCitizen
+from outcomes.domain.comparison import BENEFIT_EVENTS, PoolCitizen, PoolRow
 from outcomes.domain.events import OutcomeEvent
 from servicekit.db import set_tenant
 
@@ -39,14 +39,16 @@ group by citizen_id
 """
 
 
-async def pool_citizens(session: AsyncSession, *, country: str) -> list[PoolCitizen]:
-    """Citizens of `country` with a registry benefit, their benefit events and earliest course enrolment."""
+async def pool_rows(session: AsyncSession, *, country: str) -> tuple[list[PoolRow], list[PoolCitizen]]:
+    """Citizens of `country` with a registry benefit, their benefit events and earliest course enrolment.
+
+    Citizens whose events include a correction come back as PoolCitizens (the domain resolves what is in
+    force); the rest as rows without an object per event."""
     prefix = f"{country}-%"
     tenant = (await session.execute(sa.text("select current_setting('app.tenant', true)"))).scalar() or ""
     await set_tenant(session, "*")
     try:
-        # Hundreds of thousands of rows: read with the driver directly (SQLAlchemy's row processing costs
-        # more than the query), the JSON fields taken apart in SQL.
+        # Hundreds of thousands of rows: read with the driver directly, the JSON fields taken apart in SQL.
         connection = await (await session.connection()).get_raw_connection()
         driver = connection.driver_connection
         assert driver is not None
@@ -55,33 +57,53 @@ async def pool_citizens(session: AsyncSession, *, country: str) -> list[PoolCiti
         starts = await driver.fetch(_STARTS_SQL, prefix)
     finally:
         await set_tenant(session, tenant)
-    by_citizen: dict[str, list[OutcomeEvent]] = defaultdict(list)
-    for citizen_id, event_id, kind, day, benefit_type, amount, subsidy, supersedes, sequence in events:
-        values: dict[str, Any] = {}
-        if benefit_type is not None:
-            values = {"type": benefit_type, "monthly_amount": int(amount or 0), "wage_subsidy": int(subsidy or 0)}
-        by_citizen[str(citizen_id)].append(
-            OutcomeEvent(event_id, str(citizen_id), kind, day, values, supersedes, sequence)
-        )
-    enrolled_on: dict[str, date] = {str(row[0]): row[1] for row in starts}
-    pool = []
+    by_citizen: dict[Any, list[Any]] = defaultdict(list)
+    corrected: set[Any] = set()
+    for event in events:
+        by_citizen[event[0]].append(event)
+        if event[7] is not None:
+            corrected.add(event[0])
+    enrolled_on: dict[Any, date] = {row[0]: row[1] for row in starts}
+    plain: list[PoolRow] = []
+    others: list[PoolCitizen] = []
     for citizen, municipality, group, birth_year, benefit_type, amount, since, erased, course_day in rows:
-        citizen_id = str(citizen)
-        first_course = enrolled_on.get(citizen_id)
+        first_course = enrolled_on.get(citizen)
         if course_day is not None and (first_course is None or course_day < first_course):
             first_course = course_day
-        pool.append(
-            PoolCitizen(
-                citizen_id=citizen_id,
-                country=country,
-                municipality=municipality,
-                target_group=group,
-                birth_year=birth_year,
-                benefit=Benefit(benefit_type, int(amount or 0)) if benefit_type else None,
-                since=date.fromisoformat(since) if since else None,
-                events=tuple(by_citizen.get(citizen_id, ())),
-                course_enrolled_on=first_course,
-                erased=bool(erased),
+        own = by_citizen.get(citizen, ())
+        since_day = date.fromisoformat(since) if since else None
+        if citizen in corrected:
+            others.append(
+                PoolCitizen(
+                    citizen_id=str(citizen),
+                    country=country,
+                    municipality=municipality,
+                    target_group=group,
+                    birth_year=birth_year,
+                    benefit=Benefit(benefit_type, int(amount or 0)) if benefit_type else None,
+                    since=since_day,
+                    events=tuple(_event(item) for item in own),
+                    course_enrolled_on=first_course,
+                    erased=bool(erased),
+                )
             )
-        )
-    return pool
+            continue
+        plain.append(
+            PoolRow(
+                str(citizen), municipality, group, birth_year, benefit_type, int(amount or 0), since_day,
+                first_course, bool(erased),
+                tuple(
+                    (day.toordinal(), sequence, kind, kind_type, int(cost or 0) + int(subsidy or 0))
+                    for _, _, kind, day, kind_type, cost, subsidy, _, sequence in own
+                ),
+            )
+        )  # fmt: skip
+    return plain, others
+
+
+def _event(row: Any) -> OutcomeEvent:
+    citizen_id, event_id, kind, day, benefit_type, amount, subsidy, supersedes, sequence = row
+    values: dict[str, Any] = {}
+    if benefit_type is not None:
+        values = {"type": benefit_type, "monthly_amount": int(amount or 0), "wage_subsidy": int(subsidy or 0)}
+    return OutcomeEvent(event_id, str(citizen_id), kind, day, values, supersedes, sequence)

@@ -20,7 +20,7 @@ from outcomes.domain.comparison import (
     DEFAULT_MIN_COMPARISONS,
     ComparisonResult,
     EnrolledCitizen,
-    build_pool,
+    build_pool_rows,
     compare,
 )
 from outcomes.domain.costs import CostLine
@@ -96,7 +96,8 @@ async def comparison_for(
                 path=path,
             )
         )
-    pool = build_pool(await comparison_pool.pool_citizens(session, country=country), period_to)
+    rows, corrected = await comparison_pool.pool_rows(session, country=country)
+    pool = build_pool_rows(rows, corrected, country, period_to)
     minimum = int(_value(card.document.get("min_comparisons", DEFAULT_MIN_COMPARISONS)))
     return compare(enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum)
 

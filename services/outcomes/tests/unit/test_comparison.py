@@ -358,3 +358,65 @@ def reference(
 def test_min_comparisons_must_be_positive(bad: int, staircase: RefusionStaircase) -> None:
     with pytest.raises(InvalidField, match="min_comparisons"):
         compare([], build_pool([], TO), MONTHS, staircase_pricer(staircase), min_comparisons=bad)
+
+
+def test_pool_from_store_rows_is_the_same_pool() -> None:
+    """The store's row form (no object per event) builds exactly the pool the PoolCitizen form builds."""
+    import random
+
+    from outcomes.domain.benefits import benefit_after
+    from outcomes.domain.comparison import PoolRow, build_pool_rows
+
+    rng = random.Random(11)
+    citizens = []
+    for i in range(200):
+        events: list[OutcomeEvent] = []
+        day = date(2023, 1, 1)
+        for n in range(rng.randint(0, 4)):
+            day = date.fromordinal(day.toordinal() + rng.randint(0, 200))
+            kind = rng.choice(["ended", "changed", "resumed"])
+            if kind == "ended":
+                events.append(ended(f"p{i}", day, n))
+            elif kind == "changed":
+                events.append(changed(f"p{i}", day, rng.randint(1, 9) * 100_000, n=n))
+            else:
+                events.append(resumed(f"p{i}", day, rng.randint(1, 9) * 100_000, n=n))
+        citizens.append(
+            pool_citizen(
+                f"p{i}",
+                municipality=rng.choice(["0101", "0147"]),
+                since=date(2022, rng.randint(1, 12), 1) if rng.random() < 0.95 else None,
+                events=tuple(events),
+                course_enrolled_on=date(2024, 3, 1) if rng.random() < 0.1 else None,
+                erased=rng.random() < 0.05,
+            )
+        )
+    rows = [
+        PoolRow(
+            c.citizen_id,
+            c.municipality,
+            c.target_group,
+            c.birth_year,
+            c.benefit.type if c.benefit else None,
+            c.benefit.monthly_cost if c.benefit else 0,
+            c.since,
+            c.course_enrolled_on,
+            c.erased,
+            tuple(
+                (
+                    e.occurred_on.toordinal(),
+                    e.sequence,
+                    e.type,
+                    e.data.get("type"),
+                    b.monthly_cost if (b := benefit_after(e)) else 0,
+                )
+                for e in c.events
+            ),
+        )
+        for c in citizens
+    ]
+    expected = build_pool(citizens, TO)
+    got = build_pool_rows(rows, [], "DK", TO)
+    for name in ("start", "end", "member", "since", "cost", "type_code", "member_municipality", "event_days"):
+        assert getattr(got, name).tolist() == getattr(expected, name).tolist(), name
+    assert got.member_ids == expected.member_ids
