@@ -48,6 +48,25 @@ CITIZEN_COURSE_TERMS = {
     "cap_total": 60_000_000,
     "min_hours": 10,
 }
+# Citizens outside the programme leave benefit too (the comparison group of ECONOMICS §7): a monthly
+# chance of leaving, and of those who leave a share who come back some months later (demo assumptions,
+# in line with the deadweight exit rates of the rate cards, a little higher for the business cycle).
+POOL_EXIT_PER_MONTH = {
+    "flexjob": 0.02,
+    "cash_benefit": 0.03,
+    "integration": 0.035,
+    "resource_programme": 0.01,
+    "sickness_benefit": 0.08,
+    "disability_pension": 0.002,
+    "other": 0.025,
+}
+POOL_RETURN_SHARE = 0.3
+POOL_HISTORY_START = dt.date(2024, 6, 1)
+# Programme cost lines per partnership (øre). The first programme was co-financed by the European Social
+# Fund with DKK 26 million, spread here over the partnerships; the rest is the municipality's own, a
+# foundation's accelerator grant, and one corrected line to show superseding.
+ESF_GRANT_TOTAL = 2_600_000_000
+QUARTERLY_COSTS = (("job_consultant", 13_500_000), ("mentor", 6_000_000))
 COMPANY_ACCELERATOR_TERMS = {
     "tariffs": {"placement_started": 300_000, "retained_6m": 800_000},
     "cap_per_citizen": 1_100_000,
@@ -135,6 +154,48 @@ class DemoLoader:
                 raise RuntimeError(f"demo outcome events rejected: {errors[:3]}")
         return len(events)
 
+    def pool_events(self, population: Population) -> int:
+        """Benefit events of the citizens outside the programme, through the same bulk path."""
+        events = list(pool_history(population, self.ids))
+        for start in range(0, len(events), 500):
+            chunk = events[start : start + 500]
+            result = self.post("/v1/outcome-events:batch", {"items": chunk}, f"demo:pool-events:{start}").json()
+            errors = [r for r in result["items"] if r["status"] == "error"]
+            if errors:
+                raise RuntimeError(f"demo pool benefit events rejected: {errors[:3]}")
+        return len(events)
+
+    def programme_costs(self, population: Population) -> int | None:
+        """Record the cost lines (and correct one); None when the gateway has no /v1/programme-costs route."""
+        count = 0
+        corrected: dict[str, str] = {}
+        for key, body in cost_lines(population, self.ids):
+            response = self.http.post("/v1/programme-costs", json=body, headers={"Idempotency-Key": key})
+            if response.status_code == 404 and count == 0:
+                return None
+            if response.status_code not in (200, 201):
+                raise RuntimeError(f"demo cost line {key} rejected: {response.status_code} {response.text[:300]}")
+            if key.endswith(":administration"):
+                corrected[key] = response.json()["id"]
+            count += 1
+        for key, line_id in corrected.items():
+            partnership_key = key.removeprefix("demo:cost:").removesuffix(":administration")
+            body = {
+                "partnership_id": self.ids[partnership_key],
+                "side": "citizen_course",
+                "category": "administration",
+                "amount": 5_500_000,
+                "month": "2025-06",
+                "payer": "municipality",
+                "note": "corrected: the invoice was 55,000 kr.",
+                "supersedes": line_id,
+            }
+            response = self.http.post("/v1/programme-costs", json=body, headers={"Idempotency-Key": key + ":fix"})
+            if response.status_code not in (200, 201, 409):  # 409: corrected by an earlier load
+                raise RuntimeError(f"demo cost correction rejected: {response.status_code} {response.text[:300]}")
+            count += 1
+        return count
+
     def settlements(self, contract_ids: list[str]) -> int:
         """Settle every contract half-year by half-year, as a municipality would, so evaluations
         show what the programme has paid out as well as what it saved."""
@@ -184,6 +245,7 @@ def history(population: Population, ids: dict[str, str]) -> Iterator[dict[str, A
             {
                 "organisation_id": ids[companies[enrolment["partnership_key"]]],
                 "hours_per_week": hours,
+                "kind": placement_kind(citizen["target_group"], hours),
             },
         )
         yield from benefit_effect(ref, citizen_id, citizen["target_group"], benefit, started, hours)
@@ -206,6 +268,79 @@ def history(population: Population, ids: dict[str, str]) -> Iterator[dict[str, A
             changed = started + dt.timedelta(days=rng.randint(30, 150))
             if changed < HISTORY_END:
                 yield event(f"{ref}:5", citizen_id, "hours_changed", changed, {"hours_per_week": min(37, hours + 5)})
+
+
+def placement_kind(group: str, hours: int) -> str:
+    """The kind of job the demo's placements are: a flexjob for the flexjob group, else by hours."""
+    if group == "flexjob":
+        return "flexjob"
+    return "ordinary" if hours >= 25 else "smaajob"
+
+
+def pool_history(population: Population, ids: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Benefit events of citizens outside the citizen course: most stay on benefit, some leave, a few return."""
+    enrolled = {e["citizen_key"] for e in population.enrolments if e["programme"] == "citizen_course"}
+    for citizen in population.citizens:
+        benefit = citizen["benefit"]
+        if citizen["key"] in enrolled or not benefit or citizen["key"] not in ids:
+            continue
+        rng = random.Random(f"{SEED}:pool:{citizen['key']}")
+        start = max(POOL_HISTORY_START, dt.date.fromisoformat(benefit["since"]) + dt.timedelta(days=1))
+        month = dt.date(start.year, start.month, 1)
+        while month < HISTORY_END:
+            if rng.random() < POOL_EXIT_PER_MONTH[citizen["target_group"]]:
+                ended = max(start, month + dt.timedelta(days=rng.randint(0, 27)))
+                if ended >= HISTORY_END:
+                    break
+                ref = f"demo:pool:{citizen['external_ref']}"
+                yield event(f"{ref}:1", ids[citizen["key"]], "benefit_ended", ended, {})
+                if rng.random() < POOL_RETURN_SHARE:
+                    back = ended + dt.timedelta(days=rng.randint(60, 300))
+                    if back < HISTORY_END:
+                        data = {"type": benefit["type"], "monthly_amount": benefit["monthly_amount"]}
+                        yield event(f"{ref}:2", ids[citizen["key"]], "benefit_resumed", back, data)
+                break
+            month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def cost_lines(population: Population, ids: dict[str, str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(idempotency key, body) of the programme cost lines of every partnership."""
+    partnerships = population.partnerships
+    for partnership in partnerships:
+        pid = ids[partnership["key"]]
+        base = {"partnership_id": pid, "side": "citizen_course"}
+        key = f"demo:cost:{partnership['key']}"
+        yield (
+            f"{key}:esf",
+            {
+                **base,
+                "category": "course_delivery",
+                "amount": ESF_GRANT_TOTAL // len(partnerships),
+                "month": PROGRAMME_START.strftime("%Y-%m"),
+                "payer": "eu_grant",
+                "funder": "European Social Fund (ESF+)",
+            },
+        )
+        for start, _ in periods(PROGRAMME_START, HISTORY_END, months=3):
+            for category, amount in QUARTERLY_COSTS:
+                body = {**base, "category": category, "amount": amount, "month": start.strftime("%Y-%m")}
+                yield f"{key}:{category}:{start.isoformat()}", {**body, "payer": "municipality"}
+        yield (
+            f"{key}:accelerator",
+            {
+                "partnership_id": pid,
+                "side": "company_accelerator",
+                "category": "accelerator",
+                "amount": 20_000_000,
+                "month": PROGRAMME_START.strftime("%Y-%m"),
+                "payer": "foundation",
+                "funder": "a Danish foundation (demo)",
+            },
+        )
+        yield (
+            f"{key}:administration",
+            {**base, "category": "administration", "amount": 5_000_000, "month": "2025-06", "payer": "municipality"},
+        )
 
 
 def benefit_effect(
@@ -262,10 +397,14 @@ def load_demo(stack: Stack, *, seed: int = SEED) -> str:
         loader.registry(population)
         contracts = loader.contracts(population)
         events = loader.outcome_events(population)
+        pool_events = loader.pool_events(population)
+        costs = loader.programme_costs(population)
         settlements = loader.settlements(contracts)
     return (
         f"{len(population.municipalities)} municipalities, {len(population.organisations)} organisations, "
         f"{len(population.partnerships)} partnerships, {len(population.openings)} openings, "
         f"{len(population.citizens)} citizens, {len(population.enrolments)} enrolments, "
-        f"{len(contracts)} contracts, {events} outcome events, {settlements} settlements"
+        f"{len(contracts)} contracts, {events} outcome events, {pool_events} benefit events outside the programme, "
+        + (f"{costs} programme cost lines" if costs is not None else "NO programme cost lines (gateway route missing)")
+        + f", {settlements} settlements"
     )

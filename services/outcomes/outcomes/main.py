@@ -12,10 +12,13 @@ from outcomes.api import (
     evaluations,
     outcome_events,
     placement_outcomes,
+    programme_costs,
     rate_cards,
+    refusion_statements,
     settlements,
     simulations,
 )
+from outcomes.clients.national_ids import RegistryNationalIds
 from outcomes.clients.registry import registry_client
 from outcomes.feed.projection import registry_follower
 from outcomes.settings import Settings
@@ -31,6 +34,8 @@ TAGS = [
     {"name": "settlements", "description": "Statements on an immutable ledger; CSV export"},
     {"name": "simulations", "description": "Monte Carlo of a cohort and the Social Impact Bond view"},
     {"name": "evaluations", "description": "Was it an economic gain for the municipality? With a chart"},
+    {"name": "programme-costs", "description": "Recorded programme costs by payer; corrections supersede"},
+    {"name": "refusion-statements", "description": "The state's refusion statement, imported and reconciled"},
     {"name": "internal", "description": "Placement outcomes for matching"},
 ]
 
@@ -46,6 +51,7 @@ def create_app(
         app.state.feed = None
         if settings.registry_url:
             app.state.registry_client = registry_client(settings, registry_transport)
+            app.state.national_id_resolver = RegistryNationalIds(app.state.registry_client)
             app.state.feed = registry_follower(
                 app.state.database,
                 app.state.registry_client,
@@ -74,6 +80,8 @@ def create_app(
             settlements.router,
             simulations.router,
             evaluations.router,
+            programme_costs.router,
+            refusion_statements.router,
             placement_outcomes.router,
         ],
         metadata=metadata,

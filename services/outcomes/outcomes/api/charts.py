@@ -1,4 +1,5 @@
-"""The evaluation chart: cumulative costs and payments vs cumulative municipal savings, break-even marked."""
+"""The evaluation chart: cumulative net municipal savings (5-95 % band) against costs and payments, gross faint
+behind net so the difference is seen; break-even marked."""
 
 from __future__ import annotations
 
@@ -12,23 +13,39 @@ matplotlib.use("Agg")  # no display: render to bytes in a worker thread
 from matplotlib.figure import Figure
 
 from outcomes.domain.evaluation import Evaluation
+from outcomes.domain.net_evaluation import NetEvaluation
 
 
-def render_chart(result: Evaluation, extension: str, currency: str) -> bytes:
+def render_chart(result: Evaluation, extension: str, currency: str, net: NetEvaluation | None = None) -> bytes:
     """SVG or PNG bytes; amounts shown in whole kroner."""
     labels = [str(row.month) for row in result.by_month]
     savings = list(itertools.accumulate(row.municipal_saving / 100 for row in result.by_month))
     outlays = list(itertools.accumulate((row.programme_costs + row.outcome_payments) / 100 for row in result.by_month))
     figure = Figure(figsize=(9, 4.5), dpi=100)
     axes = figure.subplots()
-    axes.plot(labels, savings, label="Cumulative municipal savings", color="#1b7f3b", linewidth=2)
+    if net is None:
+        axes.plot(labels, savings, label="Cumulative municipal savings", color="#1b7f3b", linewidth=2)
+    else:
+        axes.plot(labels, savings, label="Cumulative gross municipal savings", color="#1b7f3b", linewidth=1, alpha=0.3)
+        caused = list(itertools.accumulate(row.net_municipal_saving / 100 for row in net.by_month))
+        if net.cumulative_band is not None:
+            low, high = net.cumulative_band
+            axes.fill_between(
+                labels,
+                [value / 100 for value in low],
+                [value / 100 for value in high],
+                color="#1b7f3b",
+                alpha=0.15,
+                label="5-95 % band (bootstrap over matched citizens)",
+            )
+        axes.plot(labels, caused, label="Cumulative net municipal savings (caused)", color="#1b7f3b", linewidth=2)
     axes.plot(labels, outlays, label="Cumulative programme costs + outcome payments", color="#b23a48", linewidth=2)
     if result.break_even_month is not None:
         month = str(result.break_even_month)
         axes.axvline(labels.index(month), color="#555555", linestyle="--", linewidth=1)
         axes.annotate(f"break-even {month}", xy=(month, 0), xytext=(4, 8), textcoords="offset points", fontsize=8)
     axes.set_ylabel(currency)
-    axes.set_title("Was it an economic gain for the municipality?")
+    axes.set_title("Did it pay off for the municipality?")
     axes.tick_params(axis="x", labelrotation=60, labelsize=7)
     axes.legend(loc="upper left", fontsize=8)
     axes.grid(alpha=0.3)

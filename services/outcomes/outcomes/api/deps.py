@@ -22,6 +22,7 @@ OutcomesReader = Annotated[
 SettlementsWriter = Annotated[Principal, require_scope("settlements:write")]
 ReportsReader = Annotated[Principal, require_scope("reports:read", "outcomes:read")]
 Internal = Annotated[Principal, require_scope("internal")]
+Admin = Annotated[Principal, require_scope("admin")]
 
 
 async def _settings(request: Request) -> Settings:
@@ -53,6 +54,7 @@ def page_slice(
 
 __all__ = [
     "ERRORS",
+    "Admin",
     "CursorCodecDep",
     "IdempotencyDep",
     "Internal",

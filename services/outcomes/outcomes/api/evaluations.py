@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
-from outcomes.domain.evaluation import Evaluation, Totals
-from outcomes.schemas.evaluations import EvaluationRead, MonthRead, SliceRead, UncertaintyRead
+from outcomes.domain.evaluation import Totals
+from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Band
+from outcomes.schemas.evaluations import (
+    BandRead,
+    CitizenMatchRead,
+    ComparisonRead,
+    EvaluationCitizensRead,
+    EvaluationRead,
+    ForwardRead,
+    MonthRead,
+    RungsRead,
+    SliceRead,
+    UncertaintyRead,
+)
 from outcomes.usecases import evaluations
-from outcomes.usecases.evaluations import EvaluationRequest, Scope
+from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
 from servicekit.domain_errors import NotFound
 from servicekit.routing import JsonRoute
 
@@ -35,18 +49,29 @@ def _slice(totals: Totals) -> SliceRead:
     )
 
 
-def read(result: Evaluation, scope: Scope, card_id: str, currency: str) -> EvaluationRead:
+def _scope_of(scope: Scope) -> dict[str, Any]:
+    return {
+        "municipality": scope.municipality,
+        "partnership_id": scope.partnership_id,
+        "from": scope.period_from,
+        "to": scope.period_to,
+        "country": scope.country,
+    }
+
+
+def _band(band: Band | None) -> BandRead | None:
+    return BandRead(p5=band.p5, p50=band.p50, p95=band.p95) if band is not None else None
+
+
+def read(evaluated: ScopedEvaluation) -> EvaluationRead:
+    result, scope, net = evaluated.result, evaluated.scope, evaluated.net
+    assert net is not None
     totals = _slice(result.totals)
+    outlook = net.forward
     return EvaluationRead(
-        scope={
-            "municipality": scope.municipality,
-            "partnership_id": scope.partnership_id,
-            "from": scope.period_from,
-            "to": scope.period_to,
-            "country": scope.country,
-        },
-        currency=currency,
-        rate_card_id=card_id,
+        scope=_scope_of(scope),
+        currency=evaluated.card.currency,
+        rate_card_id=evaluated.card.id,
         **totals.model_dump(exclude={"citizens"}),
         net_gain_present_value=result.net_gain_present_value,
         break_even_month=str(result.break_even_month) if result.break_even_month else None,
@@ -70,11 +95,34 @@ def read(result: Evaluation, scope: Scope, card_id: str, currency: str) -> Evalu
                 state_saving=row.state_saving,
                 programme_costs=row.programme_costs,
                 outcome_payments=row.outcome_payments,
+                counterfactual_saving=net_row.counterfactual_saving,
+                counterfactual_municipal_saving=net_row.counterfactual_municipal_saving,
+                net_saving=net_row.net_saving,
+                net_municipal_saving=net_row.net_municipal_saving,
             )
-            for row in result.by_month
+            for row, net_row in zip(result.by_month, net.by_month, strict=True)
         ],
         by_target_group={group: _slice(value) for group, value in sorted(result.by_target_group.items())},
         by_partnership={key: _slice(value) for key, value in sorted(result.by_partnership.items())},
+        net_saving=net.net_saving,
+        net_municipal_saving=net.net_municipal_saving,
+        unmatched_gross_saving=net.unmatched_gross_saving,
+        unmatched_municipal_saving=net.unmatched_municipal_saving,
+        comparison=ComparisonRead(matched=net.matched, unmatched=net.unmatched, by_rung=RungsRead(**net.by_rung)),
+        forward=ForwardRead(
+            horizon_months=outlook.horizon_months,
+            observed_months=outlook.observed_months,
+            carried_months=outlook.carried_months,
+            savings_curve=outlook.savings_curve,
+            fundable_cost_per_citizen=_band(outlook.fundable_cost_band),
+            net_municipal_saving=_band(outlook.net_municipal_saving_band),
+            probability_net_gain=outlook.probability_net_gain,
+            cost_per_citizen=outlook.cost_per_citizen,
+            answer=outlook.answer,
+        ),
+        savings_by_payer=evaluated.savings_by_payer,
+        costs_by_payer=net.costs_by_payer,
+        rate_card_ids=net.rate_card_ids,
     )
 
 
@@ -97,17 +145,115 @@ async def evaluation_request(
 
 
 EvaluationQuery = Annotated[EvaluationRequest, Depends(evaluation_request)]
+Horizon = Annotated[int, Query(ge=1, le=240, description="Months the forward view looks ahead (§8)")]
 
 
 @router.get("", response_model=EvaluationRead, responses=ERRORS)
 async def get_evaluation(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+    session: SessionDep,
+    principal: ReportsReader,
+    settings: SettingsDep,
+    query: EvaluationQuery,
+    horizon_months: Horizon = DEFAULT_HORIZON_MONTHS,
 ) -> EvaluationRead:
-    """Verified savings (gross, municipal, state), costs, payments, net gain, ROI and break-even."""
+    """Verified savings (gross, municipal, state), what the programme caused (net of a comparison group),
+    costs by payer, payments, net gain, ROI, break-even and whether the savings can finance it going forward."""
+    evaluated = await evaluations.evaluate_scope(
+        session,
+        principal,
+        query,
+        default_rate_cards=settings.default_rate_cards,
+        today=date.today(),
+        horizon=horizon_months,
+    )
+    return read(evaluated)
+
+
+@router.get("/citizens", response_model=EvaluationCitizensRead, responses=ERRORS)
+async def get_evaluation_citizens(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> EvaluationCitizensRead:
+    """Per enrolled citizen: the comparison rung used, the number of comparisons, gross and net savings."""
     evaluated = await evaluations.evaluate_scope(
         session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
-    return read(evaluated.result, evaluated.scope, evaluated.card.id, evaluated.card.currency)
+    assert evaluated.net is not None
+    return EvaluationCitizensRead(
+        scope=_scope_of(evaluated.scope),
+        currency=evaluated.card.currency,
+        items=[
+            CitizenMatchRead(
+                citizen_id=item.citizen_id,
+                rung=item.rung,
+                comparisons=item.comparisons,
+                gross_saving=item.gross_saving,
+                municipal_saving=item.municipal_saving,
+                net_saving=item.net_saving,
+                net_municipal_saving=item.net_municipal_saving,
+            )
+            for item in evaluated.net.citizens
+        ],
+    )
+
+
+CSV_COLUMNS = (
+    "month",
+    "gross_saving",
+    "municipal_saving",
+    "counterfactual_saving",
+    "counterfactual_municipal_saving",
+    "net_saving",
+    "net_municipal_saving",
+    "cumulative_net_municipal_saving",
+    "cumulative_net_municipal_saving_p5",
+    "cumulative_net_municipal_saving_p95",
+    "programme_costs",
+    "outcome_payments",
+    "cumulative_costs_and_payments",
+)
+
+
+@router.get("/months.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+async def get_evaluation_csv(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> Response:
+    """The evaluation month by month as CSV (øre): gross, counterfactual and net, cumulative net with its
+    5-95 % band, against the municipality's costs and payments."""
+    evaluated = await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
+    )
+    net = evaluated.net
+    assert net is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    cumulative = spent = 0
+    low, high = net.cumulative_band or ([], [])
+    for index, (row, net_row) in enumerate(zip(evaluated.result.by_month, net.by_month, strict=True)):
+        cumulative += net_row.net_municipal_saving
+        spent += row.programme_costs + row.outcome_payments
+        writer.writerow(
+            [
+                str(row.month),
+                row.gross_saving,
+                row.municipal_saving,
+                net_row.counterfactual_saving,
+                net_row.counterfactual_municipal_saving,
+                net_row.net_saving,
+                net_row.net_municipal_saving,
+                cumulative,
+                low[index] if low else "",
+                high[index] if high else "",
+                row.programme_costs,
+                row.outcome_payments,
+                spent,
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="evaluation.csv"'},
+    )
 
 
 @router.get("/chart.{extension}", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
@@ -124,5 +270,5 @@ async def get_evaluation_chart(
     evaluated = await evaluations.evaluate_scope(
         session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
-    image = await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency)
+    image = await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency, evaluated.net)
     return Response(image, media_type="image/svg+xml" if extension == "svg" else "image/png")

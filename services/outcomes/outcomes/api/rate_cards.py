@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import ERRORS, OutcomesReader, SessionDep
-from outcomes.schemas.rate_cards import RateCardRead
+from outcomes.api.deps import ERRORS, Admin, OutcomesReader, SessionDep
+from outcomes.schemas.rate_cards import RateCardCreate, RateCardRead
 from outcomes.usecases import rate_cards
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -21,6 +21,17 @@ async def list_rate_cards(
 ) -> Page[RateCardRead]:
     """List rate cards (a handful; one page)."""
     return Page[RateCardRead](items=await rate_cards.list_rate_cards(session, country=country))
+
+
+@router.post("", status_code=201, response_model=RateCardRead, responses={**ERRORS, 409: {"description": "Id exists"}})
+async def create_rate_card(
+    body: RateCardCreate, session: SessionDep, principal: Admin, response: Response
+) -> RateCardRead:
+    """Add a card for a validity period (never overwrites one; a period overlapping another card of the
+    country is 422 naming `valid_from`)."""
+    card = await rate_cards.create_rate_card(session, body.model_dump(mode="json", exclude_none=True))
+    response.headers["Location"] = f"/v1/rate-cards/{card.id}"
+    return card
 
 
 @router.get("/{card_id}", response_model=RateCardRead, responses=ERRORS)

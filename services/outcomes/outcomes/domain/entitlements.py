@@ -13,6 +13,7 @@ from .events import OutcomeEvent, effective_events
 from .milestones import reached_milestones
 from .money import round_ore
 from .pbr import ContractTerms, milestone_payment
+from .placement_kinds import JOB_KINDS
 from .placements import placements
 from .refusion import RefusionStaircase
 from .savings import monthly_savings
@@ -46,22 +47,30 @@ def milestone_entitlements(
 ) -> list[Entitlement]:
     """A line per reached milestone that has a tariff; the company side counts hires at `company_id`."""
     result = []
+    # Milestones that count the same placement kinds are reached on the same filtered history.
+    by_kinds: dict[frozenset[str], list[str]] = {}
+    for name in terms.tariffs:
+        by_kinds.setdefault(terms.milestone_kinds.get(name, JOB_KINDS), []).append(name)
     for citizen in citizens:
         history = placements(effective_events(citizen.events))
         counted_from = citizen.enrolled_on
         if terms.side == "company_accelerator" and company_enrolled_on is not None:
             counted_from = max(citizen.enrolled_on, company_enrolled_on)
-        reached = reached_milestones(
-            history,
-            counted_from=counted_from,
-            rules=terms.rules,
-            organisation_id=company_id if terms.side == "company_accelerator" else None,
-        )
         premium = terms.premium_percent.get(citizen.target_group)
-        for name, on in reached.items():
-            if name in terms.tariffs:
-                amount = milestone_payment(terms.tariffs[name], premium)
-                result.append(Entitlement(citizen.citizen_id, name, on, amount))
+        for kinds, names in by_kinds.items():
+            # A placement recorded before kinds existed counts as an ordinary job.
+            counted = [placement for placement in history if (placement.kind or "ordinary") in kinds]
+            reached = reached_milestones(
+                counted,
+                counted_from=counted_from,
+                rules=terms.rules,
+                organisation_id=company_id if terms.side == "company_accelerator" else None,
+            )
+            for name, on in reached.items():
+                if name in names:
+                    amount = milestone_payment(terms.tariffs[name], premium)
+                    result.append(Entitlement(citizen.citizen_id, name, on, amount))
+    result.sort(key=lambda item: (item.on, item.citizen_id, item.name))
     return result
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from .calendar import Month
 from .refusion import RefusionStaircase
-from .savings import BenefitPath, monthly_savings
+from .savings import BenefitPath, MonthlySavings, monthly_savings
 from .valuation import break_even_index, present_value, roi
 
 
@@ -123,8 +123,11 @@ def evaluate(
     costs: Sequence[Outlay],
     payments: Sequence[Outlay],
     discount_rate: Fraction,
+    lines: MonthlySavings | None = None,
 ) -> Evaluation:
-    """Aggregate monthly savings lines, costs and payments into totals, months, target groups, partnerships."""
+    """Aggregate monthly savings lines, costs and payments into totals, months, target groups, partnerships.
+
+    `lines`: the citizens' monthly lines when already priced (e.g. each day with its rate card)."""
     column = {month: index for index, month in enumerate(months)}
     per_citizen = {citizen.citizen_id: 0 for citizen in citizens}
     shared = 0
@@ -133,7 +136,8 @@ def evaluate(
     by_group: dict[str, Totals] = defaultdict(Totals)
     by_partnership: dict[str, Totals] = defaultdict(Totals)
     if citizens and months:
-        lines = monthly_savings([citizen.path for citizen in citizens], months, staircase)
+        if lines is None:
+            lines = monthly_savings([citizen.path for citizen in citizens], months, staircase)
         for row, citizen in enumerate(citizens):
             slices = [totals, by_group[citizen.target_group]]
             if citizen.partnership_id:

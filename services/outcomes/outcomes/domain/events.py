@@ -17,6 +17,8 @@ EVENT_TYPES = (
     "education_started",
 )
 MAX_HOURS_PER_WEEK = 37
+# placement_started.data.kind (issue 15 §5); domain/placement_kinds.py says which count for milestones.
+PLACEMENT_KINDS = ("ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education")
 
 
 class InvalidEvent(ValueError):
@@ -48,6 +50,8 @@ def validate_event_data(event_type: str, data: Mapping[str, Any]) -> None:
     if event_type == "placement_started":
         _require_str(data, "organisation_id")
         _require_hours(data)
+        if data.get("kind") not in PLACEMENT_KINDS:
+            raise InvalidEvent("data.kind", f"kind is required, one of {', '.join(PLACEMENT_KINDS)}")
     elif event_type == "hours_changed":
         _require_hours(data)
     elif event_type in ("benefit_changed", "benefit_resumed"):

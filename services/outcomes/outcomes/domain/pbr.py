@@ -27,6 +27,10 @@ class ContractTerms:
     cap_total: int | None = None
     rules: MilestoneRules = field(default_factory=MilestoneRules)
     deadweight: bool = False
+    # Which placement kinds count for each milestone (issue 15 §5); milestones not named: job kinds.
+    milestone_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # What the savings share is a share of: the §7 net municipal saving, or the gross (§2-3) one.
+    savings_share_basis: str = "gross"
 
 
 def milestone_payment(tariff: int, premium_percent: Fraction | None) -> int:

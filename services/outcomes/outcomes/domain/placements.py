@@ -19,6 +19,7 @@ class Placement:
     start: date
     end: date | None
     hours: tuple[tuple[date, float], ...] = field(default=())
+    kind: str | None = None
 
     def hours_on(self, day: date) -> float:
         """Contracted hours per week on `day` (0 outside the placement)."""
@@ -45,6 +46,7 @@ def placements(events: Sequence[OutcomeEvent]) -> list[Placement]:
                 start=event.occurred_on,
                 end=None,
                 hours=((event.occurred_on, float(event.data["hours_per_week"])),),
+                kind=(str(event.data["kind"]) if event.data.get("kind") else None),
             )
         elif event.type == "hours_changed" and current is not None:
             current = replace(current, hours=(*current.hours, (event.occurred_on, float(event.data["hours_per_week"]))))

@@ -70,6 +70,7 @@ def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:
         "id": change["entity_id"],
         "municipality": str(change.get("municipality") or data.get("municipality") or ""),
         "target_group": data.get("target_group"),
+        "birth_year": data.get("birth_year"),
         "benefit": data.get("benefit"),
     }
 

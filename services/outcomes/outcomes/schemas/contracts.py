@@ -53,6 +53,14 @@ class ContractCreate(BaseModel):
     gap_days: int = Field(default=14, ge=0, le=365)
     min_hours: float = Field(default=10, ge=0, le=37)
     deadweight: bool = False
+    savings_share_basis: Literal["net", "gross"] = Field(
+        default="net", description="net: share of the §7 net municipal saving (default); gross: of the gross one"
+    )
+    milestone_kinds: dict[str, list[str]] | None = Field(
+        default=None,
+        description="Milestone → placement kinds that count for it; milestones left out count job kinds "
+        "(ordinary, flexjob, smaajob, wage_subsidy): an internship on benefit is not a job",
+    )
 
     @field_validator("tariffs")
     @classmethod
@@ -92,4 +100,6 @@ class ContractRead(BaseModel):
     gap_days: int
     min_hours: float
     deadweight: bool
+    savings_share_basis: str
+    milestone_kinds: dict[str, list[str]] | None
     created_at: datetime

@@ -34,6 +34,8 @@ class SettlementLineRead(BaseModel):
     amount: int
     reason: str | None
     period_from: date | None
+    basis: str | None = Field(default=None, description="Savings-share lines: net or gross")
+    rung: str | None = Field(default=None, description="Savings-share lines: the comparison rung that applied")
 
 
 class SettlementRead(BaseModel):

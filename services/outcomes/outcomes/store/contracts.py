@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from outcomes.domain.milestones import MilestoneRules
 from outcomes.domain.money import parse_fraction
 from outcomes.domain.pbr import ContractTerms
+from outcomes.domain.placement_kinds import parse_milestone_kinds
 from outcomes.schemas.contracts import ContractCreate, ContractRead
 from outcomes.store.tables import (
     contracts,
@@ -32,6 +33,8 @@ def terms_document(body: ContractCreate, *, currency: str) -> dict[str, Any]:
         "gap_days": body.gap_days,
         "min_hours": body.min_hours,
         "deadweight": body.deadweight,
+        "savings_share_basis": body.savings_share_basis,
+        "milestone_kinds": body.milestone_kinds,
     }
 
 
@@ -50,6 +53,9 @@ def contract_terms(row: Row) -> ContractTerms:
         cap_total=terms.get("cap_total"),
         rules=MilestoneRules(gap_days=int(terms.get("gap_days", 14)), min_hours=float(terms.get("min_hours", 10))),
         deadweight=bool(terms.get("deadweight", False)),
+        milestone_kinds=parse_milestone_kinds(terms.get("milestone_kinds")),
+        # Contracts stored before the basis existed were agreed on the gross saving.
+        savings_share_basis=str(terms.get("savings_share_basis") or "gross"),
     )
 
 
@@ -74,6 +80,8 @@ def contract_read(row: Row) -> ContractRead:
         gap_days=terms["gap_days"],
         min_hours=terms["min_hours"],
         deadweight=terms["deadweight"],
+        savings_share_basis=str(terms.get("savings_share_basis") or "gross"),
+        milestone_kinds=terms.get("milestone_kinds"),
         created_at=row.created_at,
     )
 

@@ -60,7 +60,7 @@ async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Row | Non
 
 
 async def upsert_citizens(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Upsert citizens ({id, municipality, target_group, benefit}, distinct ids) in one statement.
+    """Upsert citizens ({id, municipality, target_group, birth_year, benefit}, distinct ids) in one statement.
 
     No benefit is stored as SQL NULL (not JSON null), so the first benefit that arrives after an
     enrolment still becomes the benefit at enrolment."""
@@ -69,11 +69,12 @@ async def upsert_citizens(session: AsyncSession, rows: Sequence[dict[str, Any]])
 
 
 def _citizen_upsert() -> Insert:
-    statement = insert_from_json(citizens, ("id", "municipality", "target_group", "benefit"))
+    statement = insert_from_json(citizens, ("id", "municipality", "target_group", "birth_year", "benefit"))
     return statement.on_conflict_do_update(
         index_elements=[citizens.c.id],
         set_={
             "target_group": statement.excluded.target_group,
+            "birth_year": statement.excluded.birth_year,
             "benefit": statement.excluded.benefit,
             # An enrolment seen before the citizen's benefit: the first benefit seen is the one at enrolment.
             "benefit_at_enrolment": sa.case(
@@ -185,3 +186,10 @@ async def company_enrolments(
     if partnership_id:
         query = query.where(enrolments.c.partnership_id == partnership_id)
     return (await session.execute(query)).all()
+
+
+async def citizens_by_ids(session: AsyncSession, citizen_ids: Sequence[uuid.UUID]) -> Sequence[Row]:
+    """Projected citizens by id (row-level security keeps them to the caller's municipality)."""
+    if not citizen_ids:
+        return []
+    return (await session.execute(sa.select(citizens).where(citizens.c.id.in_(list(citizen_ids))))).all()

@@ -13,6 +13,7 @@ from outcomes.schemas.rate_cards import RateCardRead
 from outcomes.store.tables import (
     rate_cards,
 )
+from servicekit.domain_errors import Conflict
 
 Row = sa.Row[Any]
 
@@ -46,3 +47,23 @@ async def list_rate_cards(session: AsyncSession, *, country: str | None = None) 
 
 async def get_rate_card(session: AsyncSession, card_id: str) -> Row | None:
     return (await session.execute(sa.select(rate_cards).where(rate_cards.c.id == card_id))).first()
+
+
+async def insert_rate_card(session: AsyncSession, document: dict[str, Any]) -> Row:
+    """A new card; an existing id is never overwritten (the caller checked, the primary key guarantees)."""
+    statement = (
+        insert(rate_cards)
+        .values(
+            id=document["id"],
+            country=document["country"],
+            year=document["year"],
+            currency=document["currency"],
+            document=document,
+        )
+        .on_conflict_do_nothing()
+        .returning(*rate_cards.c)
+    )
+    row = (await session.execute(statement)).first()
+    if row is None:
+        raise Conflict(f"Rate card {document['id']!r} exists; cards are never overwritten.")
+    return row

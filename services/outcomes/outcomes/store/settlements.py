@@ -59,6 +59,8 @@ def settlement_read(row: Row, lines: Sequence[Row]) -> SettlementRead:
                 amount=line.amount,
                 reason=line.reason,
                 period_from=line.period_from,
+                basis=line.basis,
+                rung=line.rung,
             )
             for line in lines
         ],

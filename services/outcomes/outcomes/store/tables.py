@@ -41,6 +41,8 @@ citizens = sa.Table(
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("municipality", sa.Text, nullable=False, index=True),
     sa.Column("target_group", sa.Text, nullable=True),
+    # For the comparison group's age band (ECONOMICS §7); the registry feed carries it.
+    sa.Column("birth_year", sa.Integer, nullable=True),
     sa.Column("benefit", JSONB, nullable=True),
     sa.Column("benefit_at_enrolment", JSONB, nullable=True),
     sa.Column("enrolled_on", sa.Date, nullable=True),
@@ -145,6 +147,63 @@ settlement_lines = sa.Table(
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("period_from", sa.Date, nullable=True),
+    # Savings-share lines: the basis (net | gross) and the comparison rung that applied (issue 15).
+    sa.Column("basis", sa.Text, nullable=True),
+    sa.Column("rung", sa.Text, nullable=True),
+)
+
+# Programme costs as recorded facts, by payer; a correction is a new line that supersedes one.
+programme_costs = sa.Table(
+    "programme_costs",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("sequence", sa.BigInteger, sa.Identity(always=True), nullable=False, unique=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("partnership_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("side", sa.Text, nullable=False),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("month", sa.Date, nullable=False),
+    sa.Column("payer", sa.Text, nullable=False),
+    sa.Column("funder", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    # A line is corrected at most once: the unique constraint makes a second correction a conflict.
+    sa.Column("supersedes", UUID(as_uuid=True), nullable=True, unique=True),
+    _created_at(),
+    sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+)
+
+# The state's refusion statements (Ydelsesrefusion) and their reconciliation, per citizen-week.
+# National ids are never stored: a line holds the pseudonymous citizen id, or none when unknown.
+refusion_statements = sa.Table(
+    "refusion_statements",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("rate_card_id", sa.Text, nullable=False),
+    sa.Column("lines", sa.Integer, nullable=False),
+    sa.Column("summary", JSONB, nullable=False),
+    _created_at(),
+)
+
+refusion_statement_lines = sa.Table(
+    "refusion_statement_lines",
+    metadata,
+    sa.Column("statement_id", UUID(as_uuid=True), sa.ForeignKey("refusion_statements.id"), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("week", sa.Integer, nullable=False),
+    sa.Column("benefit", sa.Text, nullable=False),
+    sa.Column("paid", sa.BigInteger, nullable=False),
+    sa.Column("state_share_percent", sa.Numeric(5, 2), nullable=False),
+    sa.Column("state_refund", sa.BigInteger, nullable=False),
+    sa.Column("computed_share_percent", sa.Numeric(5, 2), nullable=True),
+    sa.Column("computed_refund", sa.BigInteger, nullable=True),
+    sa.Column("difference", sa.BigInteger, nullable=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("statement_id", "line"),
 )
 
 simulations = sa.Table(
@@ -167,4 +226,7 @@ TENANT_TABLES = (
     "settlements",
     "settlement_lines",
     "simulations",
+    "programme_costs",
+    "refusion_statements",
+    "refusion_statement_lines",
 )

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.contracts import PartnershipParties, contract_company
 from outcomes.domain.errors import require_found
+from outcomes.domain.placement_kinds import parse_milestone_kinds
 from outcomes.schemas.contracts import ContractCreate, ContractRead
 from outcomes.store import contracts as store
 from outcomes.store import projection
@@ -28,6 +29,7 @@ async def create_contract(
         parties=parties, municipality=municipality, side=body.side, payee_id=body.payee_id, company_id=body.company_id
     )
     card = await rate_card(session, body.rate_card_id or default_rate_card_id)
+    parse_milestone_kinds(body.milestone_kinds)  # 422 naming milestone_kinds.<milestone>
     row = await store.insert_contract(
         session,
         {

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, add_months, months_between, require_month_period
+from outcomes.domain.costs import CostLine, in_force
+from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.evaluation import EvaluatedCitizen, Evaluation, Outlay, evaluate
 from outcomes.domain.events import effective_events
+from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS
+from outcomes.domain.net_evaluation import NetEvaluation
 from outcomes.domain.ratecard import RateCard
+from outcomes.domain.savings import MonthlySavings
 from outcomes.store import contracts, projection, settlements
+from outcomes.usecases import net_evaluations
 from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
 from servicekit.auth import Principal
@@ -46,6 +53,8 @@ class ScopedEvaluation:
     result: Evaluation
     scope: Scope
     card: RateCard
+    net: NetEvaluation | None = None
+    savings_by_payer: dict[str, int] = field(default_factory=dict)
 
 
 async def evaluate_scope(
@@ -55,19 +64,38 @@ async def evaluate_scope(
     *,
     default_rate_cards: Mapping[str, str],
     today: date,
+    horizon: int = DEFAULT_HORIZON_MONTHS,
 ) -> ScopedEvaluation:
-    """The evaluation a client may see, with the scope and rate card it was computed with."""
+    """The evaluation a client may see, with the scope and rate card it was computed with, and its net figures."""
     scope = await _scope(session, principal, request, today)
     card = await rate_card(session, default_rate_cards.get(scope.country, "DK-2025"))
-    result = await evaluation_for(
+    prices = await net_evaluations.pricing(session, card.country, scope.period_from, scope.period_to, card)
+    parts = await _evaluation_parts(
         session,
         municipality=scope.municipality,
         partnership_id=scope.partnership_id,
         period_from=scope.period_from,
         period_to=scope.period_to,
         card=card,
+        prices=prices,
     )
-    return ScopedEvaluation(result, scope, card)
+    net = await net_evaluations.net_figures(
+        session,
+        country=card.country,
+        period_from=scope.period_from,
+        period_to=scope.period_to,
+        projection_rows=parts.citizens,
+        facts=parts.facts,
+        lines=parts.cost_lines,
+        outcome_payments=parts.result.totals.outcome_payments,
+        card=card,
+        prices=prices,
+        horizon=horizon,
+    )
+    by_payer = net_evaluations.savings_by_payer(
+        parts.facts, months_between(scope.period_from, scope.period_to), card, parts.lines
+    )
+    return ScopedEvaluation(parts.result, scope, card, net, by_payer)
 
 
 async def _scope(session: AsyncSession, principal: Principal, request: EvaluationRequest, today: date) -> Scope:
@@ -88,6 +116,15 @@ async def _scope(session: AsyncSession, principal: Principal, request: Evaluatio
     return Scope(municipality, request.partnership_id, start, end, (municipality or "")[:2] or request.country or "DK")
 
 
+@dataclass(frozen=True)
+class _Parts:
+    result: Evaluation
+    citizens: Sequence[Any]
+    facts: list[CitizenFacts]
+    lines: MonthlySavings | None
+    cost_lines: list[CostLine]
+
+
 async def evaluation_for(
     session: AsyncSession,
     *,
@@ -98,6 +135,33 @@ async def evaluation_for(
     card: RateCard,
 ) -> Evaluation:
     """Verified savings, costs and payments of a municipality, a partnership or the nation."""
+    prices = await net_evaluations.pricing(session, card.country, period_from, period_to, card)
+    parts = await _evaluation_parts(
+        session,
+        municipality=municipality,
+        partnership_id=partnership_id,
+        period_from=period_from,
+        period_to=period_to,
+        card=card,
+        prices=prices,
+    )
+    return parts.result
+
+
+async def _evaluation_parts(
+    session: AsyncSession,
+    *,
+    municipality: str | None,
+    partnership_id: uuid.UUID | None,
+    period_from: date,
+    period_to: date,
+    card: RateCard,
+    prices: net_evaluations.Pricing,
+) -> _Parts:
+    """The evaluation and what the net figures need from it (each day priced with its card).
+
+    A partnership with recorded cost lines is costed by them (the municipality's own subtracted, the
+    others' carried beside); one without keeps the rate card's unit costs, as before."""
     months = months_between(period_from, period_to)
     citizens = await projection.enrolled_citizens(session, municipality=municipality, partnership_id=partnership_id)
     citizens = [citizen for citizen in citizens if citizen.municipality.startswith(card.country)]
@@ -139,6 +203,19 @@ async def evaluation_for(
                     str(enrolment.partnership_id),
                 )
             )
+    partnership_ids = sorted(
+        {citizen.partnership_id for citizen in citizens if citizen.partnership_id}
+        | {enrolment.partnership_id for enrolment in enrolments}
+        | ({partnership_id} if partnership_id else set())
+    )
+    recorded = await net_evaluations.cost_lines(session, partnership_ids)
+    if recorded:
+        # A partnership with recorded cost lines is costed by them; the others keep the rate card's unit costs.
+        costed = {line.partnership_id for line in recorded}
+        costs = [cost for cost in costs if cost.partnership_id not in costed] + [
+            Outlay(line.month, line.amount, line.partnership_id, borne_by_municipality=line.borne_by_municipality)
+            for line in in_force(recorded)
+        ]
     rows = await contracts.contracts_for(session, municipality=municipality, partnership_id=partnership_id)
     partnership_of_contract = {row.id: str(row.partnership_id) for row in rows}
     payments = [
@@ -153,11 +230,14 @@ async def evaluation_for(
             session, [row.id for row in rows if row.municipality.startswith(card.country)]
         )
     ]
-    return evaluate(
+    lines = net_evaluations.priced_lines([item.path for item in evaluated], months, prices) if evaluated else None
+    result = evaluate(
         citizens=evaluated,
         months=months,
         staircase=card.staircase,
         costs=costs,
         payments=payments,
         discount_rate=card.discount_rate,
+        lines=lines,
     )
+    return _Parts(result, citizens, facts, lines, recorded)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.domain.entitlements import milestone_entitlements, savings_share_entitlements
+from outcomes.domain.calendar import months_between
+from outcomes.domain.entitlements import CitizenFacts, milestone_entitlements, savings_share_entitlements
 from outcomes.domain.errors import require_found
-from outcomes.domain.settlement import require_settlement_period, settle
+from outcomes.domain.net_evaluation import ShareLine, share_lines
+from outcomes.domain.pbr import ContractTerms
+from outcomes.domain.ratecard import RateCard
+from outcomes.domain.settlement import SAVINGS_SHARE, require_settlement_period, settle
 from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
 from outcomes.store import contracts, projection
 from outcomes.store import settlements as store
 from outcomes.store.settlements import Row
+from outcomes.usecases import net_evaluations
 from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
 from servicekit.domain_errors import FieldError, ValidationFailed
@@ -66,9 +73,17 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
         hired = {item.citizen_id for item in milestones}
         facts = [citizen for citizen in facts if citizen.citizen_id in hired]
     periods = [*await store.settlement_periods(session, contract.id), (period_from, period_to)]
-    shares = savings_share_entitlements(
-        facts, terms, periods=periods, staircase=card.staircase, exit_rates=card.exit_rates
-    )
+    basis_of: dict[tuple[str, str, date | None], tuple[str, str | None]] = {}
+    if terms.savings_share_basis == "net" and terms.savings_share_percent is not None and facts:
+        shares = []
+        for share in await _net_shares(session, contract, terms, card, citizens, facts, periods):
+            shares.append(share.entitlement)
+            basis_of[share.entitlement.key] = (share.basis, share.rung)
+    else:
+        shares = savings_share_entitlements(
+            facts, terms, periods=periods, staircase=card.staircase, exit_rates=card.exit_rates
+        )
+        basis_of = {share.key: ("gross", None) for share in shares}
     ledger = store.ledger_of(await store.ledger_lines(session, contract.id))
     lines = settle(
         terms=terms, period_from=period_from, period_to=period_to, entitlements=milestones + shares, ledger=ledger
@@ -100,6 +115,8 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
                 "amount": line.amount,
                 "reason": line.reason,
                 "period_from": line.period_from,
+                "basis": basis_of.get(line.key, (None, None))[0] if line.name == SAVINGS_SHARE else None,
+                "rung": basis_of.get(line.key, (None, None))[1] if line.name == SAVINGS_SHARE else None,
             }
             for line in lines
         ],
@@ -126,3 +143,48 @@ async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Set
 
 async def _read(session: AsyncSession, row: Row) -> SettlementRead:
     return store.settlement_read(row, await store.settlement_lines_of(session, row.id))
+
+
+async def _net_shares(
+    session: AsyncSession,
+    contract: Row,
+    terms: ContractTerms,
+    card: RateCard,
+    citizens: Sequence[Any],
+    facts: list[CitizenFacts],
+    periods: list[tuple[date, date]],
+) -> list[ShareLine]:
+    """Savings shares on the §7 net municipal saving, with the rung each citizen was matched on."""
+    months = sorted(
+        {
+            month
+            for start, end in periods
+            for month in months_between(start, end)
+            if terms.starts_on <= month.first_day < terms.ends_on
+        }
+    )
+    if not months:
+        return []
+    end = months[-1].end
+    prices = await net_evaluations.pricing(session, card.country, months[0].first_day, end, card)
+    comparison = await net_evaluations.comparison_for(
+        session,
+        country=card.country,
+        period_to=end,
+        months=months,
+        projection_rows=citizens,
+        facts=facts,
+        card=card,
+        prices=prices,
+    )
+    assert terms.savings_share_percent is not None
+    return share_lines(
+        basis="net",
+        share_percent=terms.savings_share_percent,
+        periods=periods,
+        contract_end=terms.ends_on,
+        months=months,
+        citizen_ids=[item.citizen_id for item in facts],
+        gross_municipal={},
+        comparison=comparison,
+    )

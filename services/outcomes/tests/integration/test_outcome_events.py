@@ -13,7 +13,7 @@ def placement(citizen_id: str, event_id: str | None = None, on: str = "2024-04-1
         "citizen_id": citizen_id,
         "type": "placement_started",
         "occurred_on": on,
-        "data": {"organisation_id": str(uuid.uuid4()), "hours_per_week": 15, **data},
+        "data": {"organisation_id": str(uuid.uuid4()), "hours_per_week": 15, "kind": "ordinary", **data},
     }
 
 
@@ -41,7 +41,10 @@ async def test_bad_input_is_422_naming_the_field(
     citizen = add_citizen(registry, add_partnership(registry))
     await sync()
     cases = [
-        ({**placement(citizen), "data": {"organisation_id": "x", "hours_per_week": 40}}, "data.hours_per_week"),
+        (
+            {**placement(citizen), "data": {"organisation_id": "x", "hours_per_week": 40, "kind": "ordinary"}},
+            "data.hours_per_week",
+        ),
         ({**placement(citizen), "type": "moved_house"}, "type"),
         (placement(str(uuid.uuid4())), "citizen_id"),
         (placement(citizen, on="2024-02-01"), "occurred_on"),

@@ -71,13 +71,18 @@ async def test_placement_outcomes_for_matching(
         {
             "type": "placement_started",
             "occurred_on": "2024-02-01",
-            "data": {"organisation_id": company, "hours_per_week": 10},
+            "data": {"organisation_id": company, "hours_per_week": 10, "kind": "ordinary"},
         },
         {"type": "placement_ended", "occurred_on": "2024-03-01", "data": {}},
         {
             "type": "placement_started",
             "occurred_on": "2024-03-04",
-            "data": {"organisation_id": company, "opening_id": str(uuid.uuid4()), "hours_per_week": 10},
+            "data": {
+                "organisation_id": company,
+                "opening_id": str(uuid.uuid4()),
+                "hours_per_week": 10,
+                "kind": "ordinary",
+            },
         },
     ]
     for event in events:

@@ -25,7 +25,11 @@ def contract_body(partnership: Partnership, **overrides: Any) -> dict[str, Any]:
 async def post_event(
     client: httpx.AsyncClient, headers: dict[str, str], citizen: str, kind: str, on: str, **extra: Any
 ) -> dict[str, Any]:
-    data = {"organisation_id": str(uuid.uuid4()), "hours_per_week": 20} if kind == "placement_started" else {}
+    data = (
+        {"organisation_id": str(uuid.uuid4()), "hours_per_week": 20, "kind": "ordinary"}
+        if kind == "placement_started"
+        else {}
+    )
     body = {"id": uuid.uuid4().hex, "citizen_id": citizen, "type": kind, "occurred_on": on, "data": data, **extra}
     response = await client.post("/v1/outcome-events", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -119,7 +123,14 @@ async def test_savings_share_line_from_the_feed_and_events(
     partnership = add_partnership(registry)
     a = add_citizen(registry, partnership, enrolled_on="2024-03-01")
     await sync()
-    body = contract_body(partnership, tariffs={}, savings_share_percent="10", cap_per_citizen=None, cap_total=None)
+    body = contract_body(
+        partnership,
+        tariffs={},
+        savings_share_percent="10",
+        savings_share_basis="gross",
+        cap_per_citizen=None,
+        cap_total=None,
+    )
     contract_id = (await client.post("/v1/contracts", json=body, headers=stevns)).json()["id"]
     await post_event(client, stevns, a, "benefit_ended", "2024-04-15")
     statement = (
@@ -132,6 +143,7 @@ async def test_savings_share_line_from_the_feed_and_events(
     assert [(line["kind"], line["reached_on"], line["amount"]) for line in statement["lines"]] == [
         ("savings_share", "2024-05-31", 113_399)
     ]
+    assert (statement["lines"][0]["basis"], statement["lines"][0]["rung"]) == ("gross", None)
 
 
 async def test_contract_and_settlement_input_errors_name_the_field(
@@ -184,7 +196,7 @@ async def test_company_side_pays_for_hires_at_the_company(
         "citizen_id": a,
         "type": "placement_started",
         "occurred_on": "2024-03-04",
-        "data": {"organisation_id": partnership.company_id, "hours_per_week": 12},
+        "data": {"organisation_id": partnership.company_id, "hours_per_week": 12, "kind": "ordinary"},
     }
     assert (await client.post("/v1/outcome-events", json=hire, headers=stevns)).status_code == 201
     await post_event(client, stevns, b, "placement_started", "2024-03-05")  # elsewhere: not the company's hire

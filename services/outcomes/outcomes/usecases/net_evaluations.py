@@ -1,0 +1,174 @@
+"""The net figures of an evaluation (issue 15): comparison group, costs by payer, savings by payer, forward view.
+
+Loads the enrolled citizens in scope and the country's pool, prices every day with the card valid on it,
+and hands the domain what it needs; nothing here decides a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from outcomes.domain.benefits import benefit_path
+from outcomes.domain.calendar import Month, months_between
+from outcomes.domain.card_periods import card_pricer, monthly_savings_by_card, period_of, staircases_for
+from outcomes.domain.comparison import (
+    DEFAULT_MIN_COMPARISONS,
+    ComparisonResult,
+    EnrolledCitizen,
+    build_pool_rows,
+    compare,
+)
+from outcomes.domain.costs import CostLine
+from outcomes.domain.entitlements import CitizenFacts
+from outcomes.domain.events import effective_events
+from outcomes.domain.net_evaluation import NetEvaluation, net_evaluation
+from outcomes.domain.payers import DANISH_PAYERS, SWEDISH_PAYERS, paths_by_payer, payer_map, payer_of
+from outcomes.domain.ratecard import RateCard
+from outcomes.domain.savings import MonthlySavings, PathArrays, monthly_savings
+from outcomes.store import comparison_pool
+from outcomes.store import programme_costs as cost_store
+from outcomes.usecases.rate_cards import country_cards
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """How the days of [from, to) are priced: the spans of cards and the ids used."""
+
+    spans: list[Any]
+    card_ids: list[str]
+
+
+async def pricing(session: AsyncSession, country: str, start: date, end: date, default: RateCard) -> Pricing:
+    """Each day with the card valid on it; the default card when the country has no card at all."""
+    cards = await country_cards(session, country)
+    if not cards:
+        return Pricing([(start, end, default.staircase)], [default.id])
+    spans, used = staircases_for([period_of(card) for card in cards.values()], cards, country, start, end)
+    return Pricing(spans, used)
+
+
+def priced_lines(paths: Sequence[Any], months: Sequence[Month], prices: Pricing) -> MonthlySavings:
+    """Monthly lines of these benefit paths, each day with its card."""
+    return monthly_savings_by_card(PathArrays.from_paths(list(paths)), months, prices.spans)
+
+
+async def cost_lines(session: AsyncSession, partnership_ids: Sequence[Any]) -> list[CostLine]:
+    """Recorded programme cost lines of these partnerships (all of them, superseded ones too)."""
+    rows = await cost_store.lines_of(session, partnership_ids=list(partnership_ids))
+    return [cost_store.cost_line(row) for row in rows]
+
+
+async def comparison_for(
+    session: AsyncSession,
+    *,
+    country: str,
+    period_to: date,
+    months: Sequence[Month],
+    projection_rows: Sequence[Any],
+    facts: Sequence[CitizenFacts],
+    card: RateCard,
+    prices: Pricing,
+) -> ComparisonResult:
+    """§7: the enrolled citizens (facts) matched against the country's pool over `months`."""
+    row_of = {str(row.id): row for row in projection_rows}
+    enrolled = []
+    for item in facts:
+        row = row_of[item.citizen_id]
+        path = benefit_path(
+            enrolled_on=item.enrolled_on,
+            since=item.since,
+            at_enrolment=item.benefit_at_enrolment,
+            events=effective_events(item.events),
+        )
+        enrolled.append(
+            EnrolledCitizen(
+                citizen_id=item.citizen_id,
+                country=country,
+                municipality=row.municipality,
+                target_group=item.target_group,
+                birth_year=row.birth_year,
+                benefit_type=item.benefit_at_enrolment.type if item.benefit_at_enrolment else None,
+                path=path,
+            )
+        )
+    rows, corrected = await comparison_pool.pool_rows(session, country=country)
+    pool = build_pool_rows(rows, corrected, country, period_to)
+    minimum = int(_value(card.document.get("min_comparisons", DEFAULT_MIN_COMPARISONS)))
+    return compare(enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum)
+
+
+async def net_figures(
+    session: AsyncSession,
+    *,
+    country: str,
+    period_from: date,
+    period_to: date,
+    projection_rows: Sequence[Any],
+    facts: Sequence[CitizenFacts],
+    lines: Sequence[CostLine],
+    outcome_payments: int,
+    card: RateCard,
+    prices: Pricing,
+    horizon: int,
+) -> NetEvaluation:
+    """§7 against the country's pool and §8 over the evaluated months."""
+    months = months_between(period_from, period_to)
+    comparison = await comparison_for(
+        session,
+        country=country,
+        period_to=period_to,
+        months=months,
+        projection_rows=projection_rows,
+        facts=facts,
+        card=card,
+        prices=prices,
+    )
+    return net_evaluation(
+        comparison,
+        enrolment_months=[Month.of(item.enrolled_on) for item in facts],
+        cost_lines=lines,
+        outcome_payments=outcome_payments,
+        annual_rate=card.discount_rate,
+        rate_card_ids=prices.card_ids,
+        horizon=horizon,
+        currency="kr." if card.currency in ("DKK", "SEK") else card.currency,
+    )
+
+
+def savings_by_payer(
+    facts: Sequence[CitizenFacts], months: Sequence[Month], card: RateCard, lines: MonthlySavings | None
+) -> dict[str, int]:
+    """Denmark: the municipality (kommune) and the state (staten, its refusion). Sweden: per the card's payers."""
+    if card.country != "SE":
+        municipal = int(lines.municipal.sum()) if lines is not None else 0
+        state = int(lines.state.sum()) if lines is not None else 0
+        return dict(zip(DANISH_PAYERS, (municipal, state), strict=True))
+    mapping, default = payer_map(card.document)
+    payer = payer_of(mapping, default or "kommun")
+    totals = dict.fromkeys(SWEDISH_PAYERS, 0)
+    if not facts or not months:
+        return totals
+    by_payer: dict[str, list[Any]] = {name: [] for name in SWEDISH_PAYERS}
+    for item in facts:
+        paths = paths_by_payer(
+            enrolled_on=item.enrolled_on,
+            since=item.since,
+            at_enrolment=item.benefit_at_enrolment,
+            events=effective_events(item.events),
+            payer=payer,
+            payers=SWEDISH_PAYERS,
+        )
+        for name, path in paths.items():
+            by_payer[name].append(path)
+    for name, payer_paths in by_payer.items():
+        totals[name] = int(monthly_savings(payer_paths, months, card.staircase).gross.sum())
+    return totals
+
+
+def _value(entry: Any) -> Any:
+    return entry["value"] if isinstance(entry, dict) and "value" in entry else entry

@@ -1,0 +1,114 @@
+"""The net figures of an evaluation and net savings shares, on the hand-computed cases of test_comparison."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from outcomes.domain.benefits import Benefit
+from outcomes.domain.calendar import Month
+from outcomes.domain.comparison import ComparisonResult, build_pool, compare, staircase_pricer
+from outcomes.domain.costs import CostLine
+from outcomes.domain.net_evaluation import check_basis, net_evaluation, share_lines
+from outcomes.domain.refusion import RefusionStaircase
+from servicekit.domain_errors import InvalidField
+
+from .test_comparison import MONTHS, TO, ended, enrolled_citizen, pool_citizen
+
+
+def result(staircase: RefusionStaircase) -> ComparisonResult:
+    """A (exact rung, 5 comparisons; net gross 0 / 394,127 / 539,560, net municipal 0 / 236,476 / 323,736) and
+    E (unmatched: ressourceforløbsydelse; own gross May 1,232,600, municipal 739,560)."""
+    pool = build_pool(
+        [
+            pool_citizen("P1"),
+            pool_citizen("P2", events=(ended("P2", date(2024, 5, 1)),)),
+            pool_citizen(
+                "P3", benefit=Benefit("kontanthjaelp_30plus", 1_000_000), events=(ended("P3", date(2024, 4, 10)),)
+            ),
+            pool_citizen(
+                "R", since=date(2022, 1, 1), events=(ended("R", date(2023, 6, 1), 1), ended("R", date(2024, 4, 16), 3))
+            ),
+            pool_citizen("P13", course_enrolled_on=TO),
+        ],
+        TO,
+    )
+    a = enrolled_citizen("A", events=(ended("A", date(2024, 4, 15)),))
+    e = enrolled_citizen(
+        "E", benefit=Benefit("ressourceforloebsydelse", 1_232_600), events=(ended("E", date(2024, 5, 1)),)
+    )
+    return compare([a, e], pool, MONTHS, staircase_pricer(staircase), min_comparisons=2)
+
+
+def test_net_totals_months_costs_and_forward(staircase: RefusionStaircase) -> None:
+    comparison = result(staircase)
+    assert comparison.rung == ("exact", None)
+    lines = [
+        CostLine("c1", "p", "citizen_course", "mentor", 100_000, Month(2024, 3), "municipality", sequence=1),
+        CostLine("c2", "p", "citizen_course", "course_delivery", 2_600_000, Month(2024, 4), "eu_grant", sequence=2),
+        CostLine("c3", "p", "citizen_course", "mentor", 120_000, Month(2024, 3), "municipality", "c1", sequence=3),
+        CostLine("c4", "p", "citizen_course", "mentor", 999, Month(2025, 1), "municipality", sequence=4),
+    ]
+    net = net_evaluation(
+        comparison,
+        enrolment_months=[Month(2024, 3), Month(2024, 3)],
+        cost_lines=lines,
+        outcome_payments=80_000,
+        annual_rate=Fraction(35, 1000),
+        rate_card_ids=["DK-2024"],
+        horizon=3,
+    )
+    # R has no resumption here: since 2022 (spell band >= 2 years) and off benefit on D: not a comparison.
+    # A's comparisons: P1, P2, P3, P13 (4): gross April (0 + 0 + 700,000 + 0) / 4 = 175,000,
+    # May (0 + 1,232,600 + 1,000,000 + 0) / 4 = 558,150; municipal April 420,000 / 4 = 105,000,
+    # May (739,560 + 600,000) / 4 = 334,890.
+    assert comparison.comparisons.tolist() == [4, 0]
+    assert [row.counterfactual_saving for row in net.by_month] == [0, 175_000, 558_150]
+    assert [row.counterfactual_municipal_saving for row in net.by_month] == [0, 105_000, 334_890]
+    assert [row.net_saving for row in net.by_month] == [0, 657_387 - 175_000, 1_232_600 - 558_150]
+    assert [row.net_municipal_saving for row in net.by_month] == [0, 394_432 - 105_000, 739_560 - 334_890]
+    assert net.net_saving == 482_387 + 674_450
+    assert net.net_municipal_saving == 289_432 + 404_670
+    assert (net.unmatched_gross_saving, net.unmatched_municipal_saving) == (1_232_600, 739_560)
+    assert (net.matched, net.unmatched) == (1, 1)
+    assert net.by_rung == {"exact": 1, "without_age": 0, "country": 0}
+    assert net.costs_by_payer["municipality"] == 120_000  # the correction only; 2025 is outside
+    assert net.costs_by_payer["eu_grant"] == 2_600_000
+    assert [(c.citizen_id, c.rung, c.comparisons) for c in net.citizens] == [("A", "exact", 4), ("E", None, 0)]
+    # Forward: one matched citizen enrolled in March: curve = its net municipal lines 0, 289,432, 404,670.
+    assert net.forward.savings_curve == [0, 289_432, 404_670]
+    assert net.forward.cost_per_citizen == (120_000 + 80_000) // 2
+    assert net.forward.probability_net_gain == 1.0
+    assert net.rate_card_ids == ["DK-2024"]
+
+
+def test_net_and_gross_savings_share(staircase: RefusionStaircase) -> None:
+    comparison = result(staircase)
+    common = {
+        "share_percent": Fraction(10),
+        "periods": [(date(2024, 3, 1), date(2024, 6, 1))],
+        "contract_end": date(2025, 1, 1),
+        "months": list(MONTHS),
+        "citizen_ids": ["A", "E"],
+        "gross_municipal": {"A": [0, 394_432, 739_560], "E": [0, 0, 739_560]},
+        "comparison": comparison,
+    }
+    net = share_lines(basis="net", **common)  # type: ignore[arg-type]
+    assert [(s.entitlement.citizen_id, s.entitlement.amount, s.basis, s.rung) for s in net] == [
+        ("A", 69_410, "net", "exact")  # 10 % x (289,432 + 404,670) = 69,410.2
+    ]
+    gross = share_lines(basis="gross", **common)  # type: ignore[arg-type]
+    assert [(s.entitlement.citizen_id, s.entitlement.amount, s.basis, s.rung) for s in gross] == [
+        ("A", 113_399, "gross", "exact"),  # 10 % x 1,133,992 = 113,399.2
+        ("E", 73_956, "gross", None),
+    ]
+    assert net[0].entitlement.on == date(2024, 5, 31)
+
+
+def test_basis() -> None:
+    assert check_basis(None) == "net"
+    assert check_basis("gross") == "gross"
+    with pytest.raises(InvalidField, match="savings_share_basis"):
+        check_basis("both")
