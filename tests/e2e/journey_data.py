@@ -187,7 +187,7 @@ def outcome_history(
     if opening is not None:
         hours = min(hours, opening["hours_per_week"]["max"])
     ref = f"journey:{citizen['external_ref']}"
-    placement: dict[str, Any] = {"organisation_id": organisation_id, "hours_per_week": hours}
+    placement: dict[str, Any] = {"organisation_id": organisation_id, "hours_per_week": hours, "kind": "ordinary"}
     if opening_id is not None:
         placement["opening_id"] = opening_id
     yield event(f"{ref}:1", citizen_id, "placement_started", started, placement)

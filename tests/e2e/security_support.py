@@ -234,7 +234,7 @@ def populate(gateway: httpx.Client, tenant: Tenant) -> None:
         "citizen_id": ids["citizen"],
         "type": "placement_started",
         "occurred_on": "2026-03-02",
-        "data": {"organisation_id": ids["organisation"], "hours_per_week": 15},
+        "data": {"organisation_id": ids["organisation"], "hours_per_week": 15, "kind": "ordinary"},
     }
     post_once_known(gateway, "/v1/outcome-events", event, h)
     ids["settlement"] = created(

@@ -489,7 +489,7 @@ def _events(paid: PaidProgramme) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for citizen_id, hours in zip(paid.citizen_ids, WORK_HOURS, strict=True):
         ref = f"faults:{paid.label}:{citizen_id}"
-        data = {"organisation_id": paid.programme.company_id, "hours_per_week": hours}
+        data = {"organisation_id": paid.programme.company_id, "hours_per_week": hours, "kind": "ordinary"}
         events.append(event(f"{ref}:1", citizen_id, "placement_started", PLACED_ON, data))
         events.extend(benefit_effect(ref, citizen_id, "cash_benefit", benefit, PLACED_ON, hours))
     return events

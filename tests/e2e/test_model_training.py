@@ -122,7 +122,7 @@ def test_model_trained_from_recorded_placements_is_listed_and_activated(
     events = []
     lasted = [rng.random() < (0.85 if skilled[i] else 0.15) for i in range(CITIZENS)]
     for citizen_id, stayed in zip(ids, lasted, strict=True):
-        placement = {"organisation_id": employer, "opening_id": job, "hours_per_week": 10}
+        placement = {"organisation_id": employer, "opening_id": job, "hours_per_week": 10, "kind": "ordinary"}
         events.append(event(f"{run}:{citizen_id}:start", citizen_id, "placement_started", STARTED, placement))
         if not stayed:
             events.append(event(f"{run}:{citizen_id}:end", citizen_id, "placement_ended", ENDED_EARLY, {}))

@@ -17,7 +17,17 @@ ROUTES: Mapping[str, tuple[str, ...]] = {
         "audit-events",
     ),
     "matching": ("recommendations", "assignments", "models", "skills", "occupations"),
-    "outcomes": ("outcome-events", "rate-cards", "contracts", "settlements", "simulations", "evaluations"),
+    "outcomes": (
+        "outcome-events",
+        "rate-cards",
+        "contracts",
+        "settlements",
+        "simulations",
+        "evaluations",
+        "programme-costs",
+        "refusion-statements",
+        "ledger",
+    ),
 }
 # Served by the gateway itself; listed so no upstream can claim them.
 GATEWAY_COLLECTIONS = frozenset({"auth", "clients"})

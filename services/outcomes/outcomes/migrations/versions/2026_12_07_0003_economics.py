@@ -2,7 +2,7 @@
 savings-share lines, and the state's refusion statements with their reconciliation.
 
 Revision ID: 0003_economics
-Revises: 0002
+Revises: 20261207_feed_cursor_shape
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0003_economics"
-down_revision: str | None = "0002"
+down_revision: str | None = "20261207_feed_cursor_shape"
 branch_labels = None
 depends_on = None
 
