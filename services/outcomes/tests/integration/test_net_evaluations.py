@@ -1,6 +1,6 @@
 """The evaluation's net figures against a comparison group of non-enrolled citizens (ECONOMICS §7-8, issue 15).
 
-The citizens are those of the worked example in ECONOMICS-NET.md (and tests/unit/test_comparison.py), in a
+The citizens are those of the worked example in docs/economics.md §8 (and tests/unit/test_comparison.py), in a
 municipality and target group of their own so that no other test's citizens fall into their cells.
 """
 
@@ -79,7 +79,7 @@ async def test_net_saving_against_the_comparison_group(
     response = await client.get("/v1/evaluations", params=params, headers=hjorring)
     assert response.status_code == 200, response.text
     result = response.json()
-    # ECONOMICS-NET.md §1: five comparisons on rung exact (P1, P1b, P2, P3, R).
+    # docs/economics.md §8: five comparisons on rung exact (P1, P1b, P2, P3, R).
     assert result["comparison"] == {
         "matched": 1,
         "unmatched": 0,
