@@ -85,7 +85,9 @@ def train_model(features: FloatArray, labels: BoolArray, groups: list[str], *, s
             lasting=int(labels.sum()),
             not_lasting=int((~labels).sum()),
         )
-    calibrated = CalibratedClassifierCV(linear_pipeline(), method="sigmoid", cv=3)
+    # One estimator and one sigmoid calibration (ensemble=False): the calibrated score stays linear
+    # in log-odds, so its own terms explain it (ranking.compile_linear).
+    calibrated = CalibratedClassifierCV(linear_pipeline(), method="sigmoid", cv=3, ensemble=False)
     calibrated.fit(features[train_idx], labels[train_idx])
     valid_scores = calibrated.predict_proba(features[valid_idx])[:, 1]
     metrics = ValidationMetrics(
@@ -95,5 +97,4 @@ def train_model(features: FloatArray, labels: BoolArray, groups: list[str], *, s
         training_rows=len(train_idx),
         validation_rows=len(valid_idx),
     )
-    explainer = linear_pipeline().fit(features[train_idx], labels[train_idx])
-    return TrainingResult(model=TrainedModel(calibrated_=calibrated, explainer_=explainer), metrics=metrics)
+    return TrainingResult(model=TrainedModel(calibrated_=calibrated), metrics=metrics)

@@ -11,7 +11,7 @@ from matching.domain.training import MIN_LABELLED_OUTCOMES, NotEnoughOutcomes, p
 def synthetic(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, list[str]]:
     rng = np.random.default_rng(seed)
     x = rng.random((n, len(FEATURES)))
-    logit = -2 + 4 * x[:, 0] + 2 * x[:, 4] - 2 * x[:, 3]
+    logit = -2 + 4 * x[:, 1] + 2 * x[:, 4] - 2 * x[:, 6]
     y = rng.random(n) < 1 / (1 + np.exp(-logit))
     return x, y, [f"c{i % (n // 2)}" for i in range(n)]
 
