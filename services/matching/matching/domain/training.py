@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from servicekit.domain_errors import Conflict
 
-from .ranking import TrainedModel
+from .ranking import TrainedModel, WeightedDefaultModel
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -48,6 +48,9 @@ class ValidationMetrics:
     precision_at_10: float
     training_rows: int
     validation_rows: int
+    # The weighted default model's AUC on the same held-out rows: the trained model helps only
+    # where its own AUC is higher.
+    default_auc: float
 
 
 @dataclass(frozen=True)
@@ -96,5 +99,6 @@ def train_model(features: FloatArray, labels: BoolArray, groups: list[str], *, s
         precision_at_10=precision_at_k(labels[valid_idx], valid_scores, 10),
         training_rows=len(train_idx),
         validation_rows=len(valid_idx),
+        default_auc=float(roc_auc_score(labels[valid_idx], WeightedDefaultModel().predict(features[valid_idx]))),
     )
     return TrainingResult(model=TrainedModel(calibrated_=calibrated), metrics=metrics)
