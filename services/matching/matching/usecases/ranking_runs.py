@@ -28,7 +28,7 @@ from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import NotFound
 
-from .engine import build_engine
+from .engine import Engine, build_engine
 
 
 def rank_on_dask(
@@ -77,21 +77,21 @@ class RunSettings:
     progress: bool = True
 
 
-async def run_national(
-    database: Database, space: SkillSpace, model: ScoringModel, options: RunSettings
-) -> RankingRunRead:
+async def run_national(database: Database, engine: Engine, options: RunSettings) -> RankingRunRead:
     """Rank every consenting citizen of the country against the open openings of their commuting
-    region and store the lists as the next run (the default model unless one is active)."""
+    region with the model that scores now (the active one, else the default) and store the lists
+    as the next run."""
     async with database.sessions() as session, session.begin():
         await set_tenant(session, NATIONAL)
+        in_use = await engine.model(session)
         citizens = await profiles.all_consenting_citizens(session)
         openings = await profiles.all_open_openings(session)
     work = blocks(citizens, openings)
     started = time.perf_counter()
     ranked = await asyncio.to_thread(
         rank_on_dask,
-        space,
-        model,
+        engine.space,
+        in_use.model,
         work,
         top_n=options.top_n,
         scheduler=options.scheduler,
@@ -103,8 +103,8 @@ async def run_national(
         await set_tenant(session, NATIONAL)
         run = await ranking_runs.insert_run(
             session,
-            model=str(model.name),
-            model_id=None,
+            model=in_use.name,
+            model_id=in_use.id,
             top_n=options.top_n,
             citizens=sum(len(b.citizens) for b in work),
             openings=sum(len(b.openings) for b in work),
@@ -159,15 +159,8 @@ def main() -> None:
     async def go() -> RankingRunRead:
         database = Database(settings.database_url)
         try:
-            async with database.sessions() as session, session.begin():
-                await set_tenant(session, NATIONAL)
-                model = (await engine.model(session)).model  # the active model, else the default
-            return await run_national(
-                database,
-                engine.space,
-                model,
-                RunSettings(top_n=args.top_n, scheduler=args.scheduler, workers=args.workers),
-            )
+            options = RunSettings(top_n=args.top_n, scheduler=args.scheduler, workers=args.workers)
+            return await run_national(database, engine, options)
         finally:
             await database.dispose()
 

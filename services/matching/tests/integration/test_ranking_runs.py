@@ -27,9 +27,7 @@ async def test_national_run_is_stored_versioned_and_served_per_municipality(
     person = (await registry.post("/v1/citizens", json=citizen(), headers=stevns_registry)).json()
     await sync()
     engine: Engine = matching_app.state.engine
-    run = await run_national(
-        matching_app.state.database, engine.space, engine.default_model, RunSettings(workers=1, progress=False)
-    )
+    run = await run_national(matching_app.state.database, engine, RunSettings(workers=1, progress=False))
     listed = (await client.get("/v1/ranking-runs", headers=reader)).json()["items"]
     assert listed[0]["id"] == str(run.id)
     assert listed[0]["version"] == run.version
@@ -42,6 +40,7 @@ async def test_national_run_is_stored_versioned_and_served_per_municipality(
     assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
     direct = await client.get("/v1/recommendations", params={"citizen_id": person["id"], "limit": 20}, headers=reader)
     served = {i["opening_id"]: i["score"] for i in direct.json()["items"]}
+    assert direct.json()["model"]["name"] == run.model
     assert served[job["id"]] == next(i["score"] for i in items if i["opening_id"] == job["id"])  # one scorer
 
     other = await client.get(f"/v1/ranking-runs/{run.id}/citizens/{person['id']}", headers=jammerbugt_reader)
