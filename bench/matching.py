@@ -60,13 +60,18 @@ from devstack.stack import SERVICES, Stack, StackConfig  # noqa: E402
 from matching.domain.assignment import assign  # noqa: E402
 from matching.domain.batch import TopLists, batch_top_n, top_per_row  # noqa: E402
 from matching.domain.blocks import citizen_block  # noqa: E402
+from matching.domain.fairness import assign_fairly, assignment_exposure  # noqa: E402
 from matching.domain.features import FEATURES, pair_features  # noqa: E402
+from matching.domain.lookalike import lookalike_cases  # noqa: E402
+from matching.domain.national import Block, agreement, blocks, exhaustive_top  # noqa: E402
 from matching.domain.profiles import CitizenProfile, OpeningProfile  # noqa: E402
+from matching.domain.quality import RankingQuality, idf_cosine, plain_cosine, quality, system  # noqa: E402
 from matching.domain.ranking import ScoringModel, WeightedDefaultModel  # noqa: E402
 from matching.domain.recommend import Filters, OpeningCatalogue, recommend_openings, score_pairs  # noqa: E402
 from matching.domain.retrieval import top_candidates  # noqa: E402
 from matching.domain.skill_space import SkillSpace  # noqa: E402
 from matching.domain.training import train_model  # noqa: E402
+from matching.usecases.ranking_runs import rank_on_dask  # noqa: E402
 from taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 
 TOP_N = 20
@@ -523,6 +528,102 @@ def invalidator(stack: Stack) -> Iterator[Callable[[], None]]:
         loop.close()
 
 
+# --- quality, national run on Dask, fairness (issue 18) -------------------------------------------
+
+QUALITY_SEEDS = (1, 2, 3)  # held out: the default weights were fitted on seeds 101-103
+
+
+def bench_quality(taxonomy: Taxonomy, space: SkillSpace) -> None:
+    """The quality table on ESCO look-alike cases: the system against both baselines."""
+    sets = [lookalike_cases(taxonomy, seed=seed) for seed in QUALITY_SEEDS]
+    print(f"quality on ESCO look-alike cases (seeds {QUALITY_SEEDS}, {sum(len(c.citizens) for c in sets):,} citizens):")
+    print(f"    {'ranker':<34} hit@1  MRR@10  hit@5  infeasible@5")
+    for name, ranker in (
+        ("system (default model)", system(WeightedDefaultModel())),
+        ("plain skill cosine", plain_cosine),
+        ("IDF cosine + feasibility filter", idf_cosine),
+    ):
+        rows = [quality(cases, ranker(space, cases)) for cases in sets]
+        mean = RankingQuality(*(float(np.mean([getattr(r, f) for r in rows])) for f in RankingQuality.__annotations__))
+        figures = f"{mean.hit_at_1:.3f}  {mean.mrr_at_10:.3f}   {mean.hit_at_5:.3f}  {mean.infeasible_at_5:.3f}"
+        print(f"    {name:<34} {figures}")
+
+
+NATIONAL_MUNICIPALITIES = ("DK-0101", "DK-0336", "DK-0461", "DK-0561", "DK-0751", "DK-0851")
+
+
+def national_population(generator: Generator, n_citizens: int, n_openings: int) -> tuple[list[Block], list, list]:  # type: ignore[type-arg]
+    rng = random.Random(9)
+    citizens = [
+        dataclasses.replace(c, municipality=rng.choice(NATIONAL_MUNICIPALITIES))
+        for c in generator.citizens(0, n_citizens)
+    ]
+    openings = [
+        dataclasses.replace(generator.opening(i), municipality=rng.choice(NATIONAL_MUNICIPALITIES))
+        for i in range(n_openings)
+    ]
+    return blocks(citizens, openings), citizens, openings
+
+
+def bench_national(space: SkillSpace, generator: Generator, n_citizens: int, n_openings: int, sample: int) -> None:
+    """The national run (every pair of each commuting region scored by the final scorer) on Dask
+    with 1 and 2 LocalCluster workers, and its agreement with exhaustive national scoring."""
+    work, citizens, openings = national_population(generator, n_citizens, n_openings)
+    model = WeightedDefaultModel()
+    pairs = sum(len(b.citizens) * len(b.openings) for b in work)
+    print(
+        f"national run: {n_citizens:,} citizens x {n_openings:,} openings in {len(work)} commuting regions "
+        f"({pairs:,} pairs, every one scored by the final scorer), top-{TOP_N}:"
+    )
+    lists: dict[str, list[str]] = {}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        ranked = rank_on_dask(space, model, work, top_n=TOP_N, workers=workers, progress=False)
+        seconds = time.perf_counter() - started
+        print(
+            f"    Dask LocalCluster, {workers} worker(s): {seconds:.1f} s ({pairs / seconds:,.0f} pairs/s, "
+            f"including cluster start and shipping the skill space)"
+        )
+        lists = {c: ids for r in ranked for c, ids in zip(r.citizen_ids, r.opening_ids, strict=True)}
+    chosen = random.Random(4).sample(citizens, min(sample, len(citizens)))
+    started = time.perf_counter()
+    reference = exhaustive_top(space, model, chosen, openings, top_n=TOP_N)
+    print(
+        f"    agreement with exhaustive national scoring on {len(chosen):,} citizens: "
+        f"{agreement(lists, reference):.4f} (exhaustive: {time.perf_counter() - started:.1f} s)"
+    )
+
+
+def bench_fairness(space: SkillSpace, generator: Generator, n_citizens: int, n_openings: int) -> None:
+    """One municipality's assignment without and with a minimum seat share for the 'integration' group."""
+    from matching.domain.batch import eligible_edges
+
+    citizens = generator.citizens(0, n_citizens)
+    openings = [generator.opening(i) for i in range(n_openings)]
+    model = WeightedDefaultModel()
+    edges = eligible_edges(space, model, citizens, openings)
+    seats = np.array([o.seats for o in openings], dtype=np.int64)
+    groups = [c.target_group for c in citizens]
+    started = time.perf_counter()
+    plain = assign(len(citizens), seats, edges.citizen, edges.opening, edges.score)
+    plain_seconds = time.perf_counter() - started
+    share = {"integration": 0.3}
+    started = time.perf_counter()
+    fair = assign_fairly(groups, seats, edges.citizen, edges.opening, edges.score, share)
+    fair_seconds = time.perf_counter() - started
+    print(
+        f"fairness: {n_citizens:,} citizens, {n_openings:,} openings ({int(seats.sum()):,} seats), "
+        f"{len(edges.citizen):,} eligible pairs, min share {share}:"
+    )
+    for label, result, seconds in (("before", plain, plain_seconds), ("after ", fair, fair_seconds)):
+        shown = assignment_exposure(groups, len(openings), result)
+        ratios = ", ".join(f"{g.target_group} {g.ratio}" for g in shown.groups)
+        print(
+            f"    {label}: total score {result.total_score:,.1f}, {len(result.pairs):,} seated, {seconds:.1f} s; "
+            f"seat share / citizen share: {ratios}; Gini of seats per opening {shown.opening_gini}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--citizens", type=int, default=460_000)
@@ -535,6 +636,12 @@ def main() -> None:
     parser.add_argument("--baseline-requests", type=int, default=50)
     parser.add_argument(
         "--esco-dir", default=os.environ.get("ESCO_DIR"), help="folder with the ESCO zips (default: $ESCO_DIR)"
+    )
+    parser.add_argument("--national-citizens", type=int, default=20_000)
+    parser.add_argument("--national-openings", type=int, default=3_000)
+    parser.add_argument("--agreement-sample", type=int, default=2_000)
+    parser.add_argument(
+        "--issue-18-only", action="store_true", help="only the quality table, the Dask national run and fairness"
     )
     args = parser.parse_args()
     esco_dir = args.esco_dir
@@ -553,12 +660,15 @@ def main() -> None:
     taxonomy = load_taxonomy(Path(esco_dir))
     space = SkillSpace(taxonomy)
     generator = Generator(taxonomy, seed=42)
+    bench_quality(taxonomy, space)
+    bench_national(space, generator, args.national_citizens, args.national_openings, args.agreement_sample)
+    bench_fairness(space, generator, 3_000, 1_500)
+    if args.issue_18_only:
+        return
+    started = time.perf_counter()
     openings = [generator.opening(i) for i in range(args.openings)]
     catalogue = OpeningCatalogue.build(space, openings)
-    print(
-        f"setup (ESCO parse, skill space, {args.openings:,} openings encoded and indexed): "
-        f"{time.perf_counter() - started:.1f} s"
-    )
+    print(f"setup ({args.openings:,} openings encoded and indexed): {time.perf_counter() - started:.1f} s")
     model = trained_model(space, catalogue, generator)
     bench_single(space, model, catalogue, generator)
     lists, _ = bench_batch(space, model, catalogue, generator, args.citizens, args.workers)

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request
 
-from matching.api import assignments, models, recommendations, skills
+from matching.api import assignments, models, ranking_runs, recommendations, skills
 from matching.clients.outcomes import OutcomesClient
 from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
@@ -44,7 +44,7 @@ def create_app(
         settings=settings,
         title="Brobygger matching",
         description="Explainable citizen-job recommendations, seat assignment and models trained on outcomes.",
-        routers=[recommendations.router, assignments.router, models.router, skills.router],
+        routers=[recommendations.router, assignments.router, models.router, skills.router, ranking_runs.router],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,
         on_startup=[start],

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from matching.api.deps import EngineDep, IdempotencyDep, Runner, SessionDep
 from matching.api.problems import ERRORS
-from matching.schemas.assignments import AssignedSeat, AssignmentRead, AssignmentRequest, Unassigned
+from matching.schemas.assignments import AssignedSeat, AssignmentRead, AssignmentRequest, FairnessRead, Unassigned
 from matching.schemas.models import ModelRef
 from matching.usecases.assignments import AssignmentRun, assign_seats
 from servicekit.domain_errors import NotFound
@@ -38,6 +38,7 @@ def assignment_read(run: AssignmentRun) -> AssignmentRead:
         total_score=round(run.result.total_score, 6),
         seats=run.seats,
         model=ModelRef(id=run.model.id, name=run.model.name),
+        fairness=None if run.fairness is None else FairnessRead.model_validate(run.fairness, from_attributes=True),
     )
 
 
@@ -50,5 +51,7 @@ async def create_assignment(
         return replay
     if body.municipality is not None and not principal.can_see(body.municipality):
         raise NotFound(f"Municipality {body.municipality} not found.")
-    run = await assign_seats(session, engine, municipality=body.municipality, partnership_id=body.partnership_id)
+    run = await assign_seats(
+        session, engine, municipality=body.municipality, partnership_id=body.partnership_id, min_share=body.min_share
+    )
     return await idem.remember(200, assignment_read(run))

@@ -50,7 +50,7 @@ def assign(n_citizens: int, seats: IntArray, citizen: IntArray, opening: IntArra
         chosen = _hungarian(n_citizens, seats, citizen, opening, score)
     else:
         chosen = _min_cost_flow(n_citizens, seats, citizen, opening, score)
-    return _result(n_citizens, chosen, citizen)
+    return assignment_result(n_citizens, chosen, citizen)
 
 
 def _hungarian(n_citizens: int, seats: IntArray, citizen: IntArray, opening: IntArray, score: FloatArray) -> list[Edge]:
@@ -94,7 +94,7 @@ def _min_cost_flow(
     return [Edge(int(c), int(o), float(s)) for c, o, s in zip(citizen[used], opening[used], score[used], strict=True)]
 
 
-def _result(n_citizens: int, chosen: list[Edge], eligible_citizens: IntArray) -> Assignment:
+def assignment_result(n_citizens: int, chosen: list[Edge], eligible_citizens: IntArray) -> Assignment:
     assigned = {edge.citizen for edge in chosen}
     had_option = set(np.unique(eligible_citizens).tolist())
     unassigned = {
@@ -114,4 +114,4 @@ def greedy(n_citizens: int, seats: IntArray, citizen: IntArray, opening: IntArra
             taken.add(c)
             left[o] -= 1
             chosen.append(Edge(c, o, float(score[i])))
-    return _result(n_citizens, chosen, citizen[score > 0])
+    return assignment_result(n_citizens, chosen, citizen[score > 0])

@@ -47,6 +47,12 @@ class OpeningBlock:
     accelerator_progress: FloatArray
     support_index: CodeIndex
     occupation_index: CodeIndex
+    # Rows per opening, weighted by skill specificity: its own essential skills, and its ESCO
+    # occupation's essential skills and whole profile (the opening's own lists where the
+    # occupation is unknown to the taxonomy).
+    essential_specific: sparse.csr_matrix
+    occupation_essential: sparse.csr_matrix
+    occupation_profile: sparse.csr_matrix
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -70,9 +76,14 @@ class CitizenBlock:
     lat: FloatArray
     lon: FloatArray
     target_group: list[str]
+    specificity_mass: FloatArray  # sum of the specificity of the citizen's skills
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @functools.cached_property
+    def skills_lookup(self) -> SparseLookup:
+        return SparseLookup(self.skills)
 
     @functools.cached_property
     def credit_lookup(self) -> SparseLookup:
@@ -93,11 +104,26 @@ def coordinates(locations: Sequence[tuple[float, float] | None]) -> tuple[FloatA
     return lat, lon
 
 
+def _occupation_rows(
+    space: SkillSpace, openings: Sequence[OpeningProfile], of_taxonomy: sparse.csr_matrix, own: sparse.csr_matrix
+) -> sparse.csr_matrix:
+    """Each opening's row of `of_taxonomy` (by its occupation), or its `own` row where the
+    taxonomy does not know the occupation or lists nothing for it."""
+    found = [space.occupation_row(o.occupation) for o in openings]
+    rows = np.array([r if r is not None else 0 for r in found], dtype=np.int64)
+    taken = sparse.csr_matrix(of_taxonomy[rows]) if len(rows) else sparse.csr_matrix(own.shape)
+    known = np.array([r is not None for r in found], dtype=np.bool_) & (np.diff(taken.indptr) > 0)
+    mixed = sparse.diags(known.astype(np.float64)) @ taken + sparse.diags((~known).astype(np.float64)) @ own
+    return sparse.csr_matrix(mixed)
+
+
 def opening_block(space: SkillSpace, openings: Sequence[OpeningProfile]) -> OpeningBlock:
-    """Encode openings; the IDF of skills is taken over these openings."""
+    """Encode openings. Skills weigh by their specificity over the taxonomy's occupations
+    (`SkillSpace.specificity`), the same in every block, so a pair scores the same wherever it is scored."""
     essential = space.encode([o.essential_skills for o in openings])
     optional = space.encode([o.optional_skills - o.essential_skills for o in openings])
-    idf = space.idf(essential + optional)
+    idf = space.specificity
+    weight = sparse.diags(idf)
     weighted = (essential + optional * OPTIONAL_SKILL_WEIGHT) @ sparse.diags(idf)
     support_index = CodeIndex()
     offered = support_index.encode([o.support_offered for o in openings], grow=True)
@@ -120,6 +146,13 @@ def opening_block(space: SkillSpace, openings: Sequence[OpeningProfile]) -> Open
         accelerator_progress=np.array([o.accelerator_progress for o in openings], dtype=np.float64),
         support_index=support_index,
         occupation_index=occupation_index,
+        essential_specific=sparse.csr_matrix(essential @ weight),
+        occupation_essential=sparse.csr_matrix(
+            _occupation_rows(space, openings, space.occupation_essential, essential) @ weight
+        ),
+        occupation_profile=sparse.csr_matrix(
+            _occupation_rows(space, openings, space.occupation_profile, essential + optional) @ weight
+        ),
     )
 
 
@@ -142,4 +175,5 @@ def citizen_block(space: SkillSpace, openings: OpeningBlock, citizens: Sequence[
         lat=lat,
         lon=lon,
         target_group=[c.target_group for c in citizens],
+        specificity_mass=np.asarray(skills @ space.specificity, dtype=np.float64).ravel(),
     )

@@ -12,6 +12,10 @@ from taxonomy import Taxonomy
 from .features import FEATURES
 from .profiles import CitizenProfile, OpeningProfile
 
+# The contributions hold the model's intercept under this name: with it they add up to the score's
+# log-odds, logit(score), in the model's own terms.
+INTERCEPT = "intercept"
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -59,6 +63,7 @@ def explain(
     *,
     feature_values: list[float],
     contributions: list[float],
+    intercept: float,
     distance_km: float,
     credits: Mapping[str, float] | None = None,
 ) -> Explanation:
@@ -82,6 +87,9 @@ def explain(
             "value": round(feature_values[FEATURES.index("hours_fit")], 4),
         },
         distance_km=None if math.isnan(distance_km) else round(distance_km, 2),
-        contributions={name: round(value, 4) for name, value in zip(FEATURES, contributions, strict=True)},
+        contributions={
+            INTERCEPT: round(intercept, 4),
+            **{name: round(value, 4) for name, value in zip(FEATURES, contributions, strict=True)},
+        },
         features={name: round(value, 4) for name, value in zip(FEATURES, feature_values, strict=True)},
     )

@@ -3,8 +3,11 @@
 | feature | meaning | range |
 | --- | --- | --- |
 | essential_coverage | mean credit over the opening's essential skills (1 when it lists none) | 0-1 |
-| optional_coverage | the same over its optional skills (1 when it lists none) | 0-1 |
-| skill_similarity | cosine of TF-IDF skill vectors: rare skills weigh more | 0-1 |
+| essential_specific_coverage | the same, each skill weighted by its specificity (IDF over ESCO's occupations) | 0-1 |
+| optional_coverage | mean credit over its optional skills (1 when it lists none) | 0-1 |
+| skill_similarity | cosine of specificity-weighted skill vectors: rare skills weigh more | 0-1 |
+| occupation_coverage | specificity-weighted credit over all essential skills of the opening's ESCO occupation | 0-1 |
+| occupation_fit | specificity-weighted share of the citizen's skills that the occupation lists at all | 0-1 |
 | support_gap | share of the citizen's non-essential support needs the workplace does not offer | 0-1 |
 | hours_fit | 0 when the citizen cannot work the minimum hours, else 0.5-1 (see hours.py) | 0-1 |
 | proximity | exp(-distance / 15 km); 0.5 when either location is unknown | 0-1 |
@@ -13,7 +16,11 @@
 | interest | 1 when the opening's occupation is among the citizen's interests | 0/1 |
 
 "Credit" is the taxonomy's partial credit (libs/taxonomy/taxonomy/credit.py): 1 for the skill
-itself, 0.5 for a broader/narrower or related skill, 0.25 for a sibling in a small group.
+itself, 0.5 for a broader/narrower skill (ESCO's broaderRelationsSkillPillar) or a related one,
+0.25 for a sibling in a small group. The occupation features read the whole ESCO profile of the
+opening's occupation, not only the skills the employer wrote down: they tell look-alike
+occupations apart (a cook's and a kitchen assistant's openings share most listed skills, their
+occupations' profiles less so). Where the occupation is unknown they read the opening's own lists.
 
 A pair is excluded (never recommended, never assigned) when the citizen has an essential
 support need the workplace does not offer, or cannot work the opening's minimum hours.
@@ -30,7 +37,7 @@ from scipy import sparse
 from .blocks import CitizenBlock, OpeningBlock
 from .geo import haversine_km
 from .hours import hours_feasible, hours_fit
-from .sparse_lookup import row_counts, row_entries
+from .sparse_lookup import SparseLookup, row_counts, row_entries
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -38,8 +45,11 @@ BoolArray = npt.NDArray[np.bool_]
 
 FEATURES: tuple[str, ...] = (
     "essential_coverage",
+    "essential_specific_coverage",
     "optional_coverage",
     "skill_similarity",
+    "occupation_coverage",
+    "occupation_fit",
     "support_gap",
     "hours_fit",
     "proximity",
@@ -82,6 +92,27 @@ def coverage(
     return result[0], result[1]
 
 
+def weighted_credit(
+    rows: sparse.csr_matrix, held: SparseLookup, citizen: IntArray, opening: IntArray, *, empty: float
+) -> FloatArray:
+    """Per pair: sum of weight x what the citizen holds over the opening's row / sum of weight
+    (`empty` where the row is empty)."""
+    owner, skill, weight = row_entries(rows, opening)
+    got = held(citizen[owner], skill)
+    total = np.bincount(owner, weights=weight * got, minlength=len(opening))
+    mass = np.bincount(owner, weights=weight, minlength=len(opening))
+    return np.asarray(np.where(mass > 0, total / np.maximum(mass, 1e-12), empty), dtype=np.float64)
+
+
+def occupation_fit(citizens: CitizenBlock, openings: OpeningBlock, citizen: IntArray, opening: IntArray) -> FloatArray:
+    """Specificity-weighted share of the citizen's skills that the opening's occupation lists."""
+    owner, skill, weight = row_entries(openings.occupation_profile, opening)
+    held = citizens.skills_lookup(citizen[owner], skill)
+    listed = np.bincount(owner, weights=weight * held, minlength=len(opening))
+    mass = citizens.specificity_mass[citizen]
+    return np.asarray(np.where(mass > 0, listed / np.maximum(mass, 1e-12), 0.0), dtype=np.float64)
+
+
 def skill_similarity(
     citizens: CitizenBlock, openings: OpeningBlock, citizen: IntArray, opening: IntArray
 ) -> FloatArray:
@@ -115,8 +146,11 @@ def pair_features(citizens: CitizenBlock, openings: OpeningBlock, citizen: IntAr
     values = np.column_stack(
         [
             essential_coverage,
+            weighted_credit(openings.essential_specific, citizens.credit_lookup, citizen, opening, empty=1.0),
             optional_coverage,
             skill_similarity(citizens, openings, citizen, opening),
+            weighted_credit(openings.occupation_essential, citizens.credit_lookup, citizen, opening, empty=0.0),
+            occupation_fit(citizens, openings, citizen, opening),
             np.where(other_count > 0, unmet_other / np.maximum(other_count, 1), 0.0),
             hours_fit(capacity, openings.hours_min[opening], openings.hours_max[opening]),
             proximity,

@@ -47,6 +47,7 @@ class ScoredPairs:
     features: PairFeatures
     scores: npt.NDArray[np.float64]
     contributions: npt.NDArray[np.float64]
+    intercept: float
 
 
 def score_pairs(
@@ -55,7 +56,7 @@ def score_pairs(
     """Features, scores and contributions of the pairs; excluded pairs score 0."""
     features = pair_features(citizens, openings, citizen, opening)
     scores = np.where(features.excluded, 0.0, model.predict(features.values))
-    return ScoredPairs(features, scores, model.contributions(features.values))
+    return ScoredPairs(features, scores, model.contributions(features.values), float(model.intercept))
 
 
 def distance_allowed(features: PairFeatures, filters: Filters) -> BoolArray:
@@ -187,6 +188,7 @@ def build(
         opening,
         feature_values=scored.features.values[i].tolist(),
         contributions=scored.contributions[i].tolist(),
+        intercept=scored.intercept,
         distance_km=float(scored.features.distance_km[i]),
         credits=credits_towards(space, cbox, row, opening),
     )

@@ -29,6 +29,11 @@ class SkillSpace:
         for level in self.credit_levels:
             self.reaches.append((level - previous, sparse.csr_matrix((self.credit >= level).astype(np.float32))))
             previous = level
+        self.specificity = self._specificity()
+        self._occupation_rows: dict[str, int] = {code: i for i, code in enumerate(taxonomy.occupations)}
+        occupations = list(taxonomy.occupations.values())
+        self.occupation_essential = self.encode([o.essential_skills for o in occupations])
+        self.occupation_profile = self.encode([(*o.essential_skills, *o.optional_skills) for o in occupations])
 
     @property
     def size(self) -> int:
@@ -75,6 +80,18 @@ class SkillSpace:
             reached.data[:] = step
             result = result + reached
         return sparse.csr_matrix(result)
+
+    def _specificity(self) -> FloatArray:
+        """Smoothed IDF of each skill over the taxonomy's occupations (essential or optional): a skill
+        few occupations ask for says more about which occupation a person comes from. Fixed by the
+        taxonomy, so a pair's score never depends on which other openings are scored beside it."""
+        occupations = list(self.taxonomy.occupations.values())
+        listed = self.encode([(*o.essential_skills, *o.optional_skills) for o in occupations])
+        return self.idf(listed)
+
+    def occupation_row(self, code: str) -> int | None:
+        """Row of the occupation in `occupation_essential` / `occupation_profile` (None if unknown)."""
+        return self._occupation_rows.get(code)
 
     def idf(self, required: sparse.csr_matrix) -> FloatArray:
         """Smoothed inverse document frequency over the openings' required skills: rare skills weigh more."""

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from servicekit.domain_errors import Conflict
 
-from .ranking import TrainedModel
+from .ranking import TrainedModel, WeightedDefaultModel
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -48,6 +48,9 @@ class ValidationMetrics:
     precision_at_10: float
     training_rows: int
     validation_rows: int
+    # The weighted default model's AUC on the same held-out rows: the trained model helps only
+    # where its own AUC is higher.
+    default_auc: float
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ def train_model(features: FloatArray, labels: BoolArray, groups: list[str], *, s
             lasting=int(labels.sum()),
             not_lasting=int((~labels).sum()),
         )
-    calibrated = CalibratedClassifierCV(linear_pipeline(), method="sigmoid", cv=3)
+    # One estimator and one sigmoid calibration (ensemble=False): the calibrated score stays linear
+    # in log-odds, so its own terms explain it (ranking.compile_linear).
+    calibrated = CalibratedClassifierCV(linear_pipeline(), method="sigmoid", cv=3, ensemble=False)
     calibrated.fit(features[train_idx], labels[train_idx])
     valid_scores = calibrated.predict_proba(features[valid_idx])[:, 1]
     metrics = ValidationMetrics(
@@ -94,6 +99,6 @@ def train_model(features: FloatArray, labels: BoolArray, groups: list[str], *, s
         precision_at_10=precision_at_k(labels[valid_idx], valid_scores, 10),
         training_rows=len(train_idx),
         validation_rows=len(valid_idx),
+        default_auc=float(roc_auc_score(labels[valid_idx], WeightedDefaultModel().predict(features[valid_idx]))),
     )
-    explainer = linear_pipeline().fit(features[train_idx], labels[train_idx])
-    return TrainingResult(model=TrainedModel(calibrated_=calibrated, explainer_=explainer), metrics=metrics)
+    return TrainingResult(model=TrainedModel(calibrated_=calibrated), metrics=metrics)

@@ -19,6 +19,10 @@ class ModelMetrics(BaseModel):
     precision_at_10: float
     training_rows: int
     validation_rows: int
+    default_auc: float | None = Field(
+        default=None,
+        description="The default model's AUC on the same held-out rows (the model helps where auc is higher)",
+    )
 
 
 class ModelRead(BaseModel):
@@ -28,6 +32,7 @@ class ModelRead(BaseModel):
     metrics: ModelMetrics
     outcomes_used: int
     sklearn_version: str
+    feature_schema: list[str] = Field(description="The features, in order, the model was trained on")
     active: bool
     created_at: datetime
     activated_at: datetime | None

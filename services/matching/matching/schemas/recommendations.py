@@ -44,7 +44,10 @@ class Explanation(BaseModel):
     unmet_support_needs: list[SupportNeed]
     hours_fit: HoursFit
     distance_km: float | None
-    contributions: dict[str, float] = Field(description="Each feature's contribution to the score's log-odds")
+    contributions: dict[str, float] = Field(
+        description="The scoring model's own terms in log-odds: the intercept and each feature's weight x value. "
+        "They add up to logit(score)."
+    )
     features: dict[str, float]
 
 

@@ -175,3 +175,14 @@ async def citizens_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
 async def openings_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[str, OpeningProfile]:
     rows = (await session.execute(_openings_query().where(opening_features.c.id.in_(ids)))).all()
     return {str(row.id): opening_profile(row) for row in rows}
+
+
+async def all_consenting_citizens(session: AsyncSession) -> list[CitizenProfile]:
+    """Every consenting citizen the tenant sees (the whole country for the national tenant)."""
+    query = sa.select(citizen_features).where(citizen_features.c.consent.is_(True)).order_by(citizen_features.c.id)
+    return [citizen_profile(row) for row in (await session.execute(query)).all()]
+
+
+async def all_open_openings(session: AsyncSession) -> list[OpeningProfile]:
+    query = _openings_query().where(opening_features.c.status == "open").order_by(opening_features.c.id)
+    return [opening_profile(row) for row in (await session.execute(query)).all()]

@@ -22,7 +22,14 @@ def _model_read(row: sa.Row[Any]) -> ModelRead:
 
 
 async def insert_model(
-    session: AsyncSession, *, kind: str, metrics: dict[str, Any], outcomes_used: int, sklearn_version: str, blob: bytes
+    session: AsyncSession,
+    *,
+    kind: str,
+    metrics: dict[str, Any],
+    outcomes_used: int,
+    sklearn_version: str,
+    feature_schema: list[str],
+    blob: bytes,
 ) -> ModelRead:
     await session.execute(sa.text("select pg_advisory_xact_lock(hashtext('matching.scoring_models'))"))
     version = (
@@ -35,6 +42,7 @@ async def insert_model(
         "metrics": metrics,
         "outcomes_used": outcomes_used,
         "sklearn_version": sklearn_version,
+        "feature_schema": feature_schema,
         "blob": blob,
     }
     return _model_read(

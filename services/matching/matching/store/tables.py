@@ -120,7 +120,7 @@ taxonomy_imports = sa.Table(
 )
 
 # Trained models, national (outcomes from every municipality train one model). Loaded only from
-# here, with the scikit-learn version they were trained with.
+# here, and only with the scikit-learn version and feature schema they were trained with.
 scoring_models = sa.Table(
     "scoring_models",
     metadata,
@@ -130,6 +130,9 @@ scoring_models = sa.Table(
     sa.Column("metrics", JSONB, nullable=False),
     sa.Column("outcomes_used", sa.Integer, nullable=False),
     sa.Column("sklearn_version", sa.Text, nullable=False),
+    # The features, in order, the model scores (a model is refused at load if they differ).
+    sa.Column("feature_schema", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    # A skops file (never pickle): the estimator with its feature schema and library version.
     sa.Column("blob", sa.LargeBinary, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
@@ -138,10 +141,38 @@ scoring_models = sa.Table(
     sa.Index("uq_scoring_models_active", "active", unique=True, postgresql_where=sa.text("active")),
 )
 
+# National ranking runs (domain/national.py): versioned, each citizen's list visible per municipality.
+ranking_runs = sa.Table(
+    "ranking_runs",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, unique=True),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("model_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("top_n", sa.Integer, nullable=False),
+    sa.Column("citizens", sa.Integer, nullable=False),
+    sa.Column("openings", sa.Integer, nullable=False),
+    sa.Column("blocks", sa.Integer, nullable=False),
+    sa.Column("workers", sa.Integer, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+ranking_entries = sa.Table(
+    "ranking_entries",
+    metadata,
+    sa.Column("run_id", UUID(as_uuid=True), sa.ForeignKey("ranking_runs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("citizen_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("opening_ids", JSONB, nullable=False),
+    sa.Column("scores", JSONB, nullable=False),
+)
+
 TENANT_TABLES = (
     "citizen_features",
     "opening_features",
     "partnership_features",
     "enrolment_features",
     "catalogue_versions",
+    "ranking_entries",
 )

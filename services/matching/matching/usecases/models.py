@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.clients.outcomes import OutcomesClient
+from matching.domain.ranking import TrainedModel
 from matching.domain.training import TrainingResult, train_model
 from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set
 from matching.schemas.models import ModelRead
@@ -42,6 +43,7 @@ async def train_from_outcomes(session: AsyncSession, engine: Engine, outcomes: O
         metrics=dataclasses.asdict(result.metrics),
         outcomes_used=len(rows.labels),
         sklearn_version=model.sklearn_version,
+        feature_schema=list(model.features),
         blob=model.to_bytes(),
     )
 
@@ -67,6 +69,9 @@ async def model_version(session: AsyncSession, model_id: uuid.UUID) -> ModelRead
 
 
 async def activate(session: AsyncSession, model_id: uuid.UUID) -> ModelRead:
-    """Make this version the one that scores (the previous active one is deactivated)."""
+    """Make this version the one that scores (the previous active one is deactivated); a model
+    this service cannot load (other features, another scikit-learn) is refused here, not later."""
     await model_version(session, model_id)
+    blob = await scoring_models.model_blob(session, model_id)
+    await asyncio.to_thread(TrainedModel.from_bytes, blob)  # raises ModelIncompatible (409)
     return await scoring_models.activate_model(session, model_id)

@@ -41,3 +41,26 @@ async def test_assignment_for_another_municipality_is_404_and_needs_one_scope(
     assert response.status_code == 404
     response = await client.post("/v1/assignments", json={}, headers=jammerbugt_reader)
     assert response.status_code == 422
+
+
+async def test_minimum_share_is_reported_before_and_after(
+    registry: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    stevns_registry: dict[str, str],
+    reader: dict[str, str],
+    employer: str,
+    sync: Sync,
+) -> None:
+    assert (await registry.post("/v1/openings", json=opening(employer), headers=stevns_registry)).status_code == 201
+    assert (await registry.post("/v1/citizens", json=citizen(), headers=stevns_registry)).status_code == 201
+    await sync()
+    body = {"municipality": "DK-0336", "min_share": {"cash_benefit": 0.5}}
+    response = await client.post("/v1/assignments", json=body, headers=reader)
+    assert response.status_code == 200, response.text
+    fairness = response.json()["fairness"]
+    assert fairness["min_share"] == {"cash_benefit": 0.5}
+    assert {"groups", "opening_gini"} <= set(fairness["before"]) == set(fairness["after"])
+    refused = await client.post(
+        "/v1/assignments", json={"municipality": "DK-0336", "min_share": {"a": 0.8, "b": 0.5}}, headers=reader
+    )
+    assert refused.status_code == 422

@@ -52,7 +52,15 @@ async def test_training_needs_enough_outcomes_then_trains_and_activates(
     trained = await client.post("/v1/models", headers={**reader, "Idempotency-Key": "train-1"})
     assert trained.status_code == 201, trained.text
     model = trained.json()
-    assert set(model["metrics"]) == {"auc", "brier", "precision_at_10", "training_rows", "validation_rows"}
+    assert set(model["metrics"]) == {
+        "auc",
+        "brier",
+        "precision_at_10",
+        "training_rows",
+        "validation_rows",
+        "default_auc",
+    }
+    assert model["feature_schema"][0] == "essential_coverage"
     assert model["active"] is False
     replayed = await client.post("/v1/models", headers={**reader, "Idempotency-Key": "train-1"})
     assert replayed.json()["id"] == model["id"]

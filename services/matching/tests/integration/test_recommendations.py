@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,6 +10,10 @@ from fastapi import FastAPI
 from ..factories import citizen, opening
 
 Sync = Callable[[], Awaitable[None]]
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1 - p))
 
 
 async def create(
@@ -45,6 +50,8 @@ async def test_feed_sync_gives_explained_recommendations_both_ways(
     assert mine["explanation"]["hours_fit"]["fits"] is True
     assert mine["explanation"]["distance_km"] == 0.0
     assert response.json()["model"]["name"] in {"default-weighted", "calibrated-logistic"}
+    for item in response.json()["items"]:  # every served item: the model's own terms add up to its score
+        assert math.isclose(sum(item["explanation"]["contributions"].values()), logit(item["score"]), abs_tol=2e-3)
 
     ranked = await client.get("/v1/recommendations", params={"opening_id": job["id"], "limit": 100}, headers=reader)
     order = [item["citizen_id"] for item in ranked.json()["items"]]

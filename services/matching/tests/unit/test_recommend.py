@@ -89,7 +89,7 @@ def test_explanation_lists_labels_support_hours_distance_and_contributions(space
     assert e.unmet_support_needs == [{"code": "mentor", "essential": False}]
     assert e.hours_fit["fits"] is True
     assert e.distance_km == 0.0
-    assert set(e.contributions) == set(MODEL.weights)
+    assert set(e.contributions) == set(MODEL.weights) | {"intercept"}
     assert e.contributions["support_gap"] == -1.2
 
 

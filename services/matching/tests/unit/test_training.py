@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sklearn
 
 from matching.domain.features import FEATURES
-from matching.domain.ranking import TrainedModel
+from matching.domain.ranking import TRUSTED_TYPES, ModelIncompatible, TrainedModel
 from matching.domain.training import MIN_LABELLED_OUTCOMES, NotEnoughOutcomes, precision_at_k, train_model
 
 
 def synthetic(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, list[str]]:
     rng = np.random.default_rng(seed)
     x = rng.random((n, len(FEATURES)))
-    logit = -2 + 4 * x[:, 0] + 2 * x[:, 4] - 2 * x[:, 3]
+    logit = -2 + 4 * x[:, 1] + 2 * x[:, 4] - 2 * x[:, 6]
     y = rng.random(n) < 1 / (1 + np.exp(-logit))
     return x, y, [f"c{i % (n // 2)}" for i in range(n)]
 
@@ -57,3 +58,35 @@ def test_compiled_predict_equals_scikit_learn() -> None:
     x, y, groups = synthetic(300)
     model = train_model(x, y, groups).model
     assert np.allclose(model.predict(x), model.predict_with_sklearn(x))
+
+
+def test_stored_model_is_a_skops_file_with_its_feature_schema_and_library_version() -> None:
+    import skops.io as sio
+
+    x, y, groups = synthetic(200)
+    blob = train_model(x, y, groups).model.to_bytes()
+    content = sio.loads(blob, trusted=TRUSTED_TYPES)
+    assert content["features"] == list(FEATURES)
+    assert content["sklearn_version"] == sklearn.__version__
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [("features", ["essential_coverage"], "trained on features"), ("sklearn_version", "0.1", "scikit-learn 0.1")],
+)
+def test_a_model_of_other_features_or_library_is_refused_at_load(field: str, value: object, says: str) -> None:
+    import skops.io as sio
+
+    x, y, groups = synthetic(200)
+    model = train_model(x, y, groups).model
+    content = sio.loads(model.to_bytes(), trusted=TRUSTED_TYPES)
+    content[field] = value
+    with pytest.raises(ModelIncompatible, match=says):
+        TrainedModel.from_bytes(sio.dumps(content))
+
+
+def test_a_pickled_model_is_refused() -> None:
+    import pickle
+
+    with pytest.raises(ModelIncompatible, match="not a skops model file"):
+        TrainedModel.from_bytes(pickle.dumps({"features": list(FEATURES)}))

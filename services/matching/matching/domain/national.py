@@ -1,0 +1,140 @@
+"""The national ranking: one exact scorer, blocked by commuting region.
+
+A citizen is only recommended openings within their commuting region: for the national run that
+is a hard constraint of the final scorer, like hours and essential support. So the national top-n
+of a citizen is exactly the top-n of the pairs in their block, and scoring every pair of a block
+with the final scorer gives the same lists as scoring every pair of the country (no retrieval
+that could change the answer). Pair scores depend on the pair alone (skills weigh by their
+specificity over the taxonomy, not over the openings beside them), so where a pair is scored
+does not matter either.
+
+Commuting regions: Danish municipality codes (DK-0101 …) are grouped by their hundreds digit,
+which follows the regions' commuting areas (1xx-2xx the capital area, 3xx Zealand, 4xx Funen,
+5xx-6xx Southern Jutland, 7xx East and Central Jutland, 8xx North Jutland); Swedish ones
+(SE-0180 …) by county, the frame of Statistics Sweden's local labour markets. Both are
+approximations until the official commuting-area tables are imported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .batch import top_per_row
+from .blocks import citizen_block, opening_block
+from .profiles import CitizenProfile, OpeningProfile
+from .ranking import ScoringModel
+from .recommend import score_pairs
+from .skill_space import SkillSpace
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+# Pairs scored at once: bounds a block's memory (features are 12 float64 per pair).
+PAIRS_PER_CHUNK = 1_000_000
+
+
+def commuting_region(municipality: str) -> str:
+    """The block a municipality belongs to (see the module docstring)."""
+    country, _, number = municipality.partition("-")
+    if country == "DK" and number[:2].isdigit():
+        hundreds = int(number) // 100
+        return "DK-capital" if hundreds in (1, 2) else "DK-south-jutland" if hundreds in (5, 6) else f"DK-{hundreds}"
+    if country == "SE" and len(number) >= 2:
+        return f"SE-{number[:2]}"
+    return municipality
+
+
+@dataclass(frozen=True)
+class Block:
+    region: str
+    citizens: list[CitizenProfile]
+    openings: list[OpeningProfile]
+
+
+def blocks(citizens: Sequence[CitizenProfile], openings: Sequence[OpeningProfile]) -> list[Block]:
+    """Citizens and open openings grouped by commuting region, largest block first (Dask
+    schedules the long tasks first)."""
+    by_region: dict[str, tuple[list[CitizenProfile], list[OpeningProfile]]] = defaultdict(lambda: ([], []))
+    for c in citizens:
+        by_region[commuting_region(c.municipality)][0].append(c)
+    for o in openings:
+        if o.status == "open":
+            by_region[commuting_region(o.municipality)][1].append(o)
+    found = [Block(region, cs, os) for region, (cs, os) in by_region.items() if cs and os]
+    return sorted(found, key=lambda b: -len(b.citizens) * len(b.openings))
+
+
+@dataclass(frozen=True)
+class BlockRanking:
+    """Row i: the best openings (ids) of citizen i, best first, with their scores."""
+
+    region: str
+    citizen_ids: list[str]
+    opening_ids: list[list[str]]
+    scores: list[list[float]]
+
+
+def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
+    """Every pair of the block scored by the final scorer; each citizen's top_n feasible openings."""
+    obox = opening_block(space, block.openings)
+    cbox = citizen_block(space, obox, block.citizens)
+    n_o = len(block.openings)
+    per_chunk = max(1, PAIRS_PER_CHUNK // max(n_o, 1))
+    opening_lists: list[IntArray] = []
+    score_lists: list[FloatArray] = []
+    for start in range(0, len(block.citizens), per_chunk):
+        stop = min(start + per_chunk, len(block.citizens))
+        citizen = np.repeat(np.arange(start, stop, dtype=np.int64), n_o)
+        opening = np.tile(np.arange(n_o, dtype=np.int64), stop - start)
+        scored = score_pairs(model, cbox, obox, citizen, opening)
+        score = np.where(scored.features.excluded, -1.0, scored.scores)
+        top = top_per_row(stop - start, citizen - start, opening, score, top_n)
+        opening_lists.append(top.opening)
+        score_lists.append(top.score)
+    ranked = np.concatenate(opening_lists) if opening_lists else np.zeros((0, top_n), dtype=np.int64)
+    scores = np.concatenate(score_lists) if score_lists else np.zeros((0, top_n))
+    return BlockRanking(
+        region=block.region,
+        citizen_ids=[c.id for c in block.citizens],
+        opening_ids=[[block.openings[int(o)].id for o in row if o >= 0] for row in ranked],
+        scores=[
+            [round(float(s), 6) for s, o in zip(srow, row, strict=True) if o >= 0]
+            for srow, row in zip(scores, ranked, strict=True)
+        ],
+    )
+
+
+def exhaustive_top(
+    space: SkillSpace,
+    model: ScoringModel,
+    citizens: Sequence[CitizenProfile],
+    openings: Sequence[OpeningProfile],
+    *,
+    top_n: int,
+) -> dict[str, list[str]]:
+    """The reference: each citizen scored against every open opening in the country, the
+    commuting-region rule applied after scoring. Slow; for checking samples."""
+    every = [o for o in openings if o.status == "open"]
+    region = np.array([commuting_region(o.municipality) for o in every])
+    obox = opening_block(space, every)
+    cbox = citizen_block(space, obox, list(citizens))
+    result: dict[str, list[str]] = {}
+    for i, c in enumerate(citizens):
+        citizen = np.full(len(every), i, dtype=np.int64)
+        opening = np.arange(len(every), dtype=np.int64)
+        scored = score_pairs(model, cbox, obox, citizen, opening)
+        allowed = ~scored.features.excluded & (region == commuting_region(c.municipality))
+        score = np.where(allowed, scored.scores, -1.0)
+        top = top_per_row(1, np.zeros(len(every), dtype=np.int64), opening, score, top_n).opening[0]
+        result[c.id] = [every[int(o)].id for o in top if o >= 0]
+    return result
+
+
+def agreement(ours: dict[str, list[str]], reference: dict[str, list[str]]) -> float:
+    """Mean share of each reference top-n list that our list holds too (1 when there is nothing to find)."""
+    shares = [len(set(ours.get(c, [])) & set(ids)) / len(ids) if ids else 1.0 for c, ids in reference.items()]
+    return float(np.mean(shares)) if shares else 1.0

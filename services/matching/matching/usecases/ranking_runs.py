@@ -1,0 +1,172 @@
+"""The national ranking run on Dask, stored as a versioned run the API serves.
+
+    python -m matching.usecases.ranking_runs [--scheduler tcp://host:8786] [--workers 2] [--top-n 20]
+
+Without --scheduler a dask.distributed LocalCluster of --workers processes runs on this machine;
+the same code runs on a real cluster. One task per commuting region (domain/national.py), the
+largest first, with a progress bar; the skill space and the model are sent to every worker once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching.domain.national import Block, BlockRanking, blocks, rank_block
+from matching.domain.ranking import ScoringModel
+from matching.domain.skill_space import SkillSpace
+from matching.schemas.ranking_runs import CitizenRankingRead, RankedOpening, RankingRunRead
+from matching.settings import Settings
+from matching.store import profiles, ranking_runs
+from servicekit.auth import NATIONAL
+from servicekit.db import Database, set_tenant
+from servicekit.domain_errors import NotFound
+
+from .engine import Engine, build_engine
+
+
+def rank_on_dask(
+    space: SkillSpace,
+    model: ScoringModel,
+    work: Sequence[Block],
+    *,
+    top_n: int,
+    scheduler: str | None = None,
+    workers: int = 1,
+    progress: bool = True,
+) -> list[BlockRanking]:
+    """Every block ranked by `rank_block` on a Dask cluster (a LocalCluster of `workers` processes
+    unless `scheduler` names one)."""
+    from dask.distributed import Client, LocalCluster, as_completed
+    from tqdm import tqdm
+
+    cluster = (
+        None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)  # type: ignore[no-untyped-call]
+    )
+    client = Client(scheduler) if scheduler else Client(cluster)  # type: ignore[no-untyped-call]
+    try:
+        shared_space, shared_model = client.scatter([space, model], broadcast=True)  # type: ignore[no-untyped-call]
+        futures = [
+            client.submit(rank_block, shared_space, shared_model, block, top_n=top_n, pure=False) for block in work
+        ]
+        done: list[BlockRanking] = []
+        bar = tqdm(total=sum(len(b.citizens) for b in work), unit="citizen", disable=not progress)
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            ranking: BlockRanking = future.result()
+            done.append(ranking)
+            bar.update(len(ranking.citizen_ids))
+        bar.close()
+        return done
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+        if cluster is not None:
+            cluster.close()
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    top_n: int = 20
+    scheduler: str | None = None
+    workers: int = 1
+    progress: bool = True
+
+
+async def run_national(database: Database, engine: Engine, options: RunSettings) -> RankingRunRead:
+    """Rank every consenting citizen of the country against the open openings of their commuting
+    region with the model that scores now (the active one, else the default) and store the lists
+    as the next run."""
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, NATIONAL)
+        in_use = await engine.model(session)
+        citizens = await profiles.all_consenting_citizens(session)
+        openings = await profiles.all_open_openings(session)
+    work = blocks(citizens, openings)
+    started = time.perf_counter()
+    ranked = await asyncio.to_thread(
+        rank_on_dask,
+        engine.space,
+        in_use.model,
+        work,
+        top_n=options.top_n,
+        scheduler=options.scheduler,
+        workers=options.workers,
+        progress=options.progress,
+    )
+    seconds = time.perf_counter() - started
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, NATIONAL)
+        run = await ranking_runs.insert_run(
+            session,
+            model=in_use.name,
+            model_id=in_use.id,
+            top_n=options.top_n,
+            citizens=sum(len(b.citizens) for b in work),
+            openings=sum(len(b.openings) for b in work),
+            blocks=len(work),
+            workers=options.workers,
+            seconds=round(seconds, 3),
+        )
+        entries = [
+            (c, ids, scores)
+            for block in ranked
+            for c, ids, scores in zip(block.citizen_ids, block.opening_ids, block.scores, strict=True)
+        ]
+        await ranking_runs.insert_entries(session, run.id, entries)
+    return run
+
+
+async def list_runs(session: AsyncSession) -> list[RankingRunRead]:
+    return await ranking_runs.list_runs(session)
+
+
+async def citizen_ranking(session: AsyncSession, run_id: uuid.UUID, citizen_id: uuid.UUID) -> CitizenRankingRead:
+    """The citizen's list in the run (another municipality's citizen is not found)."""
+    run = await ranking_runs.get_run(session, run_id)
+    if run is None:
+        raise NotFound(f"Ranking run {run_id} not found.")
+    entry = await ranking_runs.citizen_entry(session, run_id, citizen_id)
+    if entry is None:
+        raise NotFound(f"Citizen {citizen_id} is not in ranking run {run_id}.")
+    ids, scores = entry
+    return CitizenRankingRead(
+        run_id=run.id,
+        version=run.version,
+        citizen_id=citizen_id,
+        items=[
+            RankedOpening(opening_id=uuid.UUID(o), score=s, rank=rank)
+            for rank, (o, s) in enumerate(zip(ids, scores, strict=True), start=1)
+        ],
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--scheduler", default=None, help="tcp://host:port of a Dask scheduler (default: a LocalCluster)"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="LocalCluster worker processes")
+    parser.add_argument("--top-n", type=int, default=20)
+    args = parser.parse_args()
+    settings = Settings()
+    engine = build_engine(settings.esco_dir)
+
+    async def go() -> RankingRunRead:
+        database = Database(settings.database_url)
+        try:
+            options = RunSettings(top_n=args.top_n, scheduler=args.scheduler, workers=args.workers)
+            return await run_national(database, engine, options)
+        finally:
+            await database.dispose()
+
+    run = asyncio.run(go())
+    print(f"ranking run {run.version} ({run.id}): {run.citizens:,} citizens, {run.blocks} blocks, {run.seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
