@@ -42,6 +42,14 @@ def test_merged_openapi_lists_every_service_and_validates(gateway: httpx.Client)
     assert not any(p.startswith("/internal") for p in paths)
 
 
+def test_every_routed_collection_is_served_by_its_service(gateway: httpx.Client) -> None:
+    """A collection the gateway routes to a service that documents no path for it is routed to nothing."""
+    from gateway.domain.routes import COLLECTION_OWNER, collection_of
+
+    documented = {collection_of(path) for path in gateway.get("/openapi.json").json()["paths"]}
+    assert sorted(set(COLLECTION_OWNER) - documented) == []
+
+
 def test_services_verify_tokens_themselves(stack: Stack) -> None:
     """A request that bypasses the gateway gains nothing."""
     for service in ("registry", "matching", "outcomes"):

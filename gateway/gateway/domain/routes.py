@@ -16,7 +16,7 @@ ROUTES: Mapping[str, tuple[str, ...]] = {
         "enrolments",
         "audit-events",
     ),
-    "matching": ("recommendations", "assignments", "models", "skills", "occupations"),
+    "matching": ("recommendations", "assignments", "models", "skills", "ranking-runs"),
     "outcomes": (
         "outcome-events",
         "rate-cards",
