@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
@@ -21,6 +22,7 @@ from outcomes.api.deps import (
     SettlementsWriter,
     page_slice,
 )
+from outcomes.api.payment_files import pain001
 from outcomes.schemas.settlements import (
     SettlementApprove,
     SettlementCreate,
@@ -137,6 +139,25 @@ def as_csv(statement: SettlementRead) -> Response:
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/{settlement_id}/payment-instruction",
+    responses={
+        **ERRORS,
+        200: {"content": {"application/xml": {}}, "description": "ISO 20022 pain.001.001.03 credit transfer"},
+        409: {"description": "Not approved, nothing to pay, or a bank account missing or invalid (named)"},
+    },
+)
+async def get_payment_instruction(settlement_id: uuid.UUID, session: SessionDep, principal: OutcomesReader) -> Response:
+    """The approved statement's total as an ISO 20022 pain.001 credit transfer, municipality to payee."""
+    transfer = await settlements.payment_instruction(session, settlement_id, today=date.today())
+    document = await asyncio.to_thread(pain001, transfer)  # XSD validation: ~0.1 s of CPU off the event loop
+    return Response(
+        document,
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="pain001-{settlement_id}.xml"'},
     )
 
 

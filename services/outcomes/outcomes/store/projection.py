@@ -18,6 +18,7 @@ from outcomes.store.tables import (
     citizens,
     enrolments,
     municipalities,
+    organisations,
     partnerships,
 )
 from servicekit.bulk import insert_from_json, rows_parameter
@@ -48,11 +49,34 @@ def citizen_facts(citizen: Row, events: Sequence[OutcomeEvent]) -> CitizenFacts 
     )
 
 
-async def upsert_municipality(session: AsyncSession, *, code: str, country: str) -> None:
-    statement = insert(municipalities).values(code=code, country=country)
+async def upsert_municipality(
+    session: AsyncSession, *, code: str, country: str, name: str | None, bank_account: dict[str, Any] | None
+) -> None:
+    values = {"country": country, "name": name, "bank_account": bank_account}
+    statement = insert(municipalities).values(code=code, **values)
+    await session.execute(statement.on_conflict_do_update(index_elements=[municipalities.c.code], set_=values))
+
+
+async def get_municipality(session: AsyncSession, code: str) -> Row | None:
+    return (await session.execute(sa.select(municipalities).where(municipalities.c.code == code))).first()
+
+
+async def upsert_organisation(session: AsyncSession, values: dict[str, Any]) -> None:
+    statement = insert(organisations).values(**values)
     await session.execute(
-        statement.on_conflict_do_update(index_elements=[municipalities.c.code], set_={"country": country})
+        statement.on_conflict_do_update(
+            index_elements=[organisations.c.id], set_={k: v for k, v in values.items() if k != "id"}
+        )
     )
+
+
+async def delete_organisation(session: AsyncSession, organisation_id: uuid.UUID) -> None:
+    await session.execute(sa.update(organisations).where(organisations.c.id == organisation_id).values(deleted=True))
+
+
+async def get_organisation(session: AsyncSession, organisation_id: uuid.UUID) -> Row | None:
+    query = sa.select(organisations).where(organisations.c.id == organisation_id, organisations.c.deleted.is_(False))
+    return (await session.execute(query)).first()
 
 
 async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Row | None:

@@ -92,6 +92,21 @@ municipalities = sa.Table(
     metadata,
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("country", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=True),
+    # {iban, bic} as the registry's feed carries it: the debtor account of payment files.
+    sa.Column("bank_account", JSONB, nullable=True),
+)
+
+# The registry's organisations as payment files need them: name, kind and the creditor account.
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=True),
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("bank_account", JSONB, nullable=True),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 # Facts. The client's id makes a write idempotent; corrections are new rows that supersede.
@@ -210,6 +225,7 @@ simulations = sa.Table(
 # Tables whose rows belong to one municipality: row-level security is forced on each.
 TENANT_TABLES = (
     "citizens",
+    "organisations",
     "enrolments",
     "partnerships",
     "outcome_events",

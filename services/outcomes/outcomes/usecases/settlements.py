@@ -19,6 +19,7 @@ from outcomes.domain.approval import (
 from outcomes.domain.entitlements import milestone_entitlements, savings_share_entitlements
 from outcomes.domain.errors import require_found
 from outcomes.domain.ledger import verify_chain
+from outcomes.domain.payments import CreditTransfer, credit_transfer
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.settlement import StatementLine, comparison_basis, require_settlement_period, settle
 from outcomes.schemas.ledger import ChainBreakRead, LedgerCheckRead
@@ -177,6 +178,30 @@ async def reject_settlement(
     if transition is None:
         return await _read(session, row)
     return await _read(session, await store.record_decision(session, row, transition))
+
+
+async def payment_instruction(session: AsyncSession, settlement_id: uuid.UUID, *, today: date) -> CreditTransfer:
+    """The credit transfer an approved statement asks for, from the municipality's account to the payee's."""
+    row = require_found(await store.get_settlement(session, settlement_id), "Settlement")
+    contract = require_found(await contracts.get_contract(session, row.contract_id), "Contract")
+    municipality = await projection.get_municipality(session, row.municipality)
+    payee = await projection.get_organisation(session, contract.payee_id)
+    return credit_transfer(
+        statement_id=str(row.id),
+        status=row.status,
+        total=row.total,
+        currency=row.currency,
+        period=f"{row.period_from}..{row.period_to}",
+        municipality=(
+            (municipality.name or row.municipality) if municipality else row.municipality,
+            municipality.bank_account if municipality else None,
+        ),
+        payee=(
+            (payee.name or f"Organisation {contract.payee_id}") if payee else f"Organisation {contract.payee_id}",
+            payee.bank_account if payee else None,
+        ),
+        execution_date=today,
+    )
 
 
 async def verify_ledger(session: AsyncSession, contract_id: uuid.UUID) -> LedgerCheckRead:

@@ -23,11 +23,6 @@ def maker_who_may_approve(tokens: TokenFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def checker(tokens: TokenFactory) -> dict[str, str]:
-    return tokens.headers(tenant="DK-0336", scopes=["settlements:approve"], client_id="stevns-controller")
-
-
-@pytest.fixture
 def foreign_checker(tokens: TokenFactory) -> dict[str, str]:
     return tokens.headers(tenant="DK-0849", scopes=["settlements:approve"], client_id="jammerbugt-controller")
 
