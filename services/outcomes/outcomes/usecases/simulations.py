@@ -69,6 +69,9 @@ async def create_simulation(
         deadweight=body.deadweight,
         runs=body.runs,
         seed=body.seed,
+        annual_discount_rate=float(card.discount_rate),
+        investor_capital=body.investor_capital,
+        investor_target_irr=body.investor_target_irr,
     )
     result = await asyncio.to_thread(simulate, spec)
     request = {**body.model_dump(mode="json"), "rate_card_id": card.id}

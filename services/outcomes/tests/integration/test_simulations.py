@@ -52,3 +52,25 @@ async def test_simulation_input_errors_name_the_field(client: httpx.AsyncClient,
     response = await client.post("/v1/simulations", json=bad, headers=stevns)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "groups.0.placement_probability"
+
+
+async def test_out_of_range_runs_rates_and_horizon_are_422(client: httpx.AsyncClient, stevns: dict[str, str]) -> None:
+    for field, value in (("runs", 100_001), ("savings_share_percent", -1), ("horizon_months", 121)):
+        response = await client.post("/v1/simulations", json={**BODY, field: value}, headers=stevns)
+        assert response.status_code == 422, field
+        assert response.json()["errors"][0]["field"] == field
+    negative = {**BODY, "groups": [{**BODY["groups"][0], "monthly_dropout": -0.1}]}
+    assert (await client.post("/v1/simulations", json=negative, headers=stevns)).status_code == 422
+
+
+async def test_a_social_impact_bond_shows_flows_per_payer_and_the_investors_odds(
+    client: httpx.AsyncClient, stevns: dict[str, str]
+) -> None:
+    body = {**BODY, "investor_funded": True, "investor_capital": 300_000_000, "investor_target_irr": 0.05}
+    result = (await client.post("/v1/simulations", json=body, headers=stevns)).json()["result"]
+    assert set(result["flows"]) == {"investor_to_provider", "municipality_to_investor", "state_refusion_change"}
+    repayment = result["flows"]["municipality_to_investor"]
+    assert (repayment["payer"], repayment["payee"]) == ("municipality", "investor")
+    assert len(repayment["nominal"]["p50"]) == 36 == len(repayment["discounted"]["p95"])
+    assert 0 <= result["probability_investor_loses"] <= result["probability_investor_below_target"] <= 1
+    assert len(result["cumulative_net"]["mean"]) == 36
