@@ -74,3 +74,17 @@ async def test_a_social_impact_bond_shows_flows_per_payer_and_the_investors_odds
     assert len(repayment["nominal"]["p50"]) == 36 == len(repayment["discounted"]["p95"])
     assert 0 <= result["probability_investor_loses"] <= result["probability_investor_below_target"] <= 1
     assert len(result["cumulative_net"]["mean"]) == 36
+
+
+async def test_flows_come_as_csv_and_as_a_chart(client: httpx.AsyncClient, stevns: dict[str, str]) -> None:
+    simulation = (await client.post("/v1/simulations", json={**BODY, "runs": 100}, headers=stevns)).json()
+    csv = await client.get(f"/v1/simulations/{simulation['id']}/flows.csv", headers=stevns)
+    assert csv.status_code == 200
+    lines = csv.text.splitlines()
+    assert lines[0] == "month,flow,payer,payee,basis,mean,p5,p50,p95"
+    assert len(lines) == 1 + 2 * 2 * 36  # two flows, nominal and discounted, 36 months
+    assert lines[1].startswith("0,municipality_to_provider,municipality,provider,nominal,")
+    chart = await client.get(f"/v1/simulations/{simulation['id']}/flows.svg", headers=stevns)
+    assert chart.status_code == 200
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in chart.content[:500]
