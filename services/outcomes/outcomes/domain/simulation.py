@@ -41,6 +41,7 @@ class GroupAssumptions:
     weeks_on_support_at_enrolment: int = 52
     hours_per_week: float = 15.0
     monthly_exit_rate: float = 0.0
+    already_placed: int = 0  # observed: this many of the group are placed for certain
 
 
 @dataclass(frozen=True)
@@ -262,9 +263,14 @@ class _Cohort:
     @classmethod
     def build(cls, spec: SimulationInput) -> _Cohort:
         sizes = [group.citizens for group in spec.groups]
+        probability = np.repeat([group.placement_probability for group in spec.groups], sizes).astype(np.float64)
+        first = 0
+        for group, size in zip(spec.groups, sizes, strict=True):
+            probability[first : first + min(group.already_placed, size)] = 1.0
+            first += size
         return cls(
             group=np.repeat(np.arange(len(spec.groups)), sizes),
-            placement_probability=np.repeat([group.placement_probability for group in spec.groups], sizes),
+            placement_probability=probability,
             dropout=np.repeat([group.monthly_dropout for group in spec.groups], sizes),
         )
 

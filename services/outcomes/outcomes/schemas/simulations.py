@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from outcomes.domain.milestones import known_milestones
 
@@ -85,7 +85,15 @@ class SimulationCreate(BaseModel):
     )
 
     rate_card_id: str | None = None
-    groups: list[GroupAssumptionsIn] = Field(min_length=1, max_length=20)
+    partnership_id: uuid.UUID | None = Field(
+        default=None,
+        description=(
+            "Start from this partnership: its citizen-course contract's terms and its observed cohort "
+            "(citizens enrolled, their benefits, placements already made); `groups` then only give the "
+            "assumptions for what is not yet observed, per target group"
+        ),
+    )
+    groups: list[GroupAssumptionsIn] = Field(default_factory=list, max_length=20)
     cost_per_citizen: int | None = Field(default=None, ge=0, description="Default: the rate card's unit cost")
     cost_per_company: int | None = Field(default=None, ge=0)
     companies: int = Field(default=0, ge=0, le=1000)
@@ -114,6 +122,12 @@ class SimulationCreate(BaseModel):
     @classmethod
     def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
         return known_milestones(tariffs)
+
+    @model_validator(mode="after")
+    def _a_cohort(self) -> SimulationCreate:
+        if not self.groups and self.partnership_id is None:
+            raise ValueError("give groups, or a partnership_id whose cohort is simulated")
+        return self
 
 
 class DistributionRead(BaseModel):

@@ -6,15 +6,21 @@ import asyncio
 import dataclasses
 import math
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from outcomes.domain.cohort import observed_groups
 from outcomes.domain.errors import require_found
+from outcomes.domain.ratecard import RateCard
 from outcomes.domain.simulation import GroupAssumptions, SimulationInput, SimulationResult, require_feasible, simulate
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
+from outcomes.store import contracts, projection
 from outcomes.store import simulations as store
+from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
+from servicekit.domain_errors import InvalidField
 
 
 def _finite(value: Any) -> Any:
@@ -40,15 +46,20 @@ async def create_simulation(
     max_runs: int,
 ) -> SimulationRead:
     """Run a seeded Monte Carlo of a cohort (CPU work off the event loop) and keep the result."""
+    assumed = [GroupAssumptions(**group.model_dump()) for group in body.groups]
+    if body.partnership_id is not None:
+        basis = await partnership_basis(session, body.partnership_id, assumed)
+        body = body.model_copy(update=basis.terms)
+        card = basis.card
+        groups = basis.groups
+    else:
+        card = await rate_card(session, body.rate_card_id or default_rate_card_id)
+        groups = assumed
     require_feasible(
-        cohort=sum(group.citizens for group in body.groups),
-        runs=body.runs,
-        max_citizens=max_citizens,
-        max_runs=max_runs,
+        cohort=sum(group.citizens for group in groups), runs=body.runs, max_citizens=max_citizens, max_runs=max_runs
     )
-    card = await rate_card(session, body.rate_card_id or default_rate_card_id)
     spec = SimulationInput(
-        groups=[GroupAssumptions(**group.model_dump()) for group in body.groups],
+        groups=groups,
         refusion_bands=[(band.first_week, float(band.share_percent)) for band in card.staircase.bands],
         cost_per_citizen=body.cost_per_citizen
         if body.cost_per_citizen is not None
@@ -75,10 +86,59 @@ async def create_simulation(
     )
     result = await asyncio.to_thread(simulate, spec)
     request = {**body.model_dump(mode="json"), "rate_card_id": card.id}
+    if body.partnership_id is not None:  # what was observed, so the run can be read and repeated
+        request["cohort"] = [dataclasses.asdict(group) for group in groups]
     row = await store.insert_simulation(
         session, {"id": uuid.uuid4(), "municipality": municipality, "request": request, "result": result_json(result)}
     )
     return store.simulation_read(row)
+
+
+@dataclass(frozen=True)
+class PartnershipBasis:
+    groups: list[GroupAssumptions]
+    terms: dict[str, Any]
+    card: RateCard
+
+
+async def partnership_basis(
+    session: AsyncSession, partnership_id: uuid.UUID, assumed: list[GroupAssumptions]
+) -> PartnershipBasis:
+    """The partnership's citizen-course contract terms and its observed cohort as simulation groups."""
+    require_found(await projection.get_partnership(session, partnership_id), "Partnership")
+    rows = await contracts.contracts_for(session, municipality=None, partnership_id=partnership_id)
+    course = sorted((row for row in rows if row.side == "citizen_course"), key=lambda row: row.created_at)
+    if not course:
+        raise InvalidField(
+            "partnership_id", "the partnership has no citizen-course contract to simulate", code="no_contract"
+        )
+    contract = course[-1]
+    terms = contracts.contract_terms(contract)
+    card = await rate_card(session, contract.rate_card_id)
+    facts = await facts_by_citizen(
+        session, await projection.enrolled_citizens(session, municipality=None, partnership_id=partnership_id)
+    )
+    if not facts:
+        raise InvalidField("partnership_id", "the partnership has no enrolled citizens yet", code="no_cohort")
+    groups = observed_groups(
+        facts,
+        {group.target_group: group for group in assumed},
+        exit_rates={name: float(rate) for name, rate in card.exit_rates.items()},
+    )
+    return PartnershipBasis(
+        groups=groups,
+        terms={
+            "tariffs": dict(terms.tariffs),
+            "premium_percent": {group: float(value) for group, value in terms.premium_percent.items()},
+            "savings_share_percent": float(terms.savings_share_percent or 0),
+            "cap_per_citizen": terms.cap_per_citizen,
+            "cap_total": terms.cap_total,
+            "min_hours": terms.rules.min_hours,
+            "deadweight": terms.deadweight,
+            "rate_card_id": card.id,
+        },
+        card=card,
+    )
 
 
 async def get_simulation(session: AsyncSession, simulation_id: uuid.UUID) -> SimulationRead:

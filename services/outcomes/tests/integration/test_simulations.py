@@ -2,6 +2,9 @@ from typing import Any
 
 import httpx
 
+from tests.integration.test_settlements import contract_body, post_event
+from tests.integration.world import add_citizen, add_partnership
+
 BODY: dict[str, Any] = {
     "groups": [
         {
@@ -88,3 +91,31 @@ async def test_flows_come_as_csv_and_as_a_chart(client: httpx.AsyncClient, stevn
     assert chart.status_code == 200
     assert chart.headers["content-type"].startswith("image/svg+xml")
     assert b"<svg" in chart.content[:500]
+
+
+async def test_a_partnership_is_simulated_from_its_contract_and_observed_cohort(
+    client: httpx.AsyncClient, stevns: dict[str, str], jammerbugt: dict[str, str], registry: Any, sync: Any
+) -> None:
+    partnership = add_partnership(registry)
+    placed = add_citizen(registry, partnership, enrolled_on="2024-01-01")
+    add_citizen(registry, partnership, enrolled_on="2024-01-01")
+    add_citizen(registry, partnership, target_group="integration", enrolled_on="2024-02-01")
+    await sync()
+    body = {"partnership_id": partnership.id, "runs": 200, "seed": 3}
+    assert (await client.post("/v1/simulations", json=body, headers=stevns)).status_code == 422  # no contract yet
+    await client.post("/v1/contracts", json=contract_body(partnership), headers=stevns)
+    await post_event(client, stevns, placed, "placement_started", "2024-02-10")
+    response = await client.post("/v1/simulations", json=body, headers=stevns)
+    assert response.status_code == 201, response.text
+    request = response.json()["request"]
+    assert request["tariffs"] == {"placement_started": 500_000, "retained_3m": 1_000_000}
+    assert request["cap_total"] == 2_000_000
+    assert {(g["target_group"], g["citizens"], g["already_placed"]) for g in request["cohort"]} == {
+        ("cash_benefit", 2, 1),
+        ("integration", 1, 0),
+    }
+    result = response.json()["result"]
+    assert result["outcome_payments"]["p5"] >= 500_000  # the placement already made is always paid
+    assert "municipality_to_provider" in result["flows"]
+    assert (await client.post("/v1/simulations", json=body, headers=jammerbugt)).status_code == 404
+    assert (await client.post("/v1/simulations", json={"runs": 10}, headers=stevns)).status_code == 422
