@@ -1,17 +1,20 @@
 """The tamper-evident ledger: a SHA-256 hash chain per contract over each line's canonical content.
 
 Each ledger line stores the hash of the contract's previous line (`prev_hash`, 64 zeros for the
-first) and its own `row_hash` = SHA-256(prev_hash + "\\n" + canonical content). Changing, removing
-or reordering any stored line breaks every hash after it, so an auditor recomputing the chain from
-the rows alone finds the first line that no longer matches. The canonical content is a JSON array
-of the fields below in this order (dates ISO 8601, ids as lower-case UUID text, amounts integer
-øre, absent values null), UTF-8, no spaces: version 1 of the form, named in the hash input.
+first) and its own `row_hash` = hex SHA-256 of UTF-8 "brobygger-ledger-v1\n" + prev_hash + "\n" +
+canonical content. Changing, removing or reordering any stored line breaks the chain at that line,
+so an auditor recomputing it from the rows alone finds the first line that no longer matches.
+
+The canonical content lists CANONICAL_FIELDS in order, each as `<length>:<text>;` (length in
+characters) or `N;` when absent: ids as lower-case UUID text, dates ISO 8601, amounts integer øre
+in decimal. Length-prefixing makes it unambiguous whatever a text holds, and it is as easy to
+produce in SQL as in Python, so the database can check a million lines itself (store/settlements.py
+does, with the same definition; this module is the reference the tests hold it to).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,25 +35,24 @@ CANONICAL_FIELDS = (
     "reason",
     "period_from",
 )
-_FORM = b"brobygger-ledger-v1\n"
+FORM = "brobygger-ledger-v1"
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, int | str):
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)  # UUIDs
+def _text(value: Any) -> str:
+    if value is None:
+        return "N;"
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return f"{len(text)}:{text};"
 
 
-def canonical_content(values: Sequence[Any]) -> bytes:
-    """The canonical bytes of one line: its CANONICAL_FIELDS values, in that order."""
-    return json.dumps([_plain(value) for value in values], separators=(",", ":"), ensure_ascii=False).encode()
+def canonical_content(values: Sequence[Any]) -> str:
+    """The canonical text of one line: its CANONICAL_FIELDS values, in that order."""
+    return "".join(_text(value) for value in values)
 
 
 def line_hash(prev_hash: str, values: Sequence[Any]) -> str:
-    """SHA-256 over the previous line's hash and this line's canonical content."""
-    return hashlib.sha256(_FORM + prev_hash.encode() + b"\n" + canonical_content(values)).hexdigest()
+    """SHA-256 over the form, the previous line's hash and this line's canonical content."""
+    return hashlib.sha256(f"{FORM}\n{prev_hash}\n{canonical_content(values)}".encode()).hexdigest()
 
 
 def chain(prev_hash: str, lines: Iterable[Sequence[Any]]) -> list[tuple[str, str]]:

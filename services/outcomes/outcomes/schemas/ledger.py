@@ -15,3 +15,6 @@ class LedgerCheckRead(BaseModel):
     ok: bool
     rows: int = Field(description="Lines checked (up to and including the first broken one)")
     first_broken: ChainBreakRead | None
+    head: str | None = Field(
+        default=None, description="The last line's hash when the chain holds: keep it outside to anchor the chain"
+    )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.approval import Transition
-from outcomes.domain.ledger import CANONICAL_FIELDS, GENESIS, chain
+from outcomes.domain.ledger import CANONICAL_FIELDS, FORM, GENESIS, ChainBreak, ChainCheck, chain
 from outcomes.domain.settlement import StatementLine
 from outcomes.schemas.settlements import (
     SettlementLineRead,
@@ -234,16 +234,53 @@ async def transitions_of(session: AsyncSession, settlement_id: uuid.UUID) -> Seq
     return (await session.execute(query)).all()
 
 
-async def chain_rows(session: AsyncSession, contract_id: uuid.UUID) -> list[tuple[int, str, str, list[Any]]]:
-    """Every line of the contract in chain order: (id, prev_hash, row_hash, canonical values)."""
-    columns = [settlement_lines.c[name] for name in CANONICAL_FIELDS]
-    query = (
-        sa.select(settlement_lines.c.id, settlement_lines.c.prev_hash, settlement_lines.c.row_hash, *columns)
-        .where(settlement_lines.c.contract_id == contract_id)
-        .order_by(settlement_lines.c.id)
+def _canonical_field(name: str) -> str:
+    """SQL for one field of domain/ledger.py's canonical content: `<length>:<text>;` or `N;`."""
+    column = settlement_lines.c[name]
+    if isinstance(column.type, sa.Date):
+        text = f"to_char({name}, 'YYYY-MM-DD')"
+    elif isinstance(column.type, sa.Text):
+        text = name
+    else:
+        text = f"{name}::text"
+    return f"CASE WHEN {name} IS NULL THEN 'N;' ELSE length({text})::text || ':' || {text} || ';' END"
+
+
+_CANONICAL_CONTENT = " || ".join(_canonical_field(name) for name in CANONICAL_FIELDS)
+# The chain checked by the database in one pass: each line's hash recomputed from its content and
+# stored prev_hash, and each prev_hash compared with the line before's row_hash (a window). Before the
+# first mismatch both agree with domain.ledger.verify_chain; at it, the same line is named.
+VERIFY_CHAIN = sa.text(
+    f"""
+    WITH chain AS (
+        SELECT id, prev_hash, row_hash,
+               lag(row_hash, 1, :genesis) OVER (ORDER BY id) AS expected_prev,
+               encode(sha256(convert_to(
+                   :form || chr(10) || prev_hash || chr(10) || {_CANONICAL_CONTENT},
+                   'UTF8')), 'hex') AS recomputed
+        FROM settlement_lines
+        WHERE contract_id = :contract_id
+    ), broken AS (
+        SELECT min(id) AS id FROM chain
+        WHERE prev_hash IS DISTINCT FROM expected_prev OR row_hash IS DISTINCT FROM recomputed
     )
-    result = await session.execute(query)
-    return [(row[0], row[1], row[2], list(row[3:])) for row in result.all()]
+    SELECT (SELECT count(*) FROM chain) AS total,
+           (SELECT row_hash FROM chain ORDER BY id DESC LIMIT 1) AS head,
+           (SELECT count(*) FROM chain, broken WHERE chain.id <= broken.id) AS upto,
+           chain.id, chain.prev_hash, chain.expected_prev, chain.row_hash, chain.recomputed
+    FROM broken LEFT JOIN chain ON chain.id = broken.id
+    """
+)
+
+
+async def verify_chain(session: AsyncSession, contract_id: uuid.UUID) -> tuple[ChainCheck, str | None]:
+    """Recompute the contract's hash chain in the database (no rows shipped), and the last line's hash."""
+    row = (await session.execute(VERIFY_CHAIN, {"contract_id": contract_id, "genesis": GENESIS, "form": FORM})).one()
+    if row.id is None:
+        return ChainCheck(True, int(row.total), None), row.head
+    if row.prev_hash != row.expected_prev:
+        return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.expected_prev, row.prev_hash)), row.head
+    return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.recomputed, row.row_hash)), row.head
 
 
 async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Row | None:

@@ -18,7 +18,6 @@ from outcomes.domain.approval import (
 )
 from outcomes.domain.entitlements import milestone_entitlements, savings_share_entitlements
 from outcomes.domain.errors import require_found
-from outcomes.domain.ledger import verify_chain
 from outcomes.domain.payments import CreditTransfer, credit_transfer
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.settlement import StatementLine, comparison_basis, require_settlement_period, settle
@@ -207,11 +206,12 @@ async def payment_instruction(session: AsyncSession, settlement_id: uuid.UUID, *
 async def verify_ledger(session: AsyncSession, contract_id: uuid.UUID) -> LedgerCheckRead:
     """Recompute the contract's hash chain from its stored lines."""
     require_found(await contracts.get_contract(session, contract_id), "Contract")
-    check = verify_chain(await store.chain_rows(session, contract_id))
+    check, head = await store.verify_chain(session, contract_id)
     broken = check.first_broken
     return LedgerCheckRead(
         ok=check.ok,
         rows=check.rows,
+        head=head if check.ok else None,
         first_broken=ChainBreakRead(row_id=broken.row_id, expected=broken.expected, found=broken.found)
         if broken
         else None,

@@ -18,7 +18,6 @@ Revises: 20261207_approval
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from typing import Any
 
@@ -60,17 +59,16 @@ CREATE POLICY audit_no_delete ON settlement_transitions AS RESTRICTIVE FOR DELET
 """
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, int | str):
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _text(value: Any) -> str:
+    if value is None:
+        return "N;"
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return f"{len(text)}:{text};"
 
 
 def _hash(prev_hash: str, values: list[Any]) -> str:
-    content = json.dumps([_plain(value) for value in values], separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(b"brobygger-ledger-v1\n" + prev_hash.encode() + b"\n" + content).hexdigest()
+    content = "".join(_text(value) for value in values)
+    return hashlib.sha256(f"brobygger-ledger-v1\n{prev_hash}\n{content}".encode()).hexdigest()
 
 
 def _app_role() -> str | None:
