@@ -158,18 +158,25 @@ async def insert_settlement(session: AsyncSession, values: dict[str, Any], lines
     row = (await session.execute(sa.insert(settlements).values(**values).returning(*settlements.c))).first()
     assert row is not None
     if lines:
-        last = await session.scalar(
-            sa.select(settlement_lines.c.row_hash)
-            .where(settlement_lines.c.contract_id == values["contract_id"])
-            .order_by(settlement_lines.c.id.desc())
-            .limit(1)
-        )
+        last = await last_hash(session, values["contract_id"])
         hashes = chain(last or GENESIS, [[line[name] for name in CANONICAL_FIELDS] for line in lines])
         chained = [
             {**line, "prev_hash": prev, "row_hash": own} for line, (prev, own) in zip(lines, hashes, strict=True)
         ]
         await session.execute(sa.insert(settlement_lines), chained)
     return row
+
+
+async def last_hash(session: AsyncSession, contract_id: uuid.UUID) -> str | None:
+    """The hash of the contract's newest ledger line (None: no line yet)."""
+    query = (
+        sa.select(settlement_lines.c.row_hash)
+        .where(settlement_lines.c.contract_id == contract_id)
+        .order_by(settlement_lines.c.id.desc())
+        .limit(1)
+    )
+    value = await session.scalar(query)
+    return str(value) if value is not None else None
 
 
 async def lock_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Row | None:
@@ -247,40 +254,51 @@ def _canonical_field(name: str) -> str:
 
 
 _CANONICAL_CONTENT = " || ".join(_canonical_field(name) for name in CANONICAL_FIELDS)
-# The chain checked by the database in one pass: each line's hash recomputed from its content and
-# stored prev_hash, and each prev_hash compared with the line before's row_hash (a window). Before the
-# first mismatch both agree with domain.ledger.verify_chain; at it, the same line is named.
+# The chain checked by the database in one scan in id order (the (contract_id, id) index): each
+# line's hash recomputed from its content and stored prev_hash, and each prev_hash compared with the
+# previous line's row_hash (a window). Before the first mismatch this agrees with
+# domain.ledger.verify_chain; at it, the same line is named (BROKEN_LINE reads its details).
 VERIFY_CHAIN = sa.text(
     f"""
-    WITH chain AS (
+    SELECT count(*) AS total, min(id) FILTER (WHERE broken) AS broken_id
+    FROM (
+        SELECT id,
+               prev_hash IS DISTINCT FROM lag(row_hash, 1, :genesis) OVER (ORDER BY id)
+               OR row_hash IS DISTINCT FROM encode(sha256(convert_to(
+                   :form || chr(10) || prev_hash || chr(10) || {_CANONICAL_CONTENT}, 'UTF8')), 'hex') AS broken
+        FROM settlement_lines
+        WHERE contract_id = :contract_id
+    ) AS chain
+    """
+)
+BROKEN_LINE = sa.text(
+    f"""
+    SELECT id, prev_hash, expected_prev, row_hash, recomputed, upto
+    FROM (
         SELECT id, prev_hash, row_hash,
                lag(row_hash, 1, :genesis) OVER (ORDER BY id) AS expected_prev,
                encode(sha256(convert_to(
-                   :form || chr(10) || prev_hash || chr(10) || {_CANONICAL_CONTENT},
-                   'UTF8')), 'hex') AS recomputed
+                   :form || chr(10) || prev_hash || chr(10) || {_CANONICAL_CONTENT}, 'UTF8')), 'hex') AS recomputed,
+               count(*) OVER (ORDER BY id) AS upto
         FROM settlement_lines
-        WHERE contract_id = :contract_id
-    ), broken AS (
-        SELECT min(id) AS id FROM chain
-        WHERE prev_hash IS DISTINCT FROM expected_prev OR row_hash IS DISTINCT FROM recomputed
-    )
-    SELECT (SELECT count(*) FROM chain) AS total,
-           (SELECT row_hash FROM chain ORDER BY id DESC LIMIT 1) AS head,
-           (SELECT count(*) FROM chain, broken WHERE chain.id <= broken.id) AS upto,
-           chain.id, chain.prev_hash, chain.expected_prev, chain.row_hash, chain.recomputed
-    FROM broken LEFT JOIN chain ON chain.id = broken.id
+        WHERE contract_id = :contract_id AND id <= :broken_id
+    ) AS chain
+    WHERE id = :broken_id
     """
 )
 
 
 async def verify_chain(session: AsyncSession, contract_id: uuid.UUID) -> tuple[ChainCheck, str | None]:
     """Recompute the contract's hash chain in the database (no rows shipped), and the last line's hash."""
-    row = (await session.execute(VERIFY_CHAIN, {"contract_id": contract_id, "genesis": GENESIS, "form": FORM})).one()
-    if row.id is None:
-        return ChainCheck(True, int(row.total), None), row.head
+    parameters = {"contract_id": contract_id, "genesis": GENESIS, "form": FORM}
+    summary = (await session.execute(VERIFY_CHAIN, parameters)).one()
+    head = await last_hash(session, contract_id)
+    if summary.broken_id is None:
+        return ChainCheck(True, int(summary.total), None), head
+    row = (await session.execute(BROKEN_LINE, {**parameters, "broken_id": summary.broken_id})).one()
     if row.prev_hash != row.expected_prev:
-        return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.expected_prev, row.prev_hash)), row.head
-    return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.recomputed, row.row_hash)), row.head
+        return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.expected_prev, row.prev_hash)), head
+    return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.recomputed, row.row_hash)), head
 
 
 async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Row | None:
