@@ -57,17 +57,22 @@ async def upsert_municipality(
     await session.execute(statement.on_conflict_do_update(index_elements=[municipalities.c.code], set_=values))
 
 
+async def _upsert_by_id(session: AsyncSession, table: sa.Table, values: dict[str, Any]) -> None:
+    """Insert the row, or overwrite every given column of the row with its id: the feed's latest word."""
+    statement = insert(table).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id], set_={k: v for k, v in values.items() if k != "id"}
+        )
+    )
+
+
 async def get_municipality(session: AsyncSession, code: str) -> Row | None:
     return (await session.execute(sa.select(municipalities).where(municipalities.c.code == code))).first()
 
 
 async def upsert_organisation(session: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(organisations).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[organisations.c.id], set_={k: v for k, v in values.items() if k != "id"}
-        )
-    )
+    await _upsert_by_id(session, organisations, values)
 
 
 async def delete_organisation(session: AsyncSession, organisation_id: uuid.UUID) -> None:
@@ -150,12 +155,7 @@ async def enrol_citizen(
 
 
 async def upsert_enrolment(session: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(enrolments).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[enrolments.c.id], set_={k: v for k, v in values.items() if k != "id"}
-        )
-    )
+    await _upsert_by_id(session, enrolments, values)
 
 
 async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID) -> None:
@@ -163,12 +163,7 @@ async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID) -> No
 
 
 async def upsert_partnership(session: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(partnerships).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[partnerships.c.id], set_={k: v for k, v in values.items() if k != "id"}
-        )
-    )
+    await _upsert_by_id(session, partnerships, values)
 
 
 async def get_partnership(session: AsyncSession, partnership_id: uuid.UUID) -> Row | None:

@@ -43,9 +43,24 @@ def ledger_of(rows: Sequence[Row]) -> list[StatementLine]:
     ]
 
 
+def _header(row: Row) -> dict[str, Any]:
+    """What a statement's list entry and its full read share."""
+    return {
+        "id": row.id,
+        "status": row.status,
+        "contract_id": row.contract_id,
+        "period_from": row.period_from,
+        "period_to": row.period_to,
+        "currency": row.currency,
+        "total": row.total,
+        "created_at": row.created_at,
+    }
+
+
 def settlement_read(row: Row, lines: Sequence[Row], transitions: Sequence[Row] = ()) -> SettlementRead:
     return SettlementRead(
-        status=row.status,
+        **_header(row),
+        municipality=row.municipality,
         created_by=row.created_by,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
@@ -59,14 +74,6 @@ def settlement_read(row: Row, lines: Sequence[Row], transitions: Sequence[Row] =
             )
             for item in transitions
         ],
-        id=row.id,
-        municipality=row.municipality,
-        contract_id=row.contract_id,
-        period_from=row.period_from,
-        period_to=row.period_to,
-        currency=row.currency,
-        total=row.total,
-        created_at=row.created_at,
         lines=[
             SettlementLineRead(
                 citizen_id=line.citizen_id,
@@ -85,16 +92,7 @@ def settlement_read(row: Row, lines: Sequence[Row], transitions: Sequence[Row] =
 
 
 def settlement_summary(row: Row) -> SettlementSummary:
-    return SettlementSummary(
-        status=row.status,
-        id=row.id,
-        contract_id=row.contract_id,
-        period_from=row.period_from,
-        period_to=row.period_to,
-        currency=row.currency,
-        total=row.total,
-        created_at=row.created_at,
-    )
+    return SettlementSummary(**_header(row))
 
 
 async def lock_contract_ledger(session: AsyncSession, contract_id: uuid.UUID) -> None:
