@@ -55,3 +55,11 @@ def observed_groups(
             )
         )
     return groups
+
+
+def observed_hire_share(facts: Sequence[CitizenFacts], company_id: str) -> float | None:
+    """The share of the cohort's placements so far that are hires into the partnership's company."""
+    made = [placement for citizen in facts for placement in placements(effective_events(citizen.events))]
+    if not made:
+        return None
+    return sum(1 for placement in made if placement.organisation_id == company_id) / len(made)

@@ -10,7 +10,7 @@ month's positive municipal saving of the whole cohort.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +68,12 @@ class SimulationInput:
     annual_discount_rate: float = 0.0
     investor_capital: float | None = None
     investor_target_irr: float | None = None
+    # A company-side contract: its tariffs are paid for the share of placements that are hires into
+    # the partnership's company (expected value per run: the share scales the company's milestones).
+    company_tariffs: Mapping[str, int] = field(default_factory=dict)
+    company_hire_share: float = 0.0
+    company_cap_per_citizen: int | None = None
+    company_cap_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -189,7 +195,8 @@ def simulate(spec: SimulationInput) -> SimulationResult:
         capped = np.minimum(np.cumsum(payments, axis=1), spec.cap_total)
         payments = np.diff(capped, axis=1, prepend=0.0)
     costs = float(size * spec.cost_per_citizen + spec.companies * spec.cost_per_company)
-    outlays = payments.copy()
+    company = _company_payments(spec, cohort, placed, start, duration, runs)
+    outlays = payments + company
     if not spec.investor_funded:
         outlays[:, 0] += costs
     net_gain = savings.sum(axis=1) - outlays.sum(axis=1)
@@ -217,13 +224,39 @@ def simulate(spec: SimulationInput) -> SimulationResult:
         investor_irr=Distribution.of(irr),
         probability_investor_loses=float((total_payments < capital).mean()),
         probability_investor_below_target=below_target,
-        flows=_flows(spec, payments, state_savings, costs, capital, runs),
+        flows=_flows(spec, payments, company, state_savings, costs, capital, runs),
         cumulative_net=MonthlyBand.of(cumulative_net),
     )
 
 
+def _company_payments(
+    spec: SimulationInput,
+    cohort: _Cohort,
+    placed: npt.NDArray[np.bool_],
+    start: npt.NDArray[np.int32],
+    duration: npt.NDArray[np.int32],
+    runs: int,
+) -> FloatArray:
+    """What the municipality pays the company per (run, month) under a company-side contract."""
+    if not spec.company_tariffs or spec.company_hire_share <= 0:
+        return np.zeros((runs, spec.horizon_months))
+    terms = replace(
+        spec, tariffs=spec.company_tariffs, premium_percent={}, cap_per_citizen=spec.company_cap_per_citizen
+    )
+    paid = _milestone_payments(terms, cohort, placed, start, duration, runs) * spec.company_hire_share
+    if spec.company_cap_total is not None:
+        paid = np.diff(np.minimum(np.cumsum(paid, axis=1), spec.company_cap_total), axis=1, prepend=0.0)
+    return paid
+
+
 def _flows(
-    spec: SimulationInput, payments: FloatArray, state_savings: FloatArray, costs: float, capital: float, runs: int
+    spec: SimulationInput,
+    payments: FloatArray,
+    company: FloatArray,
+    state_savings: FloatArray,
+    costs: float,
+    capital: float,
+    runs: int,
 ) -> dict[str, Flow]:
     """Who pays whom each month. Programme costs fall in month 0: paid by the municipality, or by the
     investor up front in a social impact bond, whom the municipality then repays from outcome payments."""
@@ -237,6 +270,8 @@ def _flows(
         named["municipality_to_investor"] = ("municipality", "investor", payments)
     else:
         named["municipality_to_provider"] = ("municipality", "provider", upfront + payments)
+    if spec.company_tariffs and spec.company_hire_share > 0:
+        named["municipality_to_company"] = ("municipality", "company", company)
     named["state_refusion_change"] = ("state", "municipality", -state_savings)
     return {
         name: Flow(payer, payee, MonthlyBand.of(values), MonthlyBand.of(values * factor[None, :]))

@@ -94,6 +94,15 @@ class SimulationCreate(BaseModel):
         ),
     )
     groups: list[GroupAssumptionsIn] = Field(default_factory=list, max_length=20)
+    company_hire_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description=(
+            "With a partnership that has a company-side contract: the share of placements that are hires "
+            "into its company (default: the share observed so far)"
+        ),
+    )
     cost_per_citizen: int | None = Field(default=None, ge=0, description="Default: the rate card's unit cost")
     cost_per_company: int | None = Field(default=None, ge=0)
     companies: int = Field(default=0, ge=0, le=1000)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.domain.cohort import observed_groups
+from outcomes.domain.cohort import observed_groups, observed_hire_share
 from outcomes.domain.errors import require_found
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.simulation import GroupAssumptions, SimulationInput, SimulationResult, require_feasible, simulate
@@ -47,11 +47,13 @@ async def create_simulation(
 ) -> SimulationRead:
     """Run a seeded Monte Carlo of a cohort (CPU work off the event loop) and keep the result."""
     assumed = [GroupAssumptions(**group.model_dump()) for group in body.groups]
+    company: dict[str, Any] = {}
     if body.partnership_id is not None:
-        basis = await partnership_basis(session, body.partnership_id, assumed)
+        basis = await partnership_basis(session, body.partnership_id, assumed, hire_share=body.company_hire_share)
         body = body.model_copy(update=basis.terms)
         card = basis.card
         groups = basis.groups
+        company = basis.company
     else:
         card = await rate_card(session, body.rate_card_id or default_rate_card_id)
         groups = assumed
@@ -83,11 +85,13 @@ async def create_simulation(
         annual_discount_rate=float(card.discount_rate),
         investor_capital=body.investor_capital,
         investor_target_irr=body.investor_target_irr,
+        **company,
     )
     result = await asyncio.to_thread(simulate, spec)
     request = {**body.model_dump(mode="json"), "rate_card_id": card.id}
     if body.partnership_id is not None:  # what was observed, so the run can be read and repeated
         request["cohort"] = [dataclasses.asdict(group) for group in groups]
+        request["company_contract"] = company or None
     row = await store.insert_simulation(
         session, {"id": uuid.uuid4(), "municipality": municipality, "request": request, "result": result_json(result)}
     )
@@ -99,13 +103,14 @@ class PartnershipBasis:
     groups: list[GroupAssumptions]
     terms: dict[str, Any]
     card: RateCard
+    company: dict[str, Any]  # SimulationInput's company_* terms, empty without a company-side contract
 
 
 async def partnership_basis(
-    session: AsyncSession, partnership_id: uuid.UUID, assumed: list[GroupAssumptions]
+    session: AsyncSession, partnership_id: uuid.UUID, assumed: list[GroupAssumptions], *, hire_share: float | None
 ) -> PartnershipBasis:
-    """The partnership's citizen-course contract terms and its observed cohort as simulation groups."""
-    require_found(await projection.get_partnership(session, partnership_id), "Partnership")
+    """The partnership's contract terms (citizen course; company side if any) and its observed cohort."""
+    partnership = require_found(await projection.get_partnership(session, partnership_id), "Partnership")
     rows = await contracts.contracts_for(session, municipality=None, partnership_id=partnership_id)
     course = sorted((row for row in rows if row.side == "citizen_course"), key=lambda row: row.created_at)
     if not course:
@@ -125,7 +130,19 @@ async def partnership_basis(
         {group.target_group: group for group in assumed},
         exit_rates={name: float(rate) for name, rate in card.exit_rates.items()},
     )
+    company: dict[str, Any] = {}
+    company_side = sorted((row for row in rows if row.side == "company_accelerator"), key=lambda row: row.created_at)
+    if company_side:
+        company_terms = contracts.contract_terms(company_side[-1])
+        observed = observed_hire_share(facts, str(partnership.company_id)) if partnership.company_id else None
+        company = {
+            "company_tariffs": dict(company_terms.tariffs),
+            "company_hire_share": hire_share if hire_share is not None else (observed or 0.0),
+            "company_cap_per_citizen": company_terms.cap_per_citizen,
+            "company_cap_total": company_terms.cap_total,
+        }
     return PartnershipBasis(
+        company=company,
         groups=groups,
         terms={
             "tariffs": dict(terms.tariffs),

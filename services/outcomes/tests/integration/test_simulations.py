@@ -119,3 +119,41 @@ async def test_a_partnership_is_simulated_from_its_contract_and_observed_cohort(
     assert "municipality_to_provider" in result["flows"]
     assert (await client.post("/v1/simulations", json=body, headers=jammerbugt)).status_code == 404
     assert (await client.post("/v1/simulations", json={"runs": 10}, headers=stevns)).status_code == 422
+
+
+async def test_a_company_side_contract_adds_the_municipality_to_company_flow(
+    client: httpx.AsyncClient, stevns: dict[str, str], registry: Any, sync: Any
+) -> None:
+    partnership = add_partnership(registry)
+    hired = add_citizen(registry, partnership, enrolled_on="2024-01-01")
+    add_citizen(registry, partnership, enrolled_on="2024-01-01")
+    await sync()
+    await client.post("/v1/contracts", json=contract_body(partnership), headers=stevns)
+    company_side = contract_body(
+        partnership,
+        side="company_accelerator",
+        payee_id=partnership.company_id,
+        tariffs={"placement_started": 200_000},
+        premium_percent={},
+    )
+    assert (await client.post("/v1/contracts", json=company_side, headers=stevns)).status_code == 201
+    await post_event(
+        client,
+        stevns,
+        hired,
+        "placement_started",
+        "2024-02-10",
+        data={"organisation_id": partnership.company_id, "hours_per_week": 20},
+    )
+    body = {"partnership_id": partnership.id, "runs": 200, "seed": 3}
+    response = await client.post("/v1/simulations", json=body, headers=stevns)
+    assert response.status_code == 201, response.text
+    assert response.json()["request"]["company_contract"]["company_hire_share"] == 1.0
+    flows = response.json()["result"]["flows"]
+    assert (flows["municipality_to_company"]["payer"], flows["municipality_to_company"]["payee"]) == (
+        "municipality",
+        "company",
+    )
+    assert sum(flows["municipality_to_company"]["nominal"]["mean"]) >= 200_000
+    none = await client.post("/v1/simulations", json={**body, "company_hire_share": 0}, headers=stevns)
+    assert "municipality_to_company" not in none.json()["result"]["flows"]
