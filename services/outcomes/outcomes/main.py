@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from outcomes.api import (
     contracts,
     evaluations,
+    ledger,
     outcome_events,
     placement_outcomes,
     programme_costs,
@@ -31,7 +32,11 @@ TAGS = [
     {"name": "outcome-events", "description": "Facts after enrolment; the client's id makes every write idempotent"},
     {"name": "rate-cards", "description": "Benefit rates, refusion staircase, discount rate, with public sources"},
     {"name": "contracts", "description": "Two-sided Payment-by-Results contracts"},
-    {"name": "settlements", "description": "Statements on an immutable ledger; CSV export"},
+    {
+        "name": "settlements",
+        "description": "Statements approved by a second client, on an insert-only ledger; CSV, pain.001",
+    },
+    {"name": "ledger", "description": "The hash chain an auditor recomputes"},
     {"name": "simulations", "description": "Monte Carlo of a cohort and the Social Impact Bond view"},
     {"name": "evaluations", "description": "Was it an economic gain for the municipality? With a chart"},
     {"name": "programme-costs", "description": "Recorded programme costs by payer; corrections supersede"},
@@ -78,6 +83,7 @@ def create_app(
             rate_cards.router,
             contracts.router,
             settlements.router,
+            ledger.router,
             simulations.router,
             evaluations.router,
             programme_costs.router,

@@ -128,6 +128,12 @@ def jammerbugt(tokens: TokenFactory) -> dict[str, str]:
 
 
 @pytest.fixture
+def checker(tokens: TokenFactory) -> dict[str, str]:
+    """Stevns' controller: approves or rejects the statements its job centre computes (maker-checker)."""
+    return tokens.headers(tenant="DK-0336", scopes=["settlements:approve"], client_id="stevns-controller")
+
+
+@pytest.fixture
 def national(tokens: TokenFactory) -> dict[str, str]:
     return tokens.headers(tenant="*", scopes=["reports:read"], client_id="styrelsen")
 

@@ -17,9 +17,12 @@ T = TypeVar("T")
 
 OutcomesWriter = Annotated[Principal, require_scope("outcomes:write")]
 OutcomesReader = Annotated[
-    Principal, require_scope("outcomes:read", "outcomes:write", "settlements:write", "reports:read")
+    Principal,
+    require_scope("outcomes:read", "outcomes:write", "settlements:write", "settlements:approve", "reports:read"),
 ]
 SettlementsWriter = Annotated[Principal, require_scope("settlements:write")]
+# The checker of maker-checker: approves or rejects statements another client computed.
+SettlementsApprover = Annotated[Principal, require_scope("settlements:approve")]
 ReportsReader = Annotated[Principal, require_scope("reports:read", "outcomes:read")]
 Internal = Annotated[Principal, require_scope("internal")]
 Admin = Annotated[Principal, require_scope("admin")]
@@ -65,6 +68,7 @@ __all__ = [
     "ReportsReader",
     "SessionDep",
     "SettingsDep",
+    "SettlementsApprover",
     "SettlementsWriter",
     "page_slice",
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -17,10 +18,18 @@ from outcomes.api.deps import (
     OutcomesReader,
     PageParamsDep,
     SessionDep,
+    SettlementsApprover,
     SettlementsWriter,
     page_slice,
 )
-from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
+from outcomes.api.payment_files import pain001
+from outcomes.schemas.settlements import (
+    SettlementApprove,
+    SettlementCreate,
+    SettlementRead,
+    SettlementReject,
+    SettlementSummary,
+)
 from outcomes.usecases import settlements
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -50,7 +59,9 @@ async def create_settlement(
     body: SettlementCreate, session: SessionDep, principal: SettlementsWriter, response: Response
 ) -> SettlementRead:
     """Settle a contract for [from, to); the same period again returns the same statement unchanged."""
-    statement, created = await settlements.create_settlement(session, body, today=date.today())
+    statement, created = await settlements.create_settlement(
+        session, body, actor=principal.client_id, today=date.today()
+    )
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/settlements/{statement.id}"
     return statement
@@ -74,6 +85,33 @@ async def list_settlements(
         items, limit=page.limit, codec=codec, kind="settlements", position=lambda item: {"id": str(item.id)}
     )
     return Page[SettlementSummary](items=items, next_cursor=cursor)
+
+
+DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {"description": "Token lacks settlements:approve, or the client computed the statement itself"},
+    409: {"description": "Decided the other way, an earlier draft pending, or the facts changed (recompute)"},
+}
+
+
+@router.post(
+    "/{settlement_id}:approve", response_model=SettlementRead, response_model_by_alias=True, responses=DECISION_ERRORS
+)
+async def approve_settlement(
+    settlement_id: uuid.UUID, body: SettlementApprove, session: SessionDep, principal: SettlementsApprover
+) -> SettlementRead:
+    """Approve a draft statement (a second client; again: unchanged). Approved statements never change."""
+    return await settlements.approve_settlement(session, settlement_id, actor=principal.client_id)
+
+
+@router.post(
+    "/{settlement_id}:reject", response_model=SettlementRead, response_model_by_alias=True, responses=DECISION_ERRORS
+)
+async def reject_settlement(
+    settlement_id: uuid.UUID, body: SettlementReject, session: SessionDep, principal: SettlementsApprover
+) -> SettlementRead:
+    """Reject a draft statement with a reason (a second client); its period can then be settled again."""
+    return await settlements.reject_settlement(session, settlement_id, actor=principal.client_id, reason=body.reason)
 
 
 def as_csv(statement: SettlementRead) -> Response:
@@ -101,6 +139,25 @@ def as_csv(statement: SettlementRead) -> Response:
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/{settlement_id}/payment-instruction",
+    responses={
+        **ERRORS,
+        200: {"content": {"application/xml": {}}, "description": "ISO 20022 pain.001.001.03 credit transfer"},
+        409: {"description": "Not approved, nothing to pay, or a bank account missing or invalid (named)"},
+    },
+)
+async def get_payment_instruction(settlement_id: uuid.UUID, session: SessionDep, principal: OutcomesReader) -> Response:
+    """The approved statement's total as an ISO 20022 pain.001 credit transfer, municipality to payee."""
+    transfer = await settlements.payment_instruction(session, settlement_id, today=date.today())
+    document = await asyncio.to_thread(pain001, transfer)  # XSD validation: ~0.1 s of CPU off the event loop
+    return Response(
+        document,
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="pain001-{settlement_id}.xml"'},
     )
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import uuid
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
+from outcomes.api.charts import render_flows_chart
 from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
 from outcomes.usecases import simulations
@@ -38,6 +42,45 @@ async def create_simulation(
     )
     response.headers["Location"] = f"/v1/simulations/{simulation.id}"
     return await idem.remember(201, simulation)
+
+
+FLOW_COLUMNS = ["month", "flow", "payer", "payee", "basis", "mean", "p5", "p50", "p95"]
+
+
+def flows_csv(simulation: SimulationRead) -> Response:
+    """Per month, flow and basis (nominal or discounted): mean and percentiles in øre."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FLOW_COLUMNS)
+    for name, flow in sorted((simulation.result.get("flows") or {}).items()):
+        for basis in ("nominal", "discounted"):
+            band = flow[basis]
+            for month, values in enumerate(zip(band["mean"], band["p5"], band["p50"], band["p95"], strict=True)):
+                writer.writerow([month, name, flow["payer"], flow["payee"], basis, *values])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="simulation-{simulation.id}-flows.csv"'},
+    )
+
+
+@router.get("/{simulation_id}/flows.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+async def get_simulation_flows_csv(
+    simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader
+) -> Response:
+    """The simulated payment flows per month and payer -> payee as CSV (øre; nominal and discounted)."""
+    return flows_csv(await simulations.get_simulation(session, simulation_id))
+
+
+@router.get("/{simulation_id}/flows.svg", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}}}})
+async def get_simulation_flows_chart(
+    simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader
+) -> Response:
+    """Flows stacked by payer -> payee per month, and the cumulative net with its 5-95 % band (SVG)."""
+    simulation = await simulations.get_simulation(session, simulation_id)
+    currency = "SEK" if str(simulation.request.get("rate_card_id", "")).startswith("SE") else "DKK"
+    image = await asyncio.to_thread(render_flows_chart, simulation.result, currency)
+    return Response(image, media_type="image/svg+xml")
 
 
 @router.get("/{simulation_id}", response_model=SimulationRead, responses=ERRORS)

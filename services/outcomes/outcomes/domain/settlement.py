@@ -161,3 +161,12 @@ def require_settlement_period(period_from: date, period_to: date, today: date) -
         errors.append(FieldError("to", "a period can be settled only once it has ended", "future"))
     if errors:
         raise ValidationFailed("Invalid settlement period.", errors=errors)
+
+
+def comparison_basis(terms: ContractTerms) -> str:
+    """What a statement's savings were measured against: a comparison group (ECONOMICS §7) when the
+    contract shares net savings; otherwise the benefit at enrolment, less the rate card's exit rates
+    when the contract counts deadweight."""
+    if terms.savings_share_basis == "net":
+        return "comparison_group"
+    return "benefit_at_enrolment_less_exit_rates" if terms.deadweight else "benefit_at_enrolment"

@@ -10,7 +10,7 @@ month's positive municipal saving of the whole cohort.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +41,7 @@ class GroupAssumptions:
     weeks_on_support_at_enrolment: int = 52
     hours_per_week: float = 15.0
     monthly_exit_rate: float = 0.0
+    already_placed: int = 0  # observed: this many of the group are placed for certain
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ class SimulationInput:
     deadweight: bool = False
     runs: int = 1000
     seed: int = 0
+    annual_discount_rate: float = 0.0
+    investor_capital: float | None = None
+    investor_target_irr: float | None = None
+    # A company-side contract: its tariffs are paid for the share of placements that are hires into
+    # the partnership's company (expected value per run: the share scales the company's milestones).
+    company_tariffs: Mapping[str, int] = field(default_factory=dict)
+    company_hire_share: float = 0.0
+    company_cap_per_citizen: int | None = None
+    company_cap_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,32 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class MonthlyBand:
+    """Per month (index 0 = the programme's first month): mean and 5/50/95 percentiles over runs."""
+
+    mean: list[float]
+    p5: list[float]
+    p50: list[float]
+    p95: list[float]
+
+    @classmethod
+    def of(cls, values: FloatArray) -> MonthlyBand:
+        """Summarise a (runs, months) array month by month."""
+        p5, p50, p95 = np.percentile(values, [5, 50, 95], axis=0)
+        return cls(_rounded(values.mean(axis=0)), _rounded(p5), _rounded(p50), _rounded(p95))
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One payer-to-payee flow per month, nominal and discounted to the programme's first month."""
+
+    payer: str
+    payee: str
+    nominal: MonthlyBand
+    discounted: MonthlyBand
+
+
+@dataclass(frozen=True)
 class SimulationResult:
     """Distributions over runs; break-even months are 0-based from the programme's first month."""
 
@@ -99,6 +135,9 @@ class SimulationResult:
     probability_economic_gain: float
     investor_irr: Distribution
     probability_investor_loses: float
+    probability_investor_below_target: float | None = None
+    flows: dict[str, Flow] = field(default_factory=dict)
+    cumulative_net: MonthlyBand | None = None
 
 
 def require_feasible(*, cohort: int, runs: int, max_citizens: int, max_runs: int) -> None:
@@ -145,6 +184,10 @@ def simulate(spec: SimulationInput) -> SimulationResult:
     per_employed = kept * (group_benefit * (1.0 - residual))[:, None]
     employed = _employed_counts(start, stop, cohort.group, len(groups), horizon)
     savings = fixed[None, :] + np.einsum("rgm,gm->rm", employed, per_employed)
+    # The state's part of the same benefit change: the refusion it no longer pays.
+    state_fixed = (group_sizes[:, None] * (1.0 - kept) * group_benefit[:, None] * (decay - 1.0)).sum(axis=0)
+    state_per_employed = (1.0 - kept) * (group_benefit * (1.0 - residual))[:, None]
+    state_savings = state_fixed[None, :] + np.einsum("rgm,gm->rm", employed, state_per_employed)
     payments = _milestone_payments(spec, cohort, placed, start, duration, runs)
     if spec.savings_share_percent:
         payments += np.maximum(savings, 0.0) * spec.savings_share_percent / 100.0
@@ -152,15 +195,23 @@ def simulate(spec: SimulationInput) -> SimulationResult:
         capped = np.minimum(np.cumsum(payments, axis=1), spec.cap_total)
         payments = np.diff(capped, axis=1, prepend=0.0)
     costs = float(size * spec.cost_per_citizen + spec.companies * spec.cost_per_company)
-    outlays = payments.copy()
+    company = _company_payments(spec, cohort, placed, start, duration, runs)
+    outlays = payments + company
     if not spec.investor_funded:
         outlays[:, 0] += costs
     net_gain = savings.sum(axis=1) - outlays.sum(axis=1)
-    reached = np.cumsum(savings, axis=1) >= np.cumsum(outlays, axis=1)
+    cumulative_savings = np.cumsum(savings, axis=1)
+    cumulative_net = cumulative_savings - np.cumsum(outlays, axis=1)
+    # Break-even needs something saved: with nothing placed and nothing paid, 0 >= 0 is no break-even.
+    reached = (cumulative_net >= 0) & (cumulative_savings > 0)
     ever = reached.any(axis=1)
     break_even = np.where(ever, reached.argmax(axis=1), np.inf).astype(np.float64)
-    irr = _investor_irr(payments, costs)
+    capital = costs if spec.investor_capital is None else float(spec.investor_capital)
+    irr = _investor_irr(payments, capital)
     total_payments = payments.sum(axis=1)
+    below_target = None
+    if spec.investor_funded and spec.investor_target_irr is not None:
+        below_target = float((np.nan_to_num(irr, nan=-1.0) < spec.investor_target_irr).mean())
     return SimulationResult(
         runs=runs,
         municipal_net_gain=Distribution.of(net_gain),
@@ -171,8 +222,65 @@ def simulate(spec: SimulationInput) -> SimulationResult:
         probability_break_even=float(ever.mean()),
         probability_economic_gain=float((net_gain > 0).mean()),
         investor_irr=Distribution.of(irr),
-        probability_investor_loses=float((total_payments < costs).mean()),
+        probability_investor_loses=float((total_payments < capital).mean()),
+        probability_investor_below_target=below_target,
+        flows=_flows(spec, payments, company, state_savings, costs, capital, runs),
+        cumulative_net=MonthlyBand.of(cumulative_net),
     )
+
+
+def _company_payments(
+    spec: SimulationInput,
+    cohort: _Cohort,
+    placed: npt.NDArray[np.bool_],
+    start: npt.NDArray[np.int32],
+    duration: npt.NDArray[np.int32],
+    runs: int,
+) -> FloatArray:
+    """What the municipality pays the company per (run, month) under a company-side contract."""
+    if not spec.company_tariffs or spec.company_hire_share <= 0:
+        return np.zeros((runs, spec.horizon_months))
+    terms = replace(
+        spec, tariffs=spec.company_tariffs, premium_percent={}, cap_per_citizen=spec.company_cap_per_citizen
+    )
+    paid = _milestone_payments(terms, cohort, placed, start, duration, runs) * spec.company_hire_share
+    if spec.company_cap_total is not None:
+        paid = np.diff(np.minimum(np.cumsum(paid, axis=1), spec.company_cap_total), axis=1, prepend=0.0)
+    return paid
+
+
+def _flows(
+    spec: SimulationInput,
+    payments: FloatArray,
+    company: FloatArray,
+    state_savings: FloatArray,
+    costs: float,
+    capital: float,
+    runs: int,
+) -> dict[str, Flow]:
+    """Who pays whom each month. Programme costs fall in month 0: paid by the municipality, or by the
+    investor up front in a social impact bond, whom the municipality then repays from outcome payments."""
+    horizon = spec.horizon_months
+    factor = (1.0 + spec.annual_discount_rate) ** (-np.arange(horizon) / 12.0)
+    upfront = np.zeros((runs, horizon))
+    upfront[:, 0] = capital if spec.investor_funded else costs
+    named: dict[str, tuple[str, str, FloatArray]] = {}
+    if spec.investor_funded:
+        named["investor_to_provider"] = ("investor", "provider", upfront)
+        named["municipality_to_investor"] = ("municipality", "investor", payments)
+    else:
+        named["municipality_to_provider"] = ("municipality", "provider", upfront + payments)
+    if spec.company_tariffs and spec.company_hire_share > 0:
+        named["municipality_to_company"] = ("municipality", "company", company)
+    named["state_refusion_change"] = ("state", "municipality", -state_savings)
+    return {
+        name: Flow(payer, payee, MonthlyBand.of(values), MonthlyBand.of(values * factor[None, :]))
+        for name, (payer, payee, values) in named.items()
+    }
+
+
+def _rounded(values: FloatArray) -> list[float]:
+    return [round(float(value), 2) for value in values]
 
 
 @dataclass(frozen=True)
@@ -190,9 +298,14 @@ class _Cohort:
     @classmethod
     def build(cls, spec: SimulationInput) -> _Cohort:
         sizes = [group.citizens for group in spec.groups]
+        probability = np.repeat([group.placement_probability for group in spec.groups], sizes).astype(np.float64)
+        first = 0
+        for group, size in zip(spec.groups, sizes, strict=True):
+            probability[first : first + min(group.already_placed, size)] = 1.0
+            first += size
         return cls(
             group=np.repeat(np.arange(len(spec.groups)), sizes),
-            placement_probability=np.repeat([group.placement_probability for group in spec.groups], sizes),
+            placement_probability=probability,
             dropout=np.repeat([group.monthly_dropout for group in spec.groups], sizes),
         )
 

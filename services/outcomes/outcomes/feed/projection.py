@@ -22,7 +22,15 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
     entity, op, data = change["entity"], change["op"], change.get("data") or {}
     municipality = str(change.get("municipality") or data.get("municipality") or "")
     if entity == "municipality" and op == "upsert":
-        await store.upsert_municipality(session, code=data["code"], country=data["country"])
+        await store.upsert_municipality(
+            session,
+            code=data["code"],
+            country=data["country"],
+            name=data.get("name"),
+            bank_account=data.get("bank_account") or None,
+        )
+    elif entity == "organisation":
+        await _apply_organisation(session, change, data, municipality)
     elif entity == "citizen":
         if op == "upsert":
             await store.upsert_citizens(session, [_citizen_row(change)])
@@ -73,6 +81,26 @@ def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:
         "birth_year": data.get("birth_year"),
         "benefit": data.get("benefit"),
     }
+
+
+async def _apply_organisation(
+    session: AsyncSession, change: dict[str, Any], data: dict[str, Any], municipality: str
+) -> None:
+    organisation_id = uuid.UUID(change["entity_id"])
+    if change["op"] != "upsert":
+        await store.delete_organisation(session, organisation_id)
+        return
+    await store.upsert_organisation(
+        session,
+        {
+            "id": organisation_id,
+            "municipality": municipality,
+            "kind": data.get("kind"),
+            "name": data.get("name"),
+            "bank_account": data.get("bank_account") or None,
+            "deleted": False,
+        },
+    )
 
 
 async def _apply_enrolment(

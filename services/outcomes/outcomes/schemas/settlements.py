@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +39,28 @@ class SettlementLineRead(BaseModel):
     rung: str | None = Field(default=None, description="Savings-share lines: the comparison rung that applied")
 
 
+class SettlementTransitionRead(BaseModel):
+    from_status: str | None = Field(description="null: the statement was computed")
+    to_status: Literal["draft", "approved", "rejected"]
+    actor: str = Field(description="The client that made the transition")
+    reason: str | None
+    at: datetime
+
+
+class SettlementApprove(BaseModel):
+    """Approve takes an empty object: the approver is the calling client."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{}]})
+
+
+class SettlementReject(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "Citizen 6f1c… was placed by another provider"}]}
+    )
+
+    reason: str = Field(min_length=1, max_length=2000, description="Why the statement is rejected")
+
+
 class SettlementRead(BaseModel):
     id: uuid.UUID
     municipality: str
@@ -48,10 +71,27 @@ class SettlementRead(BaseModel):
     total: int
     lines: list[SettlementLineRead]
     created_at: datetime
+    status: Literal["draft", "approved", "rejected"] = Field(
+        description="draft until a second client with settlements:approve approves or rejects it"
+    )
+    created_by: str | None = Field(description="The client that computed the statement (the maker)")
+    decided_by: str | None = Field(description="The client that approved or rejected it (the checker)")
+    decided_at: datetime | None
+    decision_reason: str | None
+    rate_card_ids: list[str] = Field(description="The rate cards the statement was computed with")
+    contract_version: int | None = Field(description="The contract version it was computed with")
+    comparison_basis: str | None = Field(
+        description=(
+            "What savings were measured against: `comparison_group` (net savings, ECONOMICS §7) or "
+            "`benefit_at_enrolment[_less_exit_rates]` (gross)"
+        )
+    )
+    history: list[SettlementTransitionRead] = Field(description="Every transition, oldest first (the audit log)")
 
 
 class SettlementSummary(BaseModel):
     id: uuid.UUID
+    status: Literal["draft", "approved", "rejected"]
     contract_id: uuid.UUID
     period_from: date = Field(serialization_alias="from")
     period_to: date = Field(serialization_alias="to")

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from outcomes.domain.milestones import known_milestones
 
@@ -54,13 +54,55 @@ class SimulationCreate(BaseModel):
                     "savings_share_percent": 10,
                     "runs": 2000,
                     "seed": 1,
-                }
+                },
+                # A Danish social impact bond at the scale the Danish SIBs had (DKK 4-7 million raised
+                # for 66-180 citizens, 3 years of delivery, 4 years of repayment): DKK 5.5 million for
+                # 120 citizens. The tariffs echo the Finnish Koto-SIB (EUR 1,500 per completed
+                # training, about DKK 11,200) with 50 % of the savings shared.
+                {
+                    "groups": [
+                        {
+                            "target_group": "integration",
+                            "citizens": 120,
+                            "placement_probability": 0.4,
+                            "monthly_dropout": 0.04,
+                            "monthly_benefit": 1232600,
+                        }
+                    ],
+                    "cost_per_citizen": 4583300,
+                    "tariffs": {"placement_started": 1120000, "retained_12m": 2000000},
+                    "savings_share_percent": 50,
+                    "investor_funded": True,
+                    "investor_capital": 550000000,
+                    "investor_target_irr": 0.05,
+                    "programme_months": 36,
+                    "horizon_months": 84,
+                    "runs": 2000,
+                    "seed": 1,
+                },
             ]
         },
     )
 
     rate_card_id: str | None = None
-    groups: list[GroupAssumptionsIn] = Field(min_length=1, max_length=20)
+    partnership_id: uuid.UUID | None = Field(
+        default=None,
+        description=(
+            "Start from this partnership: its citizen-course contract's terms and its observed cohort "
+            "(citizens enrolled, their benefits, placements already made); `groups` then only give the "
+            "assumptions for what is not yet observed, per target group"
+        ),
+    )
+    groups: list[GroupAssumptionsIn] = Field(default_factory=list, max_length=20)
+    company_hire_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description=(
+            "With a partnership that has a company-side contract: the share of placements that are hires "
+            "into its company (default: the share observed so far)"
+        ),
+    )
     cost_per_citizen: int | None = Field(default=None, ge=0, description="Default: the rate card's unit cost")
     cost_per_company: int | None = Field(default=None, ge=0)
     companies: int = Field(default=0, ge=0, le=1000)
@@ -72,15 +114,29 @@ class SimulationCreate(BaseModel):
     min_hours: float = Field(default=10, ge=0, le=37)
     horizon_months: int = Field(default=36, ge=1, le=120)
     programme_months: int = Field(default=12, ge=1, le=60)
-    investor_funded: bool = False
+    investor_funded: bool = Field(
+        default=False, description="A social impact bond: an investor pays the programme up front and is repaid"
+    )
+    investor_capital: int | None = Field(
+        default=None, ge=0, description="øre the investor puts up front (default: the programme's costs)"
+    )
+    investor_target_irr: float | None = Field(
+        default=None, ge=-1, le=10, description="Annual IRR the investor aims at (0.05 = 5 %)"
+    )
     deadweight: bool = False
-    runs: int = Field(default=1000, ge=1, le=20000)
+    runs: int = Field(default=1000, ge=1, le=100_000)
     seed: int = Field(default=0, ge=0)
 
     @field_validator("tariffs")
     @classmethod
     def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
         return known_milestones(tariffs)
+
+    @model_validator(mode="after")
+    def _a_cohort(self) -> SimulationCreate:
+        if not self.groups and self.partnership_id is None:
+            raise ValueError("give groups, or a partnership_id whose cohort is simulated")
+        return self
 
 
 class DistributionRead(BaseModel):

@@ -18,6 +18,7 @@ from outcomes.store.tables import (
     citizens,
     enrolments,
     municipalities,
+    organisations,
     partnerships,
 )
 from servicekit.bulk import insert_from_json, rows_parameter
@@ -48,11 +49,39 @@ def citizen_facts(citizen: Row, events: Sequence[OutcomeEvent]) -> CitizenFacts 
     )
 
 
-async def upsert_municipality(session: AsyncSession, *, code: str, country: str) -> None:
-    statement = insert(municipalities).values(code=code, country=country)
+async def upsert_municipality(
+    session: AsyncSession, *, code: str, country: str, name: str | None, bank_account: dict[str, Any] | None
+) -> None:
+    values = {"country": country, "name": name, "bank_account": bank_account}
+    statement = insert(municipalities).values(code=code, **values)
+    await session.execute(statement.on_conflict_do_update(index_elements=[municipalities.c.code], set_=values))
+
+
+async def _upsert_by_id(session: AsyncSession, table: sa.Table, values: dict[str, Any]) -> None:
+    """Insert the row, or overwrite every given column of the row with its id: the feed's latest word."""
+    statement = insert(table).values(**values)
     await session.execute(
-        statement.on_conflict_do_update(index_elements=[municipalities.c.code], set_={"country": country})
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id], set_={k: v for k, v in values.items() if k != "id"}
+        )
     )
+
+
+async def get_municipality(session: AsyncSession, code: str) -> Row | None:
+    return (await session.execute(sa.select(municipalities).where(municipalities.c.code == code))).first()
+
+
+async def upsert_organisation(session: AsyncSession, values: dict[str, Any]) -> None:
+    await _upsert_by_id(session, organisations, values)
+
+
+async def delete_organisation(session: AsyncSession, organisation_id: uuid.UUID) -> None:
+    await session.execute(sa.update(organisations).where(organisations.c.id == organisation_id).values(deleted=True))
+
+
+async def get_organisation(session: AsyncSession, organisation_id: uuid.UUID) -> Row | None:
+    query = sa.select(organisations).where(organisations.c.id == organisation_id, organisations.c.deleted.is_(False))
+    return (await session.execute(query)).first()
 
 
 async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Row | None:
@@ -127,12 +156,7 @@ async def enrol_citizen(
 
 
 async def upsert_enrolment(session: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(enrolments).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[enrolments.c.id], set_={k: v for k, v in values.items() if k != "id"}
-        )
-    )
+    await _upsert_by_id(session, enrolments, values)
 
 
 async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID) -> None:
@@ -140,12 +164,7 @@ async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID) -> No
 
 
 async def upsert_partnership(session: AsyncSession, values: dict[str, Any]) -> None:
-    statement = insert(partnerships).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[partnerships.c.id], set_={k: v for k, v in values.items() if k != "id"}
-        )
-    )
+    await _upsert_by_id(session, partnerships, values)
 
 
 async def get_partnership(session: AsyncSession, partnership_id: uuid.UUID) -> Row | None:

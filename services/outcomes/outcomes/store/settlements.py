@@ -1,4 +1,4 @@
-"""SQL for the ledger: settlement statements and their lines, written once."""
+"""SQL for the ledger: statements (draft, then decided once), their hash-chained lines, the decisions."""
 
 from __future__ import annotations
 
@@ -10,15 +10,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from outcomes.domain.approval import Transition
+from outcomes.domain.ledger import CANONICAL_FIELDS, FORM, GENESIS, ChainBreak, ChainCheck, chain
 from outcomes.domain.settlement import StatementLine
-from outcomes.schemas.settlements import SettlementLineRead, SettlementRead, SettlementSummary
-from outcomes.store.tables import (
-    contracts,
-    settlement_lines,
-    settlements,
+from outcomes.schemas.settlements import (
+    SettlementLineRead,
+    SettlementRead,
+    SettlementSummary,
+    SettlementTransitionRead,
 )
+from outcomes.store.tables import contracts, settlement_lines, settlement_transitions, settlements
 
 Row = sa.Row[Any]
+# A rejected statement pays nothing and holds no period: every ledger read but the chain skips it.
+NOT_REJECTED = settlements.c.status != "rejected"
 
 
 def ledger_of(rows: Sequence[Row]) -> list[StatementLine]:
@@ -38,16 +43,37 @@ def ledger_of(rows: Sequence[Row]) -> list[StatementLine]:
     ]
 
 
-def settlement_read(row: Row, lines: Sequence[Row]) -> SettlementRead:
+def _header(row: Row) -> dict[str, Any]:
+    """What a statement's list entry and its full read share."""
+    return {
+        "id": row.id,
+        "status": row.status,
+        "contract_id": row.contract_id,
+        "period_from": row.period_from,
+        "period_to": row.period_to,
+        "currency": row.currency,
+        "total": row.total,
+        "created_at": row.created_at,
+    }
+
+
+def settlement_read(row: Row, lines: Sequence[Row], transitions: Sequence[Row] = ()) -> SettlementRead:
     return SettlementRead(
-        id=row.id,
+        **_header(row),
         municipality=row.municipality,
-        contract_id=row.contract_id,
-        period_from=row.period_from,
-        period_to=row.period_to,
-        currency=row.currency,
-        total=row.total,
-        created_at=row.created_at,
+        created_by=row.created_by,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_reason=row.decision_reason,
+        rate_card_ids=row.rate_card_ids,
+        contract_version=row.contract_version,
+        comparison_basis=row.comparison_basis,
+        history=[
+            SettlementTransitionRead(
+                from_status=item.from_status, to_status=item.to_status, actor=item.actor, reason=item.reason, at=item.at
+            )
+            for item in transitions
+        ],
         lines=[
             SettlementLineRead(
                 citizen_id=line.citizen_id,
@@ -68,15 +94,7 @@ def settlement_read(row: Row, lines: Sequence[Row]) -> SettlementRead:
 
 
 def settlement_summary(row: Row) -> SettlementSummary:
-    return SettlementSummary(
-        id=row.id,
-        contract_id=row.contract_id,
-        period_from=row.period_from,
-        period_to=row.period_to,
-        currency=row.currency,
-        total=row.total,
-        created_at=row.created_at,
-    )
+    return SettlementSummary(**_header(row))
 
 
 async def lock_contract_ledger(session: AsyncSession, contract_id: uuid.UUID) -> None:
@@ -87,44 +105,200 @@ async def lock_contract_ledger(session: AsyncSession, contract_id: uuid.UUID) ->
 async def find_settlement(
     session: AsyncSession, contract_id: uuid.UUID, period_from: date, period_to: date
 ) -> Row | None:
+    """The statement holding this period (a rejected one holds none)."""
     query = sa.select(settlements).where(
         settlements.c.contract_id == contract_id,
         settlements.c.period_from == period_from,
         settlements.c.period_to == period_to,
+        NOT_REJECTED,
     )
     return (await session.execute(query)).first()
 
 
 async def latest_settlement_end(session: AsyncSession, contract_id: uuid.UUID) -> date | None:
     value = await session.scalar(
-        sa.select(sa.func.max(settlements.c.period_to)).where(settlements.c.contract_id == contract_id)
+        sa.select(sa.func.max(settlements.c.period_to)).where(settlements.c.contract_id == contract_id, NOT_REJECTED)
     )
     return value if isinstance(value, date) else None
 
 
-async def settlement_periods(session: AsyncSession, contract_id: uuid.UUID) -> list[tuple[date, date]]:
+async def settlement_periods(
+    session: AsyncSession, contract_id: uuid.UUID, *, before: date | None = None
+) -> list[tuple[date, date]]:
+    """Periods of the contract's statements that are not rejected (those starting before `before`)."""
     query = sa.select(settlements.c.period_from, settlements.c.period_to).where(
-        settlements.c.contract_id == contract_id
+        settlements.c.contract_id == contract_id, NOT_REJECTED
     )
+    if before is not None:
+        query = query.where(settlements.c.period_from < before)
     return [
         (row.period_from, row.period_to)
         for row in (await session.execute(query.order_by(settlements.c.period_from))).all()
     ]
 
 
-async def ledger_lines(session: AsyncSession, contract_id: uuid.UUID) -> Sequence[Row]:
+async def ledger_lines(session: AsyncSession, contract_id: uuid.UUID, *, before: date | None = None) -> Sequence[Row]:
+    """Lines of the contract's statements that are not rejected (of statements starting before `before`)."""
     query = (
-        sa.select(settlement_lines).where(settlement_lines.c.contract_id == contract_id).order_by(settlement_lines.c.id)
+        sa.select(settlement_lines)
+        .join(settlements, settlements.c.id == settlement_lines.c.settlement_id)
+        .where(settlement_lines.c.contract_id == contract_id, NOT_REJECTED)
+        .order_by(settlement_lines.c.id)
     )
+    if before is not None:
+        query = query.where(settlements.c.period_from < before)
     return (await session.execute(query)).all()
 
 
 async def insert_settlement(session: AsyncSession, values: dict[str, Any], lines: list[dict[str, Any]]) -> Row:
+    """Write a statement and its lines, chaining each line to the contract's previous one.
+
+    The caller holds the contract's row lock (lock_contract_ledger), so no other line of the
+    contract is written between reading the last hash and writing these."""
     row = (await session.execute(sa.insert(settlements).values(**values).returning(*settlements.c))).first()
     assert row is not None
     if lines:
-        await session.execute(sa.insert(settlement_lines), lines)
+        last = await last_hash(session, values["contract_id"])
+        hashes = chain(last or GENESIS, [[line[name] for name in CANONICAL_FIELDS] for line in lines])
+        chained = [
+            {**line, "prev_hash": prev, "row_hash": own} for line, (prev, own) in zip(lines, hashes, strict=True)
+        ]
+        await session.execute(sa.insert(settlement_lines), chained)
     return row
+
+
+async def last_hash(session: AsyncSession, contract_id: uuid.UUID) -> str | None:
+    """The hash of the contract's newest ledger line (None: no line yet)."""
+    query = (
+        sa.select(settlement_lines.c.row_hash)
+        .where(settlement_lines.c.contract_id == contract_id)
+        .order_by(settlement_lines.c.id.desc())
+        .limit(1)
+    )
+    value = await session.scalar(query)
+    return str(value) if value is not None else None
+
+
+async def lock_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Row | None:
+    """The statement, locked until the transaction ends: one decision at a time."""
+    query = sa.select(settlements).where(settlements.c.id == settlement_id).with_for_update()
+    return (await session.execute(query)).first()
+
+
+async def record_decision(session: AsyncSession, row: Row, transition: Transition) -> Row:
+    """Move a draft to its decided status and log the transition, in the caller's transaction."""
+    statement = (
+        sa.update(settlements)
+        .where(settlements.c.id == row.id, settlements.c.status == "draft")
+        .values(
+            status=transition.to_status,
+            decided_by=transition.actor,
+            decided_at=sa.func.now(),
+            decision_reason=transition.reason,
+        )
+        .returning(*settlements.c)
+    )
+    updated = (await session.execute(statement)).first()
+    assert updated is not None  # the row is locked and was a draft
+    await insert_transition(session, updated, transition)
+    return updated
+
+
+async def insert_transition(session: AsyncSession, row: Row, transition: Transition) -> None:
+    await session.execute(
+        sa.insert(settlement_transitions).values(
+            settlement_id=row.id,
+            municipality=row.municipality,
+            contract_id=row.contract_id,
+            from_status=transition.from_status,
+            to_status=transition.to_status,
+            actor=transition.actor,
+            reason=transition.reason,
+        )
+    )
+
+
+async def drafts_before(session: AsyncSession, contract_id: uuid.UUID, period_from: date) -> int:
+    """How many of the contract's statements of earlier periods are still drafts."""
+    count = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(settlements)
+        .where(
+            settlements.c.contract_id == contract_id,
+            settlements.c.status == "draft",
+            settlements.c.period_from < period_from,
+        )
+    )
+    return int(count or 0)
+
+
+async def transitions_of(session: AsyncSession, settlement_id: uuid.UUID) -> Sequence[Row]:
+    query = (
+        sa.select(settlement_transitions)
+        .where(settlement_transitions.c.settlement_id == settlement_id)
+        .order_by(settlement_transitions.c.id)
+    )
+    return (await session.execute(query)).all()
+
+
+def _canonical_field(name: str) -> str:
+    """SQL for one field of domain/ledger.py's canonical content: `<length>:<text>;` or `N;`."""
+    column = settlement_lines.c[name]
+    if isinstance(column.type, sa.Date):
+        text = f"to_char({name}, 'YYYY-MM-DD')"
+    elif isinstance(column.type, sa.Text):
+        text = name
+    else:
+        text = f"{name}::text"
+    return f"CASE WHEN {name} IS NULL THEN 'N;' ELSE length({text})::text || ':' || {text} || ';' END"
+
+
+_CANONICAL_CONTENT = " || ".join(_canonical_field(name) for name in CANONICAL_FIELDS)
+# The chain checked by the database in one scan in id order (the (contract_id, id) index): each
+# line's hash recomputed from its content and stored prev_hash, and each prev_hash compared with the
+# previous line's row_hash (a window). Before the first mismatch this agrees with
+# domain.ledger.verify_chain; at it, the same line is named (BROKEN_LINE reads its details).
+VERIFY_CHAIN = sa.text(
+    f"""
+    SELECT count(*) AS total, min(id) FILTER (WHERE broken) AS broken_id
+    FROM (
+        SELECT id,
+               prev_hash IS DISTINCT FROM lag(row_hash, 1, :genesis) OVER (ORDER BY id)
+               OR row_hash IS DISTINCT FROM encode(sha256(convert_to(
+                   :form || chr(10) || prev_hash || chr(10) || {_CANONICAL_CONTENT}, 'UTF8')), 'hex') AS broken
+        FROM settlement_lines
+        WHERE contract_id = :contract_id
+    ) AS chain
+    """
+)
+BROKEN_LINE = sa.text(
+    f"""
+    SELECT id, prev_hash, expected_prev, row_hash, recomputed, upto
+    FROM (
+        SELECT id, prev_hash, row_hash,
+               lag(row_hash, 1, :genesis) OVER (ORDER BY id) AS expected_prev,
+               encode(sha256(convert_to(
+                   :form || chr(10) || prev_hash || chr(10) || {_CANONICAL_CONTENT}, 'UTF8')), 'hex') AS recomputed,
+               count(*) OVER (ORDER BY id) AS upto
+        FROM settlement_lines
+        WHERE contract_id = :contract_id AND id <= :broken_id
+    ) AS chain
+    WHERE id = :broken_id
+    """
+)
+
+
+async def verify_chain(session: AsyncSession, contract_id: uuid.UUID) -> tuple[ChainCheck, str | None]:
+    """Recompute the contract's hash chain in the database (no rows shipped), and the last line's hash."""
+    parameters = {"contract_id": contract_id, "genesis": GENESIS, "form": FORM}
+    summary = (await session.execute(VERIFY_CHAIN, parameters)).one()
+    head = await last_hash(session, contract_id)
+    if summary.broken_id is None:
+        return ChainCheck(True, int(summary.total), None), head
+    row = (await session.execute(BROKEN_LINE, {**parameters, "broken_id": summary.broken_id})).one()
+    if row.prev_hash != row.expected_prev:
+        return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.expected_prev, row.prev_hash)), head
+    return ChainCheck(False, int(row.upto), ChainBreak(row.id, row.recomputed, row.row_hash)), head
 
 
 async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Row | None:
@@ -161,5 +335,9 @@ async def list_settlements(
 async def paid_lines(session: AsyncSession, contract_ids: Sequence[uuid.UUID]) -> Sequence[Row]:
     if not contract_ids:
         return []
-    query = sa.select(settlement_lines).where(settlement_lines.c.contract_id.in_(contract_ids))
+    query = (
+        sa.select(settlement_lines)
+        .join(settlements, settlements.c.id == settlement_lines.c.settlement_id)
+        .where(settlement_lines.c.contract_id.in_(contract_ids), NOT_REJECTED)
+    )
     return (await session.execute(query)).all()

@@ -80,6 +80,21 @@ municipalities = sa.Table(
     metadata,
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("country", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=True),
+    # {iban, bic} as the registry's feed carries it: the debtor account of payment files.
+    sa.Column("bank_account", JSONB, nullable=True),
+)
+
+# The registry's organisations as payment files need them: name, kind and the creditor account.
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=True),
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("bank_account", JSONB, nullable=True),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 # Facts. The client's id makes a write idempotent; corrections are new rows that supersede.
@@ -116,7 +131,8 @@ contracts = sa.Table(
     _created_at(),
 )
 
-# The immutable ledger: a statement and its lines are written once and never updated.
+# The ledger. A statement is computed as a draft and decided once (draft -> approved | rejected, the
+# database refuses any other change); its lines are insert-only and hash-chained per contract.
 settlements = sa.Table(
     "settlements",
     metadata,
@@ -128,7 +144,24 @@ settlements = sa.Table(
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("currency", sa.Text, nullable=False),
     _created_at(),
-    sa.UniqueConstraint("contract_id", "period_from", "period_to"),
+    sa.Column("status", sa.Text, nullable=False, server_default="draft"),
+    sa.Column("created_by", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.Text, nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decision_reason", sa.Text, nullable=True),
+    sa.Column("lines_digest", sa.Text, nullable=True),
+    sa.Column("rate_card_ids", JSONB, nullable=False, server_default="[]"),
+    sa.Column("contract_version", sa.Integer, nullable=True),
+    sa.Column("comparison_basis", sa.Text, nullable=True),
+    sa.CheckConstraint("status IN ('draft', 'approved', 'rejected')", name="status"),
+    sa.Index(
+        "ix_settlements_period_not_rejected",
+        "contract_id",
+        "period_from",
+        "period_to",
+        unique=True,
+        postgresql_where=sa.text("status <> 'rejected'"),
+    ),
 )
 
 settlement_lines = sa.Table(
@@ -150,7 +183,26 @@ settlement_lines = sa.Table(
     # Savings-share lines: the basis (net | gross) and the comparison rung that applied (issue 15).
     sa.Column("basis", sa.Text, nullable=True),
     sa.Column("rung", sa.Text, nullable=True),
+    sa.Column("prev_hash", sa.Text, nullable=False),
+    sa.Column("row_hash", sa.Text, nullable=False),
+    sa.Index("ix_settlement_lines_contract_id_id", "contract_id", "id"),
 )
+
+# The audit log of statement decisions (computed, approved, rejected): who, when, why. Insert-only.
+settlement_transitions = sa.Table(
+    "settlement_transitions",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("settlement_id", UUID(as_uuid=True), sa.ForeignKey("settlements.id"), nullable=False, index=True),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("contract_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("from_status", sa.Text, nullable=True),
+    sa.Column("to_status", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
 
 # Programme costs as recorded facts, by payer; a correction is a new line that supersedes one.
 programme_costs = sa.Table(
@@ -219,12 +271,14 @@ simulations = sa.Table(
 # Tables whose rows belong to one municipality: row-level security is forced on each.
 TENANT_TABLES = (
     "citizens",
+    "organisations",
     "enrolments",
     "partnerships",
     "outcome_events",
     "contracts",
     "settlements",
     "settlement_lines",
+    "settlement_transitions",
     "simulations",
     "programme_costs",
     "refusion_statements",

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from outcomes.domain.approval import (
+    StatementState,
+    Transition,
+    decide,
+    lines_digest,
+    require_earlier_decided,
+    require_same_facts,
+)
 from outcomes.domain.calendar import months_between
 from outcomes.domain.entitlements import CitizenFacts, milestone_entitlements, savings_share_entitlements
 from outcomes.domain.errors import require_found
 from outcomes.domain.net_evaluation import ShareLine, share_lines
+from outcomes.domain.payments import CreditTransfer, credit_transfer
 from outcomes.domain.pbr import ContractTerms
 from outcomes.domain.ratecard import RateCard
-from outcomes.domain.settlement import SAVINGS_SHARE, require_settlement_period, settle
+from outcomes.domain.settlement import (
+    SAVINGS_SHARE,
+    StatementLine,
+    comparison_basis,
+    require_settlement_period,
+    settle,
+)
+from outcomes.schemas.ledger import ChainBreakRead, LedgerCheckRead
 from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
 from outcomes.store import contracts, projection
 from outcomes.store import settlements as store
@@ -27,28 +44,33 @@ from servicekit.domain_errors import FieldError, ValidationFailed
 
 
 async def create_settlement(
-    session: AsyncSession, body: SettlementCreate, *, today: date
+    session: AsyncSession, body: SettlementCreate, *, actor: str, today: date
 ) -> tuple[SettlementRead, bool]:
-    """Settle a contract for [from, to); the same period again returns the stored statement (created=False)."""
+    """Settle a contract for [from, to) as a draft; the same period again returns the stored statement."""
     require_settlement_period(body.period_from, body.period_to, today)
     contract = require_found(await contracts.get_contract(session, body.contract_id), "Contract")
     existing = await store.find_settlement(session, contract.id, body.period_from, body.period_to)
-    row = existing or await settle_contract(session, contract, body.period_from, body.period_to)
+    row = existing or await settle_contract(session, contract, body.period_from, body.period_to, actor=actor)
     return await _read(session, row), existing is None
 
 
-async def settle_contract(session: AsyncSession, contract: Row, period_from: date, period_to: date) -> Row:
-    """Write the statement for [from, to) of a contract; an existing one for the same period is returned."""
-    await store.lock_contract_ledger(session, contract.id)
-    existing = await store.find_settlement(session, contract.id, period_from, period_to)
-    if existing is not None:
-        return existing
-    latest = await store.latest_settlement_end(session, contract.id)
-    if latest is not None and period_from < latest:
-        raise ValidationFailed(
-            f"The contract is settled up to {latest}; a new statement starts there or later.",
-            errors=[FieldError("from", f"must be on or after {latest}", "overlaps")],
-        )
+@dataclass(frozen=True)
+class ComputedStatement:
+    """A statement as the rules compute it from today's facts, with the basis it used."""
+
+    lines: list[StatementLine]
+    groups: dict[str, str]
+    card: RateCard
+    comparison_basis: str
+    # Savings-share lines by key: the basis (net | gross) and the comparison rung that applied.
+    basis_of: dict[tuple[str, str, date | None], tuple[str, str | None]]
+
+
+async def compute_statement(
+    session: AsyncSession, contract: Row, period_from: date, period_to: date, *, before: date | None = None
+) -> ComputedStatement:
+    """The lines for [from, to) against the ledger of the contract's statements that are not rejected
+    (only those of earlier periods when `before` is given: the recomputation of a draft)."""
     terms = contracts.contract_terms(contract)
     card = await rate_card(session, contract.rate_card_id)
     citizens = await projection.enrolled_citizens(
@@ -72,7 +94,7 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
     if terms.side == "company_accelerator":
         hired = {item.citizen_id for item in milestones}
         facts = [citizen for citizen in facts if citizen.citizen_id in hired]
-    periods = [*await store.settlement_periods(session, contract.id), (period_from, period_to)]
+    periods = [*await store.settlement_periods(session, contract.id, before=before), (period_from, period_to)]
     basis_of: dict[tuple[str, str, date | None], tuple[str, str | None]] = {}
     if terms.savings_share_basis == "net" and terms.savings_share_percent is not None and facts:
         shares = []
@@ -84,13 +106,36 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
             facts, terms, periods=periods, staircase=card.staircase, exit_rates=card.exit_rates
         )
         basis_of = {share.key: ("gross", None) for share in shares}
-    ledger = store.ledger_of(await store.ledger_lines(session, contract.id))
+    ledger = store.ledger_of(await store.ledger_lines(session, contract.id, before=before))
     lines = settle(
         terms=terms, period_from=period_from, period_to=period_to, entitlements=milestones + shares, ledger=ledger
     )
-    groups = {citizen.citizen_id: citizen.target_group for citizen in facts}
+    return ComputedStatement(
+        lines=lines,
+        groups={citizen.citizen_id: citizen.target_group for citizen in facts},
+        card=card,
+        comparison_basis=comparison_basis(terms),
+        basis_of=basis_of,
+    )
+
+
+async def settle_contract(
+    session: AsyncSession, contract: Row, period_from: date, period_to: date, *, actor: str
+) -> Row:
+    """Write the draft statement for [from, to) of a contract; an existing one for the same period is returned."""
+    await store.lock_contract_ledger(session, contract.id)
+    existing = await store.find_settlement(session, contract.id, period_from, period_to)
+    if existing is not None:
+        return existing
+    latest = await store.latest_settlement_end(session, contract.id)
+    if latest is not None and period_from < latest:
+        raise ValidationFailed(
+            f"The contract is settled up to {latest}; a new statement starts there or later.",
+            errors=[FieldError("from", f"must be on or after {latest}", "overlaps")],
+        )
+    computed = await compute_statement(session, contract, period_from, period_to)
     settlement_id = uuid.uuid4()
-    return await store.insert_settlement(
+    row = await store.insert_settlement(
         session,
         {
             "id": settlement_id,
@@ -98,8 +143,14 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
             "contract_id": contract.id,
             "period_from": period_from,
             "period_to": period_to,
-            "total": sum(line.amount for line in lines),
-            "currency": card.currency,
+            "total": sum(line.amount for line in computed.lines),
+            "currency": computed.card.currency,
+            "status": "draft",
+            "created_by": actor,
+            "lines_digest": lines_digest(computed.lines),
+            "rate_card_ids": [computed.card.id],
+            "contract_version": contract.version,
+            "comparison_basis": computed.comparison_basis,
         },
         [
             {
@@ -107,7 +158,7 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
                 "municipality": contract.municipality,
                 "contract_id": contract.id,
                 "citizen_id": uuid.UUID(line.citizen_id),
-                "target_group": groups.get(line.citizen_id),
+                "target_group": computed.groups.get(line.citizen_id),
                 "name": line.name,
                 "reached_on": line.on,
                 "kind": line.kind,
@@ -115,11 +166,80 @@ async def settle_contract(session: AsyncSession, contract: Row, period_from: dat
                 "amount": line.amount,
                 "reason": line.reason,
                 "period_from": line.period_from,
-                "basis": basis_of.get(line.key, (None, None))[0] if line.name == SAVINGS_SHARE else None,
-                "rung": basis_of.get(line.key, (None, None))[1] if line.name == SAVINGS_SHARE else None,
+                "basis": computed.basis_of.get(line.key, (None, None))[0] if line.name == SAVINGS_SHARE else None,
+                "rung": computed.basis_of.get(line.key, (None, None))[1] if line.name == SAVINGS_SHARE else None,
             }
-            for line in lines
+            for line in computed.lines
         ],
+    )
+    await store.insert_transition(session, row, Transition(None, "draft", actor, None))
+    return row
+
+
+async def approve_settlement(session: AsyncSession, settlement_id: uuid.UUID, *, actor: str) -> SettlementRead:
+    """Approve a draft (maker-checker); again on an approved statement: unchanged.
+
+    One transaction: the statement is draft or approved afterwards, never in between."""
+    row = require_found(await store.get_settlement(session, settlement_id), "Settlement")
+    await store.lock_contract_ledger(session, row.contract_id)
+    row = require_found(await store.lock_settlement(session, settlement_id), "Settlement")
+    transition = decide(StatementState(row.status, row.created_by), "approve", actor=actor)
+    if transition is None:
+        return await _read(session, row)
+    require_earlier_decided(await store.drafts_before(session, row.contract_id, row.period_from))
+    contract = require_found(await contracts.get_contract(session, row.contract_id), "Contract")
+    recomputed = await compute_statement(session, contract, row.period_from, row.period_to, before=row.period_from)
+    require_same_facts(row.lines_digest, lines_digest(recomputed.lines))
+    return await _read(session, await store.record_decision(session, row, transition))
+
+
+async def reject_settlement(
+    session: AsyncSession, settlement_id: uuid.UUID, *, actor: str, reason: str
+) -> SettlementRead:
+    """Reject a draft with a reason; its period can then be settled again."""
+    row = require_found(await store.lock_settlement(session, settlement_id), "Settlement")
+    transition = decide(StatementState(row.status, row.created_by), "reject", actor=actor, reason=reason)
+    if transition is None:
+        return await _read(session, row)
+    return await _read(session, await store.record_decision(session, row, transition))
+
+
+async def payment_instruction(session: AsyncSession, settlement_id: uuid.UUID, *, today: date) -> CreditTransfer:
+    """The credit transfer an approved statement asks for, from the municipality's account to the payee's."""
+    row = require_found(await store.get_settlement(session, settlement_id), "Settlement")
+    contract = require_found(await contracts.get_contract(session, row.contract_id), "Contract")
+    municipality = await projection.get_municipality(session, row.municipality)
+    payee = await projection.get_organisation(session, contract.payee_id)
+    return credit_transfer(
+        statement_id=str(row.id),
+        status=row.status,
+        total=row.total,
+        currency=row.currency,
+        period=f"{row.period_from}..{row.period_to}",
+        municipality=(
+            (municipality.name or row.municipality) if municipality else row.municipality,
+            municipality.bank_account if municipality else None,
+        ),
+        payee=(
+            (payee.name or f"Organisation {contract.payee_id}") if payee else f"Organisation {contract.payee_id}",
+            payee.bank_account if payee else None,
+        ),
+        execution_date=today,
+    )
+
+
+async def verify_ledger(session: AsyncSession, contract_id: uuid.UUID) -> LedgerCheckRead:
+    """Recompute the contract's hash chain from its stored lines."""
+    require_found(await contracts.get_contract(session, contract_id), "Contract")
+    check, head = await store.verify_chain(session, contract_id)
+    broken = check.first_broken
+    return LedgerCheckRead(
+        ok=check.ok,
+        rows=check.rows,
+        head=head if check.ok else None,
+        first_broken=ChainBreakRead(row_id=broken.row_id, expected=broken.expected, found=broken.found)
+        if broken
+        else None,
     )
 
 
@@ -142,7 +262,8 @@ async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Set
 
 
 async def _read(session: AsyncSession, row: Row) -> SettlementRead:
-    return store.settlement_read(row, await store.settlement_lines_of(session, row.id))
+    lines = await store.settlement_lines_of(session, row.id)
+    return store.settlement_read(row, lines, await store.transitions_of(session, row.id))
 
 
 async def _net_shares(

@@ -67,3 +67,38 @@ def test_tiny_dropout_rate_counts_as_never_dropping_out() -> None:
     kept = [GroupAssumptions("cash_benefit", 10, 1.0, 0.0, 1_000_000, weeks_on_support_at_enrolment=200)]
     almost = [GroupAssumptions("cash_benefit", 10, 1.0, 1e-90, 1_000_000, weeks_on_support_at_enrolment=200)]
     assert simulate(spec(groups=almost, horizon_months=36)) == simulate(spec(groups=kept, horizon_months=36))
+
+
+def test_a_cohort_that_never_saves_never_breaks_even() -> None:
+    # Nobody placed, the investor pays the programme, no tariffs: 0 >= 0 every month is not a break-even.
+    nobody = [
+        GroupAssumptions("cash_benefit", 50, placement_probability=0.0, monthly_dropout=0.05, monthly_benefit=1_232_600)
+    ]
+    result = simulate(spec(groups=nobody, investor_funded=True, tariffs={}, runs=200))
+    assert result.probability_break_even == 0.0
+    assert result.outcome_payments.mean == 0.0
+
+
+def test_flows_per_payer_and_month_with_bands_nominal_and_discounted() -> None:
+    result = simulate(spec(runs=400, annual_discount_rate=0.04))
+    assert set(result.flows) == {"municipality_to_provider", "state_refusion_change"}
+    paid = result.flows["municipality_to_provider"]
+    assert (paid.payer, paid.payee) == ("municipality", "provider")
+    assert len(paid.nominal.mean) == 36
+    assert paid.nominal.mean[0] >= 100 * 3_000_000  # the programme is paid in its first month
+    assert all(d <= n + 1e-6 for d, n in zip(paid.discounted.mean, paid.nominal.mean, strict=True))
+    assert all(
+        low <= mid <= high for low, mid, high in zip(paid.nominal.p5, paid.nominal.p50, paid.nominal.p95, strict=True)
+    )
+    # The state pays less refusion as citizens leave benefits: a negative change.
+    assert sum(result.flows["state_refusion_change"].nominal.mean) < 0
+    assert result.cumulative_net is not None
+    assert result.cumulative_net.p5[-1] <= result.cumulative_net.p95[-1]
+
+
+def test_a_social_impact_bond_repays_the_investor_from_outcome_payments() -> None:
+    result = simulate(spec(runs=400, investor_funded=True, investor_capital=400_000_000, investor_target_irr=0.05))
+    assert set(result.flows) == {"investor_to_provider", "municipality_to_investor", "state_refusion_change"}
+    assert result.flows["investor_to_provider"].nominal.mean[0] == 400_000_000
+    assert result.probability_investor_below_target is not None
+    assert result.probability_investor_loses <= result.probability_investor_below_target
