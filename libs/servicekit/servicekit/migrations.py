@@ -26,8 +26,17 @@ def _owner_url() -> str:
     return async_url(url)
 
 
-def grant_app_role(connection: Connection, role: str) -> None:
-    """The app role may read and write rows, never own tables or bypass row-level security."""
+INSERT_ONLY = "insert_only"  # a table's `info` key: the app role may add rows, never change or remove them
+
+
+def insert_only_tables(metadata: sa.MetaData) -> list[str]:
+    """Tables declared `info={"insert_only": True}` (a ledger, an audit log)."""
+    return sorted(table.name for table in metadata.tables.values() if table.info.get(INSERT_ONLY))
+
+
+def grant_app_role(connection: Connection, role: str, *, insert_only: list[str] | None = None) -> None:
+    """The app role may read and write rows, never own tables or bypass row-level security; on
+    insert-only tables it may only read and add."""
     exists = connection.execute(sa.text("select 1 from pg_roles where rolname = :r"), {"r": role}).scalar()
     if not exists:
         return
@@ -37,6 +46,9 @@ def grant_app_role(connection: Connection, role: str) -> None:
     connection.execute(sa.text(f"grant usage, select on all sequences in schema public to {quoted}"))
     connection.execute(sa.text(f"revoke all on table alembic_version from {quoted}"))
     connection.execute(sa.text(f"grant select on table alembic_version to {quoted}"))
+    for name in insert_only or []:
+        table = connection.dialect.identifier_preparer.quote(name)
+        connection.execute(sa.text(f"revoke update, delete, truncate on table {table} from {quoted}"))
 
 
 def run_migrations(target_metadata: sa.MetaData) -> None:
@@ -53,7 +65,7 @@ def run_migrations(target_metadata: sa.MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
             if app_role:
-                grant_app_role(connection, app_role)
+                grant_app_role(connection, app_role, insert_only=insert_only_tables(target_metadata))
 
     async def run_async() -> None:
         engine = create_async_engine(url, poolclass=sa.pool.NullPool)

@@ -186,6 +186,7 @@ settlement_lines = sa.Table(
     sa.Column("prev_hash", sa.Text, nullable=False),
     sa.Column("row_hash", sa.Text, nullable=False),
     sa.Index("ix_settlement_lines_contract_id_id", "contract_id", "id"),
+    info={"insert_only": True},  # the ledger: the app role may add lines, never change them
 )
 
 # The audit log of statement decisions (computed, approved, rejected): who, when, why. Insert-only.
@@ -201,6 +202,7 @@ settlement_transitions = sa.Table(
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    info={"insert_only": True},
 )
 
 

@@ -51,7 +51,7 @@ async def test_a_second_client_approves_a_draft_once_and_the_log_says_who(
     assert statement["created_by"] == "stevns-jc"
     assert statement["rate_card_ids"] == ["DK-2025"]
     assert statement["contract_version"] == 1
-    assert statement["comparison_basis"] == "benefit_at_enrolment"
+    assert statement["comparison_basis"] == "comparison_group"  # new contracts share net savings (§7)
     approved = await client.post(f"/v1/settlements/{statement['id']}:approve", json={}, headers=checker)
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
@@ -196,6 +196,13 @@ async def test_the_database_refuses_to_rewrite_the_ledger_for_the_app_role(
                 await connection.execute(sql, uuid.UUID(statement["id"]))
         with pytest.raises(asyncpg.PostgresError):
             await connection.execute("truncate settlement_lines")
+        # Not only the trigger: the app role holds no privilege to change the ledger at all.
+        for table in ("settlement_lines", "settlement_transitions"):
+            for privilege in ("UPDATE", "DELETE", "TRUNCATE"):
+                assert not await connection.fetchval(
+                    "select has_table_privilege(current_user, $1, $2)", table, privilege
+                ), (table, privilege)
+            assert await connection.fetchval("select has_table_privilege(current_user, $1, 'INSERT')", table)
     finally:
         await connection.close()
 

@@ -143,7 +143,7 @@ async def test_a_company_side_contract_adds_the_municipality_to_company_flow(
         hired,
         "placement_started",
         "2024-02-10",
-        data={"organisation_id": partnership.company_id, "hours_per_week": 20},
+        data={"organisation_id": partnership.company_id, "hours_per_week": 20, "kind": "ordinary"},
     )
     body = {"partnership_id": partnership.id, "runs": 200, "seed": 3}
     response = await client.post("/v1/simulations", json=body, headers=stevns)
