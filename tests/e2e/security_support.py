@@ -265,7 +265,40 @@ def populate(gateway: httpx.Client, tenant: Tenant) -> None:
         ),
         "simulation",
     )["id"]
-    # Matching learns citizens and openings from the same feed: wait until the owner can rank them.
+    ids["programme_cost"] = created(
+        gateway.post(
+            "/v1/programme-costs",
+            json={
+                "partnership_id": ids["partnership"],
+                "side": "citizen_course",
+                "category": "mentor",
+                "amount": 1_500_000,
+                "month": "2026-03",
+                "payer": "municipality",
+            },
+            headers=idempotent(h),
+        ),
+        "programme cost",
+    )["id"]
+    if not tenant.code.startswith("DK"):
+        return _wait_for_matching(gateway, ids, h)
+    # The state's refusion statement names the citizen by national id; outcomes stores only the citizen id.
+    statement = "cpr;uge;ydelse;udbetalt;refusionsprocent;refusion\n" + (
+        f"{tenant.national_ids[-1]};2026-W10;kontanthjaelp_30plus;2.783,29;40;1.113,32\n"
+    )
+    ids["refusion_statement"] = created(
+        gateway.post(
+            f"/v1/refusion-statements?municipality={tenant.code}",
+            content=statement.encode(),
+            headers={**idempotent(h), "Content-Type": "text/csv"},
+        ),
+        "refusion statement",
+    )["id"]
+    _wait_for_matching(gateway, ids, h)
+
+
+def _wait_for_matching(gateway: httpx.Client, ids: dict[str, str], h: dict[str, str]) -> None:
+    """Matching learns citizens and openings from the same feed: wait until the owner can rank them."""
     for query in (f"citizen_id={ids['citizen']}", f"opening_id={ids['opening']}"):
         wait_until(
             lambda q=query: gateway.get(f"/v1/recommendations?{q}", headers=h).status_code == 200,  # type: ignore[misc]

@@ -209,7 +209,31 @@ BOLA = {
         {"contract_id": "{contract}", "from": "2026-03-01", "to": "2026-04-01"},
         owner_path="/v1/contracts/{contract}",
     ),
+    "settlement-approve": Probe(
+        "POST", "/v1/settlements/{settlement}:approve", {}, owner_path="/v1/settlements/{settlement}"
+    ),
+    "settlement-reject": Probe(
+        "POST",
+        "/v1/settlements/{settlement}:reject",
+        {"reason": "taken over"},
+        owner_path="/v1/settlements/{settlement}",
+    ),
+    "settlement-payment-instruction": Probe(
+        "GET", "/v1/settlements/{settlement}/payment-instruction", owner_path="/v1/settlements/{settlement}"
+    ),
+    "ledger-verify": Probe("GET", "/v1/ledger/verify?contract_id={contract}"),
     "simulation-get": Probe("GET", "/v1/simulations/{simulation}"),
+    "simulation-flows-csv": Probe("GET", "/v1/simulations/{simulation}/flows.csv"),
+    "simulation-flows-svg": Probe("GET", "/v1/simulations/{simulation}/flows.svg"),
+    "refusion-statement-get": Probe("GET", "/v1/refusion-statements/{refusion_statement}"),
+    "evaluation-citizens-by-municipality": Probe(
+        "GET", "/v1/evaluations/citizens?municipality={code}&from=2026-01-01&to=2027-01-01"
+    ),
+    "evaluation-citizens-by-partnership": Probe("GET", "/v1/evaluations/citizens?partnership_id={partnership}"),
+    "evaluation-months-by-municipality": Probe(
+        "GET", "/v1/evaluations/months.csv?municipality={code}&from=2026-01-01&to=2027-01-01"
+    ),
+    "evaluation-months-by-partnership": Probe("GET", "/v1/evaluations/months.csv?partnership_id={partnership}"),
     "evaluation-by-municipality": Probe("GET", "/v1/evaluations?municipality={code}&from=2026-01-01&to=2027-01-01"),
     "evaluation-by-partnership": Probe("GET", "/v1/evaluations?partnership_id={partnership}"),
     "evaluation-chart": Probe("GET", "/v1/evaluations/chart.svg?municipality={code}&from=2026-01-01&to=2027-01-01"),
@@ -233,6 +257,16 @@ ID_PATHS = {
     "/v1/settlements/{settlement_id}": "settlement-get",
     "/v1/settlements/{settlement_id}.csv": "settlement-csv",
     "/v1/simulations/{simulation_id}": "simulation-get",
+    "/v1/simulations/{simulation_id}/flows.csv": "simulation-flows-csv",
+    "/v1/simulations/{simulation_id}/flows.svg": "simulation-flows-svg",
+    "/v1/settlements/{settlement_id}:approve": "settlement-approve",
+    "/v1/settlements/{settlement_id}:reject": "settlement-reject",
+    "/v1/settlements/{settlement_id}/payment-instruction": "settlement-payment-instruction",
+    "/v1/refusion-statements/{statement_id}": "refusion-statement-get",
+    "/v1/ranking-runs/{run_id}/citizens/{citizen_id}": (
+        "national: a run is national; a citizen's row answers 404 outside the citizen's municipality "
+        "(services/matching/tests/integration/test_ranking_runs.py)"
+    ),
     "/v1/models/{model_id}": "national: scoring models are shared by every municipality",
     "/v1/models/{model_id}:activate": "national: a municipal client gets 403 (test_model_training.py)",
     "/v1/rate-cards/{card_id}": "national reference data (refusion staircases, unit costs)",
@@ -263,6 +297,13 @@ ID_QUERIES = {
     ("/v1/contracts", "municipality"): "list:contracts-of-a",
     ("/v1/outcome-events", "municipality"): "list:outcome-events-of-a",
     ("/v1/settlements", "municipality"): "list:settlements-of-a",
+    ("/v1/ledger/verify", "contract_id"): "ledger-verify",
+    ("/v1/evaluations/citizens", "municipality"): "evaluation-citizens-by-municipality",
+    ("/v1/evaluations/citizens", "partnership_id"): "evaluation-citizens-by-partnership",
+    ("/v1/evaluations/months.csv", "municipality"): "evaluation-months-by-municipality",
+    ("/v1/evaluations/months.csv", "partnership_id"): "evaluation-months-by-partnership",
+    ("/v1/programme-costs", "municipality"): "list:programme-costs-of-a",
+    ("/v1/programme-costs", "partnership_id"): "list:programme-costs-of-partnership",
 }
 LISTS = {
     "municipalities": ("/v1/municipalities", False),
@@ -291,6 +332,9 @@ LISTS = {
     "settlements": ("/v1/settlements", False),
     "settlements-of-contract": ("/v1/settlements?contract_id={contract}", False),
     "clients": ("/v1/clients", True),
+    "programme-costs": ("/v1/programme-costs", False),
+    "programme-costs-of-a": ("/v1/programme-costs?municipality={code}", False),
+    "programme-costs-of-partnership": ("/v1/programme-costs?partnership_id={partnership}", False),
 }
 
 
@@ -400,6 +444,7 @@ ADMIN_ONLY = {
     "GET /v1/clients": ("GET", "/v1/clients", None),
     "DELETE /v1/clients/{client_id}": ("DELETE", "/v1/clients/{client}", None),
     "POST /v1/municipalities": ("POST", "/v1/municipalities", {"code": "DK-0860", "name": "Hjørring"}),
+    "POST /v1/rate-cards": ("POST", "/v1/rate-cards", {}),
     "PATCH /v1/municipalities/{code}": ("PATCH", "/v1/municipalities/{code}", {"name": "Overtaget"}),
     "GET /v1/audit-events": ("GET", "/v1/audit-events?citizen_id={citizen}", None),
     "GET /v1/citizens/{citizen_id}/export": ("GET", "/v1/citizens/{citizen}/export", None),
@@ -441,6 +486,11 @@ WRITES = [
     "POST /v1/outcome-events:batch",
     "POST /v1/partnerships",
     "POST /v1/settlements",
+    "POST /v1/settlements/{settlement_id}:approve",
+    "POST /v1/settlements/{settlement_id}:reject",
+    "POST /v1/programme-costs",
+    "POST /v1/rate-cards",
+    "POST /v1/refusion-statements",
 ]
 
 
