@@ -369,3 +369,11 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def file_answer(*media_types: str, description: str = "The document") -> dict[str, Any]:
+    """The 200 answer of an endpoint that returns a file (CSV, SVG, PNG, XML), not JSON: declared as
+    binary content of each media type, so a generated client returns bytes instead of parsing JSON.
+    Use with `response_class=Response` (otherwise FastAPI declares application/json beside them)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"description": description, "content": {media_type: dict(binary) for media_type in media_types}}

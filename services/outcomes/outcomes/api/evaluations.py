@@ -30,6 +30,7 @@ from outcomes.schemas.evaluations import (
 from outcomes.usecases import evaluations
 from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
 from servicekit.domain_errors import NotFound
+from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/evaluations", tags=["evaluations"])
@@ -213,7 +214,9 @@ CSV_COLUMNS = (
 )
 
 
-@router.get("/months.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/months.csv", response_class=Response, responses={**ERRORS, 200: file_answer("text/csv", description="CSV")}
+)
 async def get_evaluation_csv(
     session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
 ) -> Response:
@@ -256,7 +259,11 @@ async def get_evaluation_csv(
     )
 
 
-@router.get("/chart.{extension}", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
+@router.get(
+    "/chart.{extension}",
+    response_class=Response,
+    responses={**ERRORS, 200: file_answer("image/svg+xml", "image/png", description="The chart")},
+)
 async def get_evaluation_chart(
     extension: Annotated[str, "svg or png"],
     session: SessionDep,

@@ -31,6 +31,7 @@ from outcomes.schemas.settlements import (
     SettlementSummary,
 )
 from outcomes.usecases import settlements
+from servicekit.openapi import file_answer
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -144,9 +145,10 @@ def as_csv(statement: SettlementRead) -> Response:
 
 @router.get(
     "/{settlement_id}/payment-instruction",
+    response_class=Response,
     responses={
         **ERRORS,
-        200: {"content": {"application/xml": {}}, "description": "ISO 20022 pain.001.001.03 credit transfer"},
+        200: file_answer("application/xml", description="ISO 20022 pain.001.001.03 credit transfer"),
         409: {"description": "Not approved, nothing to pay, or a bank account missing or invalid (named)"},
     },
 )
@@ -161,7 +163,11 @@ async def get_payment_instruction(settlement_id: uuid.UUID, session: SessionDep,
     )
 
 
-@router.get("/{settlement_id}.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/{settlement_id}.csv",
+    response_class=Response,
+    responses={**ERRORS, 200: file_answer("text/csv", description="One line per citizen and milestone")},
+)
 async def get_settlement_csv(settlement_id: uuid.UUID, session: SessionDep, principal: OutcomesReader) -> Response:
     """A statement as CSV (amounts in øre)."""
     return as_csv(await settlements.get_settlement(session, settlement_id))

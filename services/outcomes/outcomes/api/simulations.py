@@ -14,6 +14,7 @@ from outcomes.api.charts import render_flows_chart
 from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
 from outcomes.usecases import simulations
+from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/simulations", tags=["simulations"])
@@ -64,7 +65,11 @@ def flows_csv(simulation: SimulationRead) -> Response:
     )
 
 
-@router.get("/{simulation_id}/flows.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/{simulation_id}/flows.csv",
+    response_class=Response,
+    responses={**ERRORS, 200: file_answer("text/csv", description="Flows per month, payer and payee")},
+)
 async def get_simulation_flows_csv(
     simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader
 ) -> Response:
@@ -72,7 +77,11 @@ async def get_simulation_flows_csv(
     return flows_csv(await simulations.get_simulation(session, simulation_id))
 
 
-@router.get("/{simulation_id}/flows.svg", responses={**ERRORS, 200: {"content": {"image/svg+xml": {}}}})
+@router.get(
+    "/{simulation_id}/flows.svg",
+    response_class=Response,
+    responses={**ERRORS, 200: file_answer("image/svg+xml", description="Flows stacked by payee")},
+)
 async def get_simulation_flows_chart(
     simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader
 ) -> Response:
