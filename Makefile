@@ -66,6 +66,7 @@ bench: install
 	$(PY) bench/registry_sync.py
 	$(PY) bench/matching.py
 	$(PY) bench/outcomes.py
+	$(PY) bench/ledger.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --think-ms 1000
 
