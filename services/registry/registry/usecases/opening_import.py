@@ -206,4 +206,3 @@ def as_batch_result(result: LedgerResult) -> BatchResult:
             for item in result.items
         ]
     )
-
