@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from registry.domain.jobnet import parse_jobnet_posting, support_codes
 from registry.domain.jobposting import job_posting
 from registry.domain.jobstream import parse_jobstream_ad
 from registry.domain.occupation_map import OccupationMap
+from taxonomy import load_taxonomy
 
 from ..ads import KITCHEN_ASSISTANT, load, starter_map
 
@@ -143,3 +146,13 @@ def test_job_posting_document() -> None:
     assert document["employmentType"] == ["PART_TIME", "OTHER"]
     assert (document["workHours"], document["totalJobOpenings"]) == ("10-12 hours per week", 1)
     assert document["skills"][0]["name"] == "wash dishes"
+
+
+@pytest.mark.skipif(not os.environ.get("ESCO_DIR"), reason="needs the ESCO zips (ESCO_DIR)")
+def test_map_built_from_esco_itself() -> None:
+    from registry.main import occupation_map
+
+    omap = occupation_map(Path(os.environ["ESCO_DIR"]), load_taxonomy(None))
+    assert omap.resolve("ssyk-2012", "9412") == "bb:occupation:kitchen-assistant"
+    assert omap.resolve("disco-08", "911210") == "bb:occupation:building-cleaner"
+    assert omap.resolve("ssyk-2012", "2512") is None  # software developers: not an occupation of the starter vocabulary
