@@ -20,10 +20,9 @@ from registry.api.deps import (
     SessionDep,
 )
 from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
-from registry.schemas.jobpostings import JSON_LD, ImportRequest, JobPosting, JobPostingList
+from registry.schemas.jobpostings import JSON_LD, ImportRequest, ImportResult, JobPosting, JobPostingList
 from registry.usecases import jobpostings
 from registry.usecases.opening_import import import_ads
-from servicekit.batch import BatchResult
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
@@ -43,14 +42,14 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.post(":import", response_model=BatchResult, responses=IMPORT_ERRORS)
+@router.post(":import", response_model=ImportResult, responses=IMPORT_ERRORS)
 async def import_openings(
     body: ImportRequest,
     session: SessionDep,
     principal: OpeningsWriter,
     idem: IdempotencyDep,
     occupation_map: OccupationMapDep,
-) -> BatchResult | JSONResponse:
+) -> ImportResult | JSONResponse:
     """Import up to 1,000 published ads (`jobtech-jobstream-v2`, `jobnet-v1`) as openings; one result per item.
 
     Incremental and idempotent: an ad is upserted by `jobtech:<id>` / `jobnet:<id>` in its workplace's

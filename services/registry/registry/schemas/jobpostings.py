@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from registry.domain.imported_ads import AdFormat
+from servicekit.batch import BatchItemResult, BatchResult
 
 LD = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 JSON_LD = "application/ld+json"
@@ -29,6 +30,16 @@ class ImportRequest(BaseModel):
 
     format: AdFormat = Field(description="The source's schema and version: `jobtech-jobstream-v2` or `jobnet-v1`")
     items: list[dict[str, Any]] = Field(min_length=1, max_length=1000, description="Ads as the source publishes them")
+
+
+class ImportItemResult(BatchItemResult):
+    """One ad's result (servicekit.batch's BatchItemResult; `external_ref` is `jobtech:<id>` / `jobnet:<ID>`)."""
+
+
+class ImportResult(BatchResult):
+    """servicekit.batch's BatchResult for `openings:import`: one result per ad, in order, and a summary."""
+
+    items: list[ImportItemResult]  # type: ignore[assignment]
 
 
 class LdNode(BaseModel):

@@ -28,6 +28,7 @@ from registry.domain.registration_number import InvalidRegistrationNumber, norma
 from registry.domain.violations import Violation
 from registry.feed import publish
 from registry.schemas.batch import BatchResult as LedgerResult
+from registry.schemas.jobpostings import ImportItemResult, ImportResult
 from registry.store import municipalities as municipality_store
 from registry.store import openings as repo
 from registry.store import organisations as organisation_store
@@ -41,7 +42,7 @@ from registry.usecases.batch import (
     write_changes,
 )
 from registry.usecases.opening_batch import OPENINGS
-from servicekit.batch import BatchItemResult, BatchResult, ProblemDetails
+from servicekit.batch import BatchResult, ProblemDetails
 from servicekit.domain_errors import DomainError, NotFound
 
 Parser = Callable[[Any, OccupationMap], ImportedAd]
@@ -66,7 +67,7 @@ async def import_ads(
     occupation_map: OccupationMap,
     municipality_for: MunicipalityFor,
     tenant: str,
-) -> BatchResult:
+) -> ImportResult:
     """Upsert the openings of `items` (one result per item, in order)."""
     ledger = BatchLedger(len(items))
     parse = PARSERS[ad_format]
@@ -192,11 +193,11 @@ async def _close_removed(
         ledger.done(index, "updated" if changed else "unchanged", (changed or matches)[0].id)
 
 
-def as_batch_result(result: LedgerResult) -> BatchResult:
+def as_batch_result(result: LedgerResult) -> ImportResult:
     """The registry ledger's result in servicekit.batch's shared shape (typed problem details)."""
-    return BatchResult.of(
+    found = BatchResult.of(
         [
-            BatchItemResult(
+            ImportItemResult(
                 index=item.index,
                 id=str(item.id) if item.id else None,
                 external_ref=item.external_ref,
@@ -206,3 +207,4 @@ def as_batch_result(result: LedgerResult) -> BatchResult:
             for item in result.items
         ]
     )
+    return ImportResult(items=found.items, summary=found.summary)
