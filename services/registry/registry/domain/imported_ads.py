@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from registry.domain.violations import Violation, reject
+from registry.domain.violations import Violation
 from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 
 ConceptRole = Literal["occupation", "essential_skill", "optional_skill"]
@@ -76,7 +76,6 @@ class ImportedAd:
     concepts: tuple[SourceConcept, ...] = ()
     published: dt.datetime | None = None
     valid_through: dt.datetime | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def external_ref(self) -> str:
@@ -97,9 +96,6 @@ class InvalidAd(Exception):
     def __init__(self, violations: Sequence[Violation]) -> None:
         super().__init__(", ".join(v.field for v in violations))
         self.violations = list(violations)
-
-    def raise_domain(self) -> None:
-        reject(self.violations)
 
 
 def obj(raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -177,6 +173,16 @@ def hours_range(low: int | None, high: int | None) -> tuple[int, int]:
     hi = high if high is not None else max(lo, MAX_WEEKLY_HOURS if low is None else lo)
     lo, hi = (max(MIN_WEEKLY_HOURS, min(MAX_WEEKLY_HOURS, v)) for v in (lo, hi))
     return (lo, hi) if lo <= hi else (hi, lo)
+
+
+def hours_of_kind(kind: str | None, *, full_time: str, part_time: str) -> tuple[int, int]:
+    """Weekly hours when a source says only full or part time (Heltid / Fuldtid → 37, Deltid → 1-36)."""
+    label = (kind or "").lower()
+    if label.startswith(full_time):
+        return MAX_WEEKLY_HOURS, MAX_WEEKLY_HOURS
+    if label.startswith(part_time):
+        return MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS - 1
+    return MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS
 
 
 def seats(value: int | None) -> int:

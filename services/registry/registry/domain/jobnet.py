@@ -37,6 +37,7 @@ from registry.domain.imported_ads import (
     SourceConcept,
     Workplace,
     ad_id,
+    hours_of_kind,
     hours_range,
     integer,
     number,
@@ -48,7 +49,6 @@ from registry.domain.imported_ads import (
 )
 from registry.domain.occupation_map import OccupationMap
 from registry.domain.violations import Violation
-from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 
 FORMAT = "jobnet-v1"
 # Work conditions as Jobnet names them (lower-cased, without diacritics folding) → support code.
@@ -75,12 +75,7 @@ def _hours(raw: Mapping[str, Any]) -> tuple[int, int]:
     numbers = [int(n) for n in HOURS.findall(described or "")]
     if numbers:
         return hours_range(min(numbers), max(numbers))
-    kind = (text(raw, "WorkHours") or "").lower()
-    if kind.startswith("fuldtid"):
-        return MAX_WEEKLY_HOURS, MAX_WEEKLY_HOURS
-    if kind.startswith("deltid"):
-        return MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS - 1
-    return MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS
+    return hours_of_kind(text(raw, "WorkHours"), full_time="fuldtid", part_time="deltid")
 
 
 def _workplace(raw: Mapping[str, Any]) -> Workplace:

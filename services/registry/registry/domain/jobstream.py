@@ -34,6 +34,7 @@ from registry.domain.imported_ads import (
     SourceConcept,
     Workplace,
     ad_id,
+    hours_of_kind,
     hours_range,
     integer,
     number,
@@ -45,7 +46,6 @@ from registry.domain.imported_ads import (
 )
 from registry.domain.occupation_map import OccupationMap
 from registry.domain.violations import Violation
-from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 
 FORMAT = "jobtech-jobstream-v2"
 SWEDISH_FULL_TIME_HOURS = 40
@@ -82,12 +82,7 @@ def _hours(raw: Mapping[str, Any]) -> tuple[int, int]:
     if low is not None or high is not None:
         as_hours = [None if p is None else round(p * SWEDISH_FULL_TIME_HOURS / 100) for p in (low, high)]
         return hours_range(as_hours[0], as_hours[1])
-    label = (text(obj(raw, "working_hours_type"), "label") or "").lower()
-    if label.startswith("heltid"):
-        return MAX_WEEKLY_HOURS, MAX_WEEKLY_HOURS
-    if label.startswith("deltid"):
-        return MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS - 1
-    return MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS
+    return hours_of_kind(text(obj(raw, "working_hours_type"), "label"), full_time="heltid", part_time="deltid")
 
 
 def _workplace(raw: Mapping[str, Any]) -> Workplace:
