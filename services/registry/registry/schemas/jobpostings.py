@@ -29,7 +29,9 @@ class ImportRequest(BaseModel):
     )
 
     format: AdFormat = Field(description="The source's schema and version: `jobtech-jobstream-v2` or `jobnet-v1`")
-    items: list[dict[str, Any]] = Field(min_length=1, max_length=1000, description="Ads as the source publishes them")
+    items: list[Any] = Field(
+        min_length=1, max_length=1000, description="Ads as the source publishes them (each a JSON object)"
+    )
 
 
 class ImportItemResult(BatchItemResult):

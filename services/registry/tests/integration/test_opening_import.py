@@ -122,9 +122,9 @@ async def test_tenancy_unknown_municipality_and_bad_items(
     tag = suffix()
     own, other, _ = renamed(load("jobnet_postings.jsonl"), tag, key="ID")
     bad_cvr = {**own, "ID": f"5500666-{tag}", "HiringOrgCVR": 12345678}
-    result = await run(client, "jobnet-v1", [own, other, bad_cvr, {"Title": "no id"}], stevns)
+    result = await run(client, "jobnet-v1", [own, other, bad_cvr, {"Title": "no id"}, "not an ad"], stevns)
     statuses = [(i["status"], (i["problem"] or {}).get("status")) for i in result["items"]]
-    assert statuses == [("created", None), ("error", 403), ("error", 422), ("error", 422)]
+    assert statuses == [("created", None), ("error", 403), ("error", 422), ("error", 422), ("error", 422)]
     assert result["items"][2]["problem"]["errors"][0]["code"] == "invalid_registration_number"
     assert result["items"][3]["problem"]["errors"][0]["field"] == "ID"
 
