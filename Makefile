@@ -67,6 +67,7 @@ bench: install
 	$(PY) bench/matching.py
 	$(PY) bench/outcomes.py
 	$(PY) bench/ledger.py
+	$(PY) bench/importers.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --think-ms 1000
 

@@ -175,6 +175,7 @@ BOLA = {
     "opening-get": Probe("GET", "/v1/openings/{opening}"),
     "opening-patch": Probe("PATCH", "/v1/openings/{opening}", {"status": "closed"}),
     "opening-delete": Probe("DELETE", "/v1/openings/{opening}"),
+    "opening-jobposting": Probe("GET", "/v1/openings/{opening}/jobposting"),
     "citizen-get": Probe("GET", "/v1/citizens/{citizen}"),
     "citizen-patch": Probe("PATCH", "/v1/citizens/{citizen}", {"work_capacity_hours": 1}),
     "citizen-delete": Probe("DELETE", "/v1/citizens/{citizen}"),
@@ -252,6 +253,7 @@ ID_PATHS = {
     "/v1/evaluations/chart.{extension}": "evaluation-chart",
     "/v1/municipalities/{code}": "municipality-get",
     "/v1/openings/{opening_id}": "opening-get",
+    "/v1/openings/{opening_id}/jobposting": "opening-jobposting",
     "/v1/organisations/{organisation_id}": "organisation-get",
     "/v1/partnerships/{partnership_id}": "partnership-get",
     "/v1/settlements/{settlement_id}": "settlement-get",
@@ -286,6 +288,7 @@ ID_QUERIES = {
     ("/v1/evaluations/chart.{extension}", "partnership_id"): "evaluation-chart",
     ("/v1/openings", "municipality"): "list:openings-of-a",
     ("/v1/openings", "organisation_id"): "list:openings-of-organisation",
+    ("/v1/openings:jobposting", "municipality"): "list:jobpostings-of-a",
     ("/v1/organisations", "municipality"): "list:organisations-of-a",
     ("/v1/outcome-events", "citizen_id"): "list:outcome-events-of-citizen",
     ("/v1/partnerships", "municipality"): "list:partnerships-of-a",
@@ -315,6 +318,8 @@ LISTS = {
     "openings": ("/v1/openings", False),
     "openings-of-a": ("/v1/openings?municipality={code}", False),
     "openings-of-organisation": ("/v1/openings?organisation_id={organisation}", False),
+    "jobpostings": ("/v1/openings:jobposting", False),
+    "jobpostings-of-a": ("/v1/openings:jobposting?municipality={code}", False),
     "citizens": ("/v1/citizens", False),
     "citizens-of-a": ("/v1/citizens?municipality={code}", False),
     "citizens-in-partnership": ("/v1/citizens?partnership_id={partnership}", False),
@@ -409,7 +414,7 @@ def every_item(gateway: httpx.Client, url: str, headers: dict[str, str]) -> tupl
         if response.status_code != 200:
             return response.status_code, items
         body = response.json()
-        items += body["items"]
+        items += body["items"] if "items" in body else body["itemListElement"]  # JSON-LD lists are ItemLists
         if not body.get("next_cursor"):
             return 200, items
         page = httpx.URL(url).copy_set_param("cursor", body["next_cursor"])
@@ -481,6 +486,7 @@ WRITES = [
     "POST /v1/municipalities",
     "POST /v1/openings",
     "POST /v1/openings:batch",
+    "POST /v1/openings:import",
     "POST /v1/organisations",
     "POST /v1/outcome-events",
     "POST /v1/outcome-events:batch",

@@ -1,4 +1,12 @@
-"""Operator commands: `import-citizens FILE --municipality DK-0336`, `reencrypt-national-ids`, `retention`.
+"""Operator commands: `import-citizens FILE --municipality DK-0336`, `import-ads FILE --format …`,
+`reencrypt-national-ids`, `retention`.
+
+`python -m registry.cli import-ads ads.jsonl --format jobtech-jobstream-v2` (or `jobnet-v1`) imports
+a file of published ads, one JSON document per line (a JobStream download, a Jobnet export), through
+the same usecase as `POST /v1/openings:import`, 1,000 per transaction, with a progress bar: each ad
+lands in its workplace's municipality (`--municipality DK-0336` refuses ads for any other), a
+re-run is `unchanged`, removed ads close their openings. A line that is not JSON is reported and
+skipped. The exit status is 1 when any ad was rejected.
 
 `python -m registry.cli retention --dry-run` lists, per municipality, the citizens whose programme
 ended longer ago than the municipality's retention period (`retention_years`, default 5; a
@@ -33,6 +41,7 @@ import argparse
 import asyncio
 import csv
 import datetime as dt
+import json
 import sys
 import uuid
 from collections.abc import Iterator
@@ -41,10 +50,12 @@ from typing import Any
 
 from tqdm import tqdm
 
+from registry.domain.imported_ads import AD_FORMATS, AdFormat
 from registry.domain.municipality import is_municipality_code
 from registry.settings import Settings
 from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.national_id_keys import reencrypt_batch
+from registry.usecases.opening_import import import_ads
 from registry.usecases.retention import RetentionRun, due_for_erasure, erase_due
 from servicekit.batch import MAX_BATCH, BatchSummary
 from servicekit.db import Database, set_tenant
@@ -141,6 +152,75 @@ async def import_citizens(path: Path, municipality: str, settings: Settings) -> 
     return total, problems
 
 
+def ad_batches(path: Path, size: int = MAX_BATCH) -> Iterator[tuple[int, list[Any], list[str]]]:
+    """(first line number, ads, problems of lines that are not JSON objects) per `size` lines."""
+    chunk: list[Any] = []
+    problems: list[str] = []
+    first = 1
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                problems.append(f"line {number}: not JSON")
+                continue
+            if not chunk:
+                first = number
+            chunk.append(item)
+            if len(chunk) == size:
+                yield first, chunk, problems
+                chunk, problems = [], []
+    if chunk or problems:
+        yield first, chunk, problems
+
+
+async def import_ads_file(
+    path: Path, ad_format: AdFormat, settings: Settings, *, municipality: str | None = None
+) -> tuple[BatchSummary, list[str]]:
+    """Import every ad of `path`; the totals and the first problems found (line numbers of blank-free files)."""
+    from registry.main import occupation_map  # the same ESCO-based map as the service builds at start-up
+
+    book = load_taxonomy(settings.esco_dir)
+    omap = occupation_map(settings.occupation_map_esco_dir or settings.esco_dir, book)
+    database = Database(settings.database_url, pool_size=1)
+    tenant = municipality or "*"
+    total = BatchSummary()
+    problems: list[str] = []
+
+    def allowed(requested: str | None) -> str:
+        if municipality is not None and requested != municipality:
+            raise Forbidden("The import writes to one municipality only.")
+        if requested is None:
+            raise Forbidden("The ad names no municipality.")
+        return requested
+
+    with path.open(encoding="utf-8-sig") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    try:
+        with tqdm(total=lines, unit="ad", desc=f"Importing {ad_format}") as progress:
+            for first, chunk, bad_lines in ad_batches(path):
+                total.error += len(bad_lines)
+                problems += bad_lines
+                if chunk:
+                    async with database.sessions() as session, session.begin():
+                        await set_tenant(session, tenant)
+                        result = await import_ads(
+                            session, ad_format, chunk, occupation_map=omap, municipality_for=allowed, tenant=tenant
+                        )
+                    for item in result.items:
+                        if item.problem and len(problems) < 20:
+                            fields = ", ".join(e.field for e in item.problem.errors) or item.problem.detail
+                            problems.append(f"item {first + item.index}: {item.problem.title} ({fields})")
+                    for name in ("created", "updated", "unchanged", "error"):
+                        setattr(total, name, getattr(total, name) + getattr(result.summary, name))
+                progress.update(len(chunk) + len(bad_lines))
+    finally:
+        await database.dispose()
+    return total, problems
+
+
 async def reencrypt_national_ids(settings: Settings, batch_size: int = MAX_BATCH) -> int:
     """Re-encrypt every national id sealed under an old key; how many were re-encrypted."""
     vault = settings.national_id_vault()
@@ -197,12 +277,32 @@ def _retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_ads(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.municipality is not None and not is_municipality_code(args.municipality):
+        parser.error("--municipality must look like DK-0336 or SE-2080")
+    if not args.file.is_file():
+        parser.error(f"no such file: {args.file}")
+    summary, problems = asyncio.run(
+        import_ads_file(args.file, args.ad_format, Settings(), municipality=args.municipality)
+    )
+    print(
+        f"created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}, rejected {summary.error}"
+    )
+    for problem in problems:
+        print("  " + problem, file=sys.stderr)
+    return 1 if summary.error else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m registry.cli", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     importer = commands.add_parser("import-citizens", help="Upsert citizens from a jobcenter CSV export")
     importer.add_argument("file", type=Path)
     importer.add_argument("--municipality", required=True, help="e.g. DK-0336")
+    ads = commands.add_parser("import-ads", help="Import published job ads (JSON lines) as openings")
+    ads.add_argument("file", type=Path)
+    ads.add_argument("--format", required=True, choices=AD_FORMATS, dest="ad_format")
+    ads.add_argument("--municipality", help="Refuse ads for any other municipality (e.g. DK-0336)")
     commands.add_parser("reencrypt-national-ids", help="Re-encrypt national ids under the active key (key rotation)")
     retention = commands.add_parser("retention", help="Erase citizens past their municipality's retention period")
     retention.add_argument("--dry-run", action="store_true", help="List them, erase nothing")
@@ -212,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.municipality is not None and not is_municipality_code(args.municipality):
             parser.error("--municipality must look like DK-0336 or SE-2080")
         return _retention(args)
+    if args.command == "import-ads":
+        return _import_ads(parser, args)
     if args.command == "reencrypt-national-ids":
         count = asyncio.run(reencrypt_national_ids(Settings()))
         print(f"re-encrypted {count} national ids under key {Settings().national_id_active_key_id!r}")

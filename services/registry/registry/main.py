@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import zipfile
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,14 +17,18 @@ from registry.api import (
     enrolments,
     municipalities,
     national_ids,
+    opening_imports,
     openings,
     organisations,
     partnerships,
 )
+from registry.domain.occupation_map import OccupationMap, build_occupation_map
 from registry.settings import Settings
 from registry.store.tables import metadata
 from servicekit.app import create_service_app
-from taxonomy import load_taxonomy
+from taxonomy import Taxonomy, load_taxonomy
+from taxonomy.esco import CLASSIFICATION_ZIP, find_zip, read_csv
+from taxonomy.starter import STARTER_DIR, read_rows
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 TAGS = [
@@ -47,12 +52,31 @@ TAGS = [
 ]
 
 
+def occupation_map(esco_dir: Path | None, book: Taxonomy) -> OccupationMap:
+    """ISCO-08 unit group → taxonomy occupation, from ESCO's occupations_en.csv in `esco_dir` (read, never copied)."""
+    labels = {code: o.label for code, o in book.occupations.items()}
+    if esco_dir is None:
+        return OccupationMap(source="none", labels=labels)
+    if book.source.startswith("esco"):
+        programme = {code: code for _, code in book.programme}
+    else:  # the starter vocabulary names its occupations by their own codes, each with its ESCO URI
+        programme = {
+            row["esco_uri"]: row["code"] for row in read_rows(STARTER_DIR / "occupations.csv") if row["esco_uri"]
+        }
+    path = find_zip(esco_dir, CLASSIFICATION_ZIP)
+    with zipfile.ZipFile(path) as archive:
+        rows = list(read_csv(archive, "occupations_en.csv"))
+    return build_occupation_map(rows, book=book, programme=programme, source=path.name, labels=labels)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     vault = settings.national_id_vault()  # refuses to start with missing or weak keys
 
     async def load_reference_data(app: FastAPI) -> None:
         app.state.taxonomy = await asyncio.to_thread(load_taxonomy, settings.esco_dir)
+        esco_dir = settings.occupation_map_esco_dir or settings.esco_dir
+        app.state.occupation_map = await asyncio.to_thread(occupation_map, esco_dir, app.state.taxonomy)
 
     app: FastAPI = create_service_app(
         settings=settings,
@@ -62,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             municipalities.router,
             organisations.router,
             partnerships.router,
+            opening_imports.router,
             openings.router,
             citizens.router,
             consents.router,

@@ -23,6 +23,9 @@ class Settings(ServiceSettings):
     national_id_encryption_keys: dict[str, SecretStr] = Field(default_factory=dict)
     national_id_active_key_id: str = ""
     esco_dir: Path | None = Field(default=None, validation_alias=AliasChoices("REGISTRY_ESCO_DIR", "ESCO_DIR"))
+    # Where `openings:import` reads ESCO's occupations (their ISCO-08 groups) for its occupation
+    # map; defaults to esco_dir. Without either, imported occupations stay unmapped (flagged).
+    occupation_map_esco_dir: Path | None = None
 
     def national_id_vault(self) -> NationalIdVault:
         """The vault for national ids; refuses missing or weak keys (the service does not start)."""

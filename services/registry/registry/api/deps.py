@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 
 from registry.domain.codes import CodeBook
 from registry.domain.national_id_vault import NationalIdVault
+from registry.domain.occupation_map import OccupationMap
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.etag import IfMatchHeader
@@ -45,6 +46,11 @@ async def _code_book(request: Request) -> CodeBook:
     return book
 
 
+async def _occupation_map(request: Request) -> OccupationMap:
+    found: OccupationMap = request.app.state.occupation_map
+    return found
+
+
 async def _vault(request: Request) -> NationalIdVault:
     vault: NationalIdVault = request.app.state.national_id_vault
     return vault
@@ -56,6 +62,7 @@ async def _request_id() -> str | None:
 
 CodeBookDep = Annotated[CodeBook, Depends(_code_book)]
 VaultDep = Annotated[NationalIdVault, Depends(_vault)]
+OccupationMapDep = Annotated[OccupationMap, Depends(_occupation_map)]
 RequestId = Annotated[str | None, Depends(_request_id)]
 
 
@@ -84,6 +91,7 @@ __all__ = [
     "IdempotencyDep",
     "IfMatch",
     "Internal",
+    "OccupationMapDep",
     "OpeningsWriter",
     "OrganisationsWriter",
     "PageParamsDep",

@@ -16,6 +16,8 @@ class CodeBook(Protocol):
 
     def is_occupation(self, code: str) -> bool: ...
 
+    def skill_label(self, code: str) -> str: ...
+
 
 def unknown_skills(book: CodeBook, field: str, codes: Iterable[str]) -> list[Violation]:
     """One violation per skill code the taxonomy does not hold (field like `skills.2.code`)."""

@@ -45,6 +45,22 @@ class HoursRange(BaseModel):
     max: int = Field(ge=MIN_WEEKLY_HOURS, le=MAX_WEEKLY_HOURS)
 
 
+class SourceConcept(BaseModel):
+    """A concept an imported ad named, and the taxonomy code it maps to (null: unmapped, flagged)."""
+
+    scheme: str = Field(
+        examples=["jobtech-occupation"],
+        description="jobtech-occupation, ssyk-2012, jobtech-skill, disco-08, star-occupation, jobnet-occupation",
+    )
+    code: str = Field(examples=["iugg_Qq9_QHH"])
+    label: str | None = Field(default=None, examples=["Köksbiträde"])
+    role: Literal["occupation", "essential_skill", "optional_skill"]
+    weight: int | None = Field(default=None, description="JobTech's weight of a must-have / nice-to-have skill")
+    mapped_to: str | None = Field(
+        default=None, description="Taxonomy code; null when the loaded taxonomy does not know it"
+    )
+
+
 class OpeningCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
 
@@ -105,5 +121,13 @@ class OpeningRead(BaseModel):
     flexjob: bool
     location: Location | None
     status: OpeningStatus
+    source_concepts: list[SourceConcept] = Field(
+        default_factory=list, description="Imported ads only: the concepts the ad named (openings:import)"
+    )
+    unmapped: list[str] = Field(
+        default_factory=list,
+        description="`scheme:code` of each source concept the loaded taxonomy does not know (flagged, never dropped)",
+    )
+    valid_through: datetime | None = Field(default=None, description="Imported ads: the last publication date")
     created_at: datetime
     updated_at: datetime

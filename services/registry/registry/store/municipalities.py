@@ -56,3 +56,13 @@ async def update(
     )
     row: sa.Row[Any] | None = result.first()
     return row
+
+
+async def codes_by_name(session: AsyncSession, *, country: str, names: set[str]) -> dict[str, str]:
+    """Lower-cased municipality name → code, for the names the registry holds in `country`."""
+    if not names:
+        return {}
+    query = sa.select(municipalities.c.code, sa.func.lower(municipalities.c.name).label("name")).where(
+        municipalities.c.country == country, sa.func.lower(municipalities.c.name).in_(sorted(names))
+    )
+    return {row.name: row.code for row in (await session.execute(query)).all()}

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.store.rows import TenantRows, by_external_ref, lock_for_writes, upsert_json
+from registry.store.rows import TenantRows, by_external_ref, lock_for_writes, scoped, upsert_json
 from registry.store.tables import openings
 
 OPENINGS = TenantRows(openings)
@@ -16,18 +16,20 @@ UPSERT = sa.text(
     """
     INSERT INTO openings AS o (
         id, municipality, external_ref, organisation_id, title, occupation, skills, hours_min, hours_max, seats,
-        support_offered, flexjob, location, status, content_hash)
+        support_offered, flexjob, location, status, content_hash, source_concepts, valid_through)
     SELECT r.id, r.municipality, r.external_ref, r.organisation_id, r.title, r.occupation, r.skills, r.hours_min,
-        r.hours_max, r.seats, r.support_offered, r.flexjob, nullif(r.location, 'null'), r.status, r.content_hash
+        r.hours_max, r.seats, r.support_offered, r.flexjob, nullif(r.location, 'null'), r.status, r.content_hash,
+        coalesce(r.source_concepts, '[]'), r.valid_through
     FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
         id uuid, municipality text, external_ref text, organisation_id uuid, title text, occupation text, skills jsonb,
         hours_min int, hours_max int, seats int, support_offered jsonb, flexjob boolean, location jsonb, status text,
-        content_hash text)
+        content_hash text, source_concepts jsonb, valid_through timestamptz)
     ON CONFLICT (municipality, external_ref) DO UPDATE SET
         organisation_id = excluded.organisation_id, title = excluded.title, occupation = excluded.occupation,
         skills = excluded.skills, hours_min = excluded.hours_min, hours_max = excluded.hours_max,
         seats = excluded.seats, support_offered = excluded.support_offered, flexjob = excluded.flexjob,
         location = excluded.location, status = excluded.status, content_hash = excluded.content_hash,
+        source_concepts = excluded.source_concepts, valid_through = excluded.valid_through,
         version = o.version + 1, updated_at = now()
     WHERE o.content_hash IS DISTINCT FROM excluded.content_hash
     RETURNING o.id, o.municipality, o.external_ref, o.updated_at, (o.xmax = 0) AS inserted
@@ -49,3 +51,31 @@ async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]])
 async def lock_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
     """Serialise opening batches per municipality until commit (see rows.lock_for_writes)."""
     await lock_for_writes(session, openings, municipalities)
+
+
+async def by_refs(session: AsyncSession, refs: Sequence[str], *, tenant: str) -> list[sa.Row[Any]]:
+    """Openings with any of `refs` as external_ref in the municipalities the caller may see."""
+    if not refs:
+        return []
+    query = sa.select(openings.c.id, openings.c.municipality, openings.c.external_ref, openings.c.status).where(
+        openings.c.external_ref.in_(sorted(set(refs)))
+    )
+    return list((await session.execute(scoped(query, openings, tenant))).all())
+
+
+async def close_many(session: AsyncSession, ids: Sequence[Any]) -> list[sa.Row[Any]]:
+    """Close the openings (a removed ad); the content hash changes so that the ad published again reopens it."""
+    if not ids:
+        return []
+    statement = (
+        sa.update(openings)
+        .where(openings.c.id.in_(list(ids)), openings.c.status != "closed")
+        .values(
+            status="closed",
+            content_hash="closed:" + openings.c.content_hash,
+            version=openings.c.version + 1,
+            updated_at=sa.func.now(),
+        )
+        .returning(openings)
+    )
+    return list((await session.execute(statement)).all())

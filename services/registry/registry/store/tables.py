@@ -100,8 +100,13 @@ openings = sa.Table(
     sa.Column("location", JSONB, nullable=True),
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("content_hash", sa.Text, nullable=False),
+    # Imported ads (usecases.opening_import): the source's concepts, mapped or flagged, and the
+    # ad's last publication date.
+    sa.Column("source_concepts", JSONB, nullable=False, server_default="[]"),
+    sa.Column("valid_through", sa.DateTime(timezone=True), nullable=True),
     *_tenant_columns(),
     sa.UniqueConstraint("municipality", "external_ref"),
+    sa.Index("ix_openings_external_ref", "external_ref"),
 )
 
 # Personal data lives here only. An erased citizen keeps its row (id, municipality, erased_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.domain.ad_openings import unmapped_of
 from registry.domain.codes import CodeBook
 from registry.domain.content_hash import content_hash
 from registry.domain.opening_rules import opening_violations
@@ -63,6 +64,7 @@ def as_create(row: Any) -> dict[str, Any]:
 
 
 def opening_read(row: Any) -> OpeningRead:
+    """The response for a stored opening (imported ones carry their source concepts)."""
     return OpeningRead(
         id=row.id,
         municipality=row.municipality,
@@ -77,6 +79,9 @@ def opening_read(row: Any) -> OpeningRead:
         flexjob=row.flexjob,
         location=row.location,
         status=row.status,
+        source_concepts=row.source_concepts,
+        unmapped=unmapped_of(row.source_concepts),
+        valid_through=row.valid_through,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

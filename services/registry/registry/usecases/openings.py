@@ -87,7 +87,10 @@ async def update_opening(
     )
     merged = validate_as(OpeningCreate, {**as_create(current), **body.model_dump(mode="json", exclude_unset=True)})
     opening = prepare_opening(merged, municipality=current.municipality, book=book)
-    reject(await _employer_violations(session, merged.organisation_id, current.municipality) + opening.violations)
+    # An imported opening whose occupation the taxonomy does not know keeps it (flagged in `unmapped`).
+    kept_unmapped = merged.occupation == current.occupation and bool(current.source_concepts)
+    violations = [v for v in opening.violations if not (kept_unmapped and v.code == "unknown_occupation")]
+    reject(await _employer_violations(session, merged.organisation_id, current.municipality) + violations)
     values = {k: v for k, v in opening.values.items() if k not in ("municipality", "external_ref")}
     values["organisation_id"] = merged.organisation_id
     row = await save_update(

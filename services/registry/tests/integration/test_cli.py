@@ -4,6 +4,7 @@ import asyncio
 import csv
 import json
 import re
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -13,6 +14,7 @@ from devstack.databases import ServiceDatabase
 from registry.cli import citizen_from_row, main
 from registry.settings import Settings
 
+from ..ads import load, renamed
 from ..factories import fake_cpr
 
 COLUMNS = [
@@ -175,3 +177,25 @@ def test_reencrypt_national_ids_after_a_key_rotation(
     assert opened == [national_id.replace("-", "") for national_id in national_ids]
     assert main(["reencrypt-national-ids"]) == 0  # nothing left: a second run is a no-op
     assert "re-encrypted 0 national ids" in capsys.readouterr().out
+
+
+def test_import_ads_command(
+    tmp_path: Path,
+    registry_database: ServiceDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    municipalities: dict[str, str],
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    ads = tmp_path / "jobnet.jsonl"
+    lines = [json.dumps(p, ensure_ascii=False) for p in renamed(load("jobnet_postings.jsonl"), tag, key="ID")]
+    ads.write_text("\n".join([*lines, "{not json"]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
+    monkeypatch.delenv("ESCO_DIR", raising=False)
+    monkeypatch.delenv("REGISTRY_ESCO_DIR", raising=False)
+    assert main(["import-ads", str(ads), "--format", "jobnet-v1"]) == 1
+    out = capsys.readouterr()
+    assert "created 3, updated 0, unchanged 0, rejected 1" in out.out
+    assert "line 4: not JSON" in out.err
+    assert main(["import-ads", str(ads), "--format", "jobnet-v1", "--municipality", "DK-0336"]) == 1
+    assert "created 0, updated 0, unchanged 1, rejected 3" in capsys.readouterr().out
