@@ -35,7 +35,8 @@ CORE_SUPPORT_NEEDS = (
 CUSTOM_SUPPORT_NEED = re.compile(r"^x-[a-z0-9][a-z0-9_-]{0,62}$")
 OPENING_STATUSES = ("open", "filled", "closed")
 PARTNERSHIP_STATUSES = ("planned", "active", "ended")
-ORGANISATION_KINDS = ("company", "social_enterprise", "business_council", "provider", "municipal_unit")
+# An investor funds a social impact bond up front and is repaid from outcome payments.
+ORGANISATION_KINDS = ("company", "social_enterprise", "business_council", "provider", "municipal_unit", "investor")
 PROGRAMMES = ("citizen_course", "company_accelerator")
 ENROLMENT_PHASES = ("enrolled", "onboarding", "training", "placement", "follow_up", "completed", "dropped_out")
 COUNTRIES = ("DK", "SE")

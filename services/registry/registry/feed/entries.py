@@ -12,7 +12,7 @@ def _iso(value: Any) -> str | None:
 
 
 def municipality_data(row: Any) -> dict[str, Any]:
-    return {"code": row.code, "name": row.name, "country": row.country}
+    return {"code": row.code, "name": row.name, "country": row.country, "bank_account": row.bank_account}
 
 
 def organisation_data(row: Any) -> dict[str, Any]:
@@ -22,6 +22,7 @@ def organisation_data(row: Any) -> dict[str, Any]:
         "municipality": row.municipality,
         "country": row.country,
         "name": row.name,
+        "bank_account": row.bank_account,
     }
 
 

@@ -16,6 +16,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class BankAccount(Strict):
+    """An account for payment files: IBAN (ISO 13616) and BIC (ISO 9362), checked with python-stdnum."""
+
+    iban: str = Field(min_length=15, max_length=42, examples=["DK5000400440116243"])
+    bic: str = Field(min_length=8, max_length=11, examples=["DABADKKK"])
+
+
 class Location(Strict):
     postcode: str = Field(pattern=POSTCODE_PATTERN, examples=["4660"])
     lat: float = Field(ge=-90, le=90, examples=[55.42])

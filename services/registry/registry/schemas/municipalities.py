@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.domain.retention import MAX_RETENTION_YEARS, MIN_RETENTION_YEARS
+from registry.schemas.common import BankAccount
 
 
 class MunicipalityCreate(BaseModel):
@@ -17,12 +18,14 @@ class MunicipalityCreate(BaseModel):
 
     code: str = Field(pattern=MUNICIPALITY_CODE_PATTERN, description="Country prefix + official 4-digit code")
     name: str = Field(min_length=1, max_length=200)
+    bank_account: BankAccount | None = Field(default=None, description="Where outcome payments are made from")
 
 
 class MunicipalityUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Stevns Kommune"}]})
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
+    bank_account: BankAccount | None = None
     retention_years: int | None = Field(
         default=None,
         ge=MIN_RETENTION_YEARS,
@@ -51,5 +54,6 @@ class MunicipalityRead(BaseModel):
     name: str
     country: Literal["DK", "SE"]
     retention_years: int = Field(description="Years a citizen's data is kept after their programme ends")
+    bank_account: BankAccount | None = None
     created_at: datetime
     updated_at: datetime

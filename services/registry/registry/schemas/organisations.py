@@ -9,8 +9,10 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
+from registry.schemas.common import BankAccount
 
-OrganisationKind = Literal["company", "social_enterprise", "business_council", "provider", "municipal_unit"]
+# An investor funds a social impact bond up front and is repaid from outcome payments.
+OrganisationKind = Literal["company", "social_enterprise", "business_council", "provider", "municipal_unit", "investor"]
 EXAMPLE: dict[str, Any] = {
     "kind": "social_enterprise",
     "name": "Grøn Hånd ApS",
@@ -52,6 +54,7 @@ class OrganisationCreate(BaseModel):
         description="Defaults to the token's; national clients must name it",
     )
     asf_criteria: AsfCriteria | None = None
+    bank_account: BankAccount | None = Field(default=None, description="Where outcome payments to it are made")
 
 
 class OrganisationUpdate(BaseModel):
@@ -61,6 +64,7 @@ class OrganisationUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     registration_number: str | None = Field(default=None, max_length=20)
     asf_criteria: AsfCriteria | None = None
+    bank_account: BankAccount | None = None
 
 
 class OrganisationRead(BaseModel):
@@ -85,5 +89,6 @@ class OrganisationRead(BaseModel):
     country: Literal["DK", "SE"]
     municipality: str
     asf_criteria: AsfCriteria | None
+    bank_account: BankAccount | None = None
     created_at: datetime
     updated_at: datetime

@@ -9,11 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.store.tables import municipalities
 
 
-async def create(session: AsyncSession, *, code: str, name: str, country: str) -> sa.Row[Any] | None:
+async def create(
+    session: AsyncSession, *, code: str, name: str, country: str, bank_account: dict[str, str] | None = None
+) -> sa.Row[Any] | None:
     """Insert; None when the code exists already."""
     result = await session.execute(
         insert(municipalities)
-        .values(code=code, name=name, country=country)
+        .values(code=code, name=name, country=country, bank_account=bank_account)
         .on_conflict_do_nothing(index_elements=["code"])
         .returning(municipalities)
     )

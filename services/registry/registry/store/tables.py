@@ -20,6 +20,8 @@ municipalities = sa.Table(
     sa.Column("country", sa.Text, nullable=False),
     # Years a citizen's data is kept after their programme ends (domain.retention).
     sa.Column("retention_years", sa.Integer, nullable=False, server_default="5"),
+    # {iban, bic}: the account outcome payments are made from (pain.001's debtor).
+    sa.Column("bank_account", JSONB, nullable=True),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
@@ -64,6 +66,8 @@ organisations = sa.Table(
     sa.Column("country", sa.Text, nullable=False),
     sa.Column("registration_number", sa.Text, nullable=True),
     sa.Column("asf_criteria", JSONB, nullable=True),
+    # {iban, bic}: the account outcome payments are made to (pain.001's creditor).
+    sa.Column("bank_account", JSONB, nullable=True),
     *_tenant_columns(),
     sa.UniqueConstraint("municipality", "kind", "registration_number"),
 )

@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.domain.bank_accounts import bank_account_violations, compact_bank_account
 from registry.domain.municipality import country_of
+from registry.domain.violations import reject
 from registry.feed import publish
 from registry.schemas.municipalities import MunicipalityCreate, MunicipalityRead, MunicipalityUpdate
 from registry.store import municipalities as store
@@ -21,13 +23,23 @@ def municipality_read(row: Any) -> MunicipalityRead:
         name=row.name,
         country=row.country,
         retention_years=row.retention_years,
+        bank_account=row.bank_account,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
 
 
+def _bank_account(body: MunicipalityCreate | MunicipalityUpdate) -> dict[str, str] | None:
+    """The validated, compacted account of the body (422 naming `bank_account.iban` / `.bic`)."""
+    account = body.bank_account.model_dump() if body.bank_account else None
+    reject(bank_account_violations(account))
+    return compact_bank_account(account)
+
+
 async def create_municipality(session: AsyncSession, body: MunicipalityCreate) -> Versioned[MunicipalityRead]:
-    row = await store.create(session, code=body.code, name=body.name, country=country_of(body.code))
+    row = await store.create(
+        session, code=body.code, name=body.name, country=country_of(body.code), bank_account=_bank_account(body)
+    )
     if row is None:
         raise Conflict(f"Municipality {body.code} exists already.")
     await publish.municipality_upserted(session, row)
@@ -59,7 +71,10 @@ async def update_municipality(
         raise NotFound("Municipality not found.")
     if current.version != expected:
         raise StaleVersion(STALE)
-    row = await store.update(session, code, expected_version=expected, values=body.model_dump(exclude_unset=True))
+    values = body.model_dump(exclude_unset=True)
+    if "bank_account" in values:
+        values["bank_account"] = _bank_account(body)
+    row = await store.update(session, code, expected_version=expected, values=values)
     if row is None:
         raise StaleVersion(STALE)
     await publish.municipality_upserted(session, row)

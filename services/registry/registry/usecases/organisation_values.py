@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.domain.asf import asf_violations
+from registry.domain.bank_accounts import bank_account_violations, compact_bank_account
 from registry.domain.municipality import country_of
 from registry.domain.registration_number import InvalidRegistrationNumber, normalise_registration_number
 from registry.domain.violations import Violation
@@ -29,6 +30,9 @@ def prepare_organisation(body: OrganisationCreate, *, municipality: str) -> tupl
             violations.append(Violation("registration_number", str(exc), "invalid_registration_number"))
     criteria = body.asf_criteria.model_dump() if body.asf_criteria else None
     violations += asf_violations(body.kind, criteria)
+    account = body.bank_account.model_dump() if body.bank_account else None
+    account_violations = bank_account_violations(account)
+    violations += account_violations
     values = {
         "municipality": municipality,
         "country": country,
@@ -36,6 +40,7 @@ def prepare_organisation(body: OrganisationCreate, *, municipality: str) -> tupl
         "name": body.name,
         "registration_number": number,
         "asf_criteria": criteria,
+        "bank_account": None if account_violations else compact_bank_account(account),
     }
     return values, violations
 
@@ -47,6 +52,7 @@ def as_create(row: Any) -> dict[str, Any]:
         "registration_number": row.registration_number,
         "municipality": row.municipality,
         "asf_criteria": row.asf_criteria,
+        "bank_account": row.bank_account,
     }
 
 
@@ -59,6 +65,7 @@ def organisation_read(row: Any) -> OrganisationRead:
         country=row.country,
         municipality=row.municipality,
         asf_criteria=row.asf_criteria,
+        bank_account=row.bank_account,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
