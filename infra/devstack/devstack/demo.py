@@ -97,9 +97,12 @@ class DemoLoader:
 
     def registry(self, population: Population) -> None:
         for municipality in population.municipalities:
-            self.post("/v1/municipalities", municipality, f"demo:municipality:{municipality['code']}", ok=(201, 409))
+            body = {**municipality, "bank_account": demo_bank_account(municipality["code"][:2], municipality["code"])}
+            self.post("/v1/municipalities", body, f"demo:municipality:{municipality['code']}", ok=(201, 409))
         for kind in ("organisations", "partnerships"):
             for item in getattr(population, kind):
+                if kind == "organisations" and item["kind"] in PAID_KINDS:
+                    item = {**item, "bank_account": demo_bank_account(item["municipality"][:2], item["key"])}
                 created = self.post(f"/v1/{kind}", bind(item, self.ids), f"demo:{item['key']}").json()
                 self.ids[item["key"]] = created["id"]
         self.batch("/v1/openings:batch", population.openings, "openings")
@@ -196,16 +199,31 @@ class DemoLoader:
             count += 1
         return count
 
-    def settlements(self, contract_ids: list[str]) -> int:
+    def settlements(self, contract_ids: list[str]) -> list[list[str]]:
         """Settle every contract half-year by half-year, as a municipality would, so evaluations
-        show what the programme has paid out as well as what it saved."""
-        count = 0
+        show what the programme has paid out as well as what it saved: each statement a draft,
+        by contract in period order."""
+        by_contract: dict[str, list[str]] = {contract_id: [] for contract_id in contract_ids}
         for start, end in periods(PROGRAMME_START, HISTORY_END, months=6):
             for contract_id in contract_ids:
                 body = {"contract_id": contract_id, "from": start.isoformat(), "to": end.isoformat()}
-                self.post("/v1/settlements", body, f"demo:settlement:{contract_id}:{start.isoformat()}")
-                count += 1
-        return count
+                created = self.post("/v1/settlements", body, f"demo:settlement:{contract_id}:{start.isoformat()}")
+                by_contract[contract_id].append(created.json()["id"])
+        return list(by_contract.values())
+
+    def approve(self, checker: httpx.Client, statements: list[list[str]]) -> tuple[int, int]:
+        """A second client approves every statement but each contract's latest (left a draft, as a
+        controller would have it on their desk); (approved, payment files the approved ones yield)."""
+        approved = files = 0
+        for ids in statements:
+            for statement_id in ids[:-1]:
+                answer = checker.post(f"/v1/settlements/{statement_id}:approve", json={})
+                if answer.status_code != 200:
+                    raise RuntimeError(f"demo approval refused: {answer.status_code} {answer.text[:300]}")
+                approved += 1
+                if answer.json()["total"] > 0:
+                    files += checker.get(f"/v1/settlements/{statement_id}/payment-instruction").status_code == 200
+        return approved, files
 
     def wait_for_projection(self, last_event: dict[str, Any], timeout: float = 180) -> None:
         """Outcomes learns citizens from the registry's change feed: post the last event (it is
@@ -371,6 +389,19 @@ def benefit_effect(
         )
 
 
+# Organisations the programme pays (outcome payments, SIB repayments): they need an account.
+PAID_KINDS = frozenset({"company", "social_enterprise", "provider", "investor"})
+BANKS = {"DK": ("DABADKKK", 14), "SE": ("SWEDSESS", 20)}  # BIC and the BBAN's length in digits
+
+
+def demo_bank_account(country: str, key: str) -> dict[str, str]:
+    """A made-up account with valid check digits (ISO 13616 mod 97), the same for the same key."""
+    bic, length = BANKS[country]
+    digits = str(int(hashlib.sha256(key.encode()).hexdigest(), 16))[:length].rjust(length, "0")
+    numeric = digits + "".join(str(ord(letter) - 55) for letter in country) + "00"
+    return {"iban": f"{country}{98 - int(numeric) % 97:02d}{digits}", "bic": bic}
+
+
 def periods(start: dt.date, end: dt.date, *, months: int) -> Iterator[tuple[dt.date, dt.date]]:
     """Periods of `months` from `start` (a first of month) up to `end` (exclusive, a first of month)."""
     while start < end:
@@ -399,12 +430,20 @@ def load_demo(stack: Stack, *, seed: int = SEED) -> str:
         events = loader.outcome_events(population)
         pool_events = loader.pool_events(population)
         costs = loader.programme_costs(population)
-        settlements = loader.settlements(contracts)
+        statements = loader.settlements(contracts)
+        checker_id, checker_secret = stack.create_client(
+            "demo controller", "*", ["settlements:approve", "outcomes:read"]
+        )
+        checker_headers = {"Authorization": f"Bearer {stack.token(checker_id, checker_secret)}"}
+        with httpx.Client(base_url=stack.gateway_url, headers=checker_headers, timeout=300) as checker:
+            approved, payment_files = loader.approve(checker, statements)
+    settlements = sum(len(ids) for ids in statements)
     return (
         f"{len(population.municipalities)} municipalities, {len(population.organisations)} organisations, "
         f"{len(population.partnerships)} partnerships, {len(population.openings)} openings, "
         f"{len(population.citizens)} citizens, {len(population.enrolments)} enrolments, "
         f"{len(contracts)} contracts, {events} outcome events, {pool_events} benefit events outside the programme, "
         + (f"{costs} programme cost lines" if costs is not None else "NO programme cost lines (gateway route missing)")
-        + f", {settlements} settlements"
+        + f", {settlements} settlement statements ({approved} approved by a second client, the rest drafts; "
+        + f"{payment_files} payment files)"
     )
