@@ -253,8 +253,8 @@ def test_the_journey_runs_typed_through_the_generated_client(generated: ModuleTy
         200,
     )
     assert isinstance(evaluation, models.EvaluationRead)
-    chart = module(generated, "api.evaluations.get_evaluation_chart").sync_detailed(
-        "svg", client=municipal, municipality=MUNICIPALITY, from_=dt.date(2026, 1, 1), to=dt.date(2027, 1, 1)
+    chart = module(generated, "api.evaluations.get_evaluation_chart_svg").sync_detailed(
+        client=municipal, municipality=MUNICIPALITY, from_=dt.date(2026, 1, 1), to=dt.date(2027, 1, 1)
     )
     assert chart.status_code == 200
     assert chart.parsed.payload.read().lstrip().startswith(b"<")  # a File: bytes, not parsed as JSON

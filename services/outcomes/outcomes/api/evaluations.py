@@ -29,7 +29,6 @@ from outcomes.schemas.evaluations import (
 )
 from outcomes.usecases import evaluations
 from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
-from servicekit.domain_errors import NotFound
 from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
 
@@ -259,23 +258,32 @@ async def get_evaluation_csv(
     )
 
 
+async def _chart(evaluated: ScopedEvaluation, extension: str) -> bytes:
+    return await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency, evaluated.net)
+
+
+# Two operations, one media type each: a generated client returns the right file for either.
 @router.get(
-    "/chart.{extension}",
-    response_class=Response,
-    responses={**ERRORS, 200: file_answer("image/svg+xml", "image/png", description="The chart")},
+    "/chart.svg", response_class=Response, responses={**ERRORS, 200: file_answer("image/svg+xml", description="SVG")}
 )
-async def get_evaluation_chart(
-    extension: Annotated[str, "svg or png"],
-    session: SessionDep,
-    principal: ReportsReader,
-    settings: SettingsDep,
-    query: EvaluationQuery,
+async def get_evaluation_chart_svg(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
 ) -> Response:
-    """Cumulative costs and payments vs cumulative municipal savings per month, break-even marked (SVG or PNG)."""
-    if extension not in ("svg", "png"):
-        raise NotFound("Charts are chart.svg or chart.png.")
+    """Cumulative net municipal savings (5-95 % band) against costs and payments, gross faint behind, as SVG."""
     evaluated = await evaluations.evaluate_scope(
         session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
-    image = await asyncio.to_thread(render_chart, evaluated.result, extension, evaluated.card.currency, evaluated.net)
-    return Response(image, media_type="image/svg+xml" if extension == "svg" else "image/png")
+    return Response(await _chart(evaluated, "svg"), media_type="image/svg+xml")
+
+
+@router.get(
+    "/chart.png", response_class=Response, responses={**ERRORS, 200: file_answer("image/png", description="PNG")}
+)
+async def get_evaluation_chart_png(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> Response:
+    """The same chart as PNG."""
+    evaluated = await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
+    )
+    return Response(await _chart(evaluated, "png"), media_type="image/png")
