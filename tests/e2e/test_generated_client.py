@@ -38,11 +38,11 @@ def generated(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     spec = folder / "openapi.json"
     spec.write_text(json.dumps(httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()))
     config = folder / "config.yaml"
-    # The refusion statement's request body is text/csv, a media type the generator has no template
-    # for: its documented content_type_overrides sends it as a file (bytes), as it is.
+    # Two media types the generator has no template for (the refusion statement's text/csv upload,
+    # the chart's PNG): its documented content_type_overrides handles them as files (bytes), as they are.
     config.write_text(
         f"package_name_override: {PACKAGE}\npost_hooks: []\n"
-        "content_type_overrides:\n  text/csv: application/octet-stream\n"
+        "content_type_overrides:\n  text/csv: application/octet-stream\n  image/png: application/octet-stream\n"
     )
     result = subprocess.run(
         [
