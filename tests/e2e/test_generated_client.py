@@ -38,11 +38,12 @@ def generated(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     spec = folder / "openapi.json"
     spec.write_text(json.dumps(httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()))
     config = folder / "config.yaml"
-    # Two media types the generator has no template for (the refusion statement's text/csv upload,
-    # the chart's PNG): its documented content_type_overrides handles them as files (bytes), as they are.
+    # Media types the generator has no template for (it knows JSON, text/* answers and octet-stream):
+    # its documented content_type_overrides handles the CSV upload, charts and pain.001 as files (bytes).
+    overrides = ("text/csv", "image/png", "image/svg+xml", "application/xml")
     config.write_text(
-        f"package_name_override: {PACKAGE}\npost_hooks: []\n"
-        "content_type_overrides:\n  text/csv: application/octet-stream\n  image/png: application/octet-stream\n"
+        f"package_name_override: {PACKAGE}\npost_hooks: []\ncontent_type_overrides:\n"
+        + "".join(f"  {media_type}: application/octet-stream\n" for media_type in overrides)
     )
     result = subprocess.run(
         [
