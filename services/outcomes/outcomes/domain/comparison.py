@@ -77,6 +77,8 @@ class EnrolledCitizen:
     birth_year: int | None
     benefit_type: str | None
     path: BenefitPath
+    municipal_path: BenefitPath | None = None
+    """Sweden: the part of `path` the municipality (kommun) pays; its lines are the municipal lines."""
 
 
 @dataclass(frozen=True)
@@ -186,82 +188,13 @@ class Pool:
     event_days: IntArray
     event_costs: IntArray
     member_ids: list[str] = field(default_factory=list)
+    event_types: IntArray | None = None
+    """Benefit type code in force after each event (-1: ended); parallel to `event_days`."""
 
 
 def build_pool(citizens: Iterable[PoolCitizen], to: date) -> Pool:
     """Keep citizens with no citizen-course enrolment starting before `to` and not erased (§7 pool)."""
-    municipalities, countries, groups, types = _Codes(), _Codes(), _Codes(), _Codes()
-    start: list[int] = []
-    end: list[int] = []
-    member: list[int] = []
-    since: list[int] = []
-    cost: list[int] = []
-    type_code: list[int] = []
-    m_muni: list[int] = []
-    m_country: list[int] = []
-    m_group: list[int] = []
-    m_birth: list[int] = []
-    m_known: list[bool] = []
-    m_events: list[list[tuple[int, int]]] = []
-    ids: list[str] = []
-    for citizen in citizens:
-        if citizen.erased or (citizen.course_enrolled_on is not None and citizen.course_enrolled_on < to):
-            continue
-        events = _benefit_events(citizen)
-        spells = _spells(citizen, events)
-        if not spells:
-            continue
-        index = len(ids)
-        ids.append(citizen.citizen_id)
-        m_muni.append(municipalities.code((citizen.country, citizen.municipality)))
-        m_country.append(countries.code(citizen.country))
-        m_group.append(groups.code(citizen.target_group))
-        m_birth.append(citizen.birth_year or 0)
-        m_known.append(citizen.birth_year is not None)
-        for spell in spells:
-            start.append(spell.start.toordinal())
-            end.append(spell.end.toordinal() if spell.end else NEVER)
-            member.append(index)
-            since.append(spell.since.toordinal())
-            cost.append(spell.benefit.monthly_cost)
-            type_code.append(types.code(spell.benefit.type))
-        m_events.append(
-            [
-                (event.occurred_on.toordinal(), benefit.monthly_cost if (benefit := benefit_after(event)) else 0)
-                for event in events
-            ]
-        )
-    width = max((len(changes) for changes in m_events), default=0)
-    event_days = np.full((len(ids), width), NEVER, dtype=np.int64)
-    event_costs = np.zeros((len(ids), width), dtype=np.int64)
-    for row, changes in enumerate(m_events):
-        for column, (day, amount) in enumerate(changes):
-            event_days[row, column] = day
-            event_costs[row, column] = amount
-
-    def ints(values: list[int]) -> IntArray:
-        return np.array(values, dtype=np.int64)
-
-    return Pool(
-        municipalities=municipalities,
-        countries=countries,
-        groups=groups,
-        types=types,
-        start=ints(start),
-        end=ints(end),
-        member=ints(member),
-        since=ints(since),
-        cost=ints(cost),
-        type_code=ints(type_code),
-        member_municipality=ints(m_muni),
-        member_country=ints(m_country),
-        member_group=ints(m_group),
-        member_birth_year=ints(m_birth),
-        member_known_age=np.array(m_known, dtype=bool),
-        event_days=event_days,
-        event_costs=event_costs,
-        member_ids=ids,
-    )
+    return build_pool_rows((), citizens, "", to)
 
 
 @dataclass(frozen=True)
@@ -312,7 +245,10 @@ def build_pool_rows(rows: Iterable[PoolRow], others: Iterable[PoolCitizen], coun
             if state is not None:
                 spells.append((max(begin, first), NEVER, state[0], state[1], spell_since))
         if spells:
-            changes = [(day, 0 if kind == "benefit_ended" else cost) for day, _, kind, _, cost in sorted(row.events)]
+            changes = [
+                (day, 0, None) if kind == "benefit_ended" else (day, cost, str(benefit_type))
+                for day, _, kind, benefit_type, cost in sorted(row.events)
+            ]
             builder.add(row.citizen_id, country, row.municipality, row.target_group, row.birth_year, spells, changes)
     for citizen in others:
         if citizen.erased or (citizen.course_enrolled_on is not None and citizen.course_enrolled_on < to):
@@ -330,7 +266,9 @@ def build_pool_rows(rows: Iterable[PoolRow], others: Iterable[PoolCitizen], coun
         ]
         if found:
             changes = [
-                (event.occurred_on.toordinal(), benefit.monthly_cost if (benefit := benefit_after(event)) else 0)
+                (event.occurred_on.toordinal(), benefit.monthly_cost, benefit.type)
+                if (benefit := benefit_after(event))
+                else (event.occurred_on.toordinal(), 0, None)
                 for event in events
             ]
             builder.add(
@@ -350,7 +288,7 @@ class _PoolBuilder:
             for name in ("start", "end", "member", "since", "cost", "type", "muni", "country", "group", "birth")
         }
         self.known: list[bool] = []
-        self.changes: list[list[tuple[int, int]]] = []
+        self.changes: list[Sequence[tuple[int, int, str | None]]] = []
         self.ids: list[str] = []
 
     def add(
@@ -361,7 +299,7 @@ class _PoolBuilder:
         group: str | None,
         birth_year: int | None,
         spells: list[tuple[int, int, str, int, int]],
-        changes: list[tuple[int, int]],
+        changes: Sequence[tuple[int, int, str | None]],
     ) -> None:
         columns = self.columns
         index = len(self.ids)
@@ -384,10 +322,13 @@ class _PoolBuilder:
         width = max((len(changes) for changes in self.changes), default=0)
         event_days = np.full((len(self.ids), width), NEVER, dtype=np.int64)
         event_costs = np.zeros((len(self.ids), width), dtype=np.int64)
+        event_types = np.full((len(self.ids), width), -1, dtype=np.int64)
         for row, changes in enumerate(self.changes):
-            for column, (day, amount) in enumerate(changes):
+            for column, (day, amount, benefit_type) in enumerate(changes):
                 event_days[row, column] = day
                 event_costs[row, column] = amount
+                if benefit_type is not None:
+                    event_types[row, column] = self.types.code(benefit_type)
 
         def ints(name: str) -> IntArray:
             return np.array(self.columns[name], dtype=np.int64)
@@ -411,6 +352,7 @@ class _PoolBuilder:
             event_days=event_days,
             event_costs=event_costs,
             member_ids=self.ids,
+            event_types=event_types,
         )
 
 
@@ -579,6 +521,7 @@ def compare(
     price: Pricer,
     *,
     min_comparisons: int = DEFAULT_MIN_COMPARISONS,
+    municipal_pays: Callable[[str], bool] | None = None,
 ) -> ComparisonResult:
     """Match every enrolled citizen on the ladder and compute own, counterfactual and net lines (§7).
 
@@ -594,6 +537,9 @@ def compare(
     months = tuple(months)
     if count and width:
         own_gross, own_municipal = price(PathArrays.from_paths([citizen.path for citizen in enrolled]), months)
+        if municipal_pays is not None:
+            municipal_paths = [citizen.municipal_path or citizen.path for citizen in enrolled]
+            _, own_municipal = price(PathArrays.from_paths(municipal_paths), months)
     else:
         own_gross = own_municipal = np.zeros((count, width), dtype=np.int64)
     cf_gross = np.zeros((count, width), dtype=np.int64)
@@ -603,7 +549,8 @@ def compare(
     rows = [row for row, citizen in enumerate(enrolled) if citizen.benefit_type is not None and citizen.path.since]
     if rows and width and len(pool.start):
         lines = (cf_gross, cf_municipal, comparisons)
-        _match(enrolled, np.array(rows, dtype=np.int64), pool, months, price, min_comparisons, lines, rungs)
+        priced = _pool_pricer(pool, price, municipal_pays)
+        _match(enrolled, np.array(rows, dtype=np.int64), pool, months, priced, min_comparisons, lines, rungs)
     return ComparisonResult(
         months=months,
         citizen_ids=tuple(citizen.citizen_id for citizen in enrolled),
@@ -647,7 +594,7 @@ def _match(
     rows: IntArray,
     pool: Pool,
     months: tuple[Month, ...],
-    price: Pricer,
+    price: _PoolPricer,
     min_comparisons: int,
     out: tuple[IntArray, IntArray, IntArray],
     rungs: list[str | None],
@@ -685,7 +632,7 @@ def _match(
     later = np.arange(len(months))[None, :] > enrolment_column[:, None]
     sums = np.zeros((len(rows), 2 * len(months)), dtype=np.int64)
     if len(needed_spells):
-        gross, municipal = price(_pseudo_enrolled(pool, needed_spells, pool.start[needed_spells]), months)
+        gross, municipal = price(needed_spells, pool.start[needed_spells], months)
         lines = np.concatenate([gross, municipal], axis=1)
         for rung in range(len(RUNGS)):
             targets = np.flatnonzero(chosen == rung)
@@ -713,7 +660,7 @@ def _match(
 def _add_enrolment_months(
     pool: Pool,
     months: tuple[Month, ...],
-    price: Pricer,
+    price: _PoolPricer,
     days: IntArray,
     enrolment_column: IntArray,
     chosen: IntArray,
@@ -743,9 +690,7 @@ def _add_enrolment_months(
         keys = (keys[0][relevant], keys[1][relevant], keys[2][relevant])
         if not len(spells):
             continue
-        gross, municipal = price(
-            _pseudo_enrolled(pool, spells, np.full(len(spells), day, dtype=np.int64)), months[column : column + 1]
-        )
+        gross, municipal = price(spells, np.full(len(spells), day, dtype=np.int64), months[column : column + 1])
         for query in queries.tolist():
             rung = int(chosen[query])
             hit = keys[rung] == enrolled_keys[rung][query]
@@ -753,11 +698,37 @@ def _add_enrolment_months(
             sums[query, width + column] += int(municipal[hit, 0].sum())
 
 
-def _pseudo_enrolled(pool: Pool, spells: IntArray, days: IntArray) -> PathArrays:
-    """The pool members of these spells as if enrolled on `days`: benefit on D, events after D as changes."""
+_PoolPricer = Callable[[IntArray, IntArray, Sequence[Month]], tuple[IntArray, IntArray]]
+"""Prices pool spells pseudo-enrolled on days over months: (gross lines, municipal lines)."""
+
+
+def _pool_pricer(pool: Pool, price: Pricer, municipal_pays: Callable[[str], bool] | None) -> _PoolPricer:
+    """Price pseudo-enrolled spells; with `municipal_pays`, the municipal lines from the municipality's part."""
+    if municipal_pays is None:
+        return lambda spells, days, months: price(_pseudo_enrolled(pool, spells, days), months)
+    names = sorted(pool.types.codes, key=pool.types.codes.__getitem__)
+    kept = np.array([municipal_pays(str(name)) for name in names] + [False], dtype=np.int64)
+
+    def priced(spells: IntArray, days: IntArray, months: Sequence[Month]) -> tuple[IntArray, IntArray]:
+        gross, _ = price(_pseudo_enrolled(pool, spells, days), months)
+        _, municipal = price(_pseudo_enrolled(pool, spells, days, kept), months)
+        return gross, municipal
+
+    return priced
+
+
+def _pseudo_enrolled(pool: Pool, spells: IntArray, days: IntArray, kept: IntArray | None = None) -> PathArrays:
+    """The pool members of these spells as if enrolled on `days`: benefit on D, events after D as changes.
+
+    `kept` (1/0 per benefit type code, last entry for "no benefit"): only the costs of those types count."""
     members = pool.member[spells]
     event_days = pool.event_days[members]
     event_costs = pool.event_costs[members]
+    baseline = pool.cost[spells]
+    if kept is not None:
+        assert pool.event_types is not None
+        event_costs = event_costs * kept[pool.event_types[members]]
+        baseline = baseline * kept[pool.type_code[spells]]
     if event_days.shape[1]:
         # Drop each row's events on or before D (a sorted prefix) by shifting the rest to the front.
         shift = (event_days <= days[:, None]).sum(axis=1)
@@ -772,7 +743,7 @@ def _pseudo_enrolled(pool: Pool, spells: IntArray, days: IntArray) -> PathArrays
     return PathArrays(
         enrolled=days.astype(np.int64),
         since=pool.since[spells].copy(),
-        baseline_cost=pool.cost[spells].copy(),
+        baseline_cost=baseline.copy(),
         change_days=np.ascontiguousarray(event_days),
         change_costs=np.ascontiguousarray(event_costs),
         exit_rates=(Fraction(0),) * count,

@@ -420,3 +420,49 @@ def test_pool_from_store_rows_is_the_same_pool() -> None:
     for name in ("start", "end", "member", "since", "cost", "type_code", "member_municipality", "event_days"):
         assert getattr(got, name).tolist() == getattr(expected, name).tolist(), name
     assert got.member_ids == expected.member_ids
+
+
+def test_municipal_lines_count_only_what_the_municipality_pays() -> None:
+    """Sweden (no staircase): A moves from ekonomiskt bistånd (kommun) to sjukersättning (Försäkringskassan)
+    on 16 April; of five comparisons one moves on 1 May. Gross counts every payer, municipal the kommun only."""
+    none = RefusionStaircase(bands=[], reset_weeks=52)
+    eb, sjuk = "ekonomiskt_bistand", "sjukersattning"
+    path = benefit_path(
+        enrolled_on=D,
+        since=date(2024, 1, 1),
+        at_enrolment=Benefit(eb, 900_000),
+        events=[changed("a", date(2024, 4, 16), 1_000_000, kind=sjuk)],
+    )
+    kommun_path = benefit_path(
+        enrolled_on=D,
+        since=date(2024, 1, 1),
+        at_enrolment=Benefit(eb, 900_000),
+        events=[changed("a", date(2024, 4, 16), 0, kind=eb)],
+    )
+    a = EnrolledCitizen("a", "SE", "0180", "g", 1980, eb, path, municipal_path=kommun_path)
+    pool = build_pool(
+        [
+            pool_citizen(f"p{n}", country="SE", municipality="0180", group="g", benefit=Benefit(eb, 900_000))
+            for n in range(4)
+        ]
+        + [
+            pool_citizen(
+                "p4",
+                country="SE",
+                municipality="0180",
+                group="g",
+                benefit=Benefit(eb, 900_000),
+                events=(changed("p4", date(2024, 5, 1), 1_000_000, kind=sjuk),),
+            )
+        ],
+        TO,
+    )
+    result = compare([a], pool, MONTHS, staircase_pricer(none), municipal_pays=lambda kind: kind == eb)
+    assert result.own_gross.tolist() == [[0, -50_000, -100_000]]
+    assert result.own_municipal.tolist() == [[0, 450_000, 900_000]]
+    assert result.counterfactual_gross.tolist() == [[0, 0, -20_000]]
+    assert result.counterfactual_municipal.tolist() == [[0, 0, 180_000]]
+    # Without the payer rule (Denmark's reading) the municipal line is the whole history's.
+    danish = compare([a], pool, MONTHS, staircase_pricer(none))
+    assert danish.own_municipal.tolist() == [[0, -50_000, -100_000]]
+    assert danish.counterfactual_municipal.tolist() == [[0, 0, -20_000]]
