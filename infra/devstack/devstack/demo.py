@@ -321,7 +321,9 @@ def cost_lines(population: Population, ids: dict[str, str]) -> Iterator[tuple[st
                 "funder": "European Social Fund (ESF+)",
             },
         )
-        for start, _ in periods(PROGRAMME_START, HISTORY_END, months=3):
+        # A cost line's month lies inside the partnership (the API refuses others with 422 naming `month`).
+        ends = min(HISTORY_END, dt.date.fromisoformat(partnership["ends_on"]) + dt.timedelta(days=1))
+        for start, _ in periods(PROGRAMME_START, ends, months=3):
             for category, amount in QUARTERLY_COSTS:
                 body = {**base, "category": category, "amount": amount, "month": start.strftime("%Y-%m")}
                 yield f"{key}:{category}:{start.isoformat()}", {**body, "payer": "municipality"}
