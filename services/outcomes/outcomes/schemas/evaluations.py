@@ -76,6 +76,18 @@ class EvaluationCitizensRead(BaseModel):
     items: list[CitizenMatchRead]
 
 
+class KindRead(BaseModel):
+    """Results attributed to a placement kind: the kind of each citizen's first placement on or after
+    enrolment and before `to` (`not_placed`: none). Net covers the matched citizens only."""
+
+    citizens: int
+    matched: int
+    gross_saving: int
+    municipal_saving: int
+    net_saving: int
+    net_municipal_saving: int
+
+
 class SliceRead(BaseModel):
     citizens: int
     gross_saving: int
@@ -124,3 +136,7 @@ class EvaluationRead(BaseModel):
     savings_by_payer: dict[str, int] = Field(description="DK: kommune, staten; SE: kommun, region, FK, AF")
     costs_by_payer: dict[str, int] = Field(description="Recorded programme cost lines in force, by payer")
     rate_card_ids: list[str] = Field(description="The cards the days of the period were priced with")
+    by_placement_kind: dict[str, KindRead] = Field(
+        description="Per placement kind (ordinary, flexjob, smaajob, wage_subsidy, internship, education) and "
+        "not_placed: citizens attributed by the kind of their first placement, their gross, municipal and net savings"
+    )

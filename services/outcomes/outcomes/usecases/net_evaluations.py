@@ -35,6 +35,7 @@ from outcomes.domain.payers import (
     payer_map,
     payer_of,
 )
+from outcomes.domain.placement_kinds import attributed_kind
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.savings import BenefitPath, MonthlySavings, PathArrays
 from outcomes.store import comparison_pool
@@ -180,6 +181,7 @@ async def net_figures(
         rate_card_ids=prices.card_ids,
         horizon=horizon,
         currency="kr." if card.currency in ("DKK", "SEK") else card.currency,
+        placement_kinds=[attributed_kind(effective_events(item.events), item.enrolled_on, period_to) for item in facts],
     )
 
 
