@@ -20,7 +20,8 @@ from outcomes.domain.comparison import (
     DEFAULT_MIN_COMPARISONS,
     ComparisonResult,
     EnrolledCitizen,
-    build_pool_rows,
+    PoolColumns,
+    build_pool_columns,
     compare,
 )
 from outcomes.domain.costs import CostLine
@@ -138,8 +139,14 @@ async def comparison_for(
                 municipal_path=_payer_paths(item, card)[MUNICIPAL_PAYER] if card.country == "SE" else None,
             )
         )
-    rows, corrected = await comparison_pool.pool_rows(session, country=country)
-    pool = build_pool_rows(rows, corrected, country, period_to)
+    days = [citizen.path.enrolled_on for citizen in enrolled if citizen.benefit_type is not None]
+    if days:
+        columns, corrected = await comparison_pool.pool_columns(
+            session, country=country, to=period_to, last_day=max(days)
+        )
+    else:
+        columns, corrected = PoolColumns.empty(), []
+    pool = build_pool_columns(columns, corrected, period_to)
     minimum = int(_value(card.document.get("min_comparisons", DEFAULT_MIN_COMPARISONS)))
     return compare(
         enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum, municipal_pays=municipal_pays(card)

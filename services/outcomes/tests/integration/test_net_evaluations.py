@@ -63,10 +63,13 @@ async def test_net_saving_against_the_comparison_group(
     r = add_resident(registry, {**KH, "since": "2022-01-01"})
     far = add_resident(registry, {**KH, "since": "2023-06-01"})  # spell band [182, 365): not comparable
     await sync()
+    # P2's end was first reported on the wrong day and then corrected: the pool reads what is in force.
+    wrong = event(p2, "benefit_ended", "2024-05-20")
+    assert (await client.post("/v1/outcome-events", json=wrong, headers=hjorring)).status_code == 201
     # The jobcenter sync sends the benefit events of everyone, enrolled or not, in bulk.
     events = [
         event(a, "benefit_ended", "2024-04-15"),
-        event(p2, "benefit_ended", "2024-05-01"),
+        {**event(p2, "benefit_ended", "2024-05-01"), "supersedes": wrong["id"]},
         event(p3, "benefit_ended", "2024-04-10"),
         event(r, "benefit_ended", "2023-06-01"),
         event(r, "benefit_resumed", "2024-02-01", {"type": "kontanthjaelp_30plus", "monthly_amount": 1_232_600}),
