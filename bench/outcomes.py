@@ -349,6 +349,8 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
     sys.modules["pool_baseline"] = baseline_module
     spec.loader.exec_module(baseline_module)
 
+    timings: dict[str, float] = {}
+
     async def evaluate_once(db: Any, card: Any, baseline: bool) -> tuple[float, float, Any]:
         """One evaluation read from PostgreSQL; `baseline`: the pool read as before (rows, a loop per citizen)."""
         from outcomes.store import comparison_pool, outcome_events, projection
@@ -367,17 +369,41 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
             loaded = time.perf_counter() - started
             prices = await net_evaluations.pricing(session, "DK", date(2024, 1, 1), date(2027, 1, 1), card)
             patches: list[Any] = []
+            timings.clear()
             if baseline:
                 built: dict[str, Any] = {}
 
                 async def old_pool(session: Any, *, country: str, to: date, last_day: date) -> Any:
+                    begun = time.perf_counter()
                     old_rows, corrected = await baseline_module.pool_rows(session, country=country)
+                    timings["pool read"] = time.perf_counter() - begun
+                    begun = time.perf_counter()
                     built["pool"] = baseline_module.build_pool_rows(old_rows, corrected, country, to)
+                    timings["pool build"] = time.perf_counter() - begun
                     return None, []
 
                 patches = [
                     mock.patch.object(comparison_pool, "pool_columns", old_pool),
                     mock.patch.object(net_evaluations, "build_pool_columns", side_effect=lambda *_: built["pool"]),
+                ]
+            else:
+                read, build = comparison_pool.pool_columns, net_evaluations.build_pool_columns
+
+                async def timed_read(*args: Any, **kwargs: Any) -> Any:
+                    begun = time.perf_counter()
+                    found = await read(*args, **kwargs)
+                    timings["pool read"] = time.perf_counter() - begun
+                    return found
+
+                def timed_build(*args: Any) -> Any:
+                    begun = time.perf_counter()
+                    pool = build(*args)
+                    timings["pool build"] = time.perf_counter() - begun
+                    return pool
+
+                patches = [
+                    mock.patch.object(comparison_pool, "pool_columns", timed_read),
+                    mock.patch.object(net_evaluations, "build_pool_columns", side_effect=timed_build),
                 ]
             for patch in patches:
                 patch.start()
@@ -418,6 +444,7 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
                         f"in {elapsed:.2f} s (enrolled citizens and events loaded in {loaded:.2f} s; pool load, "
                         f"matching, net and forward {elapsed - loaded:.2f} s); matched {net.matched:,} {net.by_rung}"
                     )
+                    print("  of which " + ", ".join(f"{name} {value:.2f} s" for name, value in timings.items()))
             same = all(
                 (getattr(results[True], name) == getattr(results[False], name))
                 for name in ("net_saving", "net_municipal_saving", "matched", "by_rung", "unmatched_gross_saving")

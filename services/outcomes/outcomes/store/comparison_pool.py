@@ -6,9 +6,10 @@ leaves the service: the evaluation reports means over at least `min_comparisons`
 
 Speed: hundreds of thousands of citizens, so one statement applies the pool rule in SQL (same country, a
 registry benefit with a `since` no later than the last enrolment day, not erased, no citizen-course
-enrolment before `to`) and returns each column as one array (no row objects), with the benefit events of
-those citizens as arrays too, grouped by citizen in (day, sequence) order. Citizens with a corrected event
-(a `supersedes`) are read again as PoolCitizens, so the domain resolves what is in force.
+enrolment before `to`) and returns each column as one array (no row objects, no sort); a second returns
+the country's benefit events as arrays, which numpy groups by citizen in (day, sequence) order. Citizens
+with a corrected event (a `supersedes`) are read again as PoolCitizens, so the domain resolves what is in
+force.
 """
 
 from __future__ import annotations
@@ -26,49 +27,38 @@ from outcomes.domain.comparison import BENEFIT_EVENTS, ENDED, RESUMED, PoolCitiz
 from outcomes.domain.events import OutcomeEvent
 from servicekit.db import set_tenant
 
-_POOL_SQL = """
-with pool as (
-    select c.id, c.municipality, c.target_group, c.birth_year, c.benefit->>'type' as benefit_type,
-           coalesce((c.benefit->>'monthly_amount')::bigint, 0) as cost, (c.benefit->>'since')::date as since,
-           row_number() over (order by c.id) - 1 as member
-    from citizens c
-    where c.municipality like $1 and c.benefit is not null and c.erased_at is null
-      and c.benefit->>'type' is not null and (c.benefit->>'since')::date <= $3
-      and (c.enrolled_on is null or c.enrolled_on >= $2)
-      and not exists (
-          select 1 from enrolments e
-          where e.citizen_id = c.id and e.municipality like $1 and e.programme = 'citizen_course'
-            and not e.deleted and e.started_on < $2
-      )
-), events as (
-    select p.member, e.occurred_on, e.sequence, e.type, e.supersedes is not null as corrects,
-           case when e.type = 'benefit_ended' then null else e.data->>'type' end as benefit_type,
-           case when e.type = 'benefit_ended' then 0
-                else coalesce((e.data->>'monthly_amount')::bigint, 0) + coalesce((e.data->>'wage_subsidy')::bigint, 0)
-           end as cost
-    from outcome_events e join pool p on p.id = e.citizen_id
-    where e.municipality like $1 and e.type = any($4::text[])
-)
-select
-    (select array_agg(id::text order by member) from pool),
-    (select array_agg(municipality order by member) from pool),
-    (select array_agg(target_group order by member) from pool),
-    (select array_agg(coalesce(birth_year, -1) order by member) from pool),
-    (select array_agg(benefit_type order by member) from pool),
-    (select array_agg(cost order by member) from pool),
-    (select array_agg(since - date '0001-01-01' + 1 order by member) from pool),
-    (select array_agg(member order by member, occurred_on, sequence) from events),
-    (select array_agg(occurred_on - date '0001-01-01' + 1 order by member, occurred_on, sequence) from events),
-    (select array_agg(type order by member, occurred_on, sequence) from events),
-    (select array_agg(benefit_type order by member, occurred_on, sequence) from events),
-    (select array_agg(cost order by member, occurred_on, sequence) from events),
-    (select array_agg(distinct member) from events where corrects)
+# One pass each: every column of one aggregate gets the rows in the same order, so no sort is needed.
+_CITIZENS_SQL = """
+select array_agg(c.id::text), array_agg(c.municipality), array_agg(c.target_group),
+       array_agg(coalesce(c.birth_year, -1)), array_agg(c.benefit->>'type'),
+       array_agg(coalesce((c.benefit->>'monthly_amount')::bigint, 0)),
+       array_agg((c.benefit->>'since')::date - date '0001-01-01' + 1)
+from citizens c
+where c.municipality like $1 and c.benefit is not null and c.erased_at is null
+  and c.benefit->>'type' is not null and (c.benefit->>'since')::date <= $3
+  and (c.enrolled_on is null or c.enrolled_on >= $2)
+  and not exists (
+      select 1 from enrolments e
+      where e.citizen_id = c.id and e.municipality like $1 and e.programme = 'citizen_course'
+        and not e.deleted and e.started_on < $2
+  )
+"""
+# The country's benefit events (those of citizens outside the pool are dropped in Python, by id).
+_EVENTS_SQL = """
+select array_agg(citizen_id::text), array_agg(occurred_on - date '0001-01-01' + 1), array_agg(sequence),
+       array_agg(type), array_agg(case when type = 'benefit_ended' then null else data->>'type' end),
+       array_agg(case when type = 'benefit_ended' then 0
+                      else coalesce((data->>'monthly_amount')::bigint, 0) + coalesce((data->>'wage_subsidy')::bigint, 0)
+                 end),
+       array_agg(supersedes is not null)
+from outcome_events where municipality like $1 and type = any($2::text[])
 """
 _CORRECTED_EVENTS_SQL = """
 select citizen_id, id, type, occurred_on, data->>'type', data->>'monthly_amount', data->>'wage_subsidy',
        supersedes, sequence
 from outcome_events where municipality like $1 and type = any($2::text[]) and citizen_id = any($3::uuid[])
 """
+_KINDS = {"benefit_changed": 0, "benefit_ended": ENDED, "benefit_resumed": RESUMED}
 
 
 async def pool_columns(
@@ -84,24 +74,33 @@ async def pool_columns(
         connection = await (await session.connection()).get_raw_connection()
         driver = connection.driver_connection
         assert driver is not None
-        row = await driver.fetchrow(_POOL_SQL, prefix, to, last_day, list(BENEFIT_EVENTS))
-        ids, municipality, group, birth, kind, cost, since, member, day, event_kind, event_type, event_cost, fixed = (
-            list(value) if value is not None else [] for value in row
-        )
+        citizens = await driver.fetchrow(_CITIZENS_SQL, prefix, to, last_day)
+        events = await driver.fetchrow(_EVENTS_SQL, prefix, list(BENEFIT_EVENTS))
+        ids, municipality, group, birth, kind, cost, since = (list(value or ()) for value in citizens)
+        owner, day, sequence, event_kind, event_type, event_cost, corrects = (list(value or ()) for value in events)
+        position = {citizen_id: index for index, citizen_id in enumerate(ids)}
+        member = np.fromiter((position.get(citizen_id, -1) for citizen_id in owner), dtype=np.int64, count=len(owner))
+        fixed = sorted({int(member[row]) for row, flag in enumerate(corrects) if flag and member[row] >= 0})
         corrected_rows: list[Any] = []
         if fixed:
-            citizens = [ids[index] for index in fixed]
-            corrected_rows = list(await driver.fetch(_CORRECTED_EVENTS_SQL, prefix, list(BENEFIT_EVENTS), citizens))
+            corrected_rows = list(
+                await driver.fetch(_CORRECTED_EVENTS_SQL, prefix, list(BENEFIT_EVENTS), [ids[index] for index in fixed])
+            )
     finally:
         await set_tenant(session, tenant)
 
-    def ints(values: list[Any]) -> Any:
-        return np.array(values, dtype=np.int64)
+    def ints(values: Any) -> Any:
+        return np.asarray(values, dtype=np.int64)
 
-    kinds = {"benefit_changed": 0, "benefit_ended": ENDED, "benefit_resumed": RESUMED}
+    # Events of pool citizens only, grouped by citizen in (day, sequence) order.
+    days, sequences = ints(day), ints(sequence)
+    inside = np.flatnonzero(member >= 0)
+    order = inside[np.lexsort((sequences[inside], days[inside], member[inside]))]
+    picked = order.tolist()
     columns = PoolColumns(
         ids, [country] * len(ids), municipality, group, ints(birth), kind, ints(cost), ints(since),
-        ints(member), ints(day), ints([kinds[name] for name in event_kind]), event_type, ints(event_cost),
+        member[order], days[order], ints([_KINDS[event_kind[row]] for row in picked]),
+        [event_type[row] for row in picked], ints(event_cost)[order],
     )  # fmt: skip
     if not fixed:
         return columns, []

@@ -159,6 +159,11 @@ async def test_net_saving_against_the_comparison_group(
     assert [(line["kind"], line["amount"], line["basis"], line["rung"]) for line in settlement.json()["lines"]] == [
         ("savings_share", 56_021, "net", "exact")
     ]
+    # Every day is priced with the card valid on it, the comparisons' days too: a period across the turn
+    # of the year lists both cards, and the months of 2024 keep their figures.
+    across = await client.get("/v1/evaluations", params={**params, "to": "2025-02-01"}, headers=hjorring)
+    assert across.json()["rate_card_ids"] == ["DK-2024", "DK-2025"]
+    assert [row["net_municipal_saving"] for row in across.json()["by_month"][:3]] == [0, 236_476, 323_736]
     # A longer horizon is a request parameter.
     longer = await client.get("/v1/evaluations", params={**params, "horizon_months": 48}, headers=hjorring)
     assert longer.json()["forward"]["carried_months"] == 45
