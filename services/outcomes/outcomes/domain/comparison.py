@@ -251,6 +251,9 @@ class PoolColumns:
 
     def extend(self, citizens: Iterable[PoolCitizen], to: date) -> PoolColumns:
         """These columns plus PoolCitizens (the pool rule applied; their events resolved by effective_events)."""
+        citizens = list(citizens)
+        if not citizens:
+            return self
         ids, country, municipality, group, birth, kinds, cost, since = (
             list(self.citizen_ids), list(self.country), list(self.municipality), list(self.target_group),
             self.birth_year.tolist(), list(self.benefit_type), self.cost.tolist(), self.since.tolist(),

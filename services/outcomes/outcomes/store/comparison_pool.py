@@ -46,7 +46,8 @@ where c.municipality like $1 and c.benefit is not null and c.erased_at is null
 # The country's benefit events (those of citizens outside the pool are dropped in Python, by id).
 _EVENTS_SQL = """
 select array_agg(citizen_id::text), array_agg(occurred_on - date '0001-01-01' + 1), array_agg(sequence),
-       array_agg(type), array_agg(case when type = 'benefit_ended' then null else data->>'type' end),
+       array_agg(case type when 'benefit_ended' then $3::int when 'benefit_resumed' then $4::int else 0 end),  -- 0: CHANGED
+       array_agg(case when type = 'benefit_ended' then null else data->>'type' end),
        array_agg(case when type = 'benefit_ended' then 0
                       else coalesce((data->>'monthly_amount')::bigint, 0) + coalesce((data->>'wage_subsidy')::bigint, 0)
                  end),
@@ -58,7 +59,6 @@ select citizen_id, id, type, occurred_on, data->>'type', data->>'monthly_amount'
        supersedes, sequence
 from outcome_events where municipality like $1 and type = any($2::text[]) and citizen_id = any($3::uuid[])
 """
-_KINDS = {"benefit_changed": 0, "benefit_ended": ENDED, "benefit_resumed": RESUMED}
 
 
 async def pool_columns(
@@ -75,7 +75,7 @@ async def pool_columns(
         driver = connection.driver_connection
         assert driver is not None
         citizens = await driver.fetchrow(_CITIZENS_SQL, prefix, to, last_day)
-        events = await driver.fetchrow(_EVENTS_SQL, prefix, list(BENEFIT_EVENTS))
+        events = await driver.fetchrow(_EVENTS_SQL, prefix, list(BENEFIT_EVENTS), ENDED, RESUMED)
         ids, municipality, group, birth, kind, cost, since = (list(value or ()) for value in citizens)
         owner, day, sequence, event_kind, event_type, event_cost, corrects = (list(value or ()) for value in events)
         position = {citizen_id: index for index, citizen_id in enumerate(ids)}
@@ -99,7 +99,7 @@ async def pool_columns(
     picked = order.tolist()
     columns = PoolColumns(
         ids, [country] * len(ids), municipality, group, ints(birth), kind, ints(cost), ints(since),
-        member[order], days[order], ints([_KINDS[event_kind[row]] for row in picked]),
+        member[order], days[order], ints(event_kind)[order],
         [event_type[row] for row in picked], ints(event_cost)[order],
     )  # fmt: skip
     if not fixed:
