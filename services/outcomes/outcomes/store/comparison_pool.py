@@ -46,7 +46,8 @@ where c.municipality like $1 and c.benefit is not null and c.erased_at is null
 # The country's benefit events (those of citizens outside the pool are dropped in Python, by id).
 _EVENTS_SQL = """
 select array_agg(citizen_id::text), array_agg(occurred_on - date '0001-01-01' + 1), array_agg(sequence),
-       array_agg(case type when 'benefit_ended' then $3::int when 'benefit_resumed' then $4::int else 0 end),  -- 0: CHANGED
+       -- kinds: $3 ENDED, $4 RESUMED, 0 CHANGED
+       array_agg(case type when 'benefit_ended' then $3::int when 'benefit_resumed' then $4::int else 0 end),
        array_agg(case when type = 'benefit_ended' then null else data->>'type' end),
        array_agg(case when type = 'benefit_ended' then 0
                       else coalesce((data->>'monthly_amount')::bigint, 0) + coalesce((data->>'wage_subsidy')::bigint, 0)
