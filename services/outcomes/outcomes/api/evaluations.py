@@ -194,6 +194,7 @@ async def get_evaluation_citizens(
                 municipal_saving=item.municipal_saving,
                 net_saving=item.net_saving,
                 net_municipal_saving=item.net_municipal_saving,
+                placement_kind=item.placement_kind,
             )
             for item in evaluated.net.citizens
         ],

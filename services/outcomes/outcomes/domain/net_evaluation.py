@@ -74,6 +74,7 @@ class CitizenMatch:
     municipal_saving: int
     net_saving: int | None
     net_municipal_saving: int | None
+    placement_kind: str = NOT_PLACED
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,8 @@ def net_evaluation(
         currency=currency,
     )
     kinds = list(placement_kinds) if placement_kinds is not None else [NOT_PLACED] * len(citizens)
+    if len(kinds) == len(citizens):
+        citizens = [replace(citizen, placement_kind=kind) for citizen, kind in zip(citizens, kinds, strict=True)]
     totals_by_kind, months_by_kind = _by_kind(comparison, kinds)
     by_month = [
         replace(row, by_placement_kind={kind: columns[column] for kind, columns in months_by_kind.items()})

@@ -68,6 +68,7 @@ class CitizenMatchRead(BaseModel):
     municipal_saving: int
     net_saving: int | None
     net_municipal_saving: int | None
+    placement_kind: str = Field(description="The kind of the first placement on or after enrolment, or not_placed")
 
 
 class EvaluationCitizensRead(BaseModel):

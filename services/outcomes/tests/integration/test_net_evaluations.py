@@ -137,6 +137,7 @@ async def test_net_saving_against_the_comparison_group(
         (a, "exact", 5)
     ]
     assert citizens.json()["items"][0]["net_saving"] == 933_687
+    assert citizens.json()["items"][0]["placement_kind"] == "ordinary"
     # A contract paying 10 % of the savings on the net basis (the default): 10 % x 560,212 = 56,021.2 -> 56,021.
     contract = {
         "partnership_id": partnership.id,

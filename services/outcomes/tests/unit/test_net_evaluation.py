@@ -135,6 +135,7 @@ def test_results_by_placement_kind(staircase: RefusionStaircase) -> None:
     assert (internship.citizens, internship.matched, internship.gross_saving) == (1, 0, 1_232_600)
     assert (internship.net_saving, internship.net_municipal_saving) == (0, 0)
     assert net.by_placement_kind["not_placed"].citizens == 0
+    assert [citizen.placement_kind for citizen in net.citizens] == ["wage_subsidy", "internship"]
     assert sum(kind.gross_saving for kind in net.by_placement_kind.values()) == int(comparison.own_gross.sum())
     may = net.by_month[2].by_placement_kind
     assert (may["wage_subsidy"].gross_saving, may["internship"].gross_saving) == (1_232_600, 1_232_600)
