@@ -337,26 +337,77 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
         finally:
             await conn.close()
 
-    async def run() -> float:
-        db = Database(database.app_url)
-        try:
-            card_file = Path(__file__).resolve().parents[1] / "data" / "rate_cards" / "DK-2024.json"
-            card = parse_rate_card(json.loads(card_file.read_text()))
-            started = time.perf_counter()
-            async with db.sessions() as session, session.begin():
-                await set_tenant(session, "*")
-                from outcomes.store import outcome_events, projection
+    import importlib.util
+    from unittest import mock
 
-                rows = await projection.enrolled_citizens(session)
-                by_citizen: dict[str, list[Any]] = {}
-                for row in await outcome_events.events_of(session, [row.id for row in rows]):
-                    by_citizen.setdefault(str(row.citizen_id), []).append(outcome_events.event_of(row))
-                facts = [
-                    item for row in rows
-                    if (item := projection.citizen_facts(row, by_citizen.get(str(row.id), []))) is not None
-                ]  # fmt: skip
-                loaded = time.perf_counter() - started
-                prices = await net_evaluations.pricing(session, "DK", date(2024, 1, 1), date(2027, 1, 1), card)
+    spec = importlib.util.spec_from_file_location(
+        "pool_baseline", Path(__file__).with_name("outcomes_pool_baseline.py")
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    baseline_module = importlib.util.module_from_spec(spec)
+    sys.modules["pool_baseline"] = baseline_module
+    spec.loader.exec_module(baseline_module)
+
+    timings: dict[str, float] = {}
+
+    async def evaluate_once(db: Any, card: Any, baseline: bool) -> tuple[float, float, Any]:
+        """One evaluation read from PostgreSQL; `baseline`: the pool read as before (rows, a loop per citizen)."""
+        from outcomes.store import comparison_pool, outcome_events, projection
+
+        started = time.perf_counter()
+        async with db.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            rows = await projection.enrolled_citizens(session)
+            by_citizen: dict[str, list[Any]] = {}
+            for row in await outcome_events.events_of(session, [row.id for row in rows]):
+                by_citizen.setdefault(str(row.citizen_id), []).append(outcome_events.event_of(row))
+            facts = [
+                item for row in rows
+                if (item := projection.citizen_facts(row, by_citizen.get(str(row.id), []))) is not None
+            ]  # fmt: skip
+            loaded = time.perf_counter() - started
+            prices = await net_evaluations.pricing(session, "DK", date(2024, 1, 1), date(2027, 1, 1), card)
+            patches: list[Any] = []
+            timings.clear()
+            if baseline:
+                built: dict[str, Any] = {}
+
+                async def old_pool(session: Any, *, country: str, to: date, last_day: date) -> Any:
+                    begun = time.perf_counter()
+                    old_rows, corrected = await baseline_module.pool_rows(session, country=country)
+                    timings["pool read"] = time.perf_counter() - begun
+                    begun = time.perf_counter()
+                    built["pool"] = baseline_module.build_pool_rows(old_rows, corrected, country, to)
+                    timings["pool build"] = time.perf_counter() - begun
+                    return None, []
+
+                patches = [
+                    mock.patch.object(comparison_pool, "pool_columns", old_pool),
+                    mock.patch.object(net_evaluations, "build_pool_columns", side_effect=lambda *_: built["pool"]),
+                ]
+            else:
+                read, build = comparison_pool.pool_columns, net_evaluations.build_pool_columns
+
+                async def timed_read(*args: Any, **kwargs: Any) -> Any:
+                    begun = time.perf_counter()
+                    found = await read(*args, **kwargs)
+                    timings["pool read"] = time.perf_counter() - begun
+                    return found
+
+                def timed_build(*args: Any) -> Any:
+                    begun = time.perf_counter()
+                    pool = build(*args)
+                    timings["pool build"] = time.perf_counter() - begun
+                    return pool
+
+                patches = [
+                    mock.patch.object(comparison_pool, "pool_columns", timed_read),
+                    mock.patch.object(net_evaluations, "build_pool_columns", side_effect=timed_build),
+                ]
+            for patch in patches:
+                patch.start()
+            try:
                 net = await net_evaluations.net_figures(
                     session,
                     country="DK",
@@ -370,13 +421,36 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
                     prices=prices,
                     horizon=36,
                 )
-            elapsed = time.perf_counter() - started
-            print(
-                f"comparison group from PostgreSQL: {total:,} citizens ({len(facts):,} enrolled) in {elapsed:.2f} s "
-                f"(enrolled citizens and events loaded in {loaded:.2f} s; pool load, matching, net and forward "
-                f"{elapsed - loaded:.2f} s); matched {net.matched:,} {net.by_rung}"
-            )
-            return elapsed
+            finally:
+                for patch in patches:
+                    patch.stop()
+        return time.perf_counter() - started, loaded, net
+
+    async def run() -> float:
+        db = Database(database.app_url)
+        try:
+            card_file = Path(__file__).resolve().parents[1] / "data" / "rate_cards" / "DK-2024.json"
+            card = parse_rate_card(json.loads(card_file.read_text()))
+            figures: dict[bool, list[float]] = {True: [], False: []}
+            results: dict[bool, Any] = {}
+            for _ in range(2):  # alternate: baseline, columnar, baseline, columnar
+                for baseline in (True, False):
+                    elapsed, loaded, net = await evaluate_once(db, card, baseline)
+                    figures[baseline].append(elapsed)
+                    results[baseline] = net
+                    how = "baseline: row-by-row pool" if baseline else "columnar pool"
+                    print(
+                        f"comparison group from PostgreSQL ({how}): {total:,} citizens ({enrolled_count:,} enrolled) "
+                        f"in {elapsed:.2f} s (enrolled citizens and events loaded in {loaded:.2f} s; pool load, "
+                        f"matching, net and forward {elapsed - loaded:.2f} s); matched {net.matched:,} {net.by_rung}"
+                    )
+                    print("  of which " + ", ".join(f"{name} {value:.2f} s" for name, value in timings.items()))
+            same = all(
+                (getattr(results[True], name) == getattr(results[False], name))
+                for name in ("net_saving", "net_municipal_saving", "matched", "by_rung", "unmatched_gross_saving")
+            ) and [c.comparisons for c in results[True].citizens] == [c.comparisons for c in results[False].citizens]
+            print(f"  identical results (baseline vs columnar): {same}")
+            return min(figures[False])
         finally:
             await db.dispose()
 

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import uuid
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
 from outcomes.domain.evaluation import Totals
 from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Band
+from outcomes.domain.placement_kinds import ATTRIBUTION_KEYS
 from outcomes.schemas.evaluations import (
     BandRead,
     CitizenMatchRead,
@@ -22,6 +24,7 @@ from outcomes.schemas.evaluations import (
     EvaluationCitizensRead,
     EvaluationRead,
     ForwardRead,
+    KindRead,
     MonthRead,
     RungsRead,
     SliceRead,
@@ -123,6 +126,7 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
         savings_by_payer=evaluated.savings_by_payer,
         costs_by_payer=net.costs_by_payer,
         rate_card_ids=net.rate_card_ids,
+        by_placement_kind={kind: KindRead(**asdict(figures)) for kind, figures in net.by_placement_kind.items()},
     )
 
 
@@ -190,6 +194,7 @@ async def get_evaluation_citizens(
                 municipal_saving=item.municipal_saving,
                 net_saving=item.net_saving,
                 net_municipal_saving=item.net_municipal_saving,
+                placement_kind=item.placement_kind,
             )
             for item in evaluated.net.citizens
         ],
@@ -210,6 +215,7 @@ CSV_COLUMNS = (
     "programme_costs",
     "outcome_payments",
     "cumulative_costs_and_payments",
+    *(f"{line}_{kind}" for kind in ATTRIBUTION_KEYS for line in ("gross_saving", "net_municipal_saving")),
 )
 
 
@@ -220,7 +226,8 @@ async def get_evaluation_csv(
     session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
 ) -> Response:
     """The evaluation month by month as CSV (øre): gross, counterfactual and net, cumulative net with its
-    5-95 % band, against the municipality's costs and payments."""
+    5-95 % band, against the municipality's costs and payments; then gross and net municipal saving per
+    placement kind (attributed by the kind of each citizen's first placement; not_placed last)."""
     evaluated = await evaluations.evaluate_scope(
         session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
     )
@@ -249,6 +256,14 @@ async def get_evaluation_csv(
                 row.programme_costs,
                 row.outcome_payments,
                 spent,
+                *(
+                    value
+                    for kind in ATTRIBUTION_KEYS
+                    for value in (
+                        net_row.by_placement_kind[kind].gross_saving,
+                        net_row.by_placement_kind[kind].net_municipal_saving,
+                    )
+                ),
             ]
         )
     return Response(

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -77,6 +78,8 @@ class EnrolledCitizen:
     birth_year: int | None
     benefit_type: str | None
     path: BenefitPath
+    municipal_path: BenefitPath | None = None
+    """Sweden: the part of `path` the municipality (kommun) pays; its lines are the municipal lines."""
 
 
 @dataclass(frozen=True)
@@ -186,232 +189,203 @@ class Pool:
     event_days: IntArray
     event_costs: IntArray
     member_ids: list[str] = field(default_factory=list)
+    event_types: IntArray | None = None
+    """Benefit type code in force after each event (-1: ended); parallel to `event_days`."""
 
 
 def build_pool(citizens: Iterable[PoolCitizen], to: date) -> Pool:
     """Keep citizens with no citizen-course enrolment starting before `to` and not erased (§7 pool)."""
+    return build_pool_columns(PoolColumns.empty(), citizens, to)
+
+
+# Benefit event kinds in PoolColumns.event_kind.
+CHANGED, ENDED, RESUMED = 0, 1, 2
+_EVENT_KIND = {"benefit_changed": CHANGED, "benefit_ended": ENDED, "benefit_resumed": RESUMED}
+
+
+@dataclass
+class PoolColumns:
+    """Pool candidates as columns (one entry per citizen), their benefit events as columns (one per event).
+
+    What the store reads in one statement for pools of 100,000s: citizens already filtered by the pool rule
+    (same country, not erased, no citizen-course enrolment before `to`, a registry benefit with a `since`);
+    `birth_year` -1 when unknown; days as ordinals. Events are in force (none superseded), grouped by citizen
+    (`event_member` ascending) and in order of (day, sequence) within a citizen; `event_type` None when ended,
+    `event_cost` the monthly amount plus any wage subsidy (0 when ended).
+    """
+
+    citizen_ids: list[str]
+    country: list[str]
+    municipality: list[str]
+    target_group: list[str | None]
+    birth_year: IntArray
+    benefit_type: list[str]
+    cost: IntArray
+    since: IntArray
+    event_member: IntArray
+    event_day: IntArray
+    event_kind: IntArray
+    event_type: list[str | None]
+    event_cost: IntArray
+
+    @classmethod
+    def empty(cls) -> PoolColumns:
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls([], [], [], [], nothing, [], nothing, nothing, nothing, nothing, nothing, [], nothing)
+
+    def without(self, members: set[int]) -> PoolColumns:
+        """These columns without the given citizens (by position) and their events, the rest renumbered."""
+        keep = np.array([index not in members for index in range(len(self.citizen_ids))], dtype=bool)
+        kept_events = keep[self.event_member] if len(self.event_member) else np.zeros(0, dtype=bool)
+        number = np.cumsum(keep) - 1
+
+        def pick(values: list[Any], mask: BoolArray) -> list[Any]:
+            return [value for value, kept in zip(values, mask.tolist(), strict=True) if kept]
+
+        return PoolColumns(
+            pick(self.citizen_ids, keep), pick(self.country, keep), pick(self.municipality, keep),
+            pick(self.target_group, keep), self.birth_year[keep], pick(self.benefit_type, keep), self.cost[keep],
+            self.since[keep], number[self.event_member[kept_events]], self.event_day[kept_events],
+            self.event_kind[kept_events], pick(self.event_type, kept_events), self.event_cost[kept_events],
+        )  # fmt: skip
+
+    def extend(self, citizens: Iterable[PoolCitizen], to: date) -> PoolColumns:
+        """These columns plus PoolCitizens (the pool rule applied; their events resolved by effective_events)."""
+        citizens = list(citizens)
+        if not citizens:
+            return self
+        ids, country, municipality, group, birth, kinds, cost, since = (
+            list(self.citizen_ids), list(self.country), list(self.municipality), list(self.target_group),
+            self.birth_year.tolist(), list(self.benefit_type), self.cost.tolist(), self.since.tolist(),
+        )  # fmt: skip
+        member, day, kind, kind_type, kind_cost = (
+            self.event_member.tolist(), self.event_day.tolist(), self.event_kind.tolist(), list(self.event_type),
+            self.event_cost.tolist(),
+        )  # fmt: skip
+        for citizen in citizens:
+            if citizen.erased or (citizen.course_enrolled_on is not None and citizen.course_enrolled_on < to):
+                continue
+            if citizen.benefit is None or citizen.since is None:
+                continue
+            index = len(ids)
+            ids.append(citizen.citizen_id)
+            country.append(citizen.country)
+            municipality.append(citizen.municipality)
+            group.append(citizen.target_group)
+            birth.append(citizen.birth_year if citizen.birth_year is not None else -1)
+            kinds.append(citizen.benefit.type)
+            cost.append(citizen.benefit.monthly_cost)
+            since.append(citizen.since.toordinal())
+            for event in _benefit_events(citizen):
+                benefit = benefit_after(event)
+                member.append(index)
+                day.append(event.occurred_on.toordinal())
+                kind.append(_EVENT_KIND[event.type])
+                kind_type.append(benefit.type if benefit is not None and event.type != "benefit_ended" else None)
+                kind_cost.append(benefit.monthly_cost if benefit is not None and event.type != "benefit_ended" else 0)
+
+        def ints(values: list[int]) -> IntArray:
+            return np.array(values, dtype=np.int64)
+
+        return PoolColumns(
+            ids, country, municipality, group, ints(birth), kinds, ints(cost), ints(since),
+            ints(member), ints(day), ints(kind), kind_type, ints(kind_cost),
+        )  # fmt: skip
+
+
+def _coded(codes: _Codes, values: Iterable[object]) -> IntArray:
+    found: IntArray = np.fromiter((codes.code(value) for value in values), dtype=np.int64)
+    return found
+
+
+def build_pool_columns(columns: PoolColumns, others: Iterable[PoolCitizen], to: date) -> Pool:
+    """The Pool arrays from columns (and any PoolCitizens, e.g. those with corrected events), vectorised.
+
+    The spells of §7 are found event by event for all citizens at once: a citizen is on its registry
+    benefit from `since`; each event closes the current stretch (kept if on a benefit and not empty), an
+    end takes the citizen off benefit, a change or resumption puts it on the event's benefit, and a
+    resumption after an end starts a new spell (`since` = its day). No day before the registry `since` is
+    in a spell. The same rule as `benefit_spells`, one numpy step per event rank instead of a loop per citizen.
+    """
+    columns = columns.extend(others, to)
     municipalities, countries, groups, types = _Codes(), _Codes(), _Codes(), _Codes()
-    start: list[int] = []
-    end: list[int] = []
-    member: list[int] = []
-    since: list[int] = []
-    cost: list[int] = []
-    type_code: list[int] = []
-    m_muni: list[int] = []
-    m_country: list[int] = []
-    m_group: list[int] = []
-    m_birth: list[int] = []
-    m_known: list[bool] = []
-    m_events: list[list[tuple[int, int]]] = []
-    ids: list[str] = []
-    for citizen in citizens:
-        if citizen.erased or (citizen.course_enrolled_on is not None and citizen.course_enrolled_on < to):
-            continue
-        events = _benefit_events(citizen)
-        spells = _spells(citizen, events)
-        if not spells:
-            continue
-        index = len(ids)
-        ids.append(citizen.citizen_id)
-        m_muni.append(municipalities.code((citizen.country, citizen.municipality)))
-        m_country.append(countries.code(citizen.country))
-        m_group.append(groups.code(citizen.target_group))
-        m_birth.append(citizen.birth_year or 0)
-        m_known.append(citizen.birth_year is not None)
-        for spell in spells:
-            start.append(spell.start.toordinal())
-            end.append(spell.end.toordinal() if spell.end else NEVER)
-            member.append(index)
-            since.append(spell.since.toordinal())
-            cost.append(spell.benefit.monthly_cost)
-            type_code.append(types.code(spell.benefit.type))
-        m_events.append(
-            [
-                (event.occurred_on.toordinal(), benefit.monthly_cost if (benefit := benefit_after(event)) else 0)
-                for event in events
-            ]
+    count = len(columns.citizen_ids)
+    member_municipality = _coded(municipalities, zip(columns.country, columns.municipality, strict=True))
+    member_country = _coded(countries, columns.country)
+    member_group = _coded(groups, columns.target_group)
+    state_type = _coded(types, columns.benefit_type)
+    # An end carries no benefit type (-1); the others the type in force from their day.
+    event_type = np.full(len(columns.event_type), -1, dtype=np.int64)
+    typed = [row for row, value in enumerate(columns.event_type) if value is not None]
+    event_type[typed] = _coded(types, (columns.event_type[row] for row in typed))
+    first = columns.since
+    state_cost = columns.cost.copy()
+    on_benefit = np.ones(count, dtype=bool)
+    spell_since = first.copy()
+    begin = first.copy()
+    ended = np.zeros(count, dtype=bool)
+    found: list[tuple[IntArray, ...]] = []  # (member, start, end, type, cost, since) per emitted batch
+
+    member = columns.event_member
+    events = len(member)
+    starts = np.searchsorted(member, np.arange(count), side="left")
+    ranks = np.arange(events) - starts[member] if events else np.zeros(0, dtype=np.int64)
+    width = int(ranks.max()) + 1 if events else 0
+    for rank in range(width):
+        at = np.flatnonzero(ranks == rank)
+        who = member[at]
+        day = columns.event_day[at]
+        opened = np.maximum(begin[who], first[who])
+        emit = on_benefit[who] & (day > opened)
+        found.append(
+            (who[emit], opened[emit], day[emit], state_type[who[emit]], state_cost[who[emit]], spell_since[who[emit]])
         )
-    width = max((len(changes) for changes in m_events), default=0)
-    event_days = np.full((len(ids), width), NEVER, dtype=np.int64)
-    event_costs = np.zeros((len(ids), width), dtype=np.int64)
-    for row, changes in enumerate(m_events):
-        for column, (day, amount) in enumerate(changes):
-            event_days[row, column] = day
-            event_costs[row, column] = amount
-
-    def ints(values: list[int]) -> IntArray:
-        return np.array(values, dtype=np.int64)
-
+        kind = columns.event_kind[at]
+        is_end = kind == ENDED
+        on_benefit[who] = ~is_end
+        state_type[who] = np.where(is_end, state_type[who], event_type[at])
+        state_cost[who] = np.where(is_end, state_cost[who], columns.event_cost[at])
+        restart = (kind == RESUMED) & ended[who]
+        spell_since[who] = np.where(restart, day, spell_since[who])
+        ended[who] = (ended[who] | is_end) & ~restart
+        begin[who] = day
+    last = np.flatnonzero(on_benefit)
+    found.append(
+        (last, np.maximum(begin[last], first[last]), np.full(len(last), NEVER, dtype=np.int64), state_type[last],
+         state_cost[last], spell_since[last])
+    )  # fmt: skip
+    spell_member, spell_start, spell_end, spell_type, spell_cost, spell_since_day = (
+        np.concatenate([batch[column] for batch in found]) for column in range(6)
+    )
+    order = np.lexsort((spell_start, spell_member))
+    event_days = np.full((count, width), NEVER, dtype=np.int64)
+    event_costs = np.zeros((count, width), dtype=np.int64)
+    event_types = np.full((count, width), -1, dtype=np.int64)
+    if events:
+        event_days[member, ranks] = columns.event_day
+        event_costs[member, ranks] = np.where(columns.event_kind == ENDED, 0, columns.event_cost)
+        event_types[member, ranks] = event_type
     return Pool(
         municipalities=municipalities,
         countries=countries,
         groups=groups,
         types=types,
-        start=ints(start),
-        end=ints(end),
-        member=ints(member),
-        since=ints(since),
-        cost=ints(cost),
-        type_code=ints(type_code),
-        member_municipality=ints(m_muni),
-        member_country=ints(m_country),
-        member_group=ints(m_group),
-        member_birth_year=ints(m_birth),
-        member_known_age=np.array(m_known, dtype=bool),
+        start=spell_start[order],
+        end=spell_end[order],
+        member=spell_member[order],
+        since=spell_since_day[order],
+        cost=spell_cost[order],
+        type_code=spell_type[order],
+        member_municipality=member_municipality,
+        member_country=member_country,
+        member_group=member_group,
+        member_birth_year=np.maximum(columns.birth_year, 0),
+        member_known_age=columns.birth_year >= 0,
         event_days=event_days,
         event_costs=event_costs,
-        member_ids=ids,
+        member_ids=list(columns.citizen_ids),
+        event_types=event_types,
     )
-
-
-@dataclass(frozen=True)
-class PoolRow:
-    """A registry citizen as the store reads it, without objects per event (for pools of 100,000s).
-
-    `events`: (day ordinal, sequence, event type, benefit type or None, monthly cost) of its benefit
-    events, none superseded (a citizen with corrections is given as a PoolCitizen instead).
-    """
-
-    citizen_id: str
-    municipality: str
-    target_group: str | None
-    birth_year: int | None
-    benefit_type: str | None
-    monthly_cost: int
-    since: date | None
-    course_enrolled_on: date | None
-    erased: bool
-    events: tuple[tuple[int, int, str, str | None, int], ...] = ()
-
-
-def build_pool_rows(rows: Iterable[PoolRow], others: Iterable[PoolCitizen], country: str, to: date) -> Pool:
-    """`build_pool` for store rows (the same rules, read without an object per event) plus any PoolCitizens."""
-    builder = _PoolBuilder()
-    for row in rows:
-        if row.erased or (row.course_enrolled_on is not None and row.course_enrolled_on < to):
-            continue
-        if row.benefit_type is None or row.since is None:
-            continue
-        first = row.since.toordinal()
-        spells: list[tuple[int, int, str, int, int]] = []
-        if not row.events:
-            spells.append((first, NEVER, row.benefit_type, row.monthly_cost, first))
-        else:
-            state: tuple[str, int] | None = (row.benefit_type, row.monthly_cost)
-            spell_since, begin, ended = first, first, False
-            for day, _, kind, benefit_type, cost in sorted(row.events):
-                if state is not None and day > max(begin, first):
-                    spells.append((max(begin, first), day, state[0], state[1], spell_since))
-                if kind == "benefit_ended":
-                    state, ended = None, True
-                else:
-                    state = (str(benefit_type), cost)
-                    if kind == "benefit_resumed" and ended:
-                        spell_since, ended = day, False
-                begin = day
-            if state is not None:
-                spells.append((max(begin, first), NEVER, state[0], state[1], spell_since))
-        if spells:
-            changes = [(day, 0 if kind == "benefit_ended" else cost) for day, _, kind, _, cost in sorted(row.events)]
-            builder.add(row.citizen_id, country, row.municipality, row.target_group, row.birth_year, spells, changes)
-    for citizen in others:
-        if citizen.erased or (citizen.course_enrolled_on is not None and citizen.course_enrolled_on < to):
-            continue
-        events = _benefit_events(citizen)
-        found = [
-            (
-                spell.start.toordinal(),
-                spell.end.toordinal() if spell.end else NEVER,
-                spell.benefit.type,
-                spell.benefit.monthly_cost,
-                spell.since.toordinal(),
-            )
-            for spell in _spells(citizen, events)
-        ]
-        if found:
-            changes = [
-                (event.occurred_on.toordinal(), benefit.monthly_cost if (benefit := benefit_after(event)) else 0)
-                for event in events
-            ]
-            builder.add(
-                citizen.citizen_id, citizen.country, citizen.municipality, citizen.target_group, citizen.birth_year,
-                found, changes,
-            )  # fmt: skip
-    return builder.pool()
-
-
-class _PoolBuilder:
-    """Collects spells and members into the Pool arrays."""
-
-    def __init__(self) -> None:
-        self.municipalities, self.countries, self.groups, self.types = _Codes(), _Codes(), _Codes(), _Codes()
-        self.columns: dict[str, list[int]] = {
-            name: []
-            for name in ("start", "end", "member", "since", "cost", "type", "muni", "country", "group", "birth")
-        }
-        self.known: list[bool] = []
-        self.changes: list[list[tuple[int, int]]] = []
-        self.ids: list[str] = []
-
-    def add(
-        self,
-        citizen_id: str,
-        country: str,
-        municipality: str,
-        group: str | None,
-        birth_year: int | None,
-        spells: list[tuple[int, int, str, int, int]],
-        changes: list[tuple[int, int]],
-    ) -> None:
-        columns = self.columns
-        index = len(self.ids)
-        self.ids.append(citizen_id)
-        columns["muni"].append(self.municipalities.code((country, municipality)))
-        columns["country"].append(self.countries.code(country))
-        columns["group"].append(self.groups.code(group))
-        columns["birth"].append(birth_year or 0)
-        self.known.append(birth_year is not None)
-        for first, last, benefit_type, cost, since in spells:
-            columns["start"].append(first)
-            columns["end"].append(last)
-            columns["member"].append(index)
-            columns["since"].append(since)
-            columns["cost"].append(cost)
-            columns["type"].append(self.types.code(benefit_type))
-        self.changes.append(changes)
-
-    def pool(self) -> Pool:
-        width = max((len(changes) for changes in self.changes), default=0)
-        event_days = np.full((len(self.ids), width), NEVER, dtype=np.int64)
-        event_costs = np.zeros((len(self.ids), width), dtype=np.int64)
-        for row, changes in enumerate(self.changes):
-            for column, (day, amount) in enumerate(changes):
-                event_days[row, column] = day
-                event_costs[row, column] = amount
-
-        def ints(name: str) -> IntArray:
-            return np.array(self.columns[name], dtype=np.int64)
-
-        return Pool(
-            municipalities=self.municipalities,
-            countries=self.countries,
-            groups=self.groups,
-            types=self.types,
-            start=ints("start"),
-            end=ints("end"),
-            member=ints("member"),
-            since=ints("since"),
-            cost=ints("cost"),
-            type_code=ints("type"),
-            member_municipality=ints("muni"),
-            member_country=ints("country"),
-            member_group=ints("group"),
-            member_birth_year=ints("birth"),
-            member_known_age=np.array(self.known, dtype=bool),
-            event_days=event_days,
-            event_costs=event_costs,
-            member_ids=self.ids,
-        )
 
 
 @dataclass(frozen=True)
@@ -579,6 +553,7 @@ def compare(
     price: Pricer,
     *,
     min_comparisons: int = DEFAULT_MIN_COMPARISONS,
+    municipal_pays: Callable[[str], bool] | None = None,
 ) -> ComparisonResult:
     """Match every enrolled citizen on the ladder and compute own, counterfactual and net lines (§7).
 
@@ -594,6 +569,9 @@ def compare(
     months = tuple(months)
     if count and width:
         own_gross, own_municipal = price(PathArrays.from_paths([citizen.path for citizen in enrolled]), months)
+        if municipal_pays is not None:
+            municipal_paths = [citizen.municipal_path or citizen.path for citizen in enrolled]
+            _, own_municipal = price(PathArrays.from_paths(municipal_paths), months)
     else:
         own_gross = own_municipal = np.zeros((count, width), dtype=np.int64)
     cf_gross = np.zeros((count, width), dtype=np.int64)
@@ -603,7 +581,8 @@ def compare(
     rows = [row for row, citizen in enumerate(enrolled) if citizen.benefit_type is not None and citizen.path.since]
     if rows and width and len(pool.start):
         lines = (cf_gross, cf_municipal, comparisons)
-        _match(enrolled, np.array(rows, dtype=np.int64), pool, months, price, min_comparisons, lines, rungs)
+        priced = _pool_pricer(pool, price, municipal_pays)
+        _match(enrolled, np.array(rows, dtype=np.int64), pool, months, priced, min_comparisons, lines, rungs)
     return ComparisonResult(
         months=months,
         citizen_ids=tuple(citizen.citizen_id for citizen in enrolled),
@@ -647,7 +626,7 @@ def _match(
     rows: IntArray,
     pool: Pool,
     months: tuple[Month, ...],
-    price: Pricer,
+    price: _PoolPricer,
     min_comparisons: int,
     out: tuple[IntArray, IntArray, IntArray],
     rungs: list[str | None],
@@ -685,7 +664,7 @@ def _match(
     later = np.arange(len(months))[None, :] > enrolment_column[:, None]
     sums = np.zeros((len(rows), 2 * len(months)), dtype=np.int64)
     if len(needed_spells):
-        gross, municipal = price(_pseudo_enrolled(pool, needed_spells, pool.start[needed_spells]), months)
+        gross, municipal = price(needed_spells, pool.start[needed_spells], months)
         lines = np.concatenate([gross, municipal], axis=1)
         for rung in range(len(RUNGS)):
             targets = np.flatnonzero(chosen == rung)
@@ -713,7 +692,7 @@ def _match(
 def _add_enrolment_months(
     pool: Pool,
     months: tuple[Month, ...],
-    price: Pricer,
+    price: _PoolPricer,
     days: IntArray,
     enrolment_column: IntArray,
     chosen: IntArray,
@@ -743,9 +722,7 @@ def _add_enrolment_months(
         keys = (keys[0][relevant], keys[1][relevant], keys[2][relevant])
         if not len(spells):
             continue
-        gross, municipal = price(
-            _pseudo_enrolled(pool, spells, np.full(len(spells), day, dtype=np.int64)), months[column : column + 1]
-        )
+        gross, municipal = price(spells, np.full(len(spells), day, dtype=np.int64), months[column : column + 1])
         for query in queries.tolist():
             rung = int(chosen[query])
             hit = keys[rung] == enrolled_keys[rung][query]
@@ -753,11 +730,37 @@ def _add_enrolment_months(
             sums[query, width + column] += int(municipal[hit, 0].sum())
 
 
-def _pseudo_enrolled(pool: Pool, spells: IntArray, days: IntArray) -> PathArrays:
-    """The pool members of these spells as if enrolled on `days`: benefit on D, events after D as changes."""
+_PoolPricer = Callable[[IntArray, IntArray, Sequence[Month]], tuple[IntArray, IntArray]]
+"""Prices pool spells pseudo-enrolled on days over months: (gross lines, municipal lines)."""
+
+
+def _pool_pricer(pool: Pool, price: Pricer, municipal_pays: Callable[[str], bool] | None) -> _PoolPricer:
+    """Price pseudo-enrolled spells; with `municipal_pays`, the municipal lines from the municipality's part."""
+    if municipal_pays is None:
+        return lambda spells, days, months: price(_pseudo_enrolled(pool, spells, days), months)
+    names = sorted(pool.types.codes, key=pool.types.codes.__getitem__)
+    kept = np.array([municipal_pays(str(name)) for name in names] + [False], dtype=np.int64)
+
+    def priced(spells: IntArray, days: IntArray, months: Sequence[Month]) -> tuple[IntArray, IntArray]:
+        gross, _ = price(_pseudo_enrolled(pool, spells, days), months)
+        _, municipal = price(_pseudo_enrolled(pool, spells, days, kept), months)
+        return gross, municipal
+
+    return priced
+
+
+def _pseudo_enrolled(pool: Pool, spells: IntArray, days: IntArray, kept: IntArray | None = None) -> PathArrays:
+    """The pool members of these spells as if enrolled on `days`: benefit on D, events after D as changes.
+
+    `kept` (1/0 per benefit type code, last entry for "no benefit"): only the costs of those types count."""
     members = pool.member[spells]
     event_days = pool.event_days[members]
     event_costs = pool.event_costs[members]
+    baseline = pool.cost[spells]
+    if kept is not None:
+        assert pool.event_types is not None
+        event_costs = event_costs * kept[pool.event_types[members]]
+        baseline = baseline * kept[pool.type_code[spells]]
     if event_days.shape[1]:
         # Drop each row's events on or before D (a sorted prefix) by shifting the rest to the front.
         shift = (event_days <= days[:, None]).sum(axis=1)
@@ -772,7 +775,7 @@ def _pseudo_enrolled(pool: Pool, spells: IntArray, days: IntArray) -> PathArrays
     return PathArrays(
         enrolled=days.astype(np.int64),
         since=pool.since[spells].copy(),
-        baseline_cost=pool.cost[spells].copy(),
+        baseline_cost=baseline.copy(),
         change_days=np.ascontiguousarray(event_days),
         change_costs=np.ascontiguousarray(event_costs),
         exit_rates=(Fraction(0),) * count,

@@ -228,10 +228,16 @@ def answer_sentence(
             "No enrolled citizen has a comparison group yet, so the savings the programme caused "
             "cannot be estimated and it cannot be said whether it pays for itself."
         )
-    sentence = (
-        f"Each citizen enrolled is expected to save {_kroner(fundable)} {currency} net over {horizon} months "
-        f"(90 % interval {_kroner(band.p5)} to {_kroner(band.p95)} {currency})"
-    )
+    interval = f"(90 % interval {_kroner(band.p5)} to {_kroner(band.p95)} {currency})"
+    if fundable >= 0:
+        saved = f"{_kroner(fundable)} {currency}"
+        sentence = f"Each citizen enrolled is expected to save {saved} net over {horizon} months {interval}"
+    else:
+        # A negative net saving is not a saving: say what it means rather than "save -X kr.".
+        sentence = (
+            f"Each citizen enrolled is expected to save nothing net over {horizon} months: comparable citizens "
+            f"outside the programme saved {_kroner(-fundable)} {currency} more each {interval}"
+        )
     if cost_per_citizen is None:
         return sentence + "; no programme cost is recorded, so whether it pays for itself is not known."
     can = fundable >= cost_per_citizen

@@ -9,9 +9,11 @@ and the §8 forward view.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
+
+import numpy as np
 
 from servicekit.domain_errors import InvalidField
 
@@ -28,9 +30,25 @@ from .forward import (
     per_citizen_cost,
 )
 from .money import round_ore
+from .placement_kinds import ATTRIBUTION_KEYS, NOT_PLACED
 from .settlement import SAVINGS_SHARE, Entitlement, savings_share_period_day
 
 BASES = ("net", "gross")
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    """Results attributed to one placement kind (the kind of each citizen's first placement in the period).
+
+    `citizens`: enrolled citizens attributed; `matched`: of them with a comparison group. Gross and municipal
+    cover every attributed citizen; net covers the matched ones (as the evaluation's totals do)."""
+
+    citizens: int = 0
+    matched: int = 0
+    gross_saving: int = 0
+    municipal_saving: int = 0
+    net_saving: int = 0
+    net_municipal_saving: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class NetMonth:
     counterfactual_municipal_saving: int
     net_saving: int
     net_municipal_saving: int
+    by_placement_kind: dict[str, KindFigures] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,7 @@ class CitizenMatch:
     municipal_saving: int
     net_saving: int | None
     net_municipal_saving: int | None
+    placement_kind: str = NOT_PLACED
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,7 @@ class NetEvaluation:
     forward: Forward
     rate_card_ids: list[str] = field(default_factory=list)
     cumulative_band: tuple[list[int], list[int]] | None = None
+    by_placement_kind: dict[str, KindFigures] = field(default_factory=dict)
 
 
 def net_evaluation(
@@ -88,11 +109,14 @@ def net_evaluation(
     draws: int = MIN_DRAWS,
     seed: int = 0,
     currency: str = "kr.",
+    placement_kinds: Sequence[str] | None = None,
 ) -> NetEvaluation:
     """Net totals, months, per-citizen matches, costs by payer and the forward view.
 
     The forward view's net gain subtracts only the municipality's own cost lines and the outcome payments
     (§6); `cost_per_citizen` is those divided by the enrolled citizens in scope (matched or not).
+    `placement_kinds`: per citizen (in the comparison's order) the kind its results are attributed to
+    (`placement_kinds.attributed_kind`); the figures by kind add up to the totals.
     """
     months = comparison.months
     matched = comparison.matched
@@ -140,7 +164,16 @@ def net_evaluation(
         seed=seed,
         currency=currency,
     )
+    kinds = list(placement_kinds) if placement_kinds is not None else [NOT_PLACED] * len(citizens)
+    if len(kinds) == len(citizens):
+        citizens = [replace(citizen, placement_kind=kind) for citizen, kind in zip(citizens, kinds, strict=True)]
+    totals_by_kind, months_by_kind = _by_kind(comparison, kinds)
+    by_month = [
+        replace(row, by_placement_kind={kind: columns[column] for kind, columns in months_by_kind.items()})
+        for column, row in enumerate(by_month)
+    ]
     return NetEvaluation(
+        by_placement_kind=totals_by_kind,
         net_saving=int(net_gross.sum()),
         net_municipal_saving=int(net_municipal.sum()),
         unmatched_gross_saving=comparison.unmatched_gross,
@@ -155,6 +188,32 @@ def net_evaluation(
         rate_card_ids=list(rate_card_ids),
         cumulative_band=cumulative_band(net_municipal[matched_rows], draws=draws, seed=seed),
     )
+
+
+def _by_kind(
+    comparison: ComparisonResult, kinds: Sequence[str]
+) -> tuple[dict[str, KindFigures], dict[str, list[KindFigures]]]:
+    """Totals and month columns per attributed kind (every kind of ATTRIBUTION_KEYS, plus any other seen)."""
+    if len(kinds) != len(comparison.citizen_ids):
+        raise ValueError("one placement kind per citizen")
+    names = list(dict.fromkeys([*ATTRIBUTION_KEYS, *kinds]))
+    matched = comparison.matched
+    lines = (comparison.own_gross, comparison.own_municipal, comparison.net_gross, comparison.net_municipal)
+    totals: dict[str, KindFigures] = {}
+    months: dict[str, list[KindFigures]] = {}
+    labels = np.array(kinds, dtype=object)
+    for name in names:
+        rows = labels == name if len(kinds) else np.zeros(0, dtype=bool)
+        count, paired = int(rows.sum()), int((rows & matched).sum())
+        sums = [
+            line[rows].sum(axis=0) if len(kinds) else np.zeros(len(comparison.months), dtype=np.int64) for line in lines
+        ]
+        totals[name] = KindFigures(count, paired, *(int(values.sum()) for values in sums))
+        months[name] = [
+            KindFigures(count, paired, *(int(values[column]) for values in sums))
+            for column in range(len(comparison.months))
+        ]
+    return totals, months
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from .benefits import Benefit, benefit_after
 from .events import OutcomeEvent
 from .savings import BenefitPath
 
+MUNICIPAL_PAYER = "kommun"
+"""The Swedish payer whose savings are the municipal saving of §6 (the others are reported beside it)."""
 SWEDISH_PAYERS = ("kommun", "region", "forsakringskassan", "arbetsformedlingen")
 DANISH_PAYERS = ("kommune", "staten")
 BENEFIT_EVENTS = ("benefit_changed", "benefit_ended", "benefit_resumed")

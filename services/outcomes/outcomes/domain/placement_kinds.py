@@ -6,13 +6,15 @@ is what the API guide tells a jobcenter each kind usually brings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from servicekit.domain_errors import InvalidField
 
-from .events import PLACEMENT_KINDS
+from .events import PLACEMENT_KINDS, OutcomeEvent
 from .milestones import MILESTONES
+from .placements import placements
 
 # A job is a job; an internship on benefit (virksomhedspraktik) and education are not.
 JOB_KINDS = frozenset({"ordinary", "flexjob", "smaajob", "wage_subsidy"})
@@ -24,6 +26,24 @@ USUAL_BENEFIT_EVENTS = {
     "internship": "none: the citizen keeps the benefit during virksomhedspraktik / praktik",
     "education": "benefit_ended, or benefit_changed to the education benefit (e.g. SU is not a municipal cost)",
 }
+
+
+NOT_PLACED = "not_placed"
+UNSPECIFIED = "unspecified"
+"""A placement stored before `data.kind` was required."""
+ATTRIBUTION_KEYS = (*PLACEMENT_KINDS, NOT_PLACED)
+
+
+def attributed_kind(events: Sequence[OutcomeEvent], enrolled_on: date, before: date) -> str:
+    """The kind a citizen's results are attributed to: that of its first placement starting on or after
+    enrolment (§4's `placement_started`) and before `before` (the evaluation's end); `not_placed` if none.
+
+    Effective events (corrections resolved), in order. A citizen counts under one kind only, so the kinds'
+    figures add up to the evaluation's; a later placement of another kind does not move it."""
+    for placement in placements(events):
+        if enrolled_on <= placement.start < before:
+            return placement.kind or UNSPECIFIED
+    return NOT_PLACED
 
 
 def validate_placement_kind(data: Mapping[str, Any]) -> None:

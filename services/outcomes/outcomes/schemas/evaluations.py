@@ -68,12 +68,25 @@ class CitizenMatchRead(BaseModel):
     municipal_saving: int
     net_saving: int | None
     net_municipal_saving: int | None
+    placement_kind: str = Field(description="The kind of the first placement on or after enrolment, or not_placed")
 
 
 class EvaluationCitizensRead(BaseModel):
     scope: dict[str, Any]
     currency: str
     items: list[CitizenMatchRead]
+
+
+class KindRead(BaseModel):
+    """Results attributed to a placement kind: the kind of each citizen's first placement on or after
+    enrolment and before `to` (`not_placed`: none). Net covers the matched citizens only."""
+
+    citizens: int
+    matched: int
+    gross_saving: int
+    municipal_saving: int
+    net_saving: int
+    net_municipal_saving: int
 
 
 class SliceRead(BaseModel):
@@ -124,3 +137,7 @@ class EvaluationRead(BaseModel):
     savings_by_payer: dict[str, int] = Field(description="DK: kommune, staten; SE: kommun, region, FK, AF")
     costs_by_payer: dict[str, int] = Field(description="Recorded programme cost lines in force, by payer")
     rate_card_ids: list[str] = Field(description="The cards the days of the period were priced with")
+    by_placement_kind: dict[str, KindRead] = Field(
+        description="Per placement kind (ordinary, flexjob, smaajob, wage_subsidy, internship, education) and "
+        "not_placed: citizens attributed by the kind of their first placement, their gross, municipal and net savings"
+    )

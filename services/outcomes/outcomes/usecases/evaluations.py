@@ -93,7 +93,7 @@ async def evaluate_scope(
         horizon=horizon,
     )
     by_payer = net_evaluations.savings_by_payer(
-        parts.facts, months_between(scope.period_from, scope.period_to), card, parts.lines
+        parts.facts, months_between(scope.period_from, scope.period_to), card, parts.lines, prices
     )
     return ScopedEvaluation(parts.result, scope, card, net, by_payer)
 
@@ -230,7 +230,11 @@ async def _evaluation_parts(
             session, [row.id for row in rows if row.municipality.startswith(card.country)]
         )
     ]
-    lines = net_evaluations.priced_lines([item.path for item in evaluated], months, prices) if evaluated else None
+    lines = None
+    if evaluated:
+        lines = net_evaluations.priced_lines([item.path for item in evaluated], months, prices)
+        # Sweden: the municipal saving is the kommun's part only (the card's payers).
+        lines = net_evaluations.municipal_share(lines, facts, months, card, prices)
     result = evaluate(
         citizens=evaluated,
         months=months,

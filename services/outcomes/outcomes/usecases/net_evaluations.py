@@ -6,8 +6,8 @@ and hands the domain what it needs; nothing here decides a rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,16 +20,25 @@ from outcomes.domain.comparison import (
     DEFAULT_MIN_COMPARISONS,
     ComparisonResult,
     EnrolledCitizen,
-    build_pool_rows,
+    PoolColumns,
+    build_pool_columns,
     compare,
 )
 from outcomes.domain.costs import CostLine
 from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.events import effective_events
 from outcomes.domain.net_evaluation import NetEvaluation, net_evaluation
-from outcomes.domain.payers import DANISH_PAYERS, SWEDISH_PAYERS, paths_by_payer, payer_map, payer_of
+from outcomes.domain.payers import (
+    DANISH_PAYERS,
+    MUNICIPAL_PAYER,
+    SWEDISH_PAYERS,
+    paths_by_payer,
+    payer_map,
+    payer_of,
+)
+from outcomes.domain.placement_kinds import attributed_kind
 from outcomes.domain.ratecard import RateCard
-from outcomes.domain.savings import MonthlySavings, PathArrays, monthly_savings
+from outcomes.domain.savings import BenefitPath, MonthlySavings, PathArrays
 from outcomes.store import comparison_pool
 from outcomes.store import programme_costs as cost_store
 from outcomes.usecases.rate_cards import country_cards
@@ -55,6 +64,39 @@ async def pricing(session: AsyncSession, country: str, start: date, end: date, d
 def priced_lines(paths: Sequence[Any], months: Sequence[Month], prices: Pricing) -> MonthlySavings:
     """Monthly lines of these benefit paths, each day with its card."""
     return monthly_savings_by_card(PathArrays.from_paths(list(paths)), months, prices.spans)
+
+
+def municipal_pays(card: RateCard) -> Callable[[str], bool] | None:
+    """Sweden: whether the kommun pays a benefit type (the card's payers); None in Denmark (§3 applies)."""
+    if card.country != "SE":
+        return None
+    mapping, default = payer_map(card.document)
+    payer = payer_of(mapping, default or MUNICIPAL_PAYER)
+    return lambda benefit_type: payer(benefit_type) == MUNICIPAL_PAYER
+
+
+def _payer_paths(item: CitizenFacts, card: RateCard) -> dict[str, BenefitPath]:
+    mapping, default = payer_map(card.document)
+    return paths_by_payer(
+        enrolled_on=item.enrolled_on,
+        since=item.since,
+        at_enrolment=item.benefit_at_enrolment,
+        events=effective_events(item.events),
+        payer=payer_of(mapping, default or MUNICIPAL_PAYER),
+        payers=SWEDISH_PAYERS,
+    )
+
+
+def municipal_share(
+    lines: MonthlySavings, facts: Sequence[CitizenFacts], months: Sequence[Month], card: RateCard, prices: Pricing
+) -> MonthlySavings:
+    """Sweden: the municipal lines are the kommun's part only; the rest of gross is other payers' (in `state`).
+
+    Denmark: unchanged (the municipality pays every benefit; §3 splits it with the state)."""
+    if card.country != "SE" or not facts:
+        return lines
+    kommun = priced_lines([_payer_paths(item, card)[MUNICIPAL_PAYER] for item in facts], months, prices)
+    return replace(lines, municipal=kommun.municipal, state=lines.gross - kommun.municipal)
 
 
 async def cost_lines(session: AsyncSession, partnership_ids: Sequence[Any]) -> list[CostLine]:
@@ -94,12 +136,21 @@ async def comparison_for(
                 birth_year=row.birth_year,
                 benefit_type=item.benefit_at_enrolment.type if item.benefit_at_enrolment else None,
                 path=path,
+                municipal_path=_payer_paths(item, card)[MUNICIPAL_PAYER] if card.country == "SE" else None,
             )
         )
-    rows, corrected = await comparison_pool.pool_rows(session, country=country)
-    pool = build_pool_rows(rows, corrected, country, period_to)
+    days = [citizen.path.enrolled_on for citizen in enrolled if citizen.benefit_type is not None]
+    if days:
+        columns, corrected = await comparison_pool.pool_columns(
+            session, country=country, to=period_to, last_day=max(days)
+        )
+    else:
+        columns, corrected = PoolColumns.empty(), []
+    pool = build_pool_columns(columns, corrected, period_to)
     minimum = int(_value(card.document.get("min_comparisons", DEFAULT_MIN_COMPARISONS)))
-    return compare(enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum)
+    return compare(
+        enrolled, pool, months, card_pricer(prices.spans), min_comparisons=minimum, municipal_pays=municipal_pays(card)
+    )
 
 
 async def net_figures(
@@ -137,36 +188,32 @@ async def net_figures(
         rate_card_ids=prices.card_ids,
         horizon=horizon,
         currency="kr." if card.currency in ("DKK", "SEK") else card.currency,
+        placement_kinds=[attributed_kind(effective_events(item.events), item.enrolled_on, period_to) for item in facts],
     )
 
 
 def savings_by_payer(
-    facts: Sequence[CitizenFacts], months: Sequence[Month], card: RateCard, lines: MonthlySavings | None
+    facts: Sequence[CitizenFacts],
+    months: Sequence[Month],
+    card: RateCard,
+    lines: MonthlySavings | None,
+    prices: Pricing,
 ) -> dict[str, int]:
-    """Denmark: the municipality (kommune) and the state (staten, its refusion). Sweden: per the card's payers."""
+    """Denmark: the municipality (kommune) and the state (staten, its refusion). Sweden: the gross saving of
+    the part of each history every payer pays (the card's payers), each day priced with its card."""
     if card.country != "SE":
         municipal = int(lines.municipal.sum()) if lines is not None else 0
         state = int(lines.state.sum()) if lines is not None else 0
         return dict(zip(DANISH_PAYERS, (municipal, state), strict=True))
-    mapping, default = payer_map(card.document)
-    payer = payer_of(mapping, default or "kommun")
     totals = dict.fromkeys(SWEDISH_PAYERS, 0)
     if not facts or not months:
         return totals
-    by_payer: dict[str, list[Any]] = {name: [] for name in SWEDISH_PAYERS}
+    by_payer: dict[str, list[BenefitPath]] = {name: [] for name in SWEDISH_PAYERS}
     for item in facts:
-        paths = paths_by_payer(
-            enrolled_on=item.enrolled_on,
-            since=item.since,
-            at_enrolment=item.benefit_at_enrolment,
-            events=effective_events(item.events),
-            payer=payer,
-            payers=SWEDISH_PAYERS,
-        )
-        for name, path in paths.items():
+        for name, path in _payer_paths(item, card).items():
             by_payer[name].append(path)
     for name, payer_paths in by_payer.items():
-        totals[name] = int(monthly_savings(payer_paths, months, card.staircase).gross.sum())
+        totals[name] = int(priced_lines(payer_paths, months, prices).gross.sum())
     return totals
 
 

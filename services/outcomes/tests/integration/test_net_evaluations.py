@@ -18,6 +18,7 @@ from tests.integration.world import add_citizen, add_partnership
 
 MUNICIPALITY = "DK-0860"
 GROUP = "net_example"
+KINDS = ("ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education", "not_placed")
 KH = {"type": "kontanthjaelp_30plus", "monthly_amount": 1_232_600, "currency": "DKK", "since": "2024-01-01"}
 
 
@@ -62,15 +63,31 @@ async def test_net_saving_against_the_comparison_group(
     r = add_resident(registry, {**KH, "since": "2022-01-01"})
     far = add_resident(registry, {**KH, "since": "2023-06-01"})  # spell band [182, 365): not comparable
     await sync()
+    # P2's end was first reported on the wrong day and then corrected: the pool reads what is in force.
+    wrong = event(p2, "benefit_ended", "2024-05-20")
+    assert (await client.post("/v1/outcome-events", json=wrong, headers=hjorring)).status_code == 201
     # The jobcenter sync sends the benefit events of everyone, enrolled or not, in bulk.
     events = [
         event(a, "benefit_ended", "2024-04-15"),
-        event(p2, "benefit_ended", "2024-05-01"),
+        {**event(p2, "benefit_ended", "2024-05-01"), "supersedes": wrong["id"]},
         event(p3, "benefit_ended", "2024-04-10"),
         event(r, "benefit_ended", "2023-06-01"),
         event(r, "benefit_resumed", "2024-02-01", {"type": "kontanthjaelp_30plus", "monthly_amount": 1_232_600}),
         event(r, "benefit_ended", "2024-04-16"),
         event(far, "benefit_ended", "2024-04-01"),
+        # A's first placement is ordinary work; a later internship does not move the attribution.
+        event(
+            a,
+            "placement_started",
+            "2024-04-15",
+            {"organisation_id": str(uuid.uuid4()), "hours_per_week": 37, "kind": "ordinary"},
+        ),
+        event(
+            a,
+            "placement_started",
+            "2024-05-10",
+            {"organisation_id": str(uuid.uuid4()), "hours_per_week": 30, "kind": "internship"},
+        ),
     ]
     batch = await client.post("/v1/outcome-events:batch", json={"items": events}, headers=hjorring)
     assert batch.status_code == 200, batch.text
@@ -95,6 +112,19 @@ async def test_net_saving_against_the_comparison_group(
     assert result["unmatched_gross_saving"] == 0
     assert result["savings_by_payer"] == {"kommune": 1_133_992, "staten": 1_889_987 - 1_133_992}
     assert result["rate_card_ids"] == ["DK-2024"]
+    assert result["by_placement_kind"]["ordinary"] == {
+        "citizens": 1,
+        "matched": 1,
+        "gross_saving": 1_889_987,
+        "municipal_saving": 1_133_992,
+        "net_saving": 933_687,
+        "net_municipal_saving": 560_212,
+    }
+    assert result["by_placement_kind"]["internship"]["citizens"] == 0
+    assert result["by_placement_kind"]["not_placed"]["gross_saving"] == 0
+    assert set(result["by_placement_kind"]) == {
+        "ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education", "not_placed"
+    }  # fmt: skip
     forward = result["forward"]
     assert forward["horizon_months"] == 36
     assert (forward["observed_months"], forward["carried_months"]) == (3, 33)
@@ -107,6 +137,7 @@ async def test_net_saving_against_the_comparison_group(
         (a, "exact", 5)
     ]
     assert citizens.json()["items"][0]["net_saving"] == 933_687
+    assert citizens.json()["items"][0]["placement_kind"] == "ordinary"
     # A contract paying 10 % of the savings on the net basis (the default): 10 % x 560,212 = 56,021.2 -> 56,021.
     contract = {
         "partnership_id": partnership.id,
@@ -129,6 +160,11 @@ async def test_net_saving_against_the_comparison_group(
     assert [(line["kind"], line["amount"], line["basis"], line["rung"]) for line in settlement.json()["lines"]] == [
         ("savings_share", 56_021, "net", "exact")
     ]
+    # Every day is priced with the card valid on it, the comparisons' days too: a period across the turn
+    # of the year lists both cards, and the months of 2024 keep their figures.
+    across = await client.get("/v1/evaluations", params={**params, "to": "2025-02-01"}, headers=hjorring)
+    assert across.json()["rate_card_ids"] == ["DK-2024", "DK-2025"]
+    assert [row["net_municipal_saving"] for row in across.json()["by_month"][:3]] == [0, 236_476, 323_736]
     # A longer horizon is a request parameter.
     longer = await client.get("/v1/evaluations", params={**params, "horizon_months": 48}, headers=hjorring)
     assert longer.json()["forward"]["carried_months"] == 45
@@ -193,6 +229,13 @@ async def test_csv_and_chart_show_net_against_costs(
         "net_municipal_saving",
     ]
     assert [row.split(",")[0] for row in rows] == ["2024-03", "2024-04", "2024-05"]
+    columns = header.split(",")
+    assert columns[-14:-12] == ["gross_saving_ordinary", "net_municipal_saving_ordinary"]
+    assert columns[-2:] == ["gross_saving_not_placed", "net_municipal_saving_not_placed"]
+    for row in rows:
+        values = dict(zip(columns, row.split(","), strict=True))
+        # Each month's gross is the sum of its kinds' gross.
+        assert int(values["gross_saving"]) == sum(int(values[f"gross_saving_{kind}"]) for kind in KINDS)
     chart = await client.get("/v1/evaluations/chart.svg", params=params, headers=hjorring)
     assert chart.status_code == 200
     assert b"net municipal savings" in chart.content

@@ -28,7 +28,7 @@ from outcomes.domain.comparison import (
 from outcomes.domain.events import OutcomeEvent, effective_events
 from outcomes.domain.money import round_ore
 from outcomes.domain.refusion import RefusionStaircase
-from outcomes.domain.savings import monthly_savings
+from outcomes.domain.savings import NEVER, monthly_savings
 from servicekit.domain_errors import InvalidField
 
 KH = "kontanthjaelp_30plus"
@@ -360,63 +360,115 @@ def test_min_comparisons_must_be_positive(bad: int, staircase: RefusionStaircase
         compare([], build_pool([], TO), MONTHS, staircase_pricer(staircase), min_comparisons=bad)
 
 
-def test_pool_from_store_rows_is_the_same_pool() -> None:
-    """The store's row form (no object per event) builds exactly the pool the PoolCitizen form builds."""
+def test_vectorised_pool_has_the_spells_of_the_rule() -> None:
+    """The pool built for all citizens at once (build_pool_columns) has, per citizen, exactly the spells of
+    `benefit_spells` (the rule, citizen by citizen), on random histories with ends, changes and resumptions."""
     import random
 
-    from outcomes.domain.benefits import benefit_after
-    from outcomes.domain.comparison import PoolRow, build_pool_rows
+    from outcomes.domain.comparison import PoolColumns, build_pool_columns
 
     rng = random.Random(11)
     citizens = []
-    for i in range(200):
+    for i in range(300):
         events: list[OutcomeEvent] = []
         day = date(2023, 1, 1)
-        for n in range(rng.randint(0, 4)):
+        for n in range(rng.randint(0, 5)):
             day = date.fromordinal(day.toordinal() + rng.randint(0, 200))
             kind = rng.choice(["ended", "changed", "resumed"])
             if kind == "ended":
                 events.append(ended(f"p{i}", day, n))
             elif kind == "changed":
-                events.append(changed(f"p{i}", day, rng.randint(1, 9) * 100_000, n=n))
+                events.append(changed(f"p{i}", day, rng.randint(1, 9) * 100_000, kind=rng.choice([KH, "x"]), n=n))
             else:
                 events.append(resumed(f"p{i}", day, rng.randint(1, 9) * 100_000, n=n))
+        if events and rng.random() < 0.1:  # a correction: the first event superseded by a later one
+            first = events[0]
+            events.append(OutcomeEvent(f"p{i}-fix", f"p{i}", first.type, first.occurred_on, first.data, first.id, 99))
         citizens.append(
             pool_citizen(
                 f"p{i}",
                 municipality=rng.choice(["0101", "0147"]),
                 since=date(2022, rng.randint(1, 12), 1) if rng.random() < 0.95 else None,
+                birth_year=rng.choice([1970, 1990, None]),  # type: ignore[list-item]
                 events=tuple(events),
                 course_enrolled_on=date(2024, 3, 1) if rng.random() < 0.1 else None,
                 erased=rng.random() < 0.05,
             )
         )
-    rows = [
-        PoolRow(
-            c.citizen_id,
-            c.municipality,
-            c.target_group,
-            c.birth_year,
-            c.benefit.type if c.benefit else None,
-            c.benefit.monthly_cost if c.benefit else 0,
-            c.since,
-            c.course_enrolled_on,
-            c.erased,
-            tuple(
-                (
-                    e.occurred_on.toordinal(),
-                    e.sequence,
-                    e.type,
-                    e.data.get("type"),
-                    b.monthly_cost if (b := benefit_after(e)) else 0,
-                )
-                for e in c.events
-            ),
+    pool = build_pool_columns(PoolColumns.empty(), citizens, TO)
+    kinds = {code: name for name, code in pool.types.codes.items()}
+    got: dict[str, list[tuple[int, int, int, int, object]]] = {}
+    for row in range(len(pool.start)):
+        got.setdefault(pool.member_ids[pool.member[row]], []).append(
+            (
+                int(pool.start[row]),
+                int(pool.end[row]),
+                int(pool.since[row]),
+                int(pool.cost[row]),
+                kinds[int(pool.type_code[row])],
+            )
         )
+    expected = {
+        c.citizen_id: [
+            (
+                s.start.toordinal(),
+                s.end.toordinal() if s.end else NEVER,
+                s.since.toordinal(),
+                s.benefit.monthly_cost,
+                s.benefit.type,
+            )
+            for s in benefit_spells(c)
+        ]
         for c in citizens
-    ]
-    expected = build_pool(citizens, TO)
-    got = build_pool_rows(rows, [], "DK", TO)
-    for name in ("start", "end", "member", "since", "cost", "type_code", "member_municipality", "event_days"):
-        assert getattr(got, name).tolist() == getattr(expected, name).tolist(), name
-    assert got.member_ids == expected.member_ids
+        if not c.erased and c.course_enrolled_on is None and benefit_spells(c)
+    }
+    assert got == expected
+    assert sum(1 for c in citizens if c.birth_year is None and c.citizen_id in got) > 0
+    known = dict(zip(pool.member_ids, pool.member_known_age.tolist(), strict=True))
+    assert all(known[c.citizen_id] == (c.birth_year is not None) for c in citizens if c.citizen_id in got)
+
+
+def test_municipal_lines_count_only_what_the_municipality_pays() -> None:
+    """Sweden (no staircase): A moves from ekonomiskt bistånd (kommun) to sjukersättning (Försäkringskassan)
+    on 16 April; of five comparisons one moves on 1 May. Gross counts every payer, municipal the kommun only."""
+    none = RefusionStaircase(bands=[], reset_weeks=52)
+    eb, sjuk = "ekonomiskt_bistand", "sjukersattning"
+    path = benefit_path(
+        enrolled_on=D,
+        since=date(2024, 1, 1),
+        at_enrolment=Benefit(eb, 900_000),
+        events=[changed("a", date(2024, 4, 16), 1_000_000, kind=sjuk)],
+    )
+    kommun_path = benefit_path(
+        enrolled_on=D,
+        since=date(2024, 1, 1),
+        at_enrolment=Benefit(eb, 900_000),
+        events=[changed("a", date(2024, 4, 16), 0, kind=eb)],
+    )
+    a = EnrolledCitizen("a", "SE", "0180", "g", 1980, eb, path, municipal_path=kommun_path)
+    pool = build_pool(
+        [
+            pool_citizen(f"p{n}", country="SE", municipality="0180", group="g", benefit=Benefit(eb, 900_000))
+            for n in range(4)
+        ]
+        + [
+            pool_citizen(
+                "p4",
+                country="SE",
+                municipality="0180",
+                group="g",
+                benefit=Benefit(eb, 900_000),
+                events=(changed("p4", date(2024, 5, 1), 1_000_000, kind=sjuk),),
+            )
+        ],
+        TO,
+    )
+    result = compare([a], pool, MONTHS, staircase_pricer(none), municipal_pays=lambda kind: kind == eb)
+    assert result.own_gross.tolist() == [[0, -50_000, -100_000]]
+    assert result.own_municipal.tolist() == [[0, 450_000, 900_000]]
+    assert result.counterfactual_gross.tolist() == [[0, 0, -20_000]]
+    assert result.counterfactual_municipal.tolist() == [[0, 0, 180_000]]
+    # Without the payer rule (Denmark's reading) the municipal line is the whole history's.
+    danish = compare([a], pool, MONTHS, staircase_pricer(none))
+    assert danish.own_municipal.tolist() == [[0, -50_000, -100_000]]
+    assert danish.counterfactual_municipal.tolist() == [[0, 0, -20_000]]

@@ -125,3 +125,13 @@ def test_no_matched_citizens() -> None:
 def test_bad_parameters(field: str, kwargs: dict[str, int]) -> None:
     with pytest.raises(InvalidField, match=field):
         forward(three_citizens(), annual_rate=RATE, outlays=0, cost_per_citizen=None, **kwargs)  # type: ignore[arg-type]
+
+
+def test_answer_when_the_comparisons_saved_more() -> None:
+    """A negative net saving reads as what it is, not as "save -X kr."."""
+    band = Band(-6_756_559, -3_699_864, -829_775)
+    assert answer_sentence(-3_727_000, band, 36, 10_131_044) == (
+        "Each citizen enrolled is expected to save nothing net over 36 months: comparable citizens outside the "
+        "programme saved 37,270 kr. more each (90 % interval -67,566 to -8,298 kr.); the programme costs "
+        "101,310 kr. per citizen; it cannot pay for itself."
+    )

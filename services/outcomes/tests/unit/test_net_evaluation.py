@@ -112,3 +112,55 @@ def test_basis() -> None:
     assert check_basis("gross") == "gross"
     with pytest.raises(InvalidField, match="savings_share_basis"):
         check_basis("both")
+
+
+def test_results_by_placement_kind(staircase: RefusionStaircase) -> None:
+    """A (matched) placed first in a wage-subsidy job, E (unmatched) in an internship: each citizen's figures
+    go to the kind of its first placement; the kinds add up to the totals; net counts matched citizens only."""
+    comparison = result(staircase)
+    net = net_evaluation(
+        comparison,
+        enrolment_months=[Month(2024, 3), Month(2024, 3)],
+        cost_lines=[],
+        outcome_payments=0,
+        annual_rate=Fraction(35, 1000),
+        horizon=3,
+        placement_kinds=["wage_subsidy", "internship"],
+    )
+    wage = net.by_placement_kind["wage_subsidy"]
+    assert (wage.citizens, wage.matched) == (1, 1)
+    assert (wage.gross_saving, wage.municipal_saving) == (657_387 + 1_232_600, 394_432 + 739_560)
+    assert (wage.net_saving, wage.net_municipal_saving) == (net.net_saving, net.net_municipal_saving)
+    internship = net.by_placement_kind["internship"]
+    assert (internship.citizens, internship.matched, internship.gross_saving) == (1, 0, 1_232_600)
+    assert (internship.net_saving, internship.net_municipal_saving) == (0, 0)
+    assert net.by_placement_kind["not_placed"].citizens == 0
+    assert [citizen.placement_kind for citizen in net.citizens] == ["wage_subsidy", "internship"]
+    assert sum(kind.gross_saving for kind in net.by_placement_kind.values()) == int(comparison.own_gross.sum())
+    may = net.by_month[2].by_placement_kind
+    assert (may["wage_subsidy"].gross_saving, may["internship"].gross_saving) == (1_232_600, 1_232_600)
+    with pytest.raises(ValueError, match="one placement kind per citizen"):
+        net_evaluation(
+            comparison,
+            enrolment_months=[Month(2024, 3), Month(2024, 3)],
+            cost_lines=[],
+            outcome_payments=0,
+            annual_rate=Fraction(35, 1000),
+            placement_kinds=["ordinary"],
+        )
+
+
+def test_attributed_kind_is_the_first_placement_in_the_period() -> None:
+    from outcomes.domain.events import OutcomeEvent
+    from outcomes.domain.placement_kinds import attributed_kind
+
+    def started(on: date, kind: str | None, n: int) -> OutcomeEvent:
+        data = {"organisation_id": "o", "hours_per_week": 30} | ({"kind": kind} if kind else {})
+        return OutcomeEvent(f"s{n}", "c", "placement_started", on, data, sequence=n)
+
+    enrolled, to = date(2024, 3, 1), date(2024, 6, 1)
+    before = started(date(2024, 2, 1), "ordinary", 1)  # before enrolment: not §4's first placement
+    assert attributed_kind([before, started(date(2024, 4, 1), "flexjob", 2)], enrolled, to) == "flexjob"
+    assert attributed_kind([before], enrolled, to) == "not_placed"
+    assert attributed_kind([started(date(2024, 6, 1), "ordinary", 3)], enrolled, to) == "not_placed"  # at `to`
+    assert attributed_kind([started(date(2024, 3, 1), None, 4)], enrolled, to) == "unspecified"
