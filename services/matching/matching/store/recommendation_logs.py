@@ -60,8 +60,10 @@ async def decision_counts(session: AsyncSession, municipality: str) -> list[tupl
 
 
 async def labelled_decisions(session: AsyncSession, labels: dict[str, bool]) -> list[tuple[str, str, bool]]:
-    """(citizen id, opening id, label) of every decision that labels a pair for training."""
-    query = sa.select(decisions.c.citizen_id, decisions.c.opening_id, decisions.c.decision).where(
-        decisions.c.decision.in_(list(labels))
+    """(citizen id, opening id, label) of every decision that labels a pair for training, oldest first."""
+    query = (
+        sa.select(decisions.c.citizen_id, decisions.c.opening_id, decisions.c.decision)
+        .where(decisions.c.decision.in_(list(labels)))
+        .order_by(decisions.c.decided_at, decisions.c.id)
     )
     return [(str(c), str(o), labels[d]) for c, o, d in (await session.execute(query)).all()]
