@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from matching.api.deps import ActorDep, IdempotencyDep, Reader, SessionDep
+from matching.api.deps import ActorDep, IdempotencyDep, Reader, Runner, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
 from matching.usecases import records
@@ -19,11 +19,12 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/decisions", tags=["decisio
 
 @router.post("", status_code=201, response_model=DecisionRead, responses=ERRORS)
 async def record_decision(
-    body: DecisionCreate, session: SessionDep, principal: Reader, actor: ActorDep, idem: IdempotencyDep
+    body: DecisionCreate, session: SessionDep, principal: Runner, actor: ActorDep, idem: IdempotencyDep
 ) -> DecisionRead | JSONResponse:
     """Record a decision on a suggestion of a served list (`accepted`, `rejected` with a reason,
-    `contacted`, `hired`), or propose an opening that was not suggested (`proposed`). 422 names
-    the field when the list was not served to that citizen or did not hold the opening."""
+    `contacted`, `hired`), or propose an opening that was not suggested (`proposed`); scope
+    matching:run. 422 names the field when the list was not served to that citizen or did not
+    hold the opening."""
     if replay := await idem.replay():
         return replay
     return await idem.remember(201, await records.record_decision(session, body, actor))

@@ -61,6 +61,7 @@ REQUEST_ID = uuid.uuid4().hex
 
 async def test_served_lists_are_on_record_and_decisions_reference_them(
     registry: httpx.AsyncClient,
+    tokens: TokenFactory,
     client: httpx.AsyncClient,
     stevns_registry: dict[str, str],
     reader: dict[str, str],
@@ -135,6 +136,8 @@ async def test_served_lists_are_on_record_and_decisions_reference_them(
     assert field_of(await client.post("/v1/decisions", json=not_in_list, headers=reader)) == {"body.opening_id"}
     unknown_opening = {**proposed, "opening_id": str(uuid.uuid4())}
     assert field_of(await client.post("/v1/decisions", json=unknown_opening, headers=reader)) == {"body.opening_id"}
+    read_only = tokens.headers(tenant="DK-0336", scopes=["matching:read"], client_id="stevns-viewer")
+    assert (await client.post("/v1/decisions", json=proposed, headers=read_only)).status_code == 403
     no_reason = {**rejected, "reason_code": None}
     assert (await client.post("/v1/decisions", json=no_reason, headers=reader)).status_code == 422
 
