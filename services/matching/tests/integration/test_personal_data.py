@@ -59,6 +59,25 @@ async def outbox(matching_app: FastAPI, citizen_id: str) -> list[dict[str, Any]]
 REQUEST_ID = uuid.uuid4().hex
 
 
+async def store_run(database: Database, citizen_id: str, opening_id: str) -> uuid.UUID:
+    """A stored national run holding the citizen's list (as `python -m matching.usecases.ranking_runs` would)."""
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, "*")
+        run = await ranking_runs.insert_run(
+            session, model="default-weighted", top_n=1, citizens=1, openings=1, blocks=1, workers=1, seconds=0.1
+        )
+        await ranking_runs.insert_entries(session, run.id, [(citizen_id, [opening_id], [0.5])])
+        return run.id
+
+
+async def record_consent(
+    registry: httpx.AsyncClient, headers: dict[str, str], citizen_id: str, action: str, method: str
+) -> None:
+    body = {"purpose": "matching", "action": action, "method": method}
+    response = await registry.post(f"/v1/citizens/{citizen_id}/consents", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+
+
 async def test_served_lists_are_on_record_and_decisions_reference_them(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
@@ -172,34 +191,24 @@ async def test_withdrawing_matching_on_the_feed_removes_the_citizen_from_ranking
     await serve(client, reader, citizen_id=person["id"])
     assert person["id"] in {i["citizen_id"] for i in (await serve(client, reader, opening_id=job["id"]))["items"]}
     database: Database = matching_app.state.database
-    async with database.sessions() as session, session.begin():
-        await set_tenant(session, "*")
-        run = await ranking_runs.insert_run(
-            session, model="default-weighted", top_n=1, citizens=1, openings=1, blocks=1, workers=1, seconds=0.1
-        )
-        await ranking_runs.insert_entries(session, run.id, [(person["id"], [job["id"]], [0.5])])
-    assert (await client.get(f"/v1/ranking-runs/{run.id}/citizens/{person['id']}", headers=reader)).status_code == 200
+    run_id = await store_run(database, person["id"], job["id"])
+    assert (await client.get(f"/v1/ranking-runs/{run_id}/citizens/{person['id']}", headers=reader)).status_code == 200
 
-    withdrawn = await registry.post(
-        f"/v1/citizens/{person['id']}/consents",
-        json={"purpose": "matching", "action": "withdraw", "method": "digital"},
-        headers=stevns_registry,
-    )
-    assert withdrawn.status_code == 201, withdrawn.text
+    await record_consent(registry, stevns_registry, person["id"], "withdraw", "digital")
     await sync()
 
     refused = await client.get("/v1/recommendations", params={"citizen_id": person["id"]}, headers=reader)
     assert refused.status_code == 409
     assert refused.json()["reason"] == "no_matching_consent"
     assert person["id"] not in {i["citizen_id"] for i in (await serve(client, reader, opening_id=job["id"]))["items"]}
-    assert (await client.get(f"/v1/ranking-runs/{run.id}/citizens/{person['id']}", headers=reader)).status_code == 404
+    assert (await client.get(f"/v1/ranking-runs/{run_id}/citizens/{person['id']}", headers=reader)).status_code == 404
 
-    granted = await registry.post(
-        f"/v1/citizens/{person['id']}/consents",
-        json={"purpose": "matching", "action": "grant", "method": "paper"},
-        headers=stevns_registry,
-    )
-    assert granted.status_code == 201, granted.text
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, "*")
+        rows = sa.text("SELECT count(*) FROM ranking_entries WHERE citizen_id = :c")
+        assert (await session.execute(rows, {"c": person["id"]})).scalar_one() == 0  # deleted, not only hidden
+
+    await record_consent(registry, stevns_registry, person["id"], "grant", "paper")
     await sync()
     assert (
         await client.get("/v1/recommendations", params={"citizen_id": person["id"]}, headers=reader)
@@ -237,14 +246,9 @@ async def test_erasure_from_the_feed_leaves_no_row_naming_the_citizen(
     )
     assert assignment.status_code == 200, assignment.text
     database: Database = matching_app.state.database
-    async with database.sessions() as session, session.begin():
-        await set_tenant(session, "*")
-        run = await ranking_runs.insert_run(
-            session, model="default-weighted", top_n=1, citizens=1, openings=1, blocks=1, workers=1, seconds=0.1
-        )
-        await ranking_runs.insert_entries(session, run.id, [(person["id"], [job["id"]], [0.5])])
+    await store_run(database, person["id"], job["id"])
     assert (
-        await client.get("/internal/v1/citizens/{}/export".format(person["id"]), headers=internal(tokens))
+        await client.get(f"/internal/v1/citizens/{person['id']}/export", headers=internal(tokens))
     ).status_code == 200
     needles = [person["id"], repr(lat), repr(lon)]
     assert await tables_containing(matching_database, needles)  # the search finds them before
