@@ -194,6 +194,14 @@ BOLA = {
     "recommendations-by-citizen": Probe("GET", "/v1/recommendations?citizen_id={citizen}"),
     "recommendations-by-opening": Probe("GET", "/v1/recommendations?opening_id={opening}"),
     "recommendation-exposure": Probe("GET", "/v1/recommendations/exposure?municipality={code}"),
+    "recommendation-logs-of-citizen": Probe("GET", "/v1/recommendation-logs?citizen_id={citizen}"),
+    "decisions-of-citizen": Probe("GET", "/v1/decisions?citizen_id={citizen}"),
+    "decision-on-citizen": Probe(
+        "POST",
+        "/v1/decisions",
+        {"citizen_id": "{citizen}", "opening_id": "{opening}", "decision": "proposed"},
+        owner_path="/v1/citizens/{citizen}",
+    ),
     "assignment-by-partnership": Probe(
         "POST", "/v1/assignments", {"partnership_id": "{partnership}"}, owner_path="/v1/partnerships/{partnership}"
     ),
@@ -298,6 +306,8 @@ ID_QUERIES = {
     ("/v1/recommendations", "citizen_id"): "recommendations-by-citizen",
     ("/v1/recommendations", "opening_id"): "recommendations-by-opening",
     ("/v1/recommendations/exposure", "municipality"): "recommendation-exposure",
+    ("/v1/recommendation-logs", "citizen_id"): "recommendation-logs-of-citizen",
+    ("/v1/decisions", "citizen_id"): "decisions-of-citizen",
     ("/v1/settlements", "contract_id"): "list:settlements-of-contract",
     ("/v1/contracts", "municipality"): "list:contracts-of-a",
     ("/v1/outcome-events", "municipality"): "list:outcome-events-of-a",
@@ -482,6 +492,7 @@ WRITES = [
     "POST /v1/citizens/{citizen_id}/consents",
     "POST /v1/clients",
     "POST /v1/contracts",
+    "POST /v1/decisions",
     "POST /v1/enrolments",
     "POST /v1/models",
     "POST /v1/models/{model_id}:activate",

@@ -16,7 +16,15 @@ ROUTES: Mapping[str, tuple[str, ...]] = {
         "enrolments",
         "audit-events",
     ),
-    "matching": ("recommendations", "assignments", "models", "skills", "ranking-runs"),
+    "matching": (
+        "recommendations",
+        "assignments",
+        "models",
+        "skills",
+        "ranking-runs",
+        "recommendation-logs",
+        "decisions",
+    ),
     "outcomes": (
         "outcome-events",
         "rate-cards",

@@ -76,6 +76,10 @@ COMPANY_ACCELERATOR_TERMS = {
 }
 
 
+# Caseworkers' decisions on the lists matching serves the first consenting citizens of each municipality.
+DEMO_DECISION_CITIZENS = 4
+
+
 class DemoLoader:
     def __init__(self, http: httpx.Client) -> None:
         self.http = http
@@ -199,6 +203,59 @@ class DemoLoader:
             self.post("/v1/programme-costs", body, key + ":fix", ok=(200, 201, 409))  # 409: corrected earlier
             count += 1
         return count
+
+    def decisions(self, population: Population, timeout: float = 180) -> int | None:
+        """Caseworkers decide on what matching served the first consenting citizens of each
+        municipality: contact the best suggestion, reject the second (with a reason), accept the
+        third, and for every other citizen propose an opening matching did not suggest. A citizen
+        with decisions from an earlier load is left as it is. None when the gateway has no
+        /v1/decisions route."""
+        if self.http.post("/v1/decisions", json={}).status_code == 404:  # matching answers 422
+            return None
+        count = 0
+        seen: dict[str, list[str]] = {}  # openings served in the municipality so far
+        consenting = [c for c in population.citizens if (c.get("consent") or {}).get("matching")]
+        for municipality in population.municipalities:
+            chosen = [c for c in consenting if c["municipality"] == municipality["code"]][:DEMO_DECISION_CITIZENS]
+            for number, citizen in enumerate(chosen):
+                citizen_id = self.ids[citizen["key"]]
+                before = self.http.get("/v1/decisions", params={"citizen_id": citizen_id})  # 404: not fed yet
+                if before.status_code == 200 and before.json()["items"]:
+                    continue
+                served = self.served(citizen_id, timeout)
+                if not served:
+                    continue
+                log_id = served[0]["recommendation_log_id"]
+                openings = [item["opening_id"] for item in served]
+                choices = [
+                    ("contacted", {}),
+                    ("rejected", {"reason_code": "commute", "reason_text": "No early bus from the citizen's village."}),
+                    ("accepted", {}),
+                ]
+                for (decision, extra), opening_id in zip(choices, openings, strict=False):
+                    body = {"citizen_id": citizen_id, "recommendation_log_id": log_id, "opening_id": opening_id}
+                    key = f"demo:decision:{citizen['key']}:{decision}:{log_id}"
+                    self.post("/v1/decisions", {**body, "decision": decision, **extra}, key, ok=(201,))
+                    count += 1
+                elsewhere = [o for o in seen.get(municipality["code"], []) if o not in openings]
+                if number % 2 and elsewhere:
+                    body = {"citizen_id": citizen_id, "opening_id": elsewhere[0], "decision": "proposed"}
+                    self.post("/v1/decisions", body, f"demo:decision:{citizen['key']}:proposed:{log_id}", ok=(201,))
+                    count += 1
+                seen.setdefault(municipality["code"], []).extend(openings)
+        return count
+
+    def served(self, citizen_id: str, timeout: float) -> list[dict[str, Any]]:
+        """The top three openings matching serves the citizen, once its feed has brought the citizen in."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.http.get("/v1/recommendations", params={"citizen_id": citizen_id, "limit": 3})
+            if response.status_code == 200:
+                items: list[dict[str, Any]] = response.json()["items"]
+                return items
+            if response.status_code == 409 or time.monotonic() > deadline:  # no consent to matching
+                return []
+            time.sleep(0.5)
 
     def settlements(self, contract_ids: list[str]) -> list[list[str]]:
         """Settle every contract half-year by half-year, as a municipality would, so evaluations
@@ -440,6 +497,7 @@ def load_demo(stack: Stack, *, seed: int = SEED) -> str:
         checker_headers = {"Authorization": f"Bearer {stack.token(checker_id, checker_secret)}"}
         with httpx.Client(base_url=stack.gateway_url, headers=checker_headers, timeout=300) as checker:
             approved, payment_files = loader.approve(checker, statements)
+        decisions = loader.decisions(population)
     settlements = sum(len(ids) for ids in statements)
     return (
         f"{len(population.municipalities)} municipalities, {len(population.organisations)} organisations, "
@@ -448,5 +506,6 @@ def load_demo(stack: Stack, *, seed: int = SEED) -> str:
         f"{len(contracts)} contracts, {events} outcome events, {pool_events} benefit events outside the programme, "
         + (f"{costs} programme cost lines" if costs is not None else "NO programme cost lines (gateway route missing)")
         + f", {settlements} settlement statements ({approved} approved by a second client, the rest drafts; "
-        + f"{payment_files} payment files)"
+        + f"{payment_files} payment files), "
+        + (f"{decisions} caseworker decisions" if decisions is not None else "NO decisions (gateway route missing)")
     )

@@ -13,11 +13,22 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request
 
-from matching.api import assignments, models, ranking_runs, recommendations, skills
+from matching.api import (
+    assignments,
+    decisions,
+    exports,
+    models,
+    ranking_runs,
+    recommendation_logs,
+    recommendations,
+    skills,
+)
 from matching.clients.outcomes import OutcomesClient
+from matching.clients.registry_access_log import RegistryAccessLog
 from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
 from matching.store.tables import metadata
+from matching.usecases.access_log import AccessLogShipper
 from matching.usecases.catalogues import CatalogueWarmer
 from matching.usecases.engine import build_engine
 from matching.usecases.taxonomy import import_taxonomy_if_absent
@@ -44,7 +55,16 @@ def create_app(
         settings=settings,
         title="Brobygger matching",
         description="Explainable citizen-job recommendations, seat assignment and models trained on outcomes.",
-        routers=[recommendations.router, assignments.router, models.router, skills.router, ranking_runs.router],
+        routers=[
+            recommendations.router,
+            recommendation_logs.router,
+            decisions.router,
+            assignments.router,
+            models.router,
+            skills.router,
+            ranking_runs.router,
+            exports.router,
+        ],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,
         on_startup=[start],
@@ -90,14 +110,25 @@ def lifecycle(
             page_size=settings.feed_page_size,
             idle_seconds=settings.feed_poll_seconds,
         )
+        app.state.access_log = AccessLogShipper(
+            database,
+            RegistryAccessLog(app.state.registry_client),
+            batch=settings.access_log_batch,
+            idle_seconds=settings.access_log_poll_seconds,
+        )
         if settings.feed_enabled:
             app.state.feed.start()
             warmer.schedule(None)
+        if settings.access_log_enabled:
+            app.state.access_log.start()
 
     async def stop(app: FastAPI) -> None:
         feed: FeedConsumer | None = getattr(app.state, "feed", None)
         if feed is not None:
             await feed.stop()
+        shipper: AccessLogShipper | None = getattr(app.state, "access_log", None)
+        if shipper is not None:
+            await shipper.stop()
         warmer: CatalogueWarmer | None = getattr(app.state, "catalogue_warmer", None)
         if warmer is not None:
             await warmer.stop()

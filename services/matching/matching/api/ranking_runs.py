@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from matching.api.deps import Reader, SessionDep
+from matching.api.deps import ActorDep, Reader, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.ranking_runs import CitizenRankingRead, RankingRunPage
 from matching.usecases import ranking_runs
@@ -23,7 +23,7 @@ async def list_ranking_runs(session: SessionDep, principal: Reader) -> RankingRu
 
 @router.get("/{run_id}/citizens/{citizen_id}", response_model=CitizenRankingRead, responses=ERRORS)
 async def get_citizen_ranking(
-    run_id: uuid.UUID, citizen_id: uuid.UUID, session: SessionDep, principal: Reader
+    run_id: uuid.UUID, citizen_id: uuid.UUID, session: SessionDep, principal: Reader, actor: ActorDep
 ) -> CitizenRankingRead:
     """The citizen's top openings in that run (only the citizen's own municipality sees them)."""
-    return await ranking_runs.citizen_ranking(session, run_id, citizen_id)
+    return await ranking_runs.citizen_ranking(session, run_id, citizen_id, actor)

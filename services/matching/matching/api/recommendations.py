@@ -7,11 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.deps import EngineDep, FeedRefresh, Reader, SessionDep
+from matching.api.deps import ActorDep, EngineDep, FeedRefresh, Reader, SessionDep
 from matching.api.problems import ERRORS
 from matching.domain.recommend import Filters
 from matching.schemas.models import ModelRef
-from matching.schemas.recommendations import ExposureRead, GroupExposureRead, RecommendationPage, RecommendationRead
+from matching.schemas.recommendations import (
+    DecisionCountRead,
+    ExposureRead,
+    GroupExposureRead,
+    RecommendationPage,
+    RecommendationRead,
+)
 from matching.usecases import recommendations
 from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
 from servicekit.routing import JsonRoute
@@ -25,6 +31,7 @@ async def list_recommendations(
     principal: Reader,
     engine: EngineDep,
     refresh: FeedRefresh,
+    actor: ActorDep,
     citizen_id: Annotated[uuid.UUID | None, Query(description="Rank open openings for this citizen")] = None,
     opening_id: Annotated[uuid.UUID | None, Query(description="Rank consenting citizens for this opening")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -32,15 +39,17 @@ async def list_recommendations(
     min_hours: Annotated[float | None, Query(ge=0, le=60)] = None,
     flexjob_only: bool = False,
 ) -> RecommendationPage:
-    """Ranked, explained recommendations for one citizen (openings) or one opening (citizens)."""
+    """Ranked, explained recommendations for one citizen (openings; 409 without consent to matching)
+    or one opening (consenting citizens). Every list served is on record per citizen
+    (`recommendation_log_id`; GET /v1/recommendation-logs)."""
     filters = Filters(max_distance_km=max_distance_km, min_hours=min_hours, flexjob_only=flexjob_only)
     if citizen_id is not None and opening_id is None:
         ranked = await recommendations.openings_for_citizen(
-            session, engine, refresh, citizen_id, limit=limit, filters=filters
+            session, engine, refresh, citizen_id, limit=limit, filters=filters, actor=actor
         )
     elif opening_id is not None and citizen_id is None:
         ranked = await recommendations.citizens_for_opening(
-            session, engine, refresh, opening_id, limit=limit, filters=filters
+            session, engine, refresh, opening_id, limit=limit, filters=filters, actor=actor
         )
     else:
         raise ValidationFailed(
@@ -48,7 +57,9 @@ async def list_recommendations(
             errors=[FieldError("query.citizen_id", "give exactly one of citizen_id or opening_id")],
         )
     return RecommendationPage(
-        items=[RecommendationRead.from_recommendation(item) for item in ranked.items],
+        items=[
+            RecommendationRead.from_recommendation(item, ranked.log_ids.get(item.citizen_id)) for item in ranked.items
+        ],
         model=ModelRef(id=ranked.model.id, name=ranked.model.name),
     )
 
@@ -70,4 +81,5 @@ async def recommendation_exposure(
         citizens=found.citizens,
         list_length=found.list_length,
         groups=[GroupExposureRead.from_exposure(g) for g in found.groups],
+        decisions=[DecisionCountRead(target_group=g, decision=d, count=n) for g, d, n in found.decisions],
     )

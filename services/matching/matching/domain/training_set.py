@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -21,11 +21,28 @@ class LabelledPlacement:
     lasted_3_months: bool
 
 
+def with_decision_labels(
+    placements: Sequence[LabelledPlacement], decisions: Sequence[tuple[str, str, bool]]
+) -> tuple[list[LabelledPlacement], int]:
+    """Placements plus caseworkers' decisions as labels of pairs no placement labels (a rejection
+    a negative, a hire a positive; the latest decision on a pair counts once). A placement's
+    three-month outcome always wins. Returns the rows and how many came from decisions."""
+    placed = {(p.citizen_id, p.opening_id) for p in placements}
+    decided: dict[tuple[str, str], bool] = {}
+    for citizen_id, opening_id, label in decisions:
+        if (citizen_id, opening_id) not in placed:
+            decided[(citizen_id, opening_id)] = label
+    extra = [LabelledPlacement(c, o, label) for (c, o), label in decided.items()]
+    return [*placements, *extra], len(extra)
+
+
 @dataclass(frozen=True)
 class TrainingSet:
     features: npt.NDArray[np.float64]
     labels: npt.NDArray[np.bool_]
     groups: list[str]
+    # (citizen id, opening id) of each row: which labels were usable.
+    pairs: list[tuple[str, str]] = field(default_factory=list)
 
 
 def training_set(
@@ -54,4 +71,6 @@ def training_set(
         np.array([opening_row[p.opening_id] for p in usable], dtype=np.int64),
     )
     labels = np.array([p.lasted_3_months for p in usable], dtype=np.bool_)
-    return TrainingSet(pairs.values, labels, [p.citizen_id for p in usable])
+    return TrainingSet(
+        pairs.values, labels, [p.citizen_id for p in usable], [(p.citizen_id, p.opening_id) for p in usable]
+    )

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.clients.registry_feed import Change
-from matching.store import cursors
+from matching.domain.personal_data import access_entry
+from matching.store import access_outbox, cursors
 from matching.store import feature_store as store
 from matching.store.tables import citizen_features, enrolment_features, opening_features, partnership_features
 from servicekit.db import Database, set_tenant
@@ -44,6 +46,8 @@ async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
     async def flush() -> None:
         if run_table is not None and run:
             await store.upsert_features(session, run_table, list(run.values()))
+            if run_table is citizen_features:  # withdrawn consent leaves the stored national runs too
+                await store.drop_from_rankings(session, [row["id"] for row in run.values() if not row["consent"]])
         run.clear()
 
     for change in changes:
@@ -65,6 +69,13 @@ async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
         else:
             await store.delete_features(session, table, uuid.UUID(change.entity_id))
     await flush()
+
+
+def feed_reads(changes: list[Change], at: datetime) -> list[dict[str, Any]]:
+    """Access-log entries for the citizens whose data a page brought in (the system's own read,
+    one per citizen per page); erasures are not reads."""
+    citizens = dict.fromkeys(c.entity_id for c in changes if c.entity == "citizen" and c.op == "upsert" and c.data)
+    return [access_entry(citizen_id, "feed", at) for citizen_id in citizens]
 
 
 def catalogue_changes(changes: list[Change]) -> dict[str, int]:
@@ -108,6 +119,9 @@ class FeatureStoreFeed:
             if not fresh:
                 return
             await apply_changes(session, fresh)
+            erased = {c.entity_id for c in fresh if c.entity == "citizen" and c.op != "upsert"}
+            reads = [e for e in feed_reads(fresh, datetime.now(UTC)) if e["citizen_id"] not in erased]
+            await access_outbox.add(session, reads)
             changed = catalogue_changes(fresh)
             await store.bump_catalogue_versions(session, changed)
             last = fresh[-1].seq

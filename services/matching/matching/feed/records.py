@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from matching.domain.personal_data import matching_allowed
+
 
 def _location(data: dict[str, Any]) -> dict[str, float | None]:
     location = data.get("location") or {}
@@ -13,7 +15,6 @@ def _location(data: dict[str, Any]) -> dict[str, float | None]:
 
 def citizen_row(seq: int, data: dict[str, Any]) -> dict[str, Any]:
     needs = data.get("support_needs") or []
-    consent = data.get("consent") or {}
     return {
         "id": uuid.UUID(str(data["id"])),
         "municipality": data["municipality"],
@@ -24,7 +25,7 @@ def citizen_row(seq: int, data: dict[str, Any]) -> dict[str, Any]:
         "other_support_needs": sorted({n["code"] for n in needs if not n.get("essential")}),
         "interests": sorted(set(data.get("interests") or [])),
         **_location(data),
-        "consent": bool(consent.get("matching", False)),
+        "consent": matching_allowed(data),
         "seq": seq,
     }
 

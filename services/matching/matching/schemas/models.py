@@ -13,6 +13,11 @@ class ModelRef(BaseModel):
     name: str
 
 
+class TrainingLabels(BaseModel):
+    placements: int = Field(description="Rows labelled by a placement's three-month outcome (outcomes service)")
+    decisions: int = Field(description="Rows labelled by a caseworker's decision (rejected: 0, hired: 1)")
+
+
 class ModelMetrics(BaseModel):
     auc: float
     brier: float
@@ -22,6 +27,9 @@ class ModelMetrics(BaseModel):
     default_auc: float | None = Field(
         default=None,
         description="The default model's AUC on the same held-out rows (the model helps where auc is higher)",
+    )
+    labels: TrainingLabels | None = Field(
+        default=None, description="What the model was trained on (absent: placements only, before decisions existed)"
     )
 
 

@@ -57,11 +57,15 @@ class RecommendationRead(BaseModel):
     score: float = Field(ge=0, le=1, description="Estimated chance of a placement that lasts 3 months")
     rank: int
     explanation: Explanation
+    recommendation_log_id: uuid.UUID | None = Field(
+        default=None, description="Where this list is on record for the citizen (decisions reference it)"
+    )
 
     @classmethod
-    def from_recommendation(cls, item: Recommendation) -> RecommendationRead:
+    def from_recommendation(cls, item: Recommendation, log_id: uuid.UUID | None = None) -> RecommendationRead:
         return cls.model_validate(
             {
+                "recommendation_log_id": log_id,
                 "citizen_id": item.citizen_id,
                 "opening_id": item.opening_id,
                 "score": item.score,
@@ -90,9 +94,18 @@ class GroupExposureRead(BaseModel):
         return cls.model_validate(group, from_attributes=True)
 
 
+class DecisionCountRead(BaseModel):
+    target_group: str
+    decision: str
+    count: int
+
+
 class ExposureRead(BaseModel):
     municipality: str
     openings: int
     citizens: int
     list_length: int
     groups: list[GroupExposureRead]
+    decisions: list[DecisionCountRead] = Field(
+        default_factory=list, description="Caseworkers' decisions recorded in the municipality, per target group"
+    )

@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.bulk import insert_from_json, rows_parameter
 
-from .tables import catalogue_versions, citizen_features, enrolment_features
+from .tables import (
+    access_outbox,
+    catalogue_versions,
+    citizen_features,
+    decisions,
+    enrolment_features,
+    idempotency_keys,
+    ranking_entries,
+    recommendation_logs,
+)
 
 
 async def upsert_features(session: AsyncSession, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -37,9 +46,27 @@ async def delete_features(session: AsyncSession, table: sa.Table, entity_id: uui
 
 
 async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> None:
-    """Erasure (GDPR art. 17) reached us: drop every feature we hold about the citizen."""
+    """Erasure (GDPR art. 17) reached us: drop every row we hold about the citizen: features,
+    enrolments, national-run rows, recommendation lists served, decisions, pending access-log
+    entries, and stored idempotent answers that name the citizen (a replay then runs afresh).
+    Deleting what is already gone deletes nothing, so a replayed erasure is harmless."""
     await session.execute(sa.delete(citizen_features).where(citizen_features.c.id == citizen_id))
     await session.execute(sa.delete(enrolment_features).where(enrolment_features.c.citizen_id == citizen_id))
+    await session.execute(sa.delete(ranking_entries).where(ranking_entries.c.citizen_id == citizen_id))
+    await session.execute(sa.delete(decisions).where(decisions.c.citizen_id == citizen_id))
+    await session.execute(sa.delete(recommendation_logs).where(recommendation_logs.c.citizen_id == citizen_id))
+    await session.execute(sa.delete(access_outbox).where(access_outbox.c.citizen_id == citizen_id))
+    await session.execute(
+        sa.delete(idempotency_keys).where(
+            sa.cast(idempotency_keys.c.response_body, sa.Text).contains(str(citizen_id), autoescape=True)
+        )
+    )
+
+
+async def drop_from_rankings(session: AsyncSession, citizen_ids: list[uuid.UUID]) -> None:
+    """Consent to matching withdrawn: the citizen's rows in stored national runs go."""
+    if citizen_ids:
+        await session.execute(sa.delete(ranking_entries).where(ranking_entries.c.citizen_id.in_(citizen_ids)))
 
 
 async def bump_catalogue_versions(session: AsyncSession, versions: dict[str, int]) -> None:

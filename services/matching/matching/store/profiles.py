@@ -85,6 +85,11 @@ async def catalogue_version(session: AsyncSession, municipality: str) -> int:
     return int((await session.execute(query)).scalar_one_or_none() or 0)
 
 
+async def citizen_features_row(session: AsyncSession, citizen_id: uuid.UUID) -> sa.Row[Any] | None:
+    """The citizen's feature row as stored (the export shows it as is)."""
+    return (await session.execute(sa.select(citizen_features).where(citizen_features.c.id == citizen_id))).first()
+
+
 async def get_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> CitizenProfile | None:
     row = (await session.execute(sa.select(citizen_features).where(citizen_features.c.id == citizen_id))).first()
     return citizen_profile(row) if row else None

@@ -68,8 +68,10 @@ async def get_run(session: AsyncSession, run_id: uuid.UUID) -> RankingRunRead | 
 async def citizen_entry(
     session: AsyncSession, run_id: uuid.UUID, citizen_id: uuid.UUID
 ) -> tuple[list[str], list[float]] | None:
+    """The citizen's row in the run, only while they consent to matching (withdrawal also deletes it)."""
+    consenting = sa.exists().where(citizen_features.c.id == citizen_id, citizen_features.c.consent.is_(True))
     query = sa.select(ranking_entries.c.opening_ids, ranking_entries.c.scores).where(
-        ranking_entries.c.run_id == run_id, ranking_entries.c.citizen_id == citizen_id
+        ranking_entries.c.run_id == run_id, ranking_entries.c.citizen_id == citizen_id, consenting
     )
     row = (await session.execute(query)).first()
     return None if row is None else (list(row.opening_ids), list(row.scores))

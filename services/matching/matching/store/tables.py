@@ -168,6 +168,64 @@ ranking_entries = sa.Table(
     sa.Column("scores", JSONB, nullable=False),
 )
 
+# Every recommendation list served for a citizen (issue 17): one row per citizen per list, also
+# per citizen of an opening's list. Deleted with the citizen on erasure.
+recommendation_logs = sa.Table(
+    "recommendation_logs",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
+    # openings_for_citizen | citizens_for_opening
+    sa.Column("list_kind", sa.Text, nullable=False),
+    sa.Column("opening_id", UUID(as_uuid=True), nullable=True),
+    # [{opening_id, score, rank, explanation}] as served
+    sa.Column("items", JSONB, nullable=False),
+    sa.Column("model_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("model_name", sa.Text, nullable=False),
+    sa.Column("client", sa.Text, nullable=False),
+    sa.Column("client_municipality", sa.Text, nullable=True),
+    sa.Column("request_id", sa.Text, nullable=True),
+    sa.Column("served_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("ix_recommendation_logs_citizen_id", "citizen_id", "served_at"),
+)
+
+# A caseworker's decision on a suggestion, or an opening proposed over the ranking.
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("target_group", sa.Text, nullable=False),
+    sa.Column(
+        "recommendation_log_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("recommendation_logs.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("opening_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("decision", sa.Text, nullable=False),
+    sa.Column("reason_code", sa.Text, nullable=True),
+    sa.Column("reason_text", sa.Text, nullable=True),
+    sa.Column("client", sa.Text, nullable=False),
+    sa.Column("client_municipality", sa.Text, nullable=True),
+    sa.Column("request_id", sa.Text, nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("ix_decisions_citizen_id", "citizen_id", "decided_at"),
+)
+
+# Access-log entries waiting for the registry (POST /internal/v1/access-log), drained in batches.
+access_outbox = sa.Table(
+    "access_outbox",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
+    sa.Column("entry", JSONB, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
 TENANT_TABLES = (
     "citizen_features",
     "opening_features",
@@ -175,4 +233,6 @@ TENANT_TABLES = (
     "enrolment_features",
     "catalogue_versions",
     "ranking_entries",
+    "recommendation_logs",
+    "decisions",
 )

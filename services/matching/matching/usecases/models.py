@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.clients.outcomes import OutcomesClient
+from matching.domain.personal_data import TRAINING_LABELS
 from matching.domain.ranking import TrainedModel
 from matching.domain.training import TrainingResult, train_model
-from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set
+from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set, with_decision_labels
 from matching.schemas.models import ModelRead
-from matching.store import profiles, scoring_models
+from matching.store import profiles, recommendation_logs, scoring_models
 from servicekit.domain_errors import NotFound
 
 from .engine import Engine
@@ -25,22 +26,31 @@ def fit(rows: TrainingSet) -> TrainingResult:
 
 
 async def train_from_outcomes(session: AsyncSession, engine: Engine, outcomes: OutcomesClient) -> ModelRead:
-    """Train a calibrated model on the placements whose 3-month result is known, store it (inactive)."""
+    """Train a calibrated model on the placements whose 3-month result is known and on
+    caseworkers' decisions (rejected: negative, hired: positive) on pairs no placement labels;
+    store it (inactive), its metrics saying how many labels came from each."""
     recorded = await outcomes.placement_outcomes()
-    labelled = [
+    placements = [
         LabelledPlacement(o.citizen_id, o.opening_id, bool(o.lasted_3_months))
         for o in recorded
         if o.lasted_3_months is not None and o.opening_id is not None
     ]
+    decided = await recommendation_logs.labelled_decisions(session, dict(TRAINING_LABELS))
+    labelled, _ = with_decision_labels(placements, decided)
     citizens = await profiles.citizens_by_id(session, [uuid.UUID(p.citizen_id) for p in labelled])
     openings = await profiles.openings_by_id(session, [uuid.UUID(p.opening_id) for p in labelled])
     rows = await asyncio.to_thread(training_set, engine.space, labelled, citizens, openings)
     result = await asyncio.to_thread(fit, rows)  # NotEnoughOutcomes (409) says how many are needed
     model = result.model
+    used = set(rows.pairs)
+    labels = {
+        "placements": sum((p.citizen_id, p.opening_id) in used for p in placements),
+        "decisions": sum((p.citizen_id, p.opening_id) in used for p in labelled[len(placements) :]),
+    }
     return await scoring_models.insert_model(
         session,
         kind=model.name,
-        metrics=dataclasses.asdict(result.metrics),
+        metrics={**dataclasses.asdict(result.metrics), "labels": labels},
         outcomes_used=len(rows.labels),
         sklearn_version=model.sklearn_version,
         feature_schema=list(model.features),

@@ -15,15 +15,17 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.domain.national import Block, BlockRanking, blocks, rank_block
+from matching.domain.personal_data import Actor, access_entry
 from matching.domain.ranking import ScoringModel
 from matching.domain.skill_space import SkillSpace
 from matching.schemas.ranking_runs import CitizenRankingRead, RankedOpening, RankingRunRead
 from matching.settings import Settings
-from matching.store import profiles, ranking_runs
+from matching.store import access_outbox, profiles, ranking_runs
 from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import NotFound
@@ -125,8 +127,11 @@ async def list_runs(session: AsyncSession) -> list[RankingRunRead]:
     return await ranking_runs.list_runs(session)
 
 
-async def citizen_ranking(session: AsyncSession, run_id: uuid.UUID, citizen_id: uuid.UUID) -> CitizenRankingRead:
-    """The citizen's list in the run (another municipality's citizen is not found)."""
+async def citizen_ranking(
+    session: AsyncSession, run_id: uuid.UUID, citizen_id: uuid.UUID, actor: Actor
+) -> CitizenRankingRead:
+    """The citizen's list in the run (another municipality's citizen, or one without consent to
+    matching, is not found); the read goes to the access log."""
     run = await ranking_runs.get_run(session, run_id)
     if run is None:
         raise NotFound(f"Ranking run {run_id} not found.")
@@ -134,6 +139,7 @@ async def citizen_ranking(session: AsyncSession, run_id: uuid.UUID, citizen_id: 
     if entry is None:
         raise NotFound(f"Citizen {citizen_id} is not in ranking run {run_id}.")
     ids, scores = entry
+    await access_outbox.add(session, [access_entry(str(citizen_id), "recommendation", datetime.now(UTC), actor=actor)])
     return CitizenRankingRead(
         run_id=run.id,
         version=run.version,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from matching.domain.batch import top_citizens_per_opening
 from matching.domain.errors import NoMatchingConsent, OpeningNotOpen
 from matching.domain.exposure import GroupExposure, exposure
+from matching.domain.personal_data import Actor
 from matching.domain.recommend import Filters, Recommendation, recommend_citizens, recommend_openings
 from matching.store import profiles
+from matching.store import recommendation_logs as logs
 from servicekit.domain_errors import NotFound
 
 from .engine import Engine, ModelInUse
+from .records import log_served
 
 EXPOSURE_LIST_LENGTH = 10
 # Called on a miss: a citizen or opening created a moment ago may not have reached the feature store.
@@ -38,12 +41,22 @@ async def after_refresh_on_miss(load: Callable[[], Awaitable[T | None]], refresh
 class Ranked:
     items: list[Recommendation]
     model: ModelInUse
+    # Where each citizen's list is on record (citizen id -> recommendation log id).
+    log_ids: dict[str, uuid.UUID] = field(default_factory=dict)
 
 
 async def openings_for_citizen(
-    session: AsyncSession, engine: Engine, refresh: Refresh, citizen_id: uuid.UUID, *, limit: int, filters: Filters
+    session: AsyncSession,
+    engine: Engine,
+    refresh: Refresh,
+    citizen_id: uuid.UUID,
+    *,
+    limit: int,
+    filters: Filters,
+    actor: Actor,
 ) -> Ranked:
-    """Open openings of the citizen's municipality ranked for the citizen (only with consent)."""
+    """Open openings of the citizen's municipality ranked for the citizen (only with consent to
+    matching), logged as served."""
     found = await after_refresh_on_miss(lambda: profiles.citizen_to_recommend(session, citizen_id), refresh)
     if found is None:
         raise NotFound(f"Citizen {citizen_id} not found.")
@@ -55,13 +68,22 @@ async def openings_for_citizen(
     items = await asyncio.to_thread(
         recommend_openings, engine.space, model.model, citizen, catalogue, limit=limit, filters=filters
     )
-    return Ranked(items, model)
+    log_ids = await log_served(session, items, model, actor, municipality=citizen.municipality, citizen_id=citizen_id)
+    return Ranked(items, model, log_ids)
 
 
 async def citizens_for_opening(
-    session: AsyncSession, engine: Engine, refresh: Refresh, opening_id: uuid.UUID, *, limit: int, filters: Filters
+    session: AsyncSession,
+    engine: Engine,
+    refresh: Refresh,
+    opening_id: uuid.UUID,
+    *,
+    limit: int,
+    filters: Filters,
+    actor: Actor,
 ) -> Ranked:
-    """Consenting citizens of the opening's municipality ranked for an open opening."""
+    """Consenting citizens of the opening's municipality ranked for an open opening; each
+    citizen's place in the list is logged as served to them."""
     model = await engine.model(session)
     opening = await after_refresh_on_miss(lambda: profiles.get_opening(session, opening_id), refresh)
     if opening is None:
@@ -72,7 +94,8 @@ async def citizens_for_opening(
     items = await asyncio.to_thread(
         recommend_citizens, engine.space, model.model, opening, citizens, limit=limit, filters=filters
     )
-    return Ranked(items, model)
+    log_ids = await log_served(session, items, model, actor, municipality=opening.municipality, opening_id=opening_id)
+    return Ranked(items, model, log_ids)
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,8 @@ class Exposure:
     citizens: int
     list_length: int
     groups: list[GroupExposure]
+    # (target group, decision, count) of caseworkers' recorded decisions.
+    decisions: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 async def exposure_of(session: AsyncSession, engine: Engine, municipality: str) -> Exposure:
@@ -92,4 +117,5 @@ async def exposure_of(session: AsyncSession, engine: Engine, municipality: str) 
         top_citizens_per_opening, engine.space, model.model, citizens, openings, top_n=EXPOSURE_LIST_LENGTH
     )
     groups = exposure([c.target_group for c in citizens], [[citizens[i].target_group for i in row] for row in lists])
-    return Exposure(len(openings), len(citizens), EXPOSURE_LIST_LENGTH, groups)
+    decided = await logs.decision_counts(session, municipality)
+    return Exposure(len(openings), len(citizens), EXPOSURE_LIST_LENGTH, groups, decided)

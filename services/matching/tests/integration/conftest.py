@@ -105,6 +105,7 @@ async def matching_app(
         outcomes_url="http://outcomes.test",
         feed_enabled=False,  # tests step the consumer themselves, so every assertion is deterministic
         feed_page_size=7,  # small pages: several steps per sync, exercising the cursor
+        access_log_enabled=False,  # tests drain the access-log outbox themselves
         **{"MATCHING_ESCO_DIR": None},  # the starter vocabulary, also where CI sets ESCO_DIR
     )
     app = create_app(

@@ -59,7 +59,9 @@ async def test_training_needs_enough_outcomes_then_trains_and_activates(
         "training_rows",
         "validation_rows",
         "default_auc",
+        "labels",
     }
+    assert model["metrics"]["labels"]["placements"] == 60  # what it was trained on (decisions: their own count)
     assert model["feature_schema"][0] == "essential_coverage"
     assert model["active"] is False
     replayed = await client.post("/v1/models", headers={**reader, "Idempotency-Key": "train-1"})

@@ -1,0 +1,41 @@
+"""/v1/decisions — caseworkers' decisions on served suggestions, and openings proposed over the ranking."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from matching.api.deps import ActorDep, IdempotencyDep, Reader, Runner, SessionDep
+from matching.api.problems import ERRORS
+from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
+from matching.usecases import records
+from servicekit.routing import JsonRoute
+
+router = APIRouter(route_class=JsonRoute, prefix="/v1/decisions", tags=["decisions"])
+
+
+@router.post("", status_code=201, response_model=DecisionRead, responses=ERRORS)
+async def record_decision(
+    body: DecisionCreate, session: SessionDep, principal: Runner, actor: ActorDep, idem: IdempotencyDep
+) -> DecisionRead | JSONResponse:
+    """Record a decision on a suggestion of a served list (`accepted`, `rejected` with a reason,
+    `contacted`, `hired`), or propose an opening that was not suggested (`proposed`); scope
+    matching:run. 422 names the field when the list was not served to that citizen or did not
+    hold the opening."""
+    if replay := await idem.replay():
+        return replay
+    return await idem.remember(201, await records.record_decision(session, body, actor))
+
+
+@router.get("", response_model=DecisionPage, responses=ERRORS)
+async def list_decisions(
+    session: SessionDep,
+    principal: Reader,
+    actor: ActorDep,
+    citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose decisions to read")],
+) -> DecisionPage:
+    """The decisions recorded for the citizen, newest first (the read is reported to the access log)."""
+    return DecisionPage(items=await records.decisions_of(session, citizen_id, actor))

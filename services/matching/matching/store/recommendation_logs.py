@@ -1,0 +1,69 @@
+"""The SQL for recommendation lists served (one row per citizen per list) and caseworkers'
+decisions on them. Row-level security scopes both by municipality."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .tables import decisions, recommendation_logs
+
+
+async def insert_logs(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(sa.insert(recommendation_logs), rows)
+
+
+async def logs_of(session: AsyncSession, citizen_id: uuid.UUID, *, limit: int | None = None) -> list[sa.Row[Any]]:
+    query = (
+        sa.select(recommendation_logs)
+        .where(recommendation_logs.c.citizen_id == citizen_id)
+        .order_by(recommendation_logs.c.served_at.desc(), recommendation_logs.c.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list((await session.execute(query)).all())
+
+
+async def get_log(session: AsyncSession, log_id: uuid.UUID) -> sa.Row[Any] | None:
+    query = sa.select(recommendation_logs).where(recommendation_logs.c.id == log_id)
+    return (await session.execute(query)).first()
+
+
+async def insert_decision(session: AsyncSession, **values: Any) -> sa.Row[Any]:
+    statement = sa.insert(decisions).values(id=uuid.uuid4(), **values).returning(decisions)
+    row: sa.Row[Any] = (await session.execute(statement)).one()
+    return row
+
+
+async def decisions_of(session: AsyncSession, citizen_id: uuid.UUID) -> list[sa.Row[Any]]:
+    query = (
+        sa.select(decisions)
+        .where(decisions.c.citizen_id == citizen_id)
+        .order_by(decisions.c.decided_at.desc(), decisions.c.id)
+    )
+    return list((await session.execute(query)).all())
+
+
+async def decision_counts(session: AsyncSession, municipality: str) -> list[tuple[str, str, int]]:
+    """(target group, decision, count) of the municipality's recorded decisions."""
+    query = (
+        sa.select(decisions.c.target_group, decisions.c.decision, sa.func.count())
+        .where(decisions.c.municipality == municipality)
+        .group_by(decisions.c.target_group, decisions.c.decision)
+        .order_by(decisions.c.target_group, decisions.c.decision)
+    )
+    return [(str(g), str(d), int(n)) for g, d, n in (await session.execute(query)).all()]
+
+
+async def labelled_decisions(session: AsyncSession, labels: dict[str, bool]) -> list[tuple[str, str, bool]]:
+    """(citizen id, opening id, label) of every decision that labels a pair for training, oldest first."""
+    query = (
+        sa.select(decisions.c.citizen_id, decisions.c.opening_id, decisions.c.decision)
+        .where(decisions.c.decision.in_(list(labels)))
+        .order_by(decisions.c.decided_at, decisions.c.id)
+    )
+    return [(str(c), str(o), labels[d]) for c, o, d in (await session.execute(query)).all()]

@@ -1,0 +1,140 @@
+"""Recommendations and decisions on record (issue 17): every list served for a citizen is
+logged (with the access-log entry for the registry), caseworkers record decisions on the
+suggestions or propose an opening over the ranking, and the citizen's logs and decisions are read."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching.domain.personal_data import Actor, access_entry
+from matching.domain.recommend import Recommendation
+from matching.schemas.decisions import DecisionCreate, DecisionRead
+from matching.schemas.recommendation_logs import RecommendationLogRead
+from matching.schemas.recommendations import RecommendationRead
+from matching.store import access_outbox, profiles
+from matching.store import recommendation_logs as store
+from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
+
+from .engine import ModelInUse
+
+
+def _served(item: Recommendation) -> dict[str, Any]:
+    read = RecommendationRead.from_recommendation(item).model_dump(mode="json")
+    return {k: read[k] for k in ("opening_id", "score", "rank", "explanation")}
+
+
+async def log_served(
+    session: AsyncSession,
+    items: Sequence[Recommendation],
+    model: ModelInUse,
+    actor: Actor,
+    *,
+    municipality: str,
+    opening_id: uuid.UUID | None = None,
+    citizen_id: uuid.UUID | None = None,
+) -> dict[str, uuid.UUID]:
+    """Log a served list: for a citizen's list one row; for an opening's list one row per citizen
+    in it (their place in it). The access-log entries go to the outbox in the same transaction.
+    Returns the log id per citizen id."""
+    at = datetime.now(UTC)
+    per_citizen: dict[str, list[Recommendation]] = {}
+    if citizen_id is not None:
+        per_citizen[str(citizen_id)] = list(items)
+    for item in items if citizen_id is None else ():
+        per_citizen.setdefault(item.citizen_id, []).append(item)
+    ids = {c: uuid.uuid4() for c in per_citizen}
+    rows = [
+        {
+            "id": ids[c],
+            "municipality": municipality,
+            "citizen_id": uuid.UUID(c),
+            "list_kind": "openings_for_citizen" if citizen_id is not None else "citizens_for_opening",
+            "opening_id": opening_id,
+            "items": [_served(item) for item in served],
+            "model_id": model.id,
+            "model_name": model.name,
+            "client": actor.client,
+            "client_municipality": actor.municipality,
+            "request_id": actor.request_id,
+            "served_at": at,
+        }
+        for c, served in per_citizen.items()
+    ]
+    await store.insert_logs(session, rows)
+    await access_outbox.add(session, [access_entry(c, "recommendation", at, actor=actor) for c in per_citizen])
+    return ids
+
+
+def _log_read(row: Any) -> RecommendationLogRead:
+    return RecommendationLogRead.model_validate(row, from_attributes=True)
+
+
+def _decision_read(row: Any) -> DecisionRead:
+    return DecisionRead.model_validate(row, from_attributes=True)
+
+
+async def _require_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Any:
+    citizen = await profiles.get_citizen(session, citizen_id)
+    if citizen is None:
+        raise NotFound(f"Citizen {citizen_id} not found.")
+    return citizen
+
+
+async def recommendation_logs(
+    session: AsyncSession, citizen_id: uuid.UUID, actor: Actor, *, limit: int
+) -> list[RecommendationLogRead]:
+    """The lists served for a citizen, newest first (the read is reported to the access log)."""
+    await _require_citizen(session, citizen_id)
+    rows = await store.logs_of(session, citizen_id, limit=limit)
+    await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
+    return [_log_read(row) for row in rows]
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors=[FieldError(field, message, "invalid")])
+
+
+async def record_decision(session: AsyncSession, body: DecisionCreate, actor: Actor) -> DecisionRead:
+    """A caseworker's decision on a served suggestion, or an opening proposed over the ranking."""
+    citizen = await _require_citizen(session, body.citizen_id)
+    if body.decision == "proposed":
+        if await profiles.get_opening(session, body.opening_id) is None:
+            raise _invalid("body.opening_id", f"Opening {body.opening_id} is not known to matching.")
+    else:
+        log = None if body.recommendation_log_id is None else await store.get_log(session, body.recommendation_log_id)
+        if log is None or log.citizen_id != body.citizen_id:
+            raise _invalid(
+                "body.recommendation_log_id", "No recommendation list with this id was served for this citizen."
+            )
+        if str(body.opening_id) not in {str(item["opening_id"]) for item in log.items}:
+            raise _invalid(
+                "body.opening_id", "This opening was not in the recommendation list served for this citizen."
+            )
+    row = await store.insert_decision(
+        session,
+        municipality=citizen.municipality,
+        citizen_id=body.citizen_id,
+        target_group=citizen.target_group,
+        recommendation_log_id=body.recommendation_log_id,
+        opening_id=body.opening_id,
+        decision=body.decision,
+        reason_code=body.reason_code,
+        reason_text=body.reason_text,
+        client=actor.client,
+        client_municipality=actor.municipality,
+        request_id=actor.request_id,
+    )
+    await access_outbox.add(session, [access_entry(str(body.citizen_id), "decision", row.decided_at, actor=actor)])
+    return _decision_read(row)
+
+
+async def decisions_of(session: AsyncSession, citizen_id: uuid.UUID, actor: Actor) -> list[DecisionRead]:
+    await _require_citizen(session, citizen_id)
+    rows = await store.decisions_of(session, citizen_id)
+    await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
+    return [_decision_read(row) for row in rows]
