@@ -8,6 +8,7 @@ a second request with a key whose first request is still running answer 409 at o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
@@ -97,6 +98,12 @@ class Idempotency:
                 .on_conflict_do_nothing()
             )
         return result
+
+    async def once(self, status_code: int, make: Callable[[], Awaitable[T]]) -> T | JSONResponse:
+        """Every idempotent POST: the stored answer for this key, or `make`'s answer, remembered."""
+        if replay := await self.replay():
+            return replay
+        return await self.remember(status_code, await make())
 
 
 async def idempotency(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Idempotency:

@@ -12,19 +12,10 @@ from matching.usecases.engine import Engine
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
+from servicekit.state import state_dependency
 
 Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
 Runner = Annotated[Principal, require_scope("matching:run")]
-
-
-async def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-async def _outcomes(request: Request) -> OutcomesClient:
-    client: OutcomesClient = request.app.state.outcomes
-    return client
 
 
 async def _no_refresh() -> None:
@@ -39,9 +30,9 @@ async def _feed_refresh(request: Request) -> Callable[[], Awaitable[None]]:
     return refresh
 
 
-EngineDep = Annotated[Engine, Depends(_engine)]
+EngineDep = Annotated[Engine, Depends(state_dependency("engine"))]
 # Call on a miss: a citizen or opening created a moment ago may not have reached the feature store.
 FeedRefresh = Annotated[Callable[[], Awaitable[None]], Depends(_feed_refresh)]
-OutcomesDep = Annotated[OutcomesClient, Depends(_outcomes)]
+OutcomesDep = Annotated[OutcomesClient, Depends(state_dependency("outcomes"))]
 
 __all__ = ["EngineDep", "FeedRefresh", "IdempotencyDep", "OutcomesDep", "Reader", "Runner", "SessionDep"]

@@ -20,7 +20,8 @@ from outcomes.api.deps import (
     SessionDep,
     SettlementsApprover,
     SettlementsWriter,
-    page_slice,
+    answered,
+    page_by_id,
 )
 from outcomes.api.payment_files import pain001
 from outcomes.schemas.settlements import (
@@ -63,9 +64,7 @@ async def create_settlement(
     statement, created = await settlements.create_settlement(
         session, body, actor=principal.client_id, today=date.today()
     )
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = f"/v1/settlements/{statement.id}"
-    return statement
+    return answered(response, statement, created=created, location="/v1/settlements")
 
 
 @router.get("", response_model=Page[SettlementSummary], response_model_by_alias=True, responses=ERRORS)
@@ -78,12 +77,13 @@ async def list_settlements(
     municipality: MunicipalityFilter = None,
 ) -> Page[SettlementSummary]:
     """List statements (optionally of one contract)."""
-    after = uuid.UUID(codec.decode(page.cursor, kind="settlements")["id"]) if page.cursor else None
-    items = await settlements.list_settlements(
-        session, municipality=municipality, contract_id=contract_id, after=after, limit=page.limit + 1
-    )
-    items, cursor = page_slice(
-        items, limit=page.limit, codec=codec, kind="settlements", position=lambda item: {"id": str(item.id)}
+    items, cursor = await page_by_id(
+        page,
+        codec,
+        kind="settlements",
+        fetch=lambda after, limit: settlements.list_settlements(
+            session, municipality=municipality, contract_id=contract_id, after=after, limit=limit
+        ),
     )
     return Page[SettlementSummary](items=items, next_cursor=cursor)
 

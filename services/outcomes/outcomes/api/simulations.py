@@ -11,7 +11,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from outcomes.api.charts import render_flows_chart
-from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep
+from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep, located
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
 from outcomes.usecases import simulations
 from servicekit.openapi import file_answer
@@ -30,19 +30,20 @@ async def create_simulation(
     response: Response,
 ) -> SimulationRead | JSONResponse:
     """Run a seeded Monte Carlo of a cohort (runs off the event loop) and keep the result."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.tenant
-    simulation = await simulations.create_simulation(
-        session,
-        municipality=municipality,
-        body=body,
-        default_rate_card_id=settings.default_rate_cards.get(municipality[:2], "DK-2025"),
-        max_citizens=settings.simulation_max_citizens,
-        max_runs=settings.simulation_max_runs,
-    )
-    response.headers["Location"] = f"/v1/simulations/{simulation.id}"
-    return await idem.remember(201, simulation)
+
+    async def run() -> SimulationRead:
+        municipality = principal.tenant
+        simulation = await simulations.create_simulation(
+            session,
+            municipality=municipality,
+            body=body,
+            default_rate_card_id=settings.default_rate_cards.get(municipality[:2], "DK-2025"),
+            max_citizens=settings.simulation_max_citizens,
+            max_runs=settings.simulation_max_runs,
+        )
+        return located(response, simulation, location="/v1/simulations")
+
+    return await idem.once(201, run)
 
 
 FLOW_COLUMNS = ["month", "flow", "payer", "payee", "basis", "mean", "p5", "p50", "p95"]
