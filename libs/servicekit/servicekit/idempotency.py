@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .auth import CurrentPrincipal
 from .db import SessionDep
 from .errors import Conflict, FieldError, ValidationFailed
+from .tables import moment
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -38,7 +39,7 @@ def idempotency_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("request_hash", sa.Text, nullable=False),
         sa.Column("status_code", sa.Integer, nullable=False),
         sa.Column("response_body", JSONB, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        moment("created_at"),
     )
 
 
