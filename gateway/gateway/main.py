@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from servicekit.app import create_service_app
+from servicekit.app import cors_options, create_service_app
 from servicekit.auth import JwksVerifier
 from servicekit.logging import configure_logging
 
@@ -65,14 +65,7 @@ def proxy_stack(forwarder: Forwarder, settings: Settings) -> ASGIApp:
     """CORS (when origins are configured) inside the one-pass edge layer (proxy/edge.py)."""
     app: ASGIApp = forwarder
     if settings.cors_origins:
-        app = CORSMiddleware(
-            app,
-            allow_origins=settings.cors_origins,
-            allow_credentials=True,
-            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID", "X-Purpose"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
-        )
+        app = CORSMiddleware(app, **cors_options(settings.cors_origins))
     return ProxyEdge(app, service=settings.service_name)
 
 

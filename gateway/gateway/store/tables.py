@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from servicekit.tables import service_metadata
+from servicekit.tables import moment, optional_moment, service_metadata
 
 metadata = service_metadata()
 
@@ -18,7 +18,7 @@ api_clients = sa.Table(
     sa.Column("tenant", sa.Text, nullable=False),
     sa.Column("scopes", ARRAY(sa.Text), nullable=False),
     sa.Column("secret_hash", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    moment("created_at"),
+    optional_moment("revoked_at"),
     sa.CheckConstraint(r"tenant = '*' or tenant ~ '^(DK|SE)-[0-9]{4}$'", name="tenant_format"),
 )

@@ -182,18 +182,22 @@ def create_service_app(
     return app
 
 
+def cors_options(origins: list[str]) -> dict[str, Any]:
+    """The one CORS policy of the services and the gateway: what a browser may send and read."""
+    return {
+        "allow_origins": origins,
+        "allow_credentials": True,
+        "allow_methods": ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+        "allow_headers": ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID", "X-Purpose"],
+        "expose_headers": ["ETag", "X-Request-ID", "Retry-After", "Location"],
+    }
+
+
 def add_standard_middleware(app: FastAPI, settings: ServiceSettings) -> None:
     """Outermost first: request id, security headers, CORS, metrics/access log, body limit."""
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
     if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_credentials=True,
-            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID", "X-Purpose"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
-        )
+        app.add_middleware(CORSMiddleware, **cors_options(settings.cors_origins))
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .tables import moment
+
 
 def feed_cursor_table(metadata: sa.MetaData) -> sa.Table:
     """`feed_cursors`: one row per feed followed (`registry` today)."""
@@ -25,7 +27,7 @@ def feed_cursor_table(metadata: sa.MetaData) -> sa.Table:
         # their difference is the follower's lag (readiness, benchmarks).
         sa.Column("applied_seq", sa.BigInteger, nullable=False, server_default="0"),
         sa.Column("head", sa.BigInteger, nullable=False, server_default="0"),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        moment("updated_at"),
     )
 
 

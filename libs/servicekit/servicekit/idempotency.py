@@ -8,6 +8,7 @@ a second request with a key whose first request is still running answer 409 at o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .auth import CurrentPrincipal
 from .db import SessionDep
 from .errors import Conflict, FieldError, ValidationFailed
+from .tables import moment
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -37,7 +39,7 @@ def idempotency_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("request_hash", sa.Text, nullable=False),
         sa.Column("status_code", sa.Integer, nullable=False),
         sa.Column("response_body", JSONB, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        moment("created_at"),
     )
 
 
@@ -97,6 +99,12 @@ class Idempotency:
                 .on_conflict_do_nothing()
             )
         return result
+
+    async def once(self, status_code: int, make: Callable[[], Awaitable[T]]) -> T | JSONResponse:
+        """Every idempotent POST: the stored answer for this key, or `make`'s answer, remembered."""
+        if replay := await self.replay():
+            return replay
+        return await self.remember(status_code, await make())
 
 
 async def idempotency(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Idempotency:

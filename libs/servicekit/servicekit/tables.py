@@ -20,3 +20,18 @@ NAMING_CONVENTION = {
 def service_metadata() -> sa.MetaData:
     """A service's MetaData with the house naming convention."""
     return sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def moment(name: str) -> sa.Column[object]:
+    """A required timestamp with time zone that PostgreSQL fills with now() (created_at, updated_at ...)."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+
+
+def optional_moment(name: str) -> sa.Column[object]:
+    """A timestamp with time zone set when something happens (revoked_at, erased_at ...)."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=True)
+
+
+def municipality_column() -> sa.Column[object]:
+    """The tenant of a row: every tenant table has it, indexed, never empty."""
+    return sa.Column("municipality", sa.Text, nullable=False, index=True)

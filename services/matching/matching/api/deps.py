@@ -14,6 +14,7 @@ from matching.usecases.engine import Engine
 from servicekit.auth import CurrentPrincipal, Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
+from servicekit.state import state_dependency
 
 Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
 Runner = Annotated[Principal, require_scope("matching:run")]
@@ -29,16 +30,6 @@ async def _actor(principal: CurrentPrincipal) -> Actor:
     )
 
 
-async def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-async def _outcomes(request: Request) -> OutcomesClient:
-    client: OutcomesClient = request.app.state.outcomes
-    return client
-
-
 async def _no_refresh() -> None:
     return None
 
@@ -51,11 +42,11 @@ async def _feed_refresh(request: Request) -> Callable[[], Awaitable[None]]:
     return refresh
 
 
-EngineDep = Annotated[Engine, Depends(_engine)]
+EngineDep = Annotated[Engine, Depends(state_dependency("engine"))]
 # Call on a miss: a citizen or opening created a moment ago may not have reached the feature store.
 FeedRefresh = Annotated[Callable[[], Awaitable[None]], Depends(_feed_refresh)]
 ActorDep = Annotated[Actor, Depends(_actor)]
-OutcomesDep = Annotated[OutcomesClient, Depends(_outcomes)]
+OutcomesDep = Annotated[OutcomesClient, Depends(state_dependency("outcomes"))]
 
 __all__ = [
     "ActorDep",

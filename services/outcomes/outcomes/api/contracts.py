@@ -18,7 +18,8 @@ from outcomes.api.deps import (
     SessionDep,
     SettingsDep,
     SettlementsWriter,
-    page_slice,
+    located,
+    page_by_id,
 )
 from outcomes.schemas.contracts import ContractCreate, ContractRead
 from outcomes.usecases import contracts
@@ -38,17 +39,18 @@ async def create_contract(
     response: Response,
 ) -> ContractRead | JSONResponse:
     """Create a PbR contract for a partnership (citizen course or company accelerator side)."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.municipality_for_write(body.municipality)
-    contract = await contracts.create_contract(
-        session,
-        municipality=municipality,
-        body=body,
-        default_rate_card_id=settings.default_rate_cards.get(municipality[:2], ""),
-    )
-    response.headers["Location"] = f"/v1/contracts/{contract.id}"
-    return await idem.remember(201, contract)
+
+    async def create() -> ContractRead:
+        municipality = principal.municipality_for_write(body.municipality)
+        contract = await contracts.create_contract(
+            session,
+            municipality=municipality,
+            body=body,
+            default_rate_card_id=settings.default_rate_cards.get(municipality[:2], ""),
+        )
+        return located(response, contract, location="/v1/contracts")
+
+    return await idem.once(201, create)
 
 
 @router.get("", response_model=Page[ContractRead], responses=ERRORS)
@@ -61,12 +63,13 @@ async def list_contracts(
     municipality: MunicipalityFilter = None,
 ) -> Page[ContractRead]:
     """List contracts (optionally of one partnership)."""
-    after = uuid.UUID(codec.decode(page.cursor, kind="contracts")["id"]) if page.cursor else None
-    items = await contracts.list_contracts(
-        session, municipality=municipality, partnership_id=partnership_id, after=after, limit=page.limit + 1
-    )
-    items, cursor = page_slice(
-        items, limit=page.limit, codec=codec, kind="contracts", position=lambda item: {"id": str(item.id)}
+    items, cursor = await page_by_id(
+        page,
+        codec,
+        kind="contracts",
+        fetch=lambda after, limit: contracts.list_contracts(
+            session, municipality=municipality, partnership_id=partnership_id, after=after, limit=limit
+        ),
     )
     return Page[ContractRead](items=items, next_cursor=cursor)
 

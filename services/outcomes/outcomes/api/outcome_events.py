@@ -16,7 +16,8 @@ from outcomes.api.deps import (
     OutcomesWriter,
     PageParamsDep,
     SessionDep,
-    page_slice,
+    answered,
+    page_by_sequence,
 )
 from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventRead
 from outcomes.usecases import outcome_events
@@ -40,9 +41,7 @@ async def create_outcome_event(
 ) -> OutcomeEventRead:
     """Record an outcome event (same id and content again: 200, nothing changes)."""
     event, created = await outcome_events.record_event(session, principal=principal, body=body, today=date.today())
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = f"/v1/outcome-events/{event.id}"
-    return event
+    return answered(response, event, created=created, location="/v1/outcome-events")
 
 
 @batch_router.post("", response_model=BatchResult, responses=ERRORS)
@@ -61,11 +60,12 @@ async def list_outcome_events(
     municipality: MunicipalityFilter = None,
 ) -> Page[OutcomeEventRead]:
     """List outcome events in recording order (optionally one citizen's)."""
-    after = int(codec.decode(page.cursor, kind="outcome-events")["sequence"]) if page.cursor else None
-    rows = await outcome_events.list_events(
-        session, municipality=municipality, citizen_id=citizen_id, after_sequence=after, limit=page.limit + 1
+    items, cursor = await page_by_sequence(
+        page,
+        codec,
+        kind="outcome-events",
+        fetch=lambda after, limit: outcome_events.list_events(
+            session, municipality=municipality, citizen_id=citizen_id, after_sequence=after, limit=limit
+        ),
     )
-    rows, cursor = page_slice(
-        rows, limit=page.limit, codec=codec, kind="outcome-events", position=lambda row: {"sequence": row[0]}
-    )
-    return Page[OutcomeEventRead](items=[event for _, event in rows], next_cursor=cursor)
+    return Page[OutcomeEventRead](items=items, next_cursor=cursor)

@@ -17,7 +17,8 @@ from outcomes.api.deps import (
     OutcomesWriter,
     PageParamsDep,
     SessionDep,
-    page_slice,
+    located,
+    page_by_sequence,
 )
 from outcomes.schemas.programme_costs import ProgrammeCostCreate, ProgrammeCostRead
 from outcomes.usecases import programme_costs
@@ -39,11 +40,12 @@ async def create_programme_cost(
     """Record a cost line (with `supersedes`: a correction; totals count only the line in force).
 
     An `Idempotency-Key` makes a retry return the first answer instead of a second line."""
-    if replay := await idem.replay():
-        return replay
-    line = await programme_costs.record_cost(session, principal=principal, body=body)
-    response.headers["Location"] = f"/v1/programme-costs/{line.id}"
-    return await idem.remember(201, line)
+
+    async def record() -> ProgrammeCostRead:
+        line = await programme_costs.record_cost(session, principal=principal, body=body)
+        return located(response, line, location="/v1/programme-costs")
+
+    return await idem.once(201, record)
 
 
 @router.get("", response_model=Page[ProgrammeCostRead], responses=ERRORS)
@@ -56,11 +58,12 @@ async def list_programme_costs(
     municipality: MunicipalityFilter = None,
 ) -> Page[ProgrammeCostRead]:
     """Cost lines in recording order; `in_force` false for a line a correction replaced."""
-    after = int(codec.decode(page.cursor, kind="programme-costs")["sequence"]) if page.cursor else None
-    rows = await programme_costs.list_costs(
-        session, municipality=municipality, partnership_id=partnership_id, after_sequence=after, limit=page.limit + 1
+    items, cursor = await page_by_sequence(
+        page,
+        codec,
+        kind="programme-costs",
+        fetch=lambda after, limit: programme_costs.list_costs(
+            session, municipality=municipality, partnership_id=partnership_id, after_sequence=after, limit=limit
+        ),
     )
-    rows, cursor = page_slice(
-        rows, limit=page.limit, codec=codec, kind="programme-costs", position=lambda row: {"sequence": row[0]}
-    )
-    return Page[ProgrammeCostRead](items=[line for _, line in rows], next_cursor=cursor)
+    return Page[ProgrammeCostRead](items=items, next_cursor=cursor)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import uuid
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from outcomes.api.charts import render_flows_chart
-from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep
+from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep, located
+from outcomes.api.downloads import csv_attachment
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
 from outcomes.usecases import simulations
 from servicekit.openapi import file_answer
@@ -30,19 +29,20 @@ async def create_simulation(
     response: Response,
 ) -> SimulationRead | JSONResponse:
     """Run a seeded Monte Carlo of a cohort (runs off the event loop) and keep the result."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.tenant
-    simulation = await simulations.create_simulation(
-        session,
-        municipality=municipality,
-        body=body,
-        default_rate_card_id=settings.default_rate_cards.get(municipality[:2], "DK-2025"),
-        max_citizens=settings.simulation_max_citizens,
-        max_runs=settings.simulation_max_runs,
-    )
-    response.headers["Location"] = f"/v1/simulations/{simulation.id}"
-    return await idem.remember(201, simulation)
+
+    async def run() -> SimulationRead:
+        municipality = principal.tenant
+        simulation = await simulations.create_simulation(
+            session,
+            municipality=municipality,
+            body=body,
+            default_rate_card_id=settings.default_rate_cards.get(municipality[:2], "DK-2025"),
+            max_citizens=settings.simulation_max_citizens,
+            max_runs=settings.simulation_max_runs,
+        )
+        return located(response, simulation, location="/v1/simulations")
+
+    return await idem.once(201, run)
 
 
 FLOW_COLUMNS = ["month", "flow", "payer", "payee", "basis", "mean", "p5", "p50", "p95"]
@@ -50,19 +50,15 @@ FLOW_COLUMNS = ["month", "flow", "payer", "payee", "basis", "mean", "p5", "p50",
 
 def flows_csv(simulation: SimulationRead) -> Response:
     """Per month, flow and basis (nominal or discounted): mean and percentiles in øre."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FLOW_COLUMNS)
-    for name, flow in sorted((simulation.result.get("flows") or {}).items()):
-        for basis in ("nominal", "discounted"):
-            band = flow[basis]
-            for month, values in enumerate(zip(band["mean"], band["p5"], band["p50"], band["p95"], strict=True)):
-                writer.writerow([month, name, flow["payer"], flow["payee"], basis, *values])
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="simulation-{simulation.id}-flows.csv"'},
-    )
+    rows = [
+        [month, name, flow["payer"], flow["payee"], basis, *values]
+        for name, flow in sorted((simulation.result.get("flows") or {}).items())
+        for basis in ("nominal", "discounted")
+        for month, values in enumerate(
+            zip(flow[basis]["mean"], flow[basis]["p5"], flow[basis]["p50"], flow[basis]["p95"], strict=True)
+        )
+    ]
+    return csv_attachment(FLOW_COLUMNS, rows, filename=f"simulation-{simulation.id}-flows.csv")
 
 
 @router.get(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
-EVENT_TYPES = (
+EventType = Literal[
     "placement_started",
     "placement_ended",
     "hours_changed",
@@ -15,7 +15,8 @@ EVENT_TYPES = (
     "benefit_ended",
     "benefit_resumed",
     "education_started",
-)
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 MAX_HOURS_PER_WEEK = 37
 # placement_started.data.kind (issue 15 §5); domain/placement_kinds.py says which count for milestones.
 PLACEMENT_KINDS = ("ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education")

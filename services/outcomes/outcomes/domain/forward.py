@@ -8,7 +8,7 @@ sum is an integer far below 2^53 (weights are counts of at most N, lines at most
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -138,6 +138,20 @@ def savings_curve(since: SinceEnrolment) -> list[int]:
     return [divide_half_away(int(total), int(number)) for total, number in zip(sums, counts, strict=True) if number]
 
 
+def _resampled_weights(rng: np.random.Generator, citizens: int, draws: int) -> Iterator[FloatArray]:
+    """Bootstrap weights: `draws` resamples of the citizens with replacement, in chunks of rows.
+
+    Row r, column c says how often citizen c was drawn in resample r (the seeded rng decides)."""
+    chunk = max(1, min(draws, 2_000_000 // max(citizens, 1)))
+    done = 0
+    while done < draws:
+        size = min(chunk, draws - done)
+        picks = rng.integers(0, citizens, size=(size, citizens))
+        flat = (np.arange(size)[:, None] * citizens + picks).ravel()
+        yield np.bincount(flat, minlength=size * citizens).reshape(size, citizens).astype(np.float64)
+        done += size
+
+
 def forward(
     since: SinceEnrolment,
     *,
@@ -171,17 +185,10 @@ def forward(
     rng = np.random.default_rng(seed)
     fundable_draws: list[IntArray] = []
     total_draws: list[FloatArray] = []
-    chunk = max(1, min(draws, 2_000_000 // max(citizens, 1)))
-    done = 0
-    while done < draws:
-        size = min(chunk, draws - done)
-        picks = rng.integers(0, citizens, size=(size, citizens))
-        flat = (np.arange(size)[:, None] * citizens + picks).ravel()
-        weights = np.bincount(flat, minlength=size * citizens).reshape(size, citizens).astype(np.float64)
+    for weights in _resampled_weights(rng, citizens, draws):
         present, _ = _fundable(weights @ lines, weights @ observed_mask, horizon, discounts)
         fundable_draws.append(present)
         total_draws.append(weights @ totals)
-        done += size
     fundable_all = np.concatenate(fundable_draws).astype(np.float64)
     totals_all = np.concatenate(total_draws)
     fundable_band = _band(fundable_all)
@@ -262,15 +269,8 @@ def cumulative_band(
         return None
     rng = np.random.default_rng(seed)
     lines = calendar_lines.astype(np.float64)
-    chunk = max(1, min(draws, 2_000_000 // citizens))
-    totals: list[FloatArray] = []
-    done = 0
-    while done < draws:
-        size = min(chunk, draws - done)
-        picks = rng.integers(0, citizens, size=(size, citizens))
-        flat = (np.arange(size)[:, None] * citizens + picks).ravel()
-        weights = np.bincount(flat, minlength=size * citizens).reshape(size, citizens).astype(np.float64)
-        totals.append(np.cumsum(weights @ lines, axis=1))
-        done += size
+    totals: list[FloatArray] = [
+        np.cumsum(weights @ lines, axis=1) for weights in _resampled_weights(rng, citizens, draws)
+    ]
     low, high = np.percentile(np.concatenate(totals), [5, 95], axis=0)
     return _round_half_away(low).tolist(), _round_half_away(high).tolist()

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from outcomes.domain.events import EVENT_TYPES
+from outcomes.domain.events import EventType
 from servicekit.batch import MAX_BATCH
-
-EventType = Literal[
-    "placement_started",
-    "placement_ended",
-    "hours_changed",
-    "benefit_changed",
-    "benefit_ended",
-    "benefit_resumed",
-    "education_started",
-]
-assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
-
 
 OUTCOME_EVENT_EXAMPLE: dict[str, Any] = {
     "id": "jc-0336-2024-000123",

@@ -7,15 +7,11 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
-from servicekit.tables import service_metadata
+from servicekit.tables import moment, municipality_column, optional_moment, service_metadata
 
 metadata = service_metadata()
 
 idempotency_keys = idempotency_table(metadata)
-
-
-def _created_at() -> sa.Column[object]:
-    return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
 # Reference data shared by every tenant (public figures), loaded from data/rate_cards at start-up.
@@ -27,7 +23,7 @@ rate_cards = sa.Table(
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("currency", sa.Text, nullable=False),
     sa.Column("document", JSONB, nullable=False),
-    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    moment("loaded_at"),
 )
 
 # Where this service is in the registry's change feed (one row per consumer).
@@ -39,7 +35,7 @@ citizens = sa.Table(
     "citizens",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("target_group", sa.Text, nullable=True),
     # For the comparison group's age band (ECONOMICS §7); the registry feed carries it.
     sa.Column("birth_year", sa.Integer, nullable=True),
@@ -47,15 +43,15 @@ citizens = sa.Table(
     sa.Column("benefit_at_enrolment", JSONB, nullable=True),
     sa.Column("enrolled_on", sa.Date, nullable=True),
     sa.Column("partnership_id", UUID(as_uuid=True), nullable=True, index=True),
-    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    optional_moment("erased_at"),
+    moment("updated_at"),
 )
 
 enrolments = sa.Table(
     "enrolments",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("programme", sa.Text, nullable=False),
     sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
     sa.Column("organisation_id", UUID(as_uuid=True), nullable=True),
@@ -68,7 +64,7 @@ partnerships = sa.Table(
     "partnerships",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("company_id", UUID(as_uuid=True), nullable=True),
     sa.Column("provider_id", UUID(as_uuid=True), nullable=True),
     sa.Column("starts_on", sa.Date, nullable=True),
@@ -90,7 +86,7 @@ organisations = sa.Table(
     "organisations",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("kind", sa.Text, nullable=True),
     sa.Column("name", sa.Text, nullable=True),
     sa.Column("bank_account", JSONB, nullable=True),
@@ -110,7 +106,7 @@ outcome_events = sa.Table(
     sa.Column("data", JSONB, nullable=False),
     sa.Column("supersedes", sa.Text, nullable=True),
     sa.Column("body_hash", sa.Text, nullable=False),
-    _created_at(),
+    moment("created_at"),
     sa.PrimaryKeyConstraint("municipality", "id"),
 )
 
@@ -118,7 +114,7 @@ contracts = sa.Table(
     "contracts",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("partnership_id", UUID(as_uuid=True), nullable=False),
     sa.Column("side", sa.Text, nullable=False),
     sa.Column("payee_id", UUID(as_uuid=True), nullable=False),
@@ -128,7 +124,7 @@ contracts = sa.Table(
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("ends_on", sa.Date, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    _created_at(),
+    moment("created_at"),
 )
 
 # The ledger. A statement is computed as a draft and decided once (draft -> approved | rejected, the
@@ -137,17 +133,17 @@ settlements = sa.Table(
     "settlements",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("contract_id", UUID(as_uuid=True), sa.ForeignKey("contracts.id"), nullable=False),
     sa.Column("period_from", sa.Date, nullable=False),
     sa.Column("period_to", sa.Date, nullable=False),
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("currency", sa.Text, nullable=False),
-    _created_at(),
+    moment("created_at"),
     sa.Column("status", sa.Text, nullable=False, server_default="draft"),
     sa.Column("created_by", sa.Text, nullable=True),
     sa.Column("decided_by", sa.Text, nullable=True),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    optional_moment("decided_at"),
     sa.Column("decision_reason", sa.Text, nullable=True),
     sa.Column("lines_digest", sa.Text, nullable=True),
     sa.Column("rate_card_ids", JSONB, nullable=False, server_default="[]"),
@@ -201,7 +197,7 @@ settlement_transitions = sa.Table(
     sa.Column("to_status", sa.Text, nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    moment("at"),
     info={"insert_only": True},
 )
 
@@ -212,7 +208,7 @@ programme_costs = sa.Table(
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("sequence", sa.BigInteger, sa.Identity(always=True), nullable=False, unique=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("partnership_id", UUID(as_uuid=True), nullable=False, index=True),
     sa.Column("side", sa.Text, nullable=False),
     sa.Column("category", sa.Text, nullable=False),
@@ -223,7 +219,7 @@ programme_costs = sa.Table(
     sa.Column("note", sa.Text, nullable=True),
     # A line is corrected at most once: the unique constraint makes a second correction a conflict.
     sa.Column("supersedes", UUID(as_uuid=True), nullable=True, unique=True),
-    _created_at(),
+    moment("created_at"),
     sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
 )
 
@@ -233,11 +229,11 @@ refusion_statements = sa.Table(
     "refusion_statements",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("rate_card_id", sa.Text, nullable=False),
     sa.Column("lines", sa.Integer, nullable=False),
     sa.Column("summary", JSONB, nullable=False),
-    _created_at(),
+    moment("created_at"),
 )
 
 refusion_statement_lines = sa.Table(
@@ -264,10 +260,10 @@ simulations = sa.Table(
     "simulations",
     metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
+    municipality_column(),
     sa.Column("request", JSONB, nullable=False),
     sa.Column("result", JSONB, nullable=False),
-    _created_at(),
+    moment("created_at"),
 )
 
 # Tables whose rows belong to one municipality: row-level security is forced on each.

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, decode_position, page_of, tagged
+from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_once, listed, tagged
 from registry.api.deps import (
     Admin,
     CitizensReader,
@@ -31,6 +31,7 @@ from registry.usecases import citizens as usecase
 from registry.usecases import erasure
 from registry.usecases.actors import Actor
 from registry.usecases.citizen_batch import upsert_citizens
+from registry.usecases.results import Versioned
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
@@ -51,11 +52,12 @@ async def create_citizen(
     response: Response,
 ) -> CitizenRead | JSONResponse:
     """Register a citizen (409 if the external_ref or national id is taken; use `citizens:batch` to upsert)."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.municipality_for_write(body.municipality)
-    found = await usecase.create_citizen(session, body, municipality=municipality, book=book, vault=vault)
-    return await idem.remember(201, created(response, found, location=f"/v1/citizens/{found.resource.id}"))
+
+    async def make() -> Versioned[CitizenRead]:
+        municipality = principal.municipality_for_write(body.municipality)
+        return await usecase.create_citizen(session, body, municipality=municipality, book=book, vault=vault)
+
+    return await create_once(idem, response, make, collection="/v1/citizens")
 
 
 @router.post(
@@ -73,12 +75,12 @@ async def batch_citizens(
     vault: VaultDep,
 ) -> BatchResult | JSONResponse:
     """Upsert up to 1,000 citizens by (municipality, external_ref); one result per item."""
-    if replay := await idem.replay():
-        return replay
-    result = await upsert_citizens(
-        session, body.items, municipality_for=principal.municipality_for_write, book=book, vault=vault
+    return await idem.once(
+        200,
+        lambda: upsert_citizens(
+            session, body.items, municipality_for=principal.municipality_for_write, book=book, vault=vault
+        ),
     )
-    return await idem.remember(200, result)
 
 
 @router.get("", response_model=Page[CitizenRead], responses=ERRORS)
@@ -95,19 +97,23 @@ async def list_citizens(
     updated_since: Annotated[dt.datetime | None, Query()] = None,
 ) -> Page[CitizenRead]:
     """List citizens, oldest first (each citizen returned is written to the audit log)."""
-    found = await usecase.list_citizens(
-        session,
-        principal=principal,
-        after=decode_position(codec, page.cursor, kind=KIND),
-        limit=page.limit,
-        purpose=purpose,
-        request_id=request_id,
-        municipality=municipality,
-        target_group=target_group,
-        partnership_id=partnership_id,
-        updated_since=updated_since,
+    return await listed(
+        codec,
+        page,
+        kind=KIND,
+        fetch=lambda after, limit: usecase.list_citizens(
+            session,
+            principal=principal,
+            after=after,
+            limit=limit,
+            purpose=purpose,
+            request_id=request_id,
+            municipality=municipality,
+            target_group=target_group,
+            partnership_id=partnership_id,
+            updated_since=updated_since,
+        ),
     )
-    return page_of(codec, found, kind=KIND)
 
 
 @router.get("/{citizen_id}", response_model=CitizenRead, responses=ERRORS)

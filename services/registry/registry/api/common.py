@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 from fastapi import Response
+from fastapi.responses import JSONResponse
 
 from registry.usecases.results import Position, Slice, Versioned
 from servicekit.errors import ValidationFailed
 from servicekit.etag import etag_for
-from servicekit.pagination import CursorCodec, Page
+from servicekit.idempotency import Idempotency
+from servicekit.pagination import CursorCodec, Page, PageParams
 
 R = TypeVar("R")
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+Identified = TypeVar("Identified", bound=HasId)
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or invalid token"},
     403: {"description": "Token lacks the scope, or names another municipality"},
@@ -61,3 +72,27 @@ def created(response: Response, found: Versioned[R], *, location: str) -> R:
     """A new resource: its ETag and where it lives."""
     response.headers["Location"] = location
     return tagged(response, found)
+
+
+async def create_once(
+    idem: Idempotency, response: Response, make: Callable[[], Awaitable[Versioned[Identified]]], *, collection: str
+) -> Identified | JSONResponse:
+    """An idempotent create: the stored answer, or the new resource with its ETag and Location."""
+
+    async def made() -> Identified:
+        found = await make()
+        return created(response, found, location=f"{collection}/{found.resource.id}")
+
+    return await idem.once(201, made)
+
+
+async def listed(
+    codec: CursorCodec,
+    page: PageParams,
+    *,
+    kind: str,
+    fetch: Callable[[Position | None, int], Awaitable[Slice[R]]],
+) -> Page[R]:
+    """One page of a collection: `fetch(after, limit)` reads it, the cursor follows its last item."""
+    found = await fetch(decode_position(codec, page.cursor, kind=kind), page.limit)
+    return page_of(codec, found, kind=kind)

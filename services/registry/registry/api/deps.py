@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from asgi_correlation_id.context import correlation_id
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from registry.domain.codes import CodeBook
 from registry.domain.national_id_vault import NationalIdVault
@@ -15,6 +15,7 @@ from servicekit.db import SessionDep
 from servicekit.etag import IfMatchHeader
 from servicekit.idempotency import IdempotencyDep
 from servicekit.pagination import CursorCodecDep, PageParamsDep
+from servicekit.state import state_dependency
 
 Admin = Annotated[Principal, require_scope("admin")]
 Internal = Annotated[Principal, require_scope("internal")]
@@ -41,28 +42,13 @@ RegistryReader = Annotated[
 ]
 
 
-async def _code_book(request: Request) -> CodeBook:
-    book: CodeBook = request.app.state.taxonomy
-    return book
-
-
-async def _occupation_map(request: Request) -> OccupationMap:
-    found: OccupationMap = request.app.state.occupation_map
-    return found
-
-
-async def _vault(request: Request) -> NationalIdVault:
-    vault: NationalIdVault = request.app.state.national_id_vault
-    return vault
-
-
 async def _request_id() -> str | None:
     return correlation_id.get()
 
 
-CodeBookDep = Annotated[CodeBook, Depends(_code_book)]
-VaultDep = Annotated[NationalIdVault, Depends(_vault)]
-OccupationMapDep = Annotated[OccupationMap, Depends(_occupation_map)]
+CodeBookDep = Annotated[CodeBook, Depends(state_dependency("taxonomy"))]
+VaultDep = Annotated[NationalIdVault, Depends(state_dependency("national_id_vault"))]
+OccupationMapDep = Annotated[OccupationMap, Depends(state_dependency("occupation_map"))]
 RequestId = Annotated[str | None, Depends(_request_id)]
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, decode_position, page_of, tagged
+from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_once, listed, tagged
 from registry.api.deps import (
     CitizensWriter,
     CursorCodecDep,
@@ -21,6 +21,7 @@ from registry.api.deps import (
 )
 from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, EnrolmentUpdate, Phase, Programme
 from registry.usecases import enrolments as usecase
+from registry.usecases.results import Versioned
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -34,11 +35,12 @@ async def create_enrolment(
     body: EnrolmentCreate, session: SessionDep, principal: CitizensWriter, idem: IdempotencyDep, response: Response
 ) -> EnrolmentRead | JSONResponse:
     """Enrol a citizen in the citizen course or an organisation in the company accelerator."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.municipality_for_write(body.municipality)
-    found = await usecase.create_enrolment(session, body, municipality=municipality)
-    return await idem.remember(201, created(response, found, location=f"/v1/enrolments/{found.resource.id}"))
+
+    async def make() -> Versioned[EnrolmentRead]:
+        municipality = principal.municipality_for_write(body.municipality)
+        return await usecase.create_enrolment(session, body, municipality=municipality)
+
+    return await create_once(idem, response, make, collection="/v1/enrolments")
 
 
 @router.get("", response_model=Page[EnrolmentRead], responses=ERRORS)
@@ -55,19 +57,23 @@ async def list_enrolments(
     updated_since: Annotated[dt.datetime | None, Query()] = None,
 ) -> Page[EnrolmentRead]:
     """List enrolments, oldest first."""
-    found = await usecase.list_enrolments(
-        session,
-        tenant=principal.tenant,
-        after=decode_position(codec, page.cursor, kind=KIND),
-        limit=page.limit,
-        municipality=municipality,
-        partnership_id=partnership_id,
-        programme=programme,
-        phase=phase,
-        citizen_id=citizen_id,
-        updated_since=updated_since,
+    return await listed(
+        codec,
+        page,
+        kind=KIND,
+        fetch=lambda after, limit: usecase.list_enrolments(
+            session,
+            tenant=principal.tenant,
+            after=after,
+            limit=limit,
+            municipality=municipality,
+            partnership_id=partnership_id,
+            programme=programme,
+            phase=phase,
+            citizen_id=citizen_id,
+            updated_since=updated_since,
+        ),
     )
-    return page_of(codec, found, kind=KIND)
 
 
 @router.get("/{enrolment_id}", response_model=EnrolmentRead, responses=ERRORS)

@@ -14,9 +14,8 @@ from registry.api.common import (
     DELETE_ERRORS,
     ERRORS,
     UPDATE_ERRORS,
-    created,
-    decode_position,
-    page_of,
+    create_once,
+    listed,
     tagged,
 )
 from registry.api.deps import (
@@ -30,6 +29,7 @@ from registry.api.deps import (
 )
 from registry.schemas.organisations import OrganisationCreate, OrganisationKind, OrganisationRead, OrganisationUpdate
 from registry.usecases import organisations as usecase
+from registry.usecases.results import Versioned
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -47,12 +47,12 @@ async def create_organisation(
     response: Response,
 ) -> OrganisationRead | JSONResponse:
     """Register an organisation (CVR / organisationsnummer checked; social enterprises with ASF criteria)."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.municipality_for_write(body.municipality)
-    found = await usecase.create_organisation(session, body, municipality=municipality)
-    location = f"/v1/organisations/{found.resource.id}"
-    return await idem.remember(201, created(response, found, location=location))
+
+    async def make() -> Versioned[OrganisationRead]:
+        municipality = principal.municipality_for_write(body.municipality)
+        return await usecase.create_organisation(session, body, municipality=municipality)
+
+    return await create_once(idem, response, make, collection="/v1/organisations")
 
 
 @router.get("", response_model=Page[OrganisationRead], responses=ERRORS)
@@ -66,16 +66,20 @@ async def list_organisations(
     updated_since: Annotated[dt.datetime | None, Query()] = None,
 ) -> Page[OrganisationRead]:
     """List organisations, oldest first."""
-    found = await usecase.list_organisations(
-        session,
-        tenant=principal.tenant,
-        after=decode_position(codec, page.cursor, kind=KIND),
-        limit=page.limit,
-        municipality=municipality,
-        kind=kind,
-        updated_since=updated_since,
+    return await listed(
+        codec,
+        page,
+        kind=KIND,
+        fetch=lambda after, limit: usecase.list_organisations(
+            session,
+            tenant=principal.tenant,
+            after=after,
+            limit=limit,
+            municipality=municipality,
+            kind=kind,
+            updated_since=updated_since,
+        ),
     )
-    return page_of(codec, found, kind=KIND)
 
 
 @router.get("/{organisation_id}", response_model=OrganisationRead, responses=ERRORS)

@@ -14,9 +14,8 @@ from registry.api.common import (
     DELETE_ERRORS,
     ERRORS,
     UPDATE_ERRORS,
-    created,
-    decode_position,
-    page_of,
+    create_once,
+    listed,
     tagged,
 )
 from registry.api.deps import (
@@ -30,6 +29,7 @@ from registry.api.deps import (
 )
 from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, PartnershipStatus, PartnershipUpdate
 from registry.usecases import partnerships as usecase
+from registry.usecases.results import Versioned
 from servicekit.etag import parse_if_match
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -47,12 +47,12 @@ async def create_partnership(
     response: Response,
 ) -> PartnershipRead | JSONResponse:
     """Create a growth partnership."""
-    if replay := await idem.replay():
-        return replay
-    municipality = principal.municipality_for_write(body.municipality)
-    found = await usecase.create_partnership(session, body, municipality=municipality)
-    location = f"/v1/partnerships/{found.resource.id}"
-    return await idem.remember(201, created(response, found, location=location))
+
+    async def make() -> Versioned[PartnershipRead]:
+        municipality = principal.municipality_for_write(body.municipality)
+        return await usecase.create_partnership(session, body, municipality=municipality)
+
+    return await create_once(idem, response, make, collection="/v1/partnerships")
 
 
 @router.get("", response_model=Page[PartnershipRead], responses=ERRORS)
@@ -67,17 +67,21 @@ async def list_partnerships(
     updated_since: Annotated[dt.datetime | None, Query()] = None,
 ) -> Page[PartnershipRead]:
     """List partnerships, oldest first."""
-    found = await usecase.list_partnerships(
-        session,
-        tenant=principal.tenant,
-        after=decode_position(codec, page.cursor, kind=KIND),
-        limit=page.limit,
-        municipality=municipality,
-        status=status,
-        company_id=company_id,
-        updated_since=updated_since,
+    return await listed(
+        codec,
+        page,
+        kind=KIND,
+        fetch=lambda after, limit: usecase.list_partnerships(
+            session,
+            tenant=principal.tenant,
+            after=after,
+            limit=limit,
+            municipality=municipality,
+            status=status,
+            company_id=company_id,
+            updated_since=updated_since,
+        ),
     )
-    return page_of(codec, found, kind=KIND)
 
 
 @router.get("/{partnership_id}", response_model=PartnershipRead, responses=ERRORS)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from servicekit.idempotency import idempotency_table
-from servicekit.tables import service_metadata
+from servicekit.tables import moment, optional_moment, service_metadata
 
 metadata = service_metadata()
 
@@ -23,8 +23,8 @@ municipalities = sa.Table(
     # {iban, bic}: the account outcome payments are made from (pain.001's debtor).
     sa.Column("bank_account", JSONB, nullable=True),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    moment("created_at"),
+    moment("updated_at"),
 )
 
 # The transactional outbox behind the change feed. `seq` comes from a sequence taken before
@@ -38,7 +38,7 @@ outbox = sa.Table(
     sa.Column("op", sa.Text, nullable=False),
     sa.Column("municipality", sa.Text, nullable=True),
     sa.Column("data", JSONB, nullable=True),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    moment("occurred_at"),
     # Erasure rewrites a citizen's earlier entries to tombstones: found by this index, not a scan.
     sa.Index("ix_outbox_citizen_entity_id", "entity_id", postgresql_where=sa.text("entity = 'citizen'")),
 )
@@ -47,8 +47,8 @@ outbox = sa.Table(
 def _tenant_columns() -> list[sa.Column[object]]:
     return [
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        moment("created_at"),
+        moment("updated_at"),
     ]
 
 
@@ -139,7 +139,7 @@ citizens = sa.Table(
     # The state of each consent purpose recorded through /consents (domain.consent), by purpose.
     sa.Column("consent_purposes", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.Column("content_hash", sa.Text, nullable=True),
-    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
+    optional_moment("erased_at"),
     *_tenant_columns(),
     sa.UniqueConstraint("municipality", "external_ref"),
     sa.UniqueConstraint("municipality", "national_id_pseudonym"),
@@ -172,7 +172,7 @@ audit_events = sa.Table(
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("purpose", sa.Text, nullable=True),
     sa.Column("request_id", sa.Text, nullable=True),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    moment("occurred_at"),
     sa.Column("actor_municipality", sa.Text, nullable=True),
     sa.Column("system", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("service", sa.Text, nullable=False, server_default="registry"),
@@ -196,7 +196,7 @@ consent_events = sa.Table(
     sa.Column("recorded_by_municipality", sa.Text, nullable=True),
     sa.Column("request_id", sa.Text, nullable=True),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    moment("recorded_at"),
 )
 
 # Tables whose rows belong to one municipality: row-level security is forced on each.

@@ -18,8 +18,8 @@ from registry.store.enrolments import ENROLMENTS
 from registry.store.organisations import ORGANISATIONS
 from registry.store.partnerships import PARTNERSHIPS
 from registry.usecases.references import municipality_violations, reference_violations
-from registry.usecases.results import Position, Slice, Versioned, slice_of
-from registry.usecases.tenant_rows import current_for_update, delete_row, get_row, save_update
+from registry.usecases.results import Position, Slice, Versioned
+from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
 from registry.usecases.validation import validate_as
 
 ENTITY = "enrolment"
@@ -91,31 +91,43 @@ async def list_enrolments(
         "phase": phase,
         "citizen_id": citizen_id,
     }
-    rows = await ENROLMENTS.list_page(
-        session, tenant=tenant, after=after, limit=limit + 1, equal=equal, updated_since=updated_since
+    return await list_slice(
+        session,
+        ENROLMENTS,
+        enrolment_read,
+        tenant=tenant,
+        after=after,
+        limit=limit,
+        equal=equal,
+        updated_since=updated_since,
     )
-    return slice_of(rows, limit, enrolment_read)
 
 
 async def get_enrolment(session: AsyncSession, enrolment_id: uuid.UUID, *, tenant: str) -> Versioned[EnrolmentRead]:
-    row = await get_row(session, ENROLMENTS, enrolment_id, tenant=tenant, entity=ENTITY)
-    return Versioned(enrolment_read(row), row.version)
+    return await get_versioned(session, ENROLMENTS, enrolment_id, enrolment_read, tenant=tenant, entity=ENTITY)
 
 
 async def update_enrolment(
     session: AsyncSession, enrolment_id: uuid.UUID, body: EnrolmentUpdate, *, tenant: str, expected: int
 ) -> Versioned[EnrolmentRead]:
     """Move an enrolment to another phase or record milestones."""
-    current = await current_for_update(
-        expected, lambda: ENROLMENTS.get(session, enrolment_id, tenant=tenant), not_found="Enrolment not found."
+
+    async def revise(current: Any) -> dict[str, Any]:
+        base = enrolment_read(current).model_dump(mode="json", include=FIELDS)
+        merged = validate_as(EnrolmentCreate, {**base, **body.model_dump(mode="json", exclude_unset=True)})
+        reject(await _violations(session, merged, current.municipality))
+        return _values(merged)
+
+    return await update_versioned(
+        session,
+        ENROLMENTS,
+        enrolment_id,
+        enrolment_read,
+        tenant=tenant,
+        expected=expected,
+        entity=ENTITY,
+        revise=revise,
     )
-    base = enrolment_read(current).model_dump(mode="json", include=FIELDS)
-    merged = validate_as(EnrolmentCreate, {**base, **body.model_dump(mode="json", exclude_unset=True)})
-    reject(await _violations(session, merged, current.municipality))
-    row = await save_update(
-        session, ENROLMENTS, enrolment_id, tenant=tenant, expected=expected, values=_values(merged), entity=ENTITY
-    )
-    return Versioned(enrolment_read(row), row.version)
 
 
 async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID, *, tenant: str) -> None:

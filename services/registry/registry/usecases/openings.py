@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,8 +17,8 @@ from registry.store.openings import OPENINGS
 from registry.store.organisations import ORGANISATIONS
 from registry.usecases.opening_values import as_create, opening_read, prepare_opening
 from registry.usecases.references import municipality_violations, reference_violations
-from registry.usecases.results import Position, Slice, Versioned, slice_of
-from registry.usecases.tenant_rows import current_for_update, delete_row, get_row, save_update
+from registry.usecases.results import Position, Slice, Versioned
+from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
 from registry.usecases.validation import validate_as
 from servicekit.domain_errors import Conflict
 
@@ -68,35 +69,40 @@ async def list_openings(
         "occupation": occupation,
         "flexjob": flexjob,
     }
-    rows = await OPENINGS.list_page(
-        session, tenant=tenant, after=after, limit=limit + 1, equal=equal, updated_since=updated_since
+    return await list_slice(
+        session,
+        OPENINGS,
+        opening_read,
+        tenant=tenant,
+        after=after,
+        limit=limit,
+        equal=equal,
+        updated_since=updated_since,
     )
-    return slice_of(rows, limit, opening_read)
 
 
 async def get_opening(session: AsyncSession, opening_id: uuid.UUID, *, tenant: str) -> Versioned[OpeningRead]:
-    row = await get_row(session, OPENINGS, opening_id, tenant=tenant, entity=ENTITY)
-    return Versioned(opening_read(row), row.version)
+    return await get_versioned(session, OPENINGS, opening_id, opening_read, tenant=tenant, entity=ENTITY)
 
 
 async def update_opening(
     session: AsyncSession, opening_id: uuid.UUID, body: OpeningUpdate, *, tenant: str, expected: int, book: CodeBook
 ) -> Versioned[OpeningRead]:
-    current = await current_for_update(
-        expected, lambda: OPENINGS.get(session, opening_id, tenant=tenant), not_found="Opening not found."
+
+    async def revise(current: Any) -> dict[str, Any]:
+        merged = validate_as(OpeningCreate, {**as_create(current), **body.model_dump(mode="json", exclude_unset=True)})
+        opening = prepare_opening(merged, municipality=current.municipality, book=book)
+        # An imported opening whose occupation the taxonomy does not know keeps it (flagged in `unmapped`).
+        kept_unmapped = merged.occupation == current.occupation and bool(current.source_concepts)
+        violations = [v for v in opening.violations if not (kept_unmapped and v.code == "unknown_occupation")]
+        reject(await _employer_violations(session, merged.organisation_id, current.municipality) + violations)
+        values = {k: v for k, v in opening.values.items() if k not in ("municipality", "external_ref")}
+        values["organisation_id"] = merged.organisation_id
+        return values
+
+    return await update_versioned(
+        session, OPENINGS, opening_id, opening_read, tenant=tenant, expected=expected, entity=ENTITY, revise=revise
     )
-    merged = validate_as(OpeningCreate, {**as_create(current), **body.model_dump(mode="json", exclude_unset=True)})
-    opening = prepare_opening(merged, municipality=current.municipality, book=book)
-    # An imported opening whose occupation the taxonomy does not know keeps it (flagged in `unmapped`).
-    kept_unmapped = merged.occupation == current.occupation and bool(current.source_concepts)
-    violations = [v for v in opening.violations if not (kept_unmapped and v.code == "unknown_occupation")]
-    reject(await _employer_violations(session, merged.organisation_id, current.municipality) + violations)
-    values = {k: v for k, v in opening.values.items() if k not in ("municipality", "external_ref")}
-    values["organisation_id"] = merged.organisation_id
-    row = await save_update(
-        session, OPENINGS, opening_id, tenant=tenant, expected=expected, values=values, entity=ENTITY
-    )
-    return Versioned(opening_read(row), row.version)
 
 
 async def delete_opening(session: AsyncSession, opening_id: uuid.UUID, *, tenant: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,8 +14,8 @@ from registry.schemas.organisations import OrganisationCreate, OrganisationKind,
 from registry.store.organisations import ORGANISATIONS
 from registry.usecases.organisation_values import as_create, organisation_read, prepare_organisation
 from registry.usecases.references import municipality_violations
-from registry.usecases.results import Position, Slice, Versioned, slice_of
-from registry.usecases.tenant_rows import current_for_update, delete_row, get_row, save_update
+from registry.usecases.results import Position, Slice, Versioned
+from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
 from registry.usecases.validation import validate_as
 
 ENTITY = "organisation"
@@ -40,39 +41,45 @@ async def list_organisations(
     kind: OrganisationKind | None,
     updated_since: dt.datetime | None,
 ) -> Slice[OrganisationRead]:
-    rows = await ORGANISATIONS.list_page(
+    equal = {"municipality": municipality, "kind": kind}
+    return await list_slice(
         session,
+        ORGANISATIONS,
+        organisation_read,
         tenant=tenant,
         after=after,
-        limit=limit + 1,
-        equal={"municipality": municipality, "kind": kind},
+        limit=limit,
+        equal=equal,
         updated_since=updated_since,
     )
-    return slice_of(rows, limit, organisation_read)
 
 
 async def get_organisation(
     session: AsyncSession, organisation_id: uuid.UUID, *, tenant: str
 ) -> Versioned[OrganisationRead]:
-    row = await get_row(session, ORGANISATIONS, organisation_id, tenant=tenant, entity=ENTITY)
-    return Versioned(organisation_read(row), row.version)
+    return await get_versioned(session, ORGANISATIONS, organisation_id, organisation_read, tenant=tenant, entity=ENTITY)
 
 
 async def update_organisation(
     session: AsyncSession, organisation_id: uuid.UUID, body: OrganisationUpdate, *, tenant: str, expected: int
 ) -> Versioned[OrganisationRead]:
-    current = await current_for_update(
-        expected,
-        lambda: ORGANISATIONS.get(session, organisation_id, tenant=tenant),
-        not_found="Organisation not found.",
+
+    async def revise(current: Any) -> dict[str, Any]:
+        merged = validate_as(OrganisationCreate, {**as_create(current), **body.model_dump(exclude_unset=True)})
+        values, violations = prepare_organisation(merged, municipality=current.municipality)
+        reject(violations)
+        return values
+
+    return await update_versioned(
+        session,
+        ORGANISATIONS,
+        organisation_id,
+        organisation_read,
+        tenant=tenant,
+        expected=expected,
+        entity=ENTITY,
+        revise=revise,
     )
-    merged = validate_as(OrganisationCreate, {**as_create(current), **body.model_dump(exclude_unset=True)})
-    values, violations = prepare_organisation(merged, municipality=current.municipality)
-    reject(violations)
-    row = await save_update(
-        session, ORGANISATIONS, organisation_id, tenant=tenant, expected=expected, values=values, entity=ENTITY
-    )
-    return Versioned(organisation_read(row), row.version)
 
 
 async def delete_organisation(session: AsyncSession, organisation_id: uuid.UUID, *, tenant: str) -> None:

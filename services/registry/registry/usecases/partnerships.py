@@ -15,8 +15,8 @@ from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, Pa
 from registry.store.organisations import ORGANISATIONS
 from registry.store.partnerships import PARTNERSHIPS
 from registry.usecases.references import municipality_violations, reference_violations
-from registry.usecases.results import Position, Slice, Versioned, slice_of
-from registry.usecases.tenant_rows import current_for_update, delete_row, get_row, save_update
+from registry.usecases.results import Position, Slice, Versioned
+from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
 from registry.usecases.validation import validate_as
 
 ENTITY = "partnership"
@@ -66,38 +66,46 @@ async def list_partnerships(
     company_id: uuid.UUID | None,
     updated_since: dt.datetime | None,
 ) -> Slice[PartnershipRead]:
-    rows = await PARTNERSHIPS.list_page(
+    equal = {"municipality": municipality, "status": status, "company_id": company_id}
+    return await list_slice(
         session,
+        PARTNERSHIPS,
+        partnership_read,
         tenant=tenant,
         after=after,
-        limit=limit + 1,
-        equal={"municipality": municipality, "status": status, "company_id": company_id},
+        limit=limit,
+        equal=equal,
         updated_since=updated_since,
     )
-    return slice_of(rows, limit, partnership_read)
 
 
 async def get_partnership(
     session: AsyncSession, partnership_id: uuid.UUID, *, tenant: str
 ) -> Versioned[PartnershipRead]:
-    row = await get_row(session, PARTNERSHIPS, partnership_id, tenant=tenant, entity=ENTITY)
-    return Versioned(partnership_read(row), row.version)
+    return await get_versioned(session, PARTNERSHIPS, partnership_id, partnership_read, tenant=tenant, entity=ENTITY)
 
 
 async def update_partnership(
     session: AsyncSession, partnership_id: uuid.UUID, body: PartnershipUpdate, *, tenant: str, expected: int
 ) -> Versioned[PartnershipRead]:
-    current = await current_for_update(
-        expected, lambda: PARTNERSHIPS.get(session, partnership_id, tenant=tenant), not_found="Partnership not found."
+
+    async def revise(current: Any) -> dict[str, Any]:
+        merged = validate_as(
+            PartnershipCreate, {**_values(partnership_read(current)), **body.model_dump(exclude_unset=True)}
+        )
+        reject(await _violations(session, merged, current.municipality))
+        return _values(merged)
+
+    return await update_versioned(
+        session,
+        PARTNERSHIPS,
+        partnership_id,
+        partnership_read,
+        tenant=tenant,
+        expected=expected,
+        entity=ENTITY,
+        revise=revise,
     )
-    merged = validate_as(
-        PartnershipCreate, {**_values(partnership_read(current)), **body.model_dump(exclude_unset=True)}
-    )
-    reject(await _violations(session, merged, current.municipality))
-    row = await save_update(
-        session, PARTNERSHIPS, partnership_id, tenant=tenant, expected=expected, values=_values(merged), entity=ENTITY
-    )
-    return Versioned(partnership_read(row), row.version)
 
 
 async def delete_partnership(session: AsyncSession, partnership_id: uuid.UUID, *, tenant: str) -> None:
