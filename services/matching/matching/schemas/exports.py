@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .decisions import DecisionRead
 from .recommendation_logs import RecommendationLogRead
@@ -27,7 +27,8 @@ class CitizenFeaturesRead(BaseModel):
 
 
 class MatchingExport(BaseModel):
-    schema_version: Literal[1] = 1
+    # An integer, not Literal[1]: openapi-python-client renders an integer const as invalid Python.
+    schema_version: int = Field(default=1, ge=1, le=1, description="Version of this document's shape")
     service: Literal["matching"] = "matching"
     citizen_id: uuid.UUID
     features: CitizenFeaturesRead | None
