@@ -13,7 +13,6 @@ import json
 import random
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +25,7 @@ from devstack.demo_population import fake_cpr, fake_cvr
 from devstack.stack import Stack
 
 from .journey_data import programme_taxonomy
+from .polling import wait_until
 
 PACKAGE = "brobygger_generated_client"
 MUNICIPALITY = "DK-0851"  # Aalborg: no other end-to-end test writes to it
@@ -203,14 +203,12 @@ def test_the_journey_runs_typed_through_the_generated_client(generated: ModuleTy
     assert isinstance(opening, models.OpeningRead)
 
     list_recommendations = module(generated, "api.recommendations.list_recommendations")
-    deadline = time.monotonic() + 30
-    while True:  # the change feed brings the citizen and the opening to matching
+
+    def ranked() -> Any:
         answer = list_recommendations.sync_detailed(client=municipal, citizen_id=citizen.id, limit=5)
-        if answer.status_code == 200 and answer.parsed.items:
-            break
-        assert time.monotonic() < deadline, answer.content[:500]
-        time.sleep(0.25)
-    recommendations = answer.parsed
+        return answer.parsed if answer.status_code == 200 and answer.parsed.items else None
+
+    recommendations = wait_until(ranked, timeout=30, what="matching ranking the new citizen (change feed)")
     assert recommendations.items[0].explanation.matched_skills is not None
 
     create_event = module(generated, "api.outcome_events.create_outcome_event")
@@ -222,13 +220,12 @@ def test_the_journey_runs_typed_through_the_generated_client(generated: ModuleTy
         "occurred_on": "2026-11-02",
         "data": {"organisation_id": str(company.id), "hours_per_week": 12, "kind": "flexjob"},
     }
-    deadline = time.monotonic() + 30
-    while True:  # the change feed brings the citizen to outcomes
-        recorded = create_event.sync_detailed(client=municipal, body=models.OutcomeEventCreate.from_dict(placement))
-        if recorded.status_code in (200, 201, 202):
-            break
-        assert time.monotonic() < deadline, recorded.content[:500]
-        time.sleep(0.25)
+
+    def recorded() -> bool:
+        answer = create_event.sync_detailed(client=municipal, body=models.OutcomeEventCreate.from_dict(placement))
+        return answer.status_code in (200, 201)
+
+    wait_until(recorded, timeout=30, what="outcomes accepting an event for the new citizen (change feed)")
     batch = parsed(
         create_events.sync_detailed(
             client=municipal,
