@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, add_months, months_between, require_month_period
+from outcomes.domain.card_periods import Pricing
 from outcomes.domain.costs import CostLine, in_force
 from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.evaluation import EvaluatedCitizen, Evaluation, Outlay, evaluate
@@ -156,7 +157,7 @@ async def _evaluation_parts(
     period_from: date,
     period_to: date,
     card: RateCard,
-    prices: net_evaluations.Pricing,
+    prices: Pricing,
 ) -> _Parts:
     """The evaluation and what the net figures need from it (each day priced with its card).
 
@@ -232,9 +233,8 @@ async def _evaluation_parts(
     ]
     lines = None
     if evaluated:
-        lines = net_evaluations.priced_lines([item.path for item in evaluated], months, prices)
-        # Sweden: the municipal saving is the kommun's part only (the card's payers).
-        lines = net_evaluations.municipal_share(lines, facts, months, card, prices)
+        # Each day with its card; Sweden: the municipal saving is the kommun's part only (the card's payers).
+        lines = net_evaluations.citizen_lines(facts, months, card, prices)
     result = evaluate(
         citizens=evaluated,
         months=months,
