@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 
 from devstack.databases import ServiceDatabase
-from matching.clients.registry_access_log import RegistryAccessLog
 from matching.clients.registry_feed import Change
 from matching.feed.feature_store import apply_changes
 from matching.store import ranking_runs
-from matching.usecases.access_log import drain
+from matching.store.tables import access_outbox
+from servicekit.access_outbox import AccessLogShipper, RegistryAccessLog
 from servicekit.db import Database, set_tenant
 from servicekit.http import ServiceClient, StaticToken
 from servicekit.testing import TokenFactory
@@ -329,14 +329,15 @@ async def test_access_log_entries_reach_the_registry_in_batches_and_survive_its_
     token = StaticToken(tokens.token(tenant="*", scopes=["internal"], client_id="matching"))
     dead = ServiceClient("http://registry.test", token=token, transport=httpx.MockTransport(down))
     try:
-        assert await drain(database, RegistryAccessLog(dead)) == 0
+        assert await AccessLogShipper(database, access_outbox, RegistryAccessLog(dead), service="matching").drain() == 0
     finally:
         await dead.aclose()
     assert len(await outbox(matching_app, person["id"])) == 4  # nothing lost
 
     live = ServiceClient("http://registry.test", token=token, transport=httpx.ASGITransport(app=registry_app))
     try:
-        assert await drain(database, RegistryAccessLog(live), batch=2) >= 4
+        shipper = AccessLogShipper(database, access_outbox, RegistryAccessLog(live), service="matching", batch=2)
+        assert await shipper.drain() >= 4
     finally:
         await live.aclose()
     assert await outbox(matching_app, person["id"]) == []
