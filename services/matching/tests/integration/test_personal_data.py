@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -22,6 +21,7 @@ from servicekit.access_outbox import AccessLogShipper, RegistryAccessLog
 from servicekit.db import Database, set_tenant
 from servicekit.http import ServiceClient, StaticToken
 from servicekit.testing import TokenFactory
+from servicekit.testing import tables_containing as shared_tables_containing
 
 from ..factories import KITCHEN_PORTER, citizen, opening
 
@@ -278,21 +278,8 @@ async def test_erasure_from_the_feed_leaves_no_row_naming_the_citizen(
 
 
 async def tables_containing(database: ServiceDatabase, needles: list[str]) -> dict[str, list[str]]:
-    """Every table of the matching database whose rows (as JSON text) hold one of the needles."""
-    conn = await asyncpg.connect(database.owner_url)
-    found: dict[str, list[str]] = {}
-    try:
-        await conn.execute("SELECT set_config('app.tenant', '*', false)")
-        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-        for (table,) in tables:
-            rows = await conn.fetch(f'SELECT row_to_json(t)::text FROM "{table}" t')
-            text = " ".join(row[0] for row in rows)
-            hits = [n for n in needles if n in text]
-            if hits:
-                found[table] = hits
-    finally:
-        await conn.close()
-    return found
+    """Every table of the matching database whose columns (cast to text) hold one of the needles."""
+    return await shared_tables_containing(database.owner_url, needles)
 
 
 async def test_access_log_entries_reach_the_registry_in_batches_and_survive_its_downtime(
