@@ -22,9 +22,11 @@ from outcomes.domain.net_evaluation import NetEvaluation
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.savings import MonthlySavings
 from outcomes.store import contracts, projection, settlements
+from outcomes.store.access_outbox import record_access
 from outcomes.usecases import net_evaluations
 from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
+from servicekit.access_log import Actor
 from servicekit.auth import Principal
 from servicekit.domain_errors import NotFound
 
@@ -245,3 +247,8 @@ async def _evaluation_parts(
         lines=lines,
     )
     return _Parts(result, citizens, facts, lines, recorded)
+
+
+async def record_citizen_reads(session: AsyncSession, citizen_ids: Sequence[str], actor: Actor) -> None:
+    """A per-citizen view of an evaluation reads each citizen's savings: an access-log entry each."""
+    await record_access(session, citizen_ids, "read", actor=actor)

@@ -1,5 +1,6 @@
-"""Personal data in outcomes (issue 17): the export of what outcomes holds, reads reported to the registry's
-access log through the shared outbox (with its give-up rule), and the pseudonymous shell after an erasure.
+"""Personal data in outcomes (issue 17): the export of what outcomes holds, reads (events, evaluations per citizen,
+exports, the feed) reported to the registry's access log through the shared outbox (with its give-up rule), and
+the pseudonymous shell after an erasure.
 
 E is erased, C is the control; each has values of its own so that a search of every table tells them apart.
 A statement pays on both for February-April 2024, so what it was based on (the benefit at enrolment, the
@@ -168,6 +169,9 @@ async def test_export_then_erasure_leaves_only_what_payments_were_based_on(
     # Reads reach the access-log outbox: the feed (outcomes itself), the events read, the export.
     read = await client.get("/v1/outcome-events", params={"citizen_id": erased}, headers=bornholm)
     assert read.status_code == 200
+    scope = {"partnership_id": partnership.id, "from": "2024-02-01", "to": "2024-05-01"}
+    per_citizen = await client.get("/v1/evaluations/citizens", params=scope, headers=bornholm)
+    assert per_citizen.status_code == 200, per_citizen.text
     owner = await asyncpg.connect(outcomes_database.owner_url)
     try:
         entries = [
@@ -176,7 +180,9 @@ async def test_export_then_erasure_leaves_only_what_payments_were_based_on(
         ]
     finally:
         await owner.close()
-    assert [(entry["what"], entry["system"]) for entry in entries][-2:] == [("export", False), ("read", False)]
+    assert [(entry["what"], entry["system"]) for entry in entries][-3:] == [
+        ("export", False), ("read", False), ("read", False)
+    ]  # fmt: skip
     assert ("feed", True) in [(entry["what"], entry["system"]) for entry in entries]
     assert entries[-1]["client"] == "bornholm-jc"
     assert entries[-1]["client_municipality"] == MUNICIPALITY
