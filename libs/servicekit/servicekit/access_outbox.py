@@ -3,10 +3,12 @@
 Entries are written in the request's (or feed page's) transaction and drained in the background in
 batches of up to 1,000, never in the request path. A batch is deleted only in the transaction that saw
 the registry record it; while the registry is down the entries stay (attempts counted) and the next round
-retries them, oldest first. An entry that keeps failing — more than `max_attempts` rounds, or older than
-`max_age` — is moved to a dead-letter state (`dead_at` set; it is no longer sent and no longer blocks the
-entries behind it), counted in `access_log_dead_letters_total` and logged by outbox row id only (never a
-citizen id). Erasing a citizen deletes their entries, pending or dead (`forget_citizen`).
+retries them, oldest first. When the registry refuses a batch (a 4xx answer), its entries are sent one by one
+so that one entry it will never take does not hold back the others. An entry the registry refused
+`max_attempts` times, or that is still unsent after `max_age` (an outage that long), is moved to a
+dead-letter state (`dead_at` set; no longer sent, no longer blocking the entries behind it), counted in
+`access_log_dead_letters_total` and logged by outbox row id only (never a citizen id). Erasing a citizen
+deletes their entries, pending or dead (`forget_citizen`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
+import httpx
 import sqlalchemy as sa
 import structlog
 from asgi_correlation_id import correlation_id
@@ -88,9 +91,9 @@ class AccessLogSettings(BaseSettings):
 
 @dataclass(frozen=True)
 class GiveUp:
-    """When a failing entry is moved to the dead letters: after `max_attempts` failed rounds or `max_age`."""
+    """When a failing entry is moved to the dead letters: refused `max_attempts` times, or unsent after `max_age`."""
 
-    max_attempts: int = 1000
+    max_attempts: int = 5
     max_age: timedelta = timedelta(hours=72)
 
 
@@ -113,13 +116,14 @@ async def oldest(session: AsyncSession, table: sa.Table, limit: int) -> list[tup
     return [(int(row_id), dict(entry)) for row_id, entry in (await session.execute(query)).all()]
 
 
-async def record_failure(session: AsyncSession, table: sa.Table, ids: list[int], give_up: GiveUp) -> list[int]:
-    """Count a failed round for these entries; those past the give-up rule become dead letters (their ids)."""
+async def record_failure(
+    session: AsyncSession, table: sa.Table, ids: list[int], give_up: GiveUp, *, refused: bool
+) -> list[int]:
+    """Count a failed round for these entries (`refused`: the registry answered 4xx to them, else it was down);
+    those past the give-up rule become dead letters (their ids)."""
     await session.execute(sa.update(table).where(table.c.id.in_(ids)).values(attempts=table.c.attempts + 1))
-    expired = sa.or_(
-        table.c.attempts >= give_up.max_attempts,
-        table.c.created_at < sa.func.now() - sa.literal(give_up.max_age, sa.Interval),
-    )
+    too_old = table.c.created_at < sa.func.now() - sa.literal(give_up.max_age, sa.Interval)
+    expired = sa.or_(table.c.attempts >= give_up.max_attempts, too_old) if refused else too_old
     dead = await session.execute(
         sa.update(table)
         .where(table.c.id.in_(ids), table.c.dead_at.is_(None), expired)
@@ -207,26 +211,54 @@ class AccessLogShipper:
 
     async def drain_once(self) -> int:
         """Send one batch; the number of entries the registry took (0: nothing pending or it failed)."""
-        table = self.table
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, "*")
-            waiting = await oldest(session, table, self.batch)
+            waiting = await oldest(session, self.table, self.batch)
             if not waiting:
                 return 0
-            ids = [row_id for row_id, _ in waiting]
-            try:
-                receipt = await self.registry.report([entry for _, entry in waiting])
-            except Exception as exc:  # the registry is down or refused: keep them for the next round
-                log.warning("access_log_report_failed", entries=len(ids), error=type(exc).__name__)
-                dead = await record_failure(session, table, ids, self.give_up)
-                if dead:
-                    DEAD_LETTERS.labels(self.service).inc(len(dead))
-                    log.error("access_log_dead_lettered", entries=len(dead), outbox_ids=dead)
+            refused = await self._send(session, waiting)
+            if refused is None:
                 return 0
-            await session.execute(sa.delete(table).where(table.c.id.in_(ids)))
+            if refused and len(waiting) > 1:
+                # The registry refused the batch: one by one, so that only what it refuses stays behind.
+                refused = []
+                for item in waiting:
+                    answer = await self._send(session, [item])
+                    if answer is None:
+                        return 0
+                    refused.extend(answer)
+            await self._record(session, refused, refused=True)
+            return len(waiting) - len(refused)
+
+    async def _send(self, session: AsyncSession, waiting: list[tuple[int, dict[str, Any]]]) -> list[int] | None:
+        """Report entries and delete them once recorded: [] sent, their ids refused (4xx), None registry down."""
+        ids = [row_id for row_id, _ in waiting]
+        try:
+            receipt = await self.registry.report([entry for _, entry in waiting])
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code < 500:
+                return ids
+            failure = type(exc).__name__
+        except Exception as exc:  # the registry is down: keep them for the next round
+            failure = type(exc).__name__
+        else:
+            await session.execute(sa.delete(self.table).where(self.table.c.id.in_(ids)))
             if receipt.unknown_citizens:  # erased meanwhile in the registry: nothing left to attribute
                 log.info("access_log_unknown_citizens", count=len(receipt.unknown_citizens))
-            return len(ids)
+            return []
+        log.warning("access_log_report_failed", entries=len(ids), error=failure)
+        await self._record(session, ids, refused=False)
+        return None
+
+    async def _record(self, session: AsyncSession, ids: list[int], *, refused: bool) -> None:
+        if not ids:
+            return
+        if refused:
+            log.warning("access_log_report_refused", entries=len(ids))
+        dead = await record_failure(session, self.table, ids, self.give_up, refused=refused)
+        if dead:
+            DEAD_LETTERS.labels(self.service).inc(len(dead))
+            log.error("access_log_dead_lettered", entries=len(dead), outbox_ids=dead)
 
     async def drain(self) -> int:
         """Drain until the outbox is empty or a round fails; the entries sent."""

@@ -215,8 +215,8 @@ async def test_export_then_erasure_leaves_only_what_payments_were_based_on(
 async def test_access_log_entries_that_keep_failing_become_dead_letters(
     outcomes_app: FastAPI, tokens: TokenFactory
 ) -> None:
-    """The registry refuses a batch for good: the entries are retried, then given up (counted, kept apart,
-    no longer sent); a live registry takes the entries behind them."""
+    """The registry refuses an entry for good: it is retried, then given up (counted, kept apart, no longer sent);
+    its batch-mates still go; an outage gives up on entries only by their age."""
     database: Database = outcomes_app.state.database
     citizen = str(uuid.uuid4())
     async with database.sessions() as session, session.begin():
@@ -249,37 +249,65 @@ async def test_access_log_entries_that_keep_failing_become_dead_letters(
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
         assert (await pending(session, access_outbox), await dead_letters(session, access_outbox)) == (0, 1)
-        # A young entry behind it goes out once the registry answers; an old one is given up on its first failure.
+
+    # One entry the registry will never take does not hold back the others: a refused batch goes one by one.
+    poison = str(uuid.uuid4())
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, "*")
+        rows = [citizen, poison, citizen]
         await session.execute(
             access_outbox.insert(),
-            [{"citizen_id": uuid.UUID(citizen), "entry": {"citizen_id": citizen, "what": "read"}}],
+            [{"citizen_id": uuid.UUID(value), "entry": {"citizen_id": value, "what": "read"}} for value in rows],
         )
+    recorded: list[int] = []
 
-    def record(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"recorded": len(json.loads(request.content)["entries"])})
+    def picky(request: httpx.Request) -> httpx.Response:
+        entries = json.loads(request.content)["entries"]
+        if any(entry["citizen_id"] == poison for entry in entries):
+            return httpx.Response(422, json={"title": "bad entry"})
+        recorded.append(len(entries))
+        return httpx.Response(200, json={"recorded": len(entries)})
 
-    live = ServiceClient("http://registry.test", transport=httpx.MockTransport(record))
+    live = ServiceClient("http://registry.test", transport=httpx.MockTransport(picky))
     try:
-        assert await AccessLogShipper(database, access_outbox, RegistryAccessLog(live), service="outcomes").drain() == 1
+        assert await AccessLogShipper(database, access_outbox, RegistryAccessLog(live), service="outcomes").drain() == 2
     finally:
         await live.aclose()
+    assert recorded == [1, 1]
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        assert await pending(session, access_outbox) == 0
+        assert (await pending(session, access_outbox), await dead_letters(session, access_outbox)) == (1, 1)
+        await session.execute(access_outbox.delete())
         await session.execute(
             access_outbox.insert(),
             [{"citizen_id": uuid.UUID(citizen), "entry": {"citizen_id": citizen, "what": "read"}}],
         )
-    aged = ServiceClient("http://registry.test", transport=httpx.MockTransport(refuse))
-    impatient = GiveUp(max_attempts=1000, max_age=timedelta(seconds=0))
+
+    # A registry that is down never makes an entry a dead letter by count, only by age.
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("registry down", request=request)
+
+    unreachable = ServiceClient("http://registry.test", transport=httpx.MockTransport(down))
     try:
-        shipper = AccessLogShipper(
-            database, access_outbox, RegistryAccessLog(aged), service="outcomes", give_up=impatient
+        patient = AccessLogShipper(
+            database, access_outbox, RegistryAccessLog(unreachable), service="outcomes", give_up=GiveUp(max_attempts=1)
         )
-        assert await shipper.drain() == 0
+        for _ in range(3):
+            assert await patient.drain() == 0
+        impatient = AccessLogShipper(
+            database,
+            access_outbox,
+            RegistryAccessLog(unreachable),
+            service="outcomes",
+            give_up=GiveUp(max_age=timedelta(seconds=0)),
+        )
+        async with database.sessions() as session, session.begin():
+            await set_tenant(session, "*")
+            assert (await pending(session, access_outbox), await dead_letters(session, access_outbox)) == (1, 0)
+        assert await impatient.drain() == 0
     finally:
-        await aged.aclose()
+        await unreachable.aclose()
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        assert (await pending(session, access_outbox), await dead_letters(session, access_outbox)) == (0, 2)
+        assert (await pending(session, access_outbox), await dead_letters(session, access_outbox)) == (0, 1)
         await session.execute(access_outbox.delete())
