@@ -18,7 +18,7 @@ from outcomes.domain.approval import (
     require_earlier_decided,
     require_same_facts,
 )
-from outcomes.domain.calendar import Month, add_months
+from outcomes.domain.calendar import Month
 from outcomes.domain.card_periods import Pricing
 from outcomes.domain.entitlements import (
     CitizenFacts,
@@ -133,7 +133,7 @@ async def compute_statement(
     )
     return ComputedStatement(
         lines=lines,
-        rate_card_ids=_cards_used(prices, lines, period_from, period_to),
+        rate_card_ids=_cards_used(prices, lines, periods),
         groups={citizen.citizen_id: citizen.target_group for citizen in facts},
         card=card,
         comparison_basis=comparison_basis(terms),
@@ -288,14 +288,12 @@ async def _read(session: AsyncSession, row: Row) -> SettlementRead:
     return store.settlement_read(row, lines, await store.transitions_of(session, row.id))
 
 
-def _cards_used(prices: Pricing, lines: Sequence[StatementLine], period_from: date, period_to: date) -> list[str]:
-    """The cards that priced the statement's period, and the earlier periods its savings-share adjustments reopen."""
-    periods = [(period_from, period_to)] + [
-        (line.period_from, add_months(line.period_from, 1))
-        for line in lines
-        if line.name == SAVINGS_SHARE and line.period_from is not None and line.period_from < period_from
-    ]
-    return list(dict.fromkeys(card_id for start, end in periods for card_id in prices.card_ids_between(start, end)))
+def _cards_used(prices: Pricing, lines: Sequence[StatementLine], periods: Sequence[tuple[date, date]]) -> list[str]:
+    """The cards that priced the statement's period (the last of `periods`) and the earlier periods its
+    savings-share adjustments reopen."""
+    reopened = {line.period_from for line in lines if line.name == SAVINGS_SHARE}
+    used = [period for period in periods[:-1] if period[0] in reopened] + [periods[-1]]
+    return list(dict.fromkeys(card_id for start, end in used for card_id in prices.card_ids_between(start, end)))
 
 
 async def _net_shares(
