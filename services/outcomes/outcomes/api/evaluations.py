@@ -39,17 +39,7 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/evaluations", tags=["evalu
 
 
 def _slice(totals: Totals) -> SliceRead:
-    return SliceRead(
-        citizens=totals.citizens,
-        gross_saving=totals.gross_saving,
-        municipal_saving=totals.municipal_saving,
-        state_saving=totals.state_saving,
-        programme_costs=totals.programme_costs,
-        costs_carried_by_others=totals.costs_carried_by_others,
-        outcome_payments=totals.outcome_payments,
-        net_gain=totals.net_gain,
-        roi=float(totals.roi) if totals.roi is not None else None,
-    )
+    return SliceRead.model_validate(totals, from_attributes=True)
 
 
 def _scope_of(scope: Scope) -> dict[str, Any]:
@@ -152,6 +142,18 @@ EvaluationQuery = Annotated[EvaluationRequest, Depends(evaluation_request)]
 Horizon = Annotated[int, Query(ge=1, le=240, description="Months the forward view looks ahead (§8)")]
 
 
+async def evaluated_scope(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> ScopedEvaluation:
+    """The evaluation the request asks for, over the default forward horizon."""
+    return await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
+    )
+
+
+Evaluated = Annotated[ScopedEvaluation, Depends(evaluated_scope)]
+
+
 @router.get("", response_model=EvaluationRead, responses=ERRORS)
 async def get_evaluation(
     session: SessionDep,
@@ -174,30 +176,13 @@ async def get_evaluation(
 
 
 @router.get("/citizens", response_model=EvaluationCitizensRead, responses=ERRORS)
-async def get_evaluation_citizens(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> EvaluationCitizensRead:
+async def get_evaluation_citizens(evaluated: Evaluated) -> EvaluationCitizensRead:
     """Per enrolled citizen: the comparison rung used, the number of comparisons, gross and net savings."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     assert evaluated.net is not None
     return EvaluationCitizensRead(
         scope=_scope_of(evaluated.scope),
         currency=evaluated.card.currency,
-        items=[
-            CitizenMatchRead(
-                citizen_id=item.citizen_id,
-                rung=item.rung,
-                comparisons=item.comparisons,
-                gross_saving=item.gross_saving,
-                municipal_saving=item.municipal_saving,
-                net_saving=item.net_saving,
-                net_municipal_saving=item.net_municipal_saving,
-                placement_kind=item.placement_kind,
-            )
-            for item in evaluated.net.citizens
-        ],
+        items=[CitizenMatchRead(**asdict(item)) for item in evaluated.net.citizens],
     )
 
 
@@ -222,15 +207,10 @@ CSV_COLUMNS = (
 @router.get(
     "/months.csv", response_class=Response, responses={**ERRORS, 200: file_answer("text/csv", description="CSV")}
 )
-async def get_evaluation_csv(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> Response:
+async def get_evaluation_csv(evaluated: Evaluated) -> Response:
     """The evaluation month by month as CSV (øre): gross, counterfactual and net, cumulative net with its
     5-95 % band, against the municipality's costs and payments; then gross and net municipal saving per
     placement kind (attributed by the kind of each citizen's first placement; not_placed last)."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     net = evaluated.net
     assert net is not None
     buffer = io.StringIO()
@@ -281,24 +261,14 @@ async def _chart(evaluated: ScopedEvaluation, extension: str) -> bytes:
 @router.get(
     "/chart.svg", response_class=Response, responses={**ERRORS, 200: file_answer("image/svg+xml", description="SVG")}
 )
-async def get_evaluation_chart_svg(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> Response:
+async def get_evaluation_chart_svg(evaluated: Evaluated) -> Response:
     """Cumulative net municipal savings (5-95 % band) against costs and payments, gross faint behind, as SVG."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     return Response(await _chart(evaluated, "svg"), media_type="image/svg+xml")
 
 
 @router.get(
     "/chart.png", response_class=Response, responses={**ERRORS, 200: file_answer("image/png", description="PNG")}
 )
-async def get_evaluation_chart_png(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> Response:
+async def get_evaluation_chart_png(evaluated: Evaluated) -> Response:
     """The same chart as PNG."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     return Response(await _chart(evaluated, "png"), media_type="image/png")
