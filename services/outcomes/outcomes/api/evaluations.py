@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
 from outcomes.domain.evaluation import Totals
-from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Band
+from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Forward
 from outcomes.domain.placement_kinds import ATTRIBUTION_KEYS
 from outcomes.schemas.evaluations import (
-    BandRead,
     CitizenMatchRead,
     ComparisonRead,
     EvaluationCitizensRead,
@@ -52,8 +51,16 @@ def _scope_of(scope: Scope) -> dict[str, Any]:
     }
 
 
-def _band(band: Band | None) -> BandRead | None:
-    return BandRead(p5=band.p5, p50=band.p50, p95=band.p95) if band is not None else None
+def _forward(outlook: Forward) -> ForwardRead:
+    """The forward view as answered: its two bands stand under the names of the figures they spread."""
+    figures = asdict(outlook)
+    return ForwardRead.model_validate(
+        {
+            **figures,
+            "fundable_cost_per_citizen": figures["fundable_cost_band"],
+            "net_municipal_saving": figures["net_municipal_saving_band"],
+        }
+    )
 
 
 def read(evaluated: ScopedEvaluation) -> EvaluationRead:
@@ -81,18 +88,7 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
             else None
         ),
         by_month=[
-            MonthRead(
-                month=str(row.month),
-                gross_saving=row.gross_saving,
-                municipal_saving=row.municipal_saving,
-                state_saving=row.state_saving,
-                programme_costs=row.programme_costs,
-                outcome_payments=row.outcome_payments,
-                counterfactual_saving=net_row.counterfactual_saving,
-                counterfactual_municipal_saving=net_row.counterfactual_municipal_saving,
-                net_saving=net_row.net_saving,
-                net_municipal_saving=net_row.net_municipal_saving,
-            )
+            MonthRead.model_validate({**asdict(net_row), **asdict(row), "month": str(row.month)})
             for row, net_row in zip(result.by_month, net.by_month, strict=True)
         ],
         by_target_group={group: _slice(value) for group, value in sorted(result.by_target_group.items())},
@@ -102,17 +98,7 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
         unmatched_gross_saving=net.unmatched_gross_saving,
         unmatched_municipal_saving=net.unmatched_municipal_saving,
         comparison=ComparisonRead(matched=net.matched, unmatched=net.unmatched, by_rung=RungsRead(**net.by_rung)),
-        forward=ForwardRead(
-            horizon_months=outlook.horizon_months,
-            observed_months=outlook.observed_months,
-            carried_months=outlook.carried_months,
-            savings_curve=outlook.savings_curve,
-            fundable_cost_per_citizen=_band(outlook.fundable_cost_band),
-            net_municipal_saving=_band(outlook.net_municipal_saving_band),
-            probability_net_gain=outlook.probability_net_gain,
-            cost_per_citizen=outlook.cost_per_citizen,
-            answer=outlook.answer,
-        ),
+        forward=_forward(outlook),
         savings_by_payer=evaluated.savings_by_payer,
         costs_by_payer=net.costs_by_payer,
         rate_card_ids=net.rate_card_ids,
