@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from registry.domain.ad_openings import unmapped_of
 from registry.domain.codes import CodeBook
 from registry.domain.content_hash import content_hash
 from registry.domain.opening_rules import opening_violations
-from registry.domain.violations import Violation
 from registry.schemas.openings import OpeningCreate, OpeningRead
+from registry.usecases.validation import Prepared
 
 STORED_FIELDS = (
     "organisation_id",
@@ -25,13 +24,7 @@ STORED_FIELDS = (
 )
 
 
-@dataclass
-class PreparedOpening:
-    values: dict[str, Any]
-    violations: list[Violation] = field(default_factory=list)
-
-
-def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -> PreparedOpening:
+def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -> Prepared:
     """Validate `body` against every opening rule (the organisation is checked by the caller)."""
     violations = opening_violations(
         book=book,
@@ -49,7 +42,7 @@ def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -
         "external_ref": body.external_ref,
         "content_hash": content_hash(stored),
     }
-    return PreparedOpening(values, violations)
+    return Prepared(values, violations)
 
 
 def as_create(row: Any) -> dict[str, Any]:
