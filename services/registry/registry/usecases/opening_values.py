@@ -58,23 +58,10 @@ def as_create(row: Any) -> dict[str, Any]:
 
 def opening_read(row: Any) -> OpeningRead:
     """The response for a stored opening (imported ones carry their source concepts)."""
-    return OpeningRead(
-        id=row.id,
-        municipality=row.municipality,
-        external_ref=row.external_ref,
-        organisation_id=row.organisation_id,
-        title=row.title,
-        occupation=row.occupation,
-        skills=row.skills,
-        hours_per_week={"min": row.hours_min, "max": row.hours_max},
-        seats=row.seats,
-        support_offered=row.support_offered,
-        flexjob=row.flexjob,
-        location=row.location,
-        status=row.status,
-        source_concepts=row.source_concepts,
-        unmapped=unmapped_of(row.source_concepts),
-        valid_through=row.valid_through,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+    return OpeningRead.model_validate(
+        {
+            **row._mapping,
+            "hours_per_week": {"min": row.hours_min, "max": row.hours_max},
+            "unmapped": unmapped_of(row.source_concepts),
+        }
     )
