@@ -68,6 +68,7 @@ bench: install
 	$(PY) bench/outcomes.py
 	$(PY) bench/ledger.py
 	$(PY) bench/importers.py
+	$(PY) bench/webhooks.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --think-ms 1000
 

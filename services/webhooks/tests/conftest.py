@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from fastapi import FastAPI
 
 from devstack.databases import ServiceDatabase, drop_database, prepare
@@ -63,19 +66,33 @@ class FakeSources:
         return httpx.Response(200, json={"items": page, "next_cursor": cursor, "head": len(feed)})
 
 
+@dataclass(frozen=True)
+class Received:
+    path: str
+    headers: dict[str, str]
+    content: bytes
+
+
 class Receiver:
-    """Subscribers' endpoints: records every request; answers `status` (by URL path) or 204."""
+    """Subscribers' endpoints on loopback: records every request; answers `status` (by path) or 204."""
 
     def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
+        self.requests: list[Received] = []
         self.status: dict[str, int] = {}
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self.handle)
+        self.server = TestServer(app, host="127.0.0.1")
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status.get(request.url.path, 204))
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self.requests.append(Received(request.path, {k.lower(): v for k, v in request.headers.items()}, body))
+        return web.Response(status=self.status.get(request.path, 204))
 
-    def to(self, path: str) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.path == path]
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    def to(self, path: str) -> list[Received]:
+        return [r for r in self.requests if r.path == path]
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +109,11 @@ def tokens() -> TokenFactory:
 
 
 @pytest.fixture(scope="session")
-def receiver() -> Receiver:
-    return Receiver()
+async def receiver() -> AsyncIterator[Receiver]:
+    receiver = Receiver()
+    await receiver.server.start_server()
+    yield receiver
+    await receiver.server.close()
 
 
 @pytest.fixture(scope="session")
@@ -115,8 +135,8 @@ def webhooks_settings(webhooks_database: ServiceDatabase, tokens: TokenFactory) 
 
 
 @pytest.fixture(scope="session")
-async def webhooks_app(webhooks_settings: Settings, receiver: Receiver) -> AsyncIterator[FastAPI]:
-    app = create_app(webhooks_settings, receiver_transport=httpx.MockTransport(receiver.handle))
+async def webhooks_app(webhooks_settings: Settings) -> AsyncIterator[FastAPI]:
+    app = create_app(webhooks_settings)
     async with app.router.lifespan_context(app):
         yield app
 

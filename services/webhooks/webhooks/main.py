@@ -40,17 +40,15 @@ def create_app(
     settings: Settings | None = None,
     *,
     source_transport: httpx.AsyncBaseTransport | None = None,
-    receiver_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """The app; the transports let tests serve the feeds and receive deliveries without a network."""
+    """The app; `source_transport` lets tests serve the feeds without a network."""
     settings = settings or Settings()
 
     async def start(app: FastAPI) -> None:
         app.state.receivers = Receivers(
-            timeout=settings.delivery_timeout_seconds,
-            max_connections=settings.dispatch_concurrency,
-            transport=receiver_transport,
+            timeout=settings.delivery_timeout_seconds, max_connections=settings.dispatch_concurrency
         )
+        app.state.receivers.start()
         app.state.dispatcher = Dispatcher(
             app.state.database,
             app.state.receivers,

@@ -18,12 +18,12 @@ from webhooks.feed.dispatch import Dispatcher
 from webhooks.store import deliveries
 
 
-async def subscribe(client: httpx.AsyncClient, headers: dict[str, str], events: list[str]) -> tuple[str, str, str]:
+async def subscribe(
+    client: httpx.AsyncClient, receiver: Receiver, headers: dict[str, str], events: list[str]
+) -> tuple[str, str, str]:
     """A new webhook on its own receiver path: (id, secret, path)."""
     path = f"/hooks/{uuid.uuid4().hex}"
-    created = await client.post(
-        "/v1/webhooks", json={"url": f"http://127.0.0.1:9{path}", "events": events}, headers=headers
-    )
+    created = await client.post("/v1/webhooks", json={"url": receiver.url(path), "events": events}, headers=headers)
     assert created.status_code == 201, created.text
     return created.json()["id"], created.json()["secret"], path
 
@@ -44,7 +44,7 @@ async def test_an_enrolment_arrives_signed_with_ids_only(
     sync: Callable[[], Any],
     dispatcher: Dispatcher,
 ) -> None:
-    webhook_id, secret, path = await subscribe(client, stevns, ["citizen.enrolled"])
+    webhook_id, secret, path = await subscribe(client, receiver, stevns, ["citizen.enrolled"])
     citizen_id = str(uuid.uuid4())
     enrolment_id = sources.enrolment("DK-0336", citizen_id=citizen_id)
     sources.enrolment("DK-0849")  # another municipality's: not for this webhook
@@ -52,7 +52,7 @@ async def test_an_enrolment_arrives_signed_with_ids_only(
     await sync()  # a page fetched twice adds nothing
     await dispatcher.drain()
     [request] = receiver.to(path)
-    payload = Webhook(secret).verify(request.content, dict(request.headers))
+    payload = Webhook(secret).verify(request.content, request.headers)
     assert payload["type"] == "citizen.enrolled"
     assert payload["data"]["citizen_id"] == citizen_id
     assert payload["data"]["enrolment_id"] == enrolment_id
@@ -71,8 +71,8 @@ async def test_outcomes_and_matching_events_reach_their_subscribers(
     dispatcher: Dispatcher,
 ) -> None:
     events = ["milestone.reached", "statement.approved", "ranking_run.finished"]
-    _, _, stevns_path = await subscribe(client, stevns, events)
-    _, _, jammerbugt_path = await subscribe(client, jammerbugt, ["ranking_run.finished"])
+    _, _, stevns_path = await subscribe(client, receiver, stevns, events)
+    _, _, jammerbugt_path = await subscribe(client, receiver, jammerbugt, ["ranking_run.finished"])
     sources.event("outcomes", "statement.approved", "DK-0336", {"statement_id": "s1"})
     sources.event("outcomes", "milestone.reached", "DK-0336", {"citizen_id": "c1", "milestone": "retained_3m"})
     sources.event("matching", "ranking_run.finished", None, {"ranking_run_id": "r1"})
@@ -91,7 +91,7 @@ async def test_a_failing_receiver_is_retried_then_dead_lettered_then_replayed(
     sync: Callable[[], Any],
     dispatcher: Dispatcher,
 ) -> None:
-    webhook_id, secret, path = await subscribe(client, stevns, ["citizen.enrolled"])
+    webhook_id, secret, path = await subscribe(client, receiver, stevns, ["citizen.enrolled"])
     receiver.status[path] = 503
     sources.enrolment("DK-0336")
     await sync()
@@ -110,7 +110,7 @@ async def test_a_failing_receiver_is_retried_then_dead_lettered_then_replayed(
     assert await deliveries_of(client, stevns, webhook_id, status="failed") == []
     [delivered] = await deliveries_of(client, stevns, webhook_id, status="delivered")
     assert delivered["id"] == dead["id"]
-    Webhook(secret).verify(receiver.to(path)[-1].content, dict(receiver.to(path)[-1].headers))
+    Webhook(secret).verify(receiver.to(path)[-1].content, receiver.to(path)[-1].headers)
 
 
 async def test_a_receiver_that_recovers_gets_the_delivery_on_a_retry(
@@ -121,7 +121,7 @@ async def test_a_receiver_that_recovers_gets_the_delivery_on_a_retry(
     sync: Callable[[], Any],
     dispatcher: Dispatcher,
 ) -> None:
-    webhook_id, _, path = await subscribe(client, stevns, ["citizen.enrolled"])
+    webhook_id, _, path = await subscribe(client, receiver, stevns, ["citizen.enrolled"])
     receiver.status[path] = 500
     sources.enrolment("DK-0336")
     await sync()
@@ -140,7 +140,7 @@ async def test_a_disabled_webhook_is_sent_nothing(
     sync: Callable[[], Any],
     dispatcher: Dispatcher,
 ) -> None:
-    webhook_id, _, path = await subscribe(client, stevns, ["citizen.enrolled"])
+    webhook_id, _, path = await subscribe(client, receiver, stevns, ["citizen.enrolled"])
     await client.delete(f"/v1/webhooks/{webhook_id}", headers=stevns)
     sources.enrolment("DK-0336")
     await sync()
@@ -157,7 +157,7 @@ async def test_rows_a_dead_dispatcher_held_are_sent_after_the_restart(
     dispatcher: Dispatcher,
     webhooks_app: FastAPI,
 ) -> None:
-    webhook_id, _, path = await subscribe(client, stevns, ["citizen.enrolled"])
+    webhook_id, _, path = await subscribe(client, receiver, stevns, ["citizen.enrolled"])
     sources.enrolment("DK-0336")
     await sync()
     database = webhooks_app.state.database
@@ -186,7 +186,7 @@ async def test_concurrent_dispatchers_send_each_delivery_once(
     sync: Callable[[], Any],
     webhooks_app: FastAPI,
 ) -> None:
-    _, _, path = await subscribe(client, stevns, ["citizen.enrolled"])
+    _, _, path = await subscribe(client, receiver, stevns, ["citizen.enrolled"])
     for _ in range(60):
         sources.enrolment("DK-0336")
     await sync()

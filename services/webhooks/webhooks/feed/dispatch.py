@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import structlog
@@ -23,6 +24,7 @@ from webhooks.store import deliveries
 from webhooks.store.deliveries import Claimed, Outcome
 
 log = structlog.get_logger("webhooks.dispatch")
+Sign = Callable[..., dict[str, str]]
 
 
 class Dispatcher:
@@ -35,12 +37,14 @@ class Dispatcher:
         batch_size: int = 200,
         concurrency: int = 64,
         idle_seconds: float = 0.5,
+        sign: Sign = signed_headers,
     ) -> None:
         self.database = database
         self.receivers = receivers
         self.policy = policy
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
+        self.sign = sign  # the Standard Webhooks signature; the benchmark's unsigned baseline swaps it
         self.last_error: str | None = None
         self._slots = asyncio.Semaphore(concurrency)
         self._task: asyncio.Task[None] | None = None
@@ -69,7 +73,7 @@ class Dispatcher:
     async def _attempt(self, item: Claimed) -> Outcome:
         body = item.body.encode()
         async with self._slots:
-            headers = signed_headers(item.secret, message_id=str(item.id), timestamp=datetime.now(UTC), body=body)
+            headers = self.sign(item.secret, message_id=str(item.id), timestamp=datetime.now(UTC), body=body)
             answer = await self.receivers.post(item.url, body=body, headers=headers)
         if answer.delivered:
             return Outcome(item.id, "delivered", answer.status_code, None)
