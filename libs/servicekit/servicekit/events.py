@@ -15,23 +15,41 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic_core import to_json
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import require_scope
-from .db import system_session
+from .db import SessionDep
 from .errors import FieldError, ValidationFailed
 from .routing import JsonRoute
-from .tables import moment
+from .tables import NAMING_CONVENTION, moment
 
 EVENTS_LOCK_ID = 0x0E0E_FEED
 EVENTS_PATH = "/internal/v1/events"
 
 
+ROW_SECURITY = [
+    "ALTER TABLE events ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE events FORCE ROW LEVEL SECURITY",
+    "CREATE POLICY tenant_isolation ON events USING {p} WITH CHECK {p}".format(
+        p="(current_setting('app.tenant', true) = '*' OR municipality = current_setting('app.tenant', true))"
+    ),
+]
+
+
+def create_event_table(bind: sa.Connection) -> None:
+    """The migration step: the table and its row-level security (a national event, with no
+    municipality, is written and read as `*` only)."""
+    event_table(sa.MetaData(naming_convention=NAMING_CONVENTION)).create(bind)
+    for statement in ROW_SECURITY:
+        bind.execute(sa.text(statement))
+
+
 def event_table(metadata: sa.MetaData) -> sa.Table:
-    """`events`: the feed's rows; no row-level security (ids only, served to scope internal)."""
+    """`events`: the feed's rows, under row-level security like every table with a municipality
+    (`events_row_security` in the migration): the services' internal clients read as `*`."""
     return sa.Table(
         "events",
         metadata,
@@ -95,7 +113,7 @@ def events_router(table: sa.Table) -> APIRouter:
 
     @router.get("", dependencies=[require_scope("internal")])
     async def read_events(
-        session: Annotated[AsyncSession, Depends(system_session, scope="function")],
+        session: SessionDep,
         after: Annotated[str | None, Query(max_length=20)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     ) -> Response:

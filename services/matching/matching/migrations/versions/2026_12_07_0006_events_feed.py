@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from servicekit.events import event_table
-from servicekit.tables import service_metadata
+from servicekit.events import create_event_table
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -18,8 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    event_table(service_metadata()).create(op.get_bind())
+    create_event_table(op.get_bind())
 
 
 def downgrade() -> None:
-    op.drop_table("events")
+    op.drop_table("events")  # its policy goes with it
