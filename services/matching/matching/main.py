@@ -26,13 +26,14 @@ from matching.api import (
 from matching.clients.outcomes import OutcomesClient
 from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
-from matching.store.tables import access_outbox, metadata
+from matching.store.tables import access_outbox, events, metadata
 from matching.usecases.catalogues import CatalogueWarmer
 from matching.usecases.engine import build_engine
 from matching.usecases.taxonomy import import_taxonomy_if_absent
 from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.db import Database
+from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 
@@ -63,6 +64,7 @@ def create_app(
             skills.router,
             ranking_runs.router,
             exports.router,
+            events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from servicekit.access_outbox import access_outbox_table
+from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
 from servicekit.tables import service_metadata
@@ -18,6 +19,9 @@ idempotency_keys = idempotency_table(metadata)
 
 # Where the consumer of the registry change feed has got to (one row per feed).
 feed_cursors = feed_cursor_table(metadata)
+
+# The events feed the webhooks service follows (ranking run finished).
+events = event_table(metadata)
 
 # The feed position of the last change to a municipality's openings (or to the enrolments that
 # give their companies' accelerator progress): the version of its cached opening catalogue.

@@ -2,7 +2,7 @@
 shared outbox (servicekit.access_outbox): entries wait here until the registry has recorded them.
 
 Revision ID: 20261207_access_outbox
-Revises: 20261207_ledger_accounts
+Revises: 20261207_events
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261207_access_outbox"
-down_revision: str | None = "20261207_ledger_accounts"
+down_revision: str | None = "20261207_events"
 branch_labels = None
 depends_on = None
 
