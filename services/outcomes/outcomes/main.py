@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from outcomes.api import (
     contracts,
     evaluations,
+    exports,
     ledger,
     outcome_events,
     placement_outcomes,
@@ -23,8 +24,9 @@ from outcomes.clients.national_ids import RegistryNationalIds
 from outcomes.clients.registry import registry_client
 from outcomes.feed.projection import registry_follower
 from outcomes.settings import Settings
-from outcomes.store.tables import events, metadata
+from outcomes.store.tables import access_outbox, events, metadata
 from outcomes.usecases.rate_cards import load_rate_cards
+from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.events import events_router
 
@@ -65,10 +67,16 @@ def create_app(
                 idle_seconds=settings.feed_poll_seconds,
             )
             app.state.feed.start()
+            app.state.access_log = AccessLogShipper.configured(
+                app.state.database, access_outbox, app.state.registry_client, settings, service="outcomes"
+            )
+            if settings.access_log_enabled:
+                app.state.access_log.start()
 
     async def shutdown(app: FastAPI) -> None:
         if app.state.feed is not None:
             await app.state.feed.stop()
+            await app.state.access_log.stop()
             await app.state.registry_client.aclose()
 
     return create_service_app(
@@ -90,6 +98,7 @@ def create_app(
             programme_costs.router,
             refusion_statements.router,
             placement_outcomes.router,
+            exports.router,
             events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.access_outbox import access_outbox_table
 from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
@@ -220,15 +221,7 @@ decisions = sa.Table(
 )
 
 # Access-log entries waiting for the registry (POST /internal/v1/access-log), drained in batches.
-access_outbox = sa.Table(
-    "access_outbox",
-    metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("entry", JSONB, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-)
+access_outbox = access_outbox_table(metadata)
 
 TENANT_TABLES = (
     "citizen_features",

@@ -31,6 +31,7 @@ from outcomes.schemas.evaluations import (
 )
 from outcomes.usecases import evaluations
 from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
+from servicekit.access_outbox import ActorDep
 from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
 
@@ -162,9 +163,10 @@ async def get_evaluation(
 
 
 @router.get("/citizens", response_model=EvaluationCitizensRead, responses=ERRORS)
-async def get_evaluation_citizens(evaluated: Evaluated) -> EvaluationCitizensRead:
+async def get_evaluation_citizens(evaluated: Evaluated, session: SessionDep, actor: ActorDep) -> EvaluationCitizensRead:
     """Per enrolled citizen: the comparison rung used, the number of comparisons, gross and net savings."""
     assert evaluated.net is not None
+    await evaluations.record_citizen_reads(session, [item.citizen_id for item in evaluated.net.citizens], actor)
     return EvaluationCitizensRead(
         scope=_scope_of(evaluated.scope),
         currency=evaluated.card.currency,

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.store import feed_cursor
+from outcomes.store import erasure, feed_cursor
 from outcomes.store import projection as store
+from outcomes.store.access_outbox import record_access
 from servicekit.db import Database, set_tenant
 from servicekit.feed import FeedConsumer
 from servicekit.http import ServiceClient
@@ -55,7 +56,7 @@ async def _remove(session: AsyncSession, entity: str, entity_id: str, municipali
     """A removal on the feed: an erased citizen keeps its pseudonymous row; municipalities and
     partnerships are never removed from the projection."""
     if entity == "citizen":
-        await store.erase_citizen(session, uuid.UUID(entity_id), municipality)
+        await erasure.erase_citizen(session, uuid.UUID(entity_id), municipality)
     elif entity == "organisation":
         await store.delete_organisation(session, uuid.UUID(entity_id))
     elif entity == "enrolment":
@@ -165,6 +166,14 @@ class CitizenProjectionFeed:
             fresh = [change for change in items if int(change["seq"]) > applied]
             if not fresh:
                 return
+            # Following the feed reads personal data too: an access-log entry per citizen, by outcomes itself
+            # (queued before the changes, so an erasure later on the same page removes them with the rest).
+            read = [
+                str(change["entity_id"])
+                for change in fresh
+                if change["entity"] == "citizen" and change["op"] == "upsert"
+            ]
+            await record_access(session, read, "feed", actor=None)
             await apply_changes(session, fresh)
             last = int(fresh[-1]["seq"])
             head = max(last, cursor.head if cursor else 0)

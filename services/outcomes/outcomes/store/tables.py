@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.access_outbox import access_outbox_table
 from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
@@ -13,6 +14,8 @@ from servicekit.tables import moment, municipality_column, optional_moment, serv
 metadata = service_metadata()
 
 idempotency_keys = idempotency_table(metadata)
+# Access-log entries waiting for the registry (POST /internal/v1/access-log), drained in batches.
+access_outbox = access_outbox_table(metadata)
 
 
 # Reference data shared by every tenant (public figures), loaded from data/rate_cards at start-up.

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, add_months, months_between, require_month_period
+from outcomes.domain.card_periods import Pricing
 from outcomes.domain.costs import CostLine, in_force
 from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.evaluation import EvaluatedCitizen, Evaluation, Outlay, evaluate
@@ -21,9 +22,11 @@ from outcomes.domain.net_evaluation import NetEvaluation
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.savings import MonthlySavings
 from outcomes.store import contracts, projection, settlements
+from outcomes.store.access_outbox import record_access
 from outcomes.usecases import net_evaluations
 from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
+from servicekit.access_log import Actor
 from servicekit.auth import Principal
 from servicekit.domain_errors import NotFound
 
@@ -117,9 +120,7 @@ class _Parts:
     cost_lines: list[CostLine]
 
 
-async def _evaluation_parts(
-    session: AsyncSession, scope: Scope, *, card: RateCard, prices: net_evaluations.Pricing
-) -> _Parts:
+async def _evaluation_parts(session: AsyncSession, scope: Scope, *, card: RateCard, prices: Pricing) -> _Parts:
     """The evaluation and what the net figures need from it (each day priced with its card).
 
     A partnership with recorded cost lines is costed by them (the municipality's own subtracted, the
@@ -196,9 +197,8 @@ async def _evaluation_parts(
     ]
     lines = None
     if evaluated:
-        lines = net_evaluations.priced_lines([item.path for item in evaluated], months, prices)
-        # Sweden: the municipal saving is the kommun's part only (the card's payers).
-        lines = net_evaluations.municipal_share(lines, facts, months, card, prices)
+        # Each day with its card; Sweden: the municipal saving is the kommun's part only (the card's payers).
+        lines = net_evaluations.citizen_lines(facts, months, card, prices)
     result = evaluate(
         citizens=evaluated,
         months=months,
@@ -209,3 +209,8 @@ async def _evaluation_parts(
         lines=lines,
     )
     return _Parts(result, citizens, facts, lines, recorded)
+
+
+async def record_citizen_reads(session: AsyncSession, citizen_ids: Sequence[str], actor: Actor) -> None:
+    """A per-citizen view of an evaluation reads each citizen's savings: an access-log entry each."""
+    await record_access(session, citizen_ids, "read", actor=actor)
