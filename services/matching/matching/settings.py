@@ -29,3 +29,7 @@ class Settings(ServiceSettings):
     access_log_batch: int = Field(default=1000, ge=1, le=1000)
     access_log_poll_seconds: float = Field(default=2.0, gt=0)
     access_log_enabled: bool = True
+    # How long recommendation lists served and caseworker decisions are kept, counted from when
+    # they were served or taken: 5 years, the registry's default `retention_years`. Deleted by
+    # `python -m matching.cli retention` (schedule it beside the registry's retention job).
+    record_retention_days: int = Field(default=1826, ge=1)

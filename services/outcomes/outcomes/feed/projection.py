@@ -35,7 +35,7 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
         if op == "upsert":
             await store.upsert_citizens(session, [_citizen_row(change)])
         else:
-            await store.erase_citizen(session, uuid.UUID(change["entity_id"]), municipality)
+            await store.erase_citizens(session, {uuid.UUID(change["entity_id"]): municipality})
     elif entity == "enrolment":
         await _apply_enrolment(session, change, data, municipality)
     elif entity == "partnership" and op == "upsert":
@@ -53,23 +53,34 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
 
 
 async def apply_changes(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
-    """Apply feed items in order, consecutive citizen upserts in one statement.
+    """Apply feed items in order, consecutive citizen upserts in one statement and consecutive
+    citizen erasures in another (a batch erasure or a retention run puts thousands in a row).
 
     A run ends at any other change (an enrolment reads the citizen row) and before a citizen
     repeats, so the result is exactly that of applying the items one by one."""
     run: dict[str, dict[str, Any]] = {}
+    erasing: dict[uuid.UUID, str] = {}
+
+    async def flush() -> None:
+        await store.upsert_citizens(session, list(run.values()))
+        run.clear()
+        await store.erase_citizens(session, dict(erasing))
+        erasing.clear()
+
     for change in changes:
         if change["entity"] == "citizen" and change["op"] == "upsert":
-            if change["entity_id"] in run:
-                await store.upsert_citizens(session, list(run.values()))
-                run.clear()
+            if change["entity_id"] in run or erasing:
+                await flush()
             run[change["entity_id"]] = _citizen_row(change)
             continue
-        if run:
-            await store.upsert_citizens(session, list(run.values()))
-            run.clear()
+        if change["entity"] == "citizen":
+            if run:
+                await flush()
+            erasing[uuid.UUID(change["entity_id"])] = _citizen_row(change)["municipality"]
+            continue
+        await flush()
         await apply_change(session, change)
-    await store.upsert_citizens(session, list(run.values()))
+    await flush()
 
 
 def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:

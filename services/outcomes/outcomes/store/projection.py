@@ -122,9 +122,17 @@ def _citizen_upsert() -> Insert:
 _CITIZEN_UPSERT = _citizen_upsert()
 
 
-async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID, municipality: str) -> None:
-    """Unlink the person: keep the amounts payments were based on, drop the current benefit and group."""
-    statement = insert(citizens).values(id=citizen_id, municipality=municipality, erased_at=sa.func.now())
+async def erase_citizens(session: AsyncSession, erased: dict[uuid.UUID, str]) -> None:
+    """Unlink the people (id → municipality): keep the amounts payments were based on, drop the
+    current benefit and group. One statement for a run of erasures (a batch erasure on the feed)."""
+    if not erased:
+        return
+    statement = insert(citizens).values(
+        [
+            {"id": citizen_id, "municipality": municipality, "erased_at": sa.func.now()}
+            for citizen_id, municipality in erased.items()
+        ]
+    )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[citizens.c.id],
