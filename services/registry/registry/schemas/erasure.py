@@ -46,7 +46,9 @@ class FollowerProgress(BaseModel):
         description="`applied`: its feed position has reached the erasure's entry; `behind`: not yet; "
         "`unavailable`: it could not be asked (the erasure stays pending until it answers)"
     )
-    applied_seq: int | None = Field(description="The follower's last applied feed position (null: unavailable)")
+    applied_seq: int | None = Field(
+        default=None, description="The follower's last applied feed position (null: unavailable)"
+    )
 
 
 class ErasureProgress(BaseModel):
