@@ -8,8 +8,9 @@ erasure completed (a follower has applied an erasure once its `applied_seq` reac
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter
@@ -17,8 +18,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .auth import Principal, require_scope
-from .db import SessionDep
+from .auth import NATIONAL, Principal, require_scope
+from .db import Database, SessionDep, set_tenant
 from .routing import JsonRoute
 from .tables import moment
 
@@ -98,3 +99,39 @@ def feed_position_router(table: sa.Table, feed: str = "registry") -> APIRouter:
         return FeedPosition(feed=feed, applied_seq=cursor.applied_seq, head=cursor.head)
 
     return router
+
+
+ApplyChanges = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+
+
+class CursorFollower:
+    """`load_cursor` and `apply_page` for servicekit.feed.FeedConsumer over a `feed_cursors` table:
+    `apply` writes a page's changes and the cursor moves in the same transaction. Changes at or
+    before the stored position are skipped (another replica applied them): the cursor never moves
+    back and nothing is applied twice."""
+
+    def __init__(self, database: Database, table: sa.Table, feed: str, apply: ApplyChanges) -> None:
+        self.database = database
+        self.table = table
+        self.feed = feed
+        self.apply = apply
+
+    async def load_cursor(self) -> str | None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, NATIONAL)
+            cursor = await load_feed_cursor(session, self.table, self.feed, lock=False)
+            return cursor.position if cursor and cursor.position else None
+
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, NATIONAL)
+            await ensure_feed_cursor(session, self.table, self.feed)
+            cursor = await load_feed_cursor(session, self.table, self.feed, lock=True)
+            applied = cursor.applied_seq if cursor else 0
+            fresh = [change for change in items if int(change["seq"]) > applied]
+            if not fresh:
+                return
+            await self.apply(session, fresh)
+            last = int(fresh[-1]["seq"])
+            head = max(last, cursor.head if cursor else 0)
+            await save_feed_cursor(session, self.table, self.feed, position=next_cursor, applied_seq=last, head=head)

@@ -27,13 +27,14 @@ from matching.clients.outcomes import OutcomesClient
 from matching.clients.registry_access_log import RegistryAccessLog
 from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
-from matching.store.tables import feed_cursors, metadata
+from matching.store.tables import events, feed_cursors, metadata
 from matching.usecases.access_log import AccessLogShipper
 from matching.usecases.catalogues import CatalogueWarmer
 from matching.usecases.engine import build_engine
 from matching.usecases.taxonomy import import_taxonomy_if_absent
 from servicekit.app import create_service_app
 from servicekit.db import Database
+from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
 from servicekit.feed_cursor import feed_position_router
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
@@ -66,6 +67,7 @@ def create_app(
             ranking_runs.router,
             exports.router,
             feed_position_router(feed_cursors),
+            events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,

@@ -47,11 +47,17 @@ async def create_assignment(
     body: AssignmentRequest, session: SessionDep, principal: Runner, engine: EngineDep, idem: IdempotencyDep
 ) -> AssignmentRead | JSONResponse:
     """Assign consenting citizens to opening seats for the largest total score (each citizen at most one seat)."""
-    if replay := await idem.replay():
-        return replay
-    if body.municipality is not None and not principal.can_see(body.municipality):
-        raise NotFound(f"Municipality {body.municipality} not found.")
-    run = await assign_seats(
-        session, engine, municipality=body.municipality, partnership_id=body.partnership_id, min_share=body.min_share
-    )
-    return await idem.remember(200, assignment_read(run))
+
+    async def assign() -> AssignmentRead:
+        if body.municipality is not None and not principal.can_see(body.municipality):
+            raise NotFound(f"Municipality {body.municipality} not found.")
+        run = await assign_seats(
+            session,
+            engine,
+            municipality=body.municipality,
+            partnership_id=body.partnership_id,
+            min_share=body.min_share,
+        )
+        return assignment_read(run)
+
+    return await idem.once(200, assign)

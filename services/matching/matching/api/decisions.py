@@ -25,9 +25,7 @@ async def record_decision(
     `contacted`, `hired`), or propose an opening that was not suggested (`proposed`); scope
     matching:run. 422 names the field when the list was not served to that citizen or did not
     hold the opening."""
-    if replay := await idem.replay():
-        return replay
-    return await idem.remember(201, await records.record_decision(session, body, actor))
+    return await idem.once(201, lambda: records.record_decision(session, body, actor))
 
 
 @router.get("", response_model=DecisionPage, responses=ERRORS)

@@ -22,9 +22,7 @@ async def create_model(
     session: SessionDep, principal: Runner, engine: EngineDep, outcomes: OutcomesDep, idem: IdempotencyDep
 ) -> ModelRead | JSONResponse:
     """Train a calibrated model from placement outcomes (409 says how many outcomes are needed)."""
-    if replay := await idem.replay():
-        return replay
-    return await idem.remember(201, await models.train_from_outcomes(session, engine, outcomes))
+    return await idem.once(201, lambda: models.train_from_outcomes(session, engine, outcomes))
 
 
 @router.get("", response_model=ModelPage, responses=ERRORS)

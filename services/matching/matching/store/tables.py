@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
 from servicekit.tables import service_metadata
@@ -17,6 +18,9 @@ idempotency_keys = idempotency_table(metadata)
 
 # Where the consumer of the registry change feed has got to (one row per feed).
 feed_cursors = feed_cursor_table(metadata)
+
+# The events feed the webhooks service follows (ranking run finished).
+events = event_table(metadata)
 
 # The feed position of the last change to a municipality's openings (or to the enrolments that
 # give their companies' accelerator progress): the version of its cached opening catalogue.

@@ -33,16 +33,7 @@ def event_of(row: Row) -> OutcomeEvent:
 
 
 def event_read(row: Row) -> OutcomeEventRead:
-    return OutcomeEventRead(
-        id=row.id,
-        municipality=row.municipality,
-        citizen_id=row.citizen_id,
-        type=row.type,
-        occurred_on=row.occurred_on,
-        data=row.data,
-        supersedes=row.supersedes,
-        recorded_at=row.created_at,
-    )
+    return OutcomeEventRead.model_validate({**row._mapping, "recorded_at": row.created_at})
 
 
 async def get_event(session: AsyncSession, municipality: str, event_id: str) -> Row | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
 from servicekit.tables import moment, municipality_column, optional_moment, service_metadata
@@ -28,6 +29,9 @@ rate_cards = sa.Table(
 
 # Where this service is in the registry's change feed (one row per consumer).
 feed_cursors = feed_cursor_table(metadata)
+
+# The events feed the webhooks service follows (statement approved, milestone reached).
+events = event_table(metadata)
 
 # The citizen projection: only what the rules of account need, never names or national ids.
 # An erased citizen keeps the row (amounts that payments were based on) with `erased_at` set.

@@ -70,15 +70,7 @@ async def evaluate_scope(
     scope = await _scope(session, principal, request, today)
     card = await rate_card(session, default_rate_cards.get(scope.country, "DK-2025"))
     prices = await net_evaluations.pricing(session, card.country, scope.period_from, scope.period_to, card)
-    parts = await _evaluation_parts(
-        session,
-        municipality=scope.municipality,
-        partnership_id=scope.partnership_id,
-        period_from=scope.period_from,
-        period_to=scope.period_to,
-        card=card,
-        prices=prices,
-    )
+    parts = await _evaluation_parts(session, scope, card=card, prices=prices)
     net = await net_evaluations.net_figures(
         session,
         country=card.country,
@@ -125,43 +117,15 @@ class _Parts:
     cost_lines: list[CostLine]
 
 
-async def evaluation_for(
-    session: AsyncSession,
-    *,
-    municipality: str | None,
-    partnership_id: uuid.UUID | None,
-    period_from: date,
-    period_to: date,
-    card: RateCard,
-) -> Evaluation:
-    """Verified savings, costs and payments of a municipality, a partnership or the nation."""
-    prices = await net_evaluations.pricing(session, card.country, period_from, period_to, card)
-    parts = await _evaluation_parts(
-        session,
-        municipality=municipality,
-        partnership_id=partnership_id,
-        period_from=period_from,
-        period_to=period_to,
-        card=card,
-        prices=prices,
-    )
-    return parts.result
-
-
 async def _evaluation_parts(
-    session: AsyncSession,
-    *,
-    municipality: str | None,
-    partnership_id: uuid.UUID | None,
-    period_from: date,
-    period_to: date,
-    card: RateCard,
-    prices: net_evaluations.Pricing,
+    session: AsyncSession, scope: Scope, *, card: RateCard, prices: net_evaluations.Pricing
 ) -> _Parts:
     """The evaluation and what the net figures need from it (each day priced with its card).
 
     A partnership with recorded cost lines is costed by them (the municipality's own subtracted, the
     others' carried beside); one without keeps the rate card's unit costs, as before."""
+    municipality, partnership_id = scope.municipality, scope.partnership_id
+    period_from, period_to = scope.period_from, scope.period_to
     months = months_between(period_from, period_to)
     citizens = await projection.enrolled_citizens(session, municipality=municipality, partnership_id=partnership_id)
     citizens = [citizen for citizen in citizens if citizen.municipality.startswith(card.country)]

@@ -34,7 +34,7 @@ from outcomes.domain.settlement import (
 )
 from outcomes.schemas.ledger import ChainBreakRead, LedgerCheckRead
 from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
-from outcomes.store import contracts, projection
+from outcomes.store import contracts, events, projection
 from outcomes.store import settlements as store
 from outcomes.store.settlements import Row
 from outcomes.usecases import net_evaluations
@@ -190,7 +190,9 @@ async def approve_settlement(session: AsyncSession, settlement_id: uuid.UUID, *,
     contract = require_found(await contracts.get_contract(session, row.contract_id), "Contract")
     recomputed = await compute_statement(session, contract, row.period_from, row.period_to, before=row.period_from)
     require_same_facts(row.lines_digest, lines_digest(recomputed.lines))
-    return await _read(session, await store.record_decision(session, row, transition))
+    approved = await _read(session, await store.record_decision(session, row, transition))
+    await events.statement_approved(session, approved)  # webhooks: in the approving transaction
+    return approved
 
 
 async def reject_settlement(
