@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .http import ClientCredentialsToken
+
 WEAK_SECRETS = {"", "changeme", "secret", "password", "dev"}
 
 
@@ -35,6 +37,14 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     max_body_bytes: int = 2_000_000
+
+    def service_token(self) -> ClientCredentialsToken | None:
+        """The token source for calls to other services (client credentials); None without credentials."""
+        if self.token_url and self.service_client_id and self.service_client_secret:
+            return ClientCredentialsToken(
+                self.token_url, self.service_client_id, self.service_client_secret.get_secret_value()
+            )
+        return None
 
     @field_validator("cursor_key")
     @classmethod
