@@ -9,6 +9,15 @@ the smallest one that carries what the issue asks for (one line per citizen, wee
 refusion rate and amount), in the Danish conventions the issue names (semicolon separated, decimal
 comma). It is our layout, not KOMBIT's; a municipality exports its YR data to it (or a converter does).
 
+The closest public record of YR's per-citizen data is a municipality's own catalogue of what it loads
+into its BI system: Randers Kommune's custom-data-connector (github.com/Randers-Kommune-Digitalisering/
+custom-data-connector, docs/Data_i_Custom_Data.md, table `SAYdelsesrefusionIndivid`) names the fields
+CPR nummer, Uge, Ydelse, Beregnet udbetalingsbeløb, Refusionsbeløb, Medfinansieringsbeløb, Total,
+Refusion, Medfinansiering and Finansiering Kommunenavn, without their formats. Our columns carry the
+first five under short names (`cpr`, `uge`, `ydelse`, `udbetalt`, `refusion`) plus the rate
+(`refusionsprocent`); co-financing (medfinansiering, for benefits the state pays) is not reconciled
+here because the municipality's savings rules (ECONOMICS.md §3) do not use it.
+
     cpr;uge;ydelse;udbetalt;refusionsprocent;refusion
     0101901234;2025-W07;kontanthjaelp_30plus;2.979,67;40;1.191,87
 
