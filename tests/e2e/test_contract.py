@@ -173,3 +173,29 @@ def test_contract_token_is_accepted_by_each_service(stack: Stack, contract_token
     """Without this, a suite whose every answer is a documented 401 would pass and prove nothing."""
     response = httpx.get(f"{stack.url(service)}{path}", headers={"Authorization": f"Bearer {contract_token}"})
     assert response.status_code == 200, response.text
+
+
+# POSTs that take no Idempotency-Key, and why (docs/api.md "Idempotency").
+NOT_IDEMPOTENT_BY_KEY = {
+    "/v1/auth/token": "OAuth2 token endpoint (RFC 6749): every call issues a fresh token and changes nothing",
+}
+
+
+def test_every_state_changing_post_declares_idempotency_key(gateway: httpx.Client) -> None:
+    """A generated client gets an `idempotency_key` argument on every POST of the merged document."""
+    document = gateway.get("/openapi.json").json()
+    missing = []
+    for path, item in document["paths"].items():
+        operation = item.get("post")
+        if operation is None or path in NOT_IDEMPOTENT_BY_KEY:
+            continue
+        headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
+        replayed = all(
+            "Idempotent-Replayed" in answer.get("headers", {})
+            for status, answer in operation["responses"].items()
+            if status.startswith("2")
+        )
+        if "Idempotency-Key" not in headers or not replayed:
+            missing.append(path)
+    assert missing == []
+    assert set(NOT_IDEMPOTENT_BY_KEY) <= set(document["paths"])

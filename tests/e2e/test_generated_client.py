@@ -222,7 +222,7 @@ def test_the_journey_runs_typed_through_the_generated_client(generated: ModuleTy
     }
 
     def recorded() -> bool:
-        answer = create_event.sync_detailed(client=municipal, body=models.OutcomeEventCreate.from_dict(placement))
+        answer = create_event.sync_detailed(client=municipal, body=models.PlacementStartedEvent.from_dict(placement))
         return answer.status_code in (200, 201)
 
     wait_until(recorded, timeout=30, what="outcomes accepting an event for the new citizen (change feed)")

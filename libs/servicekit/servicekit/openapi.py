@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from .auth import current_principal
 from .errors import HTTP_TITLES, PROBLEM_BASE, PROBLEM_JSON
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
-from .idempotency import MAX_KEY_LENGTH, idempotency
+from .idempotency import KEY_DEPENDENCIES, MAX_KEY_LENGTH
 from .scopes import oauth2_security_scheme
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -164,7 +164,7 @@ def required_scopes(dependant: Dependant) -> list[tuple[str, ...]]:
 
 
 def takes_idempotency_key(dependant: Dependant) -> bool:
-    return any(d.call is idempotency for d in _dependants(dependant))
+    return any(d.call in KEY_DEPENDENCIES for d in _dependants(dependant))
 
 
 def _declare_security(operation: dict[str, Any], dependant: Dependant) -> None:

@@ -12,6 +12,7 @@ from matching.api.problems import ERRORS
 from matching.schemas.models import ModelPage, ModelRead
 from matching.usecases import models
 from servicekit.domain_errors import Forbidden
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/models", tags=["models"])
@@ -41,6 +42,7 @@ async def get_model(model_id: uuid.UUID, session: SessionDep, principal: Reader)
 
 
 @router.post("/{model_id}:activate", response_model=ModelRead, responses=ERRORS)
+@idempotent
 async def activate_model(model_id: uuid.UUID, session: SessionDep, principal: Runner) -> ModelRead:
     """Make this version the one that scores (the previous active one is deactivated).
 

@@ -19,10 +19,10 @@ from outcomes.api.deps import (
     answered,
     page_by_sequence,
 )
-from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventRead
+from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventPage, OutcomeEventRead
 from outcomes.usecases import outcome_events
 from servicekit.batch import BatchResult
-from servicekit.pagination import Page
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/outcome-events", tags=["outcome-events"])
@@ -36,6 +36,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": 
     response_model=OutcomeEventRead,
     responses={**WRITE_ERRORS, 200: {"description": "Replay of an event already recorded with the same content"}},
 )
+@idempotent
 async def create_outcome_event(
     body: OutcomeEventCreate, session: SessionDep, principal: OutcomesWriter, response: Response
 ) -> OutcomeEventRead:
@@ -45,12 +46,13 @@ async def create_outcome_event(
 
 
 @batch_router.post("", response_model=BatchResult, responses=ERRORS)
+@idempotent
 async def create_outcome_events(body: OutcomeEventBatch, session: SessionDep, principal: OutcomesWriter) -> BatchResult:
     """Record up to 1,000 events; each answers created/unchanged/error, one bad item never blocks the rest."""
     return await outcome_events.record_events(session, principal=principal, items=body.items, today=date.today())
 
 
-@router.get("", response_model=Page[OutcomeEventRead], responses=ERRORS)
+@router.get("", response_model=OutcomeEventPage, responses=ERRORS)
 async def list_outcome_events(
     session: SessionDep,
     principal: OutcomesReader,
@@ -58,7 +60,7 @@ async def list_outcome_events(
     codec: CursorCodecDep,
     citizen_id: Annotated[uuid.UUID | None, Query()] = None,
     municipality: MunicipalityFilter = None,
-) -> Page[OutcomeEventRead]:
+) -> OutcomeEventPage:
     """List outcome events in recording order (optionally one citizen's)."""
     items, cursor = await page_by_sequence(
         page,
@@ -68,4 +70,4 @@ async def list_outcome_events(
             session, municipality=municipality, citizen_id=citizen_id, after_sequence=after, limit=limit
         ),
     )
-    return Page[OutcomeEventRead](items=items, next_cursor=cursor)
+    return OutcomeEventPage(items=items, next_cursor=cursor)

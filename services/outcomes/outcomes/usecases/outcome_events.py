@@ -8,7 +8,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.errors import invalid
@@ -19,7 +18,7 @@ from outcomes.store import outcome_events as store
 from outcomes.store import projection
 from servicekit.auth import Principal
 from servicekit.batch import BatchItemResult, BatchResult, problem_details
-from servicekit.domain_errors import Conflict, DomainError, FieldError, ValidationFailed
+from servicekit.domain_errors import Conflict, DomainError, FieldError
 
 
 def body_hash(body: OutcomeEventCreate) -> str:
@@ -54,7 +53,7 @@ async def record_event(
             "citizen_id": body.citizen_id,
             "type": body.type,
             "occurred_on": body.occurred_on,
-            "data": body.data,
+            "data": body.data.model_dump(mode="json", exclude_none=True),
             "supersedes": body.supersedes,
             "body_hash": digest,
         },
@@ -67,26 +66,12 @@ async def record_event(
 
 
 async def record_events(
-    session: AsyncSession, *, principal: Principal, items: list[dict[str, Any]], today: date
+    session: AsyncSession, *, principal: Principal, items: list[OutcomeEventCreate], today: date
 ) -> BatchResult:
-    """Each item answers created/unchanged/error in its own savepoint: one bad item never blocks the rest."""
+    """Each (well-formed) item answers created/unchanged/error in its own savepoint: an item a rule
+    refuses never blocks the rest."""
     results = []
-    for index, raw in enumerate(items):
-        item_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-        try:
-            item = OutcomeEventCreate.model_validate(raw)
-        except ValidationError as error:
-            invalid_item = ValidationFailed(
-                f"items[{index}] is invalid",
-                errors=[
-                    FieldError(".".join(str(part) for part in e["loc"]), e["msg"], str(e["type"]))
-                    for e in error.errors()
-                ],
-            )
-            results.append(
-                BatchItemResult(index=index, id=item_id, status="error", problem=problem_details(invalid_item))
-            )
-            continue
+    for index, item in enumerate(items):
         try:
             async with session.begin_nested():
                 _, created = await record_event(session, principal=principal, body=item, today=today)
@@ -123,7 +108,7 @@ def _replay(existing: Any, digest: str) -> OutcomeEventRead:
 
 async def _validate(session: AsyncSession, body: OutcomeEventCreate, today: date) -> None:
     try:
-        validate_event_data(body.type, body.data)
+        validate_event_data(body.type, body.data.model_dump(mode="json", exclude_none=True))
     except InvalidEvent as error:
         raise invalid(error.field, error.message) from error
     if body.occurred_on > today:

@@ -34,6 +34,7 @@ from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.results import Versioned
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -170,6 +171,7 @@ async def erase_citizen(
 
 
 @router.post(":erase", response_model=ErasureResult, responses=ERRORS)
+@idempotent
 async def erase_citizens(
     body: ErasureRequest, session: SessionDep, principal: CitizensWriter, purpose: Purpose, request_id: RequestId
 ) -> ErasureResult:

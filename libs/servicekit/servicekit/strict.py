@@ -1,0 +1,40 @@
+"""Body field types without lax coercion: a date is an ISO `YYYY-MM-DD` string, a number is a
+JSON number, a boolean is `true`/`false` — never a timestamp, a numeric string or `"yes"`.
+
+Pydantic's lax mode turns `1700000000` into a date and `"1"` into `True`; the spec says
+`format: date` / `type: boolean`, so those requests are schema-violating and answer 422.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+def _number_only(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+StrictNumber = Annotated[float, BeforeValidator(_number_only)]
+StrictWholeNumber = StrictInt
+JsonBool = StrictBool
+FirstOfMonth = Annotated[
+    IsoDate,
+    Field(description="The first day of a month (`YYYY-MM-01`)", json_schema_extra={"pattern": r"^\d{4}-\d{2}-01$"}),
+]
