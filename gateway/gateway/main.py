@@ -139,7 +139,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         connect_timeout=settings.upstream_connect_timeout,
         read_timeout=settings.upstream_timeout,
         attempts=settings.upstream_attempts,
-        max_body_bytes=settings.max_body_bytes,
+        body_limit=settings.body_limit,
         pool_size=settings.upstream_pool_size,
         concurrency=settings.upstream_concurrency,
     )

@@ -14,6 +14,7 @@ to collect and the run is red, never silently skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -71,6 +74,40 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     errors_are_problem_json,
+]
+SEEN_RULES: dict[str, set[str]] = {}
+# Why a request the document allows may still be refused: the business rules, each listed with its
+# reason in docs/api.md ("Schema-valid requests that are refused"). A 422/400 with any other code
+# fails the run: the document should have said so.
+BUSINESS_RULES = {
+    "unknown": "a reference (citizen, organisation, partnership, contract, opening, rate card) that does not exist",
+    "unknown_municipality": "a municipality the registry does not hold",
+    "invalid_national_id": "a CPR / personnummer whose check or birth date is wrong",
+    "national_id_mismatch": "a national id that contradicts the birth year",
+    "feed_lag": "a citizen not yet on the registry's feed (503, retry)",
+}
+
+
+def schema_valid_rejections_are_business_rules(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """A request the document allows is refused (400/422) only for a documented business rule."""
+    meta = case.meta
+    if meta is None or meta.generation.mode.is_negative or response.status_code not in (400, 422):
+        return None
+    body = response.json()
+    codes = {str(error.get("code")) for error in body.get("errors") or []} or {str(body.get("type"))}
+    SEEN_RULES.setdefault(case.operation.label, set()).update(codes)
+    undocumented = sorted(codes - set(BUSINESS_RULES))
+    assert not undocumented, f"schema-valid request refused for {undocumented}: {body.get('detail')}"
+    return True
+
+
+# The merged document's run adds what only a whole document can show: schema-violating requests
+# refused, declared response headers sent, schema-valid requests refused only by a business rule.
+ALL_CHECKS = [
+    *CHECKS,
+    negative_data_rejection,
+    response_headers_conformance,
+    schema_valid_rejections_are_business_rules,
 ]
 
 
@@ -154,7 +191,25 @@ def test_outcomes_honours_its_contract(case: Case) -> None:
 
 @gateway_schema.parametrize()
 def test_gateway_honours_the_merged_contract(case: Case) -> None:
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=ALL_CHECKS)
+
+
+def test_allow_on_405_lists_exactly_the_documented_methods(
+    gateway: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    """OPTIONS (no CORS preflight) and an undocumented method answer 405 with the path's methods."""
+    document = gateway.get("/openapi.json").json()
+    wrong = []
+    for template, item in document["paths"].items():
+        documented = sorted(method.upper() for method in item if method in {"get", "post", "put", "patch", "delete"})
+        path = re.sub(r"\{[^}]+\}", "3f2c9a4e-8b1d-4c57-a0e2-5d6b7c8e9f10", template)
+        undocumented = next(m for m in ("PUT", "PATCH", "DELETE", "POST") if m not in documented)
+        for method in ("OPTIONS", undocumented):
+            response = gateway.request(method, path, headers=admin_headers)
+            allow = sorted(m.strip() for m in response.headers.get("allow", "").split(",") if m.strip())
+            if response.status_code != 405 or allow != documented:
+                wrong.append(f"{method} {template}: {response.status_code} Allow {allow}, documented {documented}")
+    assert wrong == []
 
 
 def test_merged_document_is_complete_and_valid_openapi_3_1(gateway: httpx.Client) -> None:

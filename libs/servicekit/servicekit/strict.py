@@ -34,7 +34,5 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 StrictNumber = Annotated[float, BeforeValidator(_number_only)]
 StrictWholeNumber = StrictInt
 JsonBool = StrictBool
-FirstOfMonth = Annotated[
-    IsoDate,
-    Field(description="The first day of a month (`YYYY-MM-01`)", json_schema_extra={"pattern": r"^\d{4}-\d{2}-01$"}),
-]
+FIRST_OF_MONTH = r"^\d{4}-\d{2}-01$"
+FirstOfMonth = Annotated[IsoDate, Field(json_schema_extra={"pattern": FIRST_OF_MONTH})]
