@@ -112,9 +112,9 @@ class BodyLimitMiddleware:
             await self._reject(scope, send, limit)
 
     async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
-        response = Problem(
-            413, "Payload too large", f"The body exceeds {limit} bytes.", "payload-too-large"
-        ).response(scope["path"])
+        response = Problem(413, "Payload too large", f"The body exceeds {limit} bytes.", "payload-too-large").response(
+            scope["path"]
+        )
         await response(scope, _empty_receive, send)
 
 
