@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -80,11 +81,36 @@ SEEN_RULES: dict[str, set[str]] = {}
 # reason in docs/api.md ("Schema-valid requests that are refused"). A 422/400 with any other code
 # fails the run: the document should have said so.
 BUSINESS_RULES = {
-    "unknown": "a reference (citizen, organisation, partnership, contract, opening, rate card) that does not exist",
-    "unknown_municipality": "a municipality the registry does not hold",
-    "invalid_national_id": "a CPR / personnummer whose check or birth date is wrong",
-    "national_id_mismatch": "a national id that contradicts the birth year",
+    "unknown": "a reference (citizen, organisation, opening, contract, rate card, event) that does not exist",
+    "unknown_reference": "a partnership naming an organisation that does not exist",
+    "unknown_municipality": "a client for a municipality the registry does not hold",
+    "unknown_etag": "an If-Match that is not an ETag this API issued",
+    "invalid_cursor": "a cursor this list did not issue",
+    "invalid_national_id": "a CPR / personnummer whose check digit or date is wrong",
+    "invalid_iban": "an IBAN whose check digits are wrong",
+    "invalid_bic": "a BIC that does not exist in form",
+    "missing": "a field another one makes necessary (a national client names `municipality`; a grant its `method`)",
+    "exactly_one": "exactly one of two alternatives (citizen_id / opening_id; municipality / partnership_id)",
+    "groups_or_partnership": "a simulation needs groups or a partnership whose cohort it simulates",
+    "decision_fields": "a decision's fields that go together (reason_code with rejected, no log id when proposed)",
+    "too_large": "a simulation's cohort or runs x citizens over the service's limit",
+    "period_order": "a period whose `to` is not after its `from`",
+    "future": "an outcome event dated in the future",
+    "erased": "a citizen who has been erased",
+    "overlap": "a rate card overlapping another card's period of the country",
+    "overlaps": "a contract overlapping another of the partnership",
+    "invalid_rate_card": "a rate card document that is not a complete card",
+    "header": "a refusion file whose first line is not the header",
+    "unstorable_text": "text with a NUL character (PostgreSQL cannot store it)",
+    "key_reused": "an Idempotency-Key reused with another body",
     "feed_lag": "a citizen not yet on the registry's feed (503, retry)",
+    "tariffs": "tariffs naming a milestone that does not exist, or a negative amount",
+    "date_order": "dates out of order (a milestone due before the enrolment starts, an end before a start)",
+    "not_allowed": "a field another one excludes (a consent's `method` with a `legal_basis`)",
+    "duplicate": "the same skill or support need twice",
+    "unknown_occupation": "an occupation the loaded ESCO taxonomy does not hold",
+    "unknown_skill": "a skill the loaded ESCO taxonomy does not hold",
+    "unknown_support_need": "a support need outside the code book",
 }
 
 
@@ -254,3 +280,9 @@ def test_every_state_changing_post_declares_idempotency_key(gateway: httpx.Clien
             missing.append(path)
     assert missing == []
     assert set(NOT_IDEMPOTENT_BY_KEY) <= set(document["paths"])
+
+
+def test_every_business_rule_is_documented() -> None:
+    """The list above is the API guide's table of refusals: each code is explained there."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    assert [code for code in BUSINESS_RULES if f"| `{code}` |" not in guide] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,7 @@ HTTP_TITLES = {
 }
 
 
+PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 UNION_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
 
 
@@ -182,15 +184,15 @@ def validation_problem(exc: RequestValidationError) -> Problem:
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method the document lists for this path. Starlette's 405 names only the first route
-    that matched (GET and POST of one path are two routes); the first match's path is the one the
-    request names (specific routes like `/{id}:approve` come before `/{id}`)."""
+    that matched (GET and POST of one path are two routes)."""
     path = request.scope["path"]
     routes = [(str(r.path_format), set(r.methods or ())) for r in iter_route_contexts(request.app.routes)]
     matched = [(fmt, methods) for fmt, methods in routes if compile_path(fmt)[0].match(path)]
     if not matched:
         return []
-    first = matched[0][0]
-    return sorted({method for fmt, methods in matched if fmt == first for method in methods})
+    # The most literal path is the one the request names: `/{id}:activate` over `/{id}`.
+    named = max((fmt for fmt, _ in matched), key=lambda fmt: len(PATH_PARAMETER.sub("", fmt)))
+    return sorted({method for fmt, methods in matched if fmt == named for method in methods})
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -230,7 +232,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem.response(request.url.path, {"Retry-After": "1"})
         if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
             detail = "Text may not contain NUL characters (or others PostgreSQL cannot store)."
-            return Problem(422, "Validation failed", detail, "validation-failed").response(request.url.path)
+            errors = [FieldError("body", "holds a character PostgreSQL cannot store", "unstorable_text").as_dict()]
+            return Problem(422, "Validation failed", detail, "validation-failed", errors).response(request.url.path)
         return await _unexpected(request, exc)  # a bug
 
     # One handler for every database error: registering a second one for the same class would

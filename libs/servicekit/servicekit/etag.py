@@ -24,7 +24,7 @@ def parse_if_match(if_match: str | None) -> int:
     if not value.isdigit():
         raise ValidationFailed(
             "If-Match must be an ETag this API issued.",
-            errors=[FieldError("header.If-Match", "not an ETag this API issued", "invalid")],
+            errors=[FieldError("header.If-Match", "not an ETag this API issued", "unknown_etag")],
         )
     return int(value)
 

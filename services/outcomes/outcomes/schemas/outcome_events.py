@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from outcomes.domain.events import MAX_HOURS_PER_WEEK, PlacementKind
 from servicekit.batch import MAX_BATCH
-from servicekit.strict import IsoDate, StrictNumber, StrictWholeNumber
+from servicekit.strict import NUMBER_ONLY, WHOLE_NUMBER_ONLY, IsoDate
 
 OUTCOME_EVENT_EXAMPLE: dict[str, Any] = {
     "id": "jc-0336-2024-000123",
@@ -23,8 +23,8 @@ OUTCOME_EVENT_EXAMPLE: dict[str, Any] = {
     "occurred_on": "2024-04-15",
     "data": {"organisation_id": "0b7e2c55-7d0f-4a8e-9b61-1f3e5d2c4a10", "hours_per_week": 15, "kind": "flexjob"},
 }
-Hours = Annotated[StrictNumber, Field(ge=0, le=MAX_HOURS_PER_WEEK, description="Hours of work per week")]
-Ore = Annotated[StrictWholeNumber, Field(ge=0, description="An amount in øre")]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS_PER_WEEK, description="Hours of work per week"), NUMBER_ONLY]
+Ore = Annotated[int, Field(ge=0, description="An amount in øre"), WHOLE_NUMBER_ONLY]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str | None, Field(default=None, max_length=200, description="Why, in the sender's words")]
 
