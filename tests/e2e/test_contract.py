@@ -111,6 +111,7 @@ BUSINESS_RULES = {
     "unknown_occupation": "an occupation the loaded ESCO taxonomy does not hold",
     "unknown_skill": "a skill the loaded ESCO taxonomy does not hold",
     "unknown_support_need": "a support need outside the code book",
+    "decimal_parsing": "a decimal written as a string that cannot be computed with (an exponent in the millions)",
 }
 
 
