@@ -73,6 +73,7 @@ class Idempotency:
         request_hash: str,
         *,
         default_status: int = 200,
+        by_alias: bool = True,
     ):
         self.session = session
         self.table = table
@@ -81,6 +82,7 @@ class Idempotency:
         self.stored_key = hashlib.sha256(key.encode()).hexdigest() if key is not None else None
         self.request_hash = request_hash
         self.default_status = default_status
+        self.by_alias = by_alias
 
     def _cipher(self) -> Fernet:
         assert self.key is not None
@@ -118,7 +120,12 @@ class Idempotency:
     async def remember(self, status_code: int, result: T, *, sealed: bool = False) -> T:
         """Store the answer in the same transaction as the change, and hand it back."""
         if self.key is not None:
-            body: Any = result.model_dump(mode="json") if isinstance(result, BaseModel) else jsonable_encoder(result)
+            # As FastAPI sends it: by alias unless the route says otherwise (a replay is byte-for-byte the answer).
+            body: Any = (
+                result.model_dump(mode="json", by_alias=self.by_alias)
+                if isinstance(result, BaseModel)
+                else jsonable_encoder(result, by_alias=self.by_alias)
+            )
             if sealed:
                 body = {SEALED: self._cipher().encrypt(json.dumps(body).encode()).decode()}
             await self.session.execute(
@@ -167,7 +174,8 @@ async def _for_request(request: Request, session: AsyncSession, client_id: str) 
     table: sa.Table = request.app.state.idempotency_table
     route = request.scope.get("route")
     default_status = getattr(route, "status_code", None) or 200
-    return Idempotency(session, table, client_id, key, request_hash, default_status=default_status)
+    by_alias = bool(getattr(route, "response_model_by_alias", True))
+    return Idempotency(session, table, client_id, key, request_hash, default_status=default_status, by_alias=by_alias)
 
 
 async def idempotency(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Idempotency:

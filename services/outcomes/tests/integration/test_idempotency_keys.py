@@ -13,6 +13,7 @@ from servicekit.db import async_url
 from servicekit.idempotency import key_lock_id
 from tests.conftest import FakeRegistryFeed
 from tests.integration.test_outcome_events import placement
+from tests.integration.test_settlements import contract_body
 from tests.integration.world import add_citizen, add_partnership
 
 
@@ -76,3 +77,32 @@ async def test_key_still_in_flight_is_409_with_retry_after(
     assert response.status_code == 409, response.text
     assert response.headers["Retry-After"] == "1"
     assert await _events_of(client, stevns, citizen) == []
+
+
+async def test_settlement_and_its_approval_replay_the_first_answer_as_sent(
+    client: httpx.AsyncClient,
+    stevns: dict[str, str],
+    checker: dict[str, str],
+    registry: FakeRegistryFeed,
+    sync: Any,
+) -> None:
+    """The replay is the answer FastAPI sent (by alias: `from`, `to`), not the model's field names."""
+    partnership = add_partnership(registry)
+    add_citizen(registry, partnership, enrolled_on="2024-01-01")
+    await sync()
+    contract = await client.post("/v1/contracts", json=contract_body(partnership), headers=stevns)
+    assert contract.status_code == 201, contract.text
+    period = {"contract_id": contract.json()["id"], "from": "2024-02-01", "to": "2024-03-01"}
+    keyed = {**stevns, "Idempotency-Key": f"settle-{partnership.id}"}
+    first = await client.post("/v1/settlements", json=period, headers=keyed)
+    again = await client.post("/v1/settlements", json=period, headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert first.json()["from"] == "2024-02-01"
+    approve = f"/v1/settlements/{first.json()['id']}:approve"
+    approved = await client.post(approve, json={}, headers={**checker, "Idempotency-Key": "approve-once"})
+    replayed = await client.post(approve, json={}, headers={**checker, "Idempotency-Key": "approve-once"})
+    assert approved.status_code == 200, approved.text
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json() == approved.json()
