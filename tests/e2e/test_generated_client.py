@@ -106,7 +106,10 @@ def _municipal_token(generated: ModuleType, admin: Any, anonymous: Any) -> str:
     scopes += ["outcomes:write", "outcomes:read", "reports:read"]
     credentials = parsed(
         module(generated, "api.clients.create_client").sync_detailed(
-            client=admin, body=models.ClientCreate(name="generated-client journey", tenant=MUNICIPALITY, scopes=scopes)
+            client=admin,
+            body=models.ClientCreate.from_dict(  # scopes are an enum of the catalogue in the document
+                {"name": "generated-client journey", "tenant": MUNICIPALITY, "scopes": scopes}
+            ),
         ),
         201,
     )
