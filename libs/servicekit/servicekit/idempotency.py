@@ -141,12 +141,6 @@ class Idempotency:
             )
         return result
 
-    async def once(self, status_code: int, make: Callable[[], Awaitable[T]]) -> T | JSONResponse:
-        """Every idempotent POST: the stored answer for this key, or `make`'s answer, remembered."""
-        if replay := await self.replay():
-            return replay
-        return await self.remember(status_code, await make())
-
     async def remember_answer(self, result: Any, reply: Response, *, sealed: bool = False) -> Any:
         """Store whatever the endpoint answered: a model with the status it set (or the route's),
         or a JSON response it built itself. Other responses (files) are not stored."""

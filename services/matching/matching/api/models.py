@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
-from matching.api.deps import EngineDep, IdempotencyDep, OutcomesDep, Reader, Runner, SessionDep
+from matching.api.deps import EngineDep, OutcomesDep, Reader, Runner, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.models import ModelPage, ModelRead
 from matching.usecases import models
@@ -19,13 +18,10 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/models", tags=["models"])
 
 
 @router.post("", status_code=201, response_model=ModelRead, responses=ERRORS)
-async def create_model(
-    session: SessionDep, principal: Runner, engine: EngineDep, outcomes: OutcomesDep, idem: IdempotencyDep
-) -> ModelRead | JSONResponse:
+@idempotent
+async def create_model(session: SessionDep, principal: Runner, engine: EngineDep, outcomes: OutcomesDep) -> ModelRead:
     """Train a calibrated model from placement outcomes (409 says how many outcomes are needed)."""
-    if replay := await idem.replay():
-        return replay
-    return await idem.remember(201, await models.train_from_outcomes(session, engine, outcomes))
+    return await models.train_from_outcomes(session, engine, outcomes)
 
 
 @router.get("", response_model=ModelPage, responses=ERRORS)
