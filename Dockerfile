@@ -45,10 +45,18 @@ USER app
 EXPOSE 8000
 CMD ["uvicorn", "outcomes.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-server-header"]
 
+FROM base AS webhooks
+COPY services/webhooks services/webhooks
+RUN pip install --no-deps ./services/webhooks
+WORKDIR /app/services/webhooks
+USER app
+EXPOSE 8000
+CMD ["uvicorn", "webhooks.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-server-header"]
+
 # The migration job: alembic for every service, as the database owner.
 FROM with-taxonomy AS migrate
 COPY . /app/src
-RUN pip install --no-deps /app/src/services/registry /app/src/services/matching /app/src/services/outcomes /app/src/gateway /app/src/infra/devstack
+RUN pip install --no-deps /app/src/services/registry /app/src/services/matching /app/src/services/outcomes /app/src/services/webhooks /app/src/gateway /app/src/infra/devstack
 WORKDIR /app/src
 ENV BROBYGGER_ROOT=/app/src
 USER app

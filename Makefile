@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PACKAGES := libs/servicekit libs/taxonomy infra/devstack services/registry services/matching services/outcomes gateway
+PACKAGES := libs/servicekit libs/taxonomy infra/devstack services/registry services/matching services/outcomes services/webhooks gateway
 STAMP := $(VENV)/.installed
 UV := $(shell command -v uv 2>/dev/null)
 PYTEST_ARGS ?=
@@ -37,7 +37,7 @@ run: install
 
 # Each package's tests run in their own pytest process: the services' test packages share names
 # (tests.conftest), and a process per package keeps their fixtures and app state apart.
-TEST_ROOTS := libs/servicekit libs/taxonomy services/registry services/matching services/outcomes gateway tests
+TEST_ROOTS := libs/servicekit libs/taxonomy services/registry services/matching services/outcomes services/webhooks gateway tests
 
 test: install
 	@set -e; for root in $(TEST_ROOTS); do echo "== $$root"; $(PY) -m pytest $$root $(PYTEST_ARGS); done
@@ -68,6 +68,7 @@ bench: install
 	$(PY) bench/outcomes.py
 	$(PY) bench/ledger.py
 	$(PY) bench/importers.py
+	$(PY) bench/webhooks.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --think-ms 1000
 

@@ -23,6 +23,7 @@ class Settings(ServiceSettings):
     registry_url: str = "http://127.0.0.1:8001"
     matching_url: str = "http://127.0.0.1:8002"
     outcomes_url: str = "http://127.0.0.1:8003"
+    webhooks_url: str = "http://127.0.0.1:8004"
     upstream_connect_timeout: float = 2.0
     # Longest wait for the upstream's response headers, and between two body chunks.
     upstream_timeout: float = 30.0

@@ -119,7 +119,7 @@ def stub_upstream(service: str) -> ServerProcess:
 
 def start_stubs() -> dict[str, ServerProcess]:
     """One stub per service, started in parallel."""
-    servers = {name: stub_upstream(name).launch() for name in ("registry", "matching", "outcomes")}
+    servers = {name: stub_upstream(name).launch() for name in ("registry", "matching", "outcomes", "webhooks")}
     return {name: server.wait_ready() for name, server in servers.items()}
 
 
@@ -166,6 +166,7 @@ def start_gateway(gateway_database: ServiceDatabase, signing_pem: str) -> Iterat
             "GATEWAY_REGISTRY_URL": upstreams["registry"].url,
             "GATEWAY_MATCHING_URL": upstreams["matching"].url,
             "GATEWAY_OUTCOMES_URL": upstreams["outcomes"].url,
+            "GATEWAY_WEBHOOKS_URL": upstreams["webhooks"].url,
             "GATEWAY_SIGNING_KEYS": signing_pem,
             "GATEWAY_ADMIN_CLIENT_ID": ADMIN_ID,
             "GATEWAY_ADMIN_CLIENT_SECRET": ADMIN_SECRET,

@@ -280,6 +280,14 @@ def populate(gateway: httpx.Client, tenant: Tenant) -> None:
         ),
         "programme cost",
     )["id"]
+    ids["webhook"] = created(
+        gateway.post(
+            "/v1/webhooks",
+            json={"url": f"https://hooks.{tenant.code.lower()}.example/brobygger", "events": ["ranking_run.finished"]},
+            headers=idempotent(h),
+        ),
+        "webhook",
+    )["id"]
     if not tenant.code.startswith("DK"):
         return _wait_for_matching(gateway, ids, h)
     # The state's refusion statement names the citizen by national id; outcomes stores only the citizen id.

@@ -61,6 +61,7 @@ PROBES = {
     "registry": "/v1/openings",
     "matching": "/v1/models",
     "outcomes": "/v1/contracts",
+    "webhooks": "/v1/webhooks",
 }
 
 
@@ -247,6 +248,17 @@ BOLA = {
     "evaluation-by-partnership": Probe("GET", "/v1/evaluations?partnership_id={partnership}"),
     "evaluation-chart": Probe("GET", "/v1/evaluations/chart.svg?municipality={code}&from=2026-01-01&to=2027-01-01"),
     "evaluation-chart-png": Probe("GET", "/v1/evaluations/chart.png?partnership_id={partnership}"),
+    "webhook-get": Probe("GET", "/v1/webhooks/{webhook}"),
+    "webhook-delete": Probe("DELETE", "/v1/webhooks/{webhook}"),
+    "webhook-rotate-secret": Probe(
+        "POST", "/v1/webhooks/{webhook}:rotate-secret", {}, owner_path="/v1/webhooks/{webhook}"
+    ),
+    "webhook-deliveries": Probe("GET", "/v1/webhooks/{webhook}/deliveries"),
+    "webhook-deliveries-failed": Probe("GET", "/v1/webhooks/{webhook}/deliveries?status=failed"),
+    # The subscription is checked before the delivery: B meets 404 for A's webhook whatever the delivery id.
+    "webhook-delivery-replay": Probe(
+        "POST", "/v1/webhooks/{webhook}/deliveries/{webhook}:replay", {}, owner_path="/v1/webhooks/{webhook}"
+    ),
     "client-get": Probe("GET", "/v1/clients/{client}", admin=True),
     "client-revoke": Probe("DELETE", "/v1/clients/{client}", admin=True),
 }
@@ -280,6 +292,10 @@ ID_PATHS = {
     "/v1/models/{model_id}": "national: scoring models are shared by every municipality",
     "/v1/models/{model_id}:activate": "national: a municipal client gets 403 (test_model_training.py)",
     "/v1/rate-cards/{card_id}": "national reference data (refusion staircases, unit costs)",
+    "/v1/webhooks/{webhook_id}": "webhook-get",
+    "/v1/webhooks/{webhook_id}:rotate-secret": "webhook-rotate-secret",
+    "/v1/webhooks/{webhook_id}/deliveries": "webhook-deliveries",
+    "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}:replay": "webhook-delivery-replay",
 }
 # Query parameters that name an object or a tenant, and the probe (or list check) covering each.
 ID_QUERIES = {
@@ -352,6 +368,7 @@ LISTS = {
     "programme-costs": ("/v1/programme-costs", False),
     "programme-costs-of-a": ("/v1/programme-costs?municipality={code}", False),
     "programme-costs-of-partnership": ("/v1/programme-costs?partnership_id={partnership}", False),
+    "webhooks": ("/v1/webhooks", False),
 }
 
 
@@ -510,6 +527,10 @@ WRITES = [
     "POST /v1/programme-costs",
     "POST /v1/rate-cards",
     "POST /v1/refusion-statements",
+    "DELETE /v1/webhooks/{webhook_id}",
+    "POST /v1/webhooks",
+    "POST /v1/webhooks/{webhook_id}:rotate-secret",
+    "POST /v1/webhooks/{webhook_id}/deliveries/{delivery_id}:replay",
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("gateway", "registry", "matching", "outcomes")
+SERVICES = ("gateway", "registry", "matching", "outcomes", "webhooks")
 SETTINGS = {name: f"{name}.settings" for name in SERVICES}
 NON_SERVICE_KEYS = {"DATABASE_URL", "MIGRATION_DATABASE_URL"}  # read by the migration job
 
@@ -69,7 +69,7 @@ def test_compose_builds_existing_targets_with_settings_the_code_reads() -> None:
 def test_compose_wires_service_urls_to_compose_service_names() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     gateway_env = compose["services"]["gateway"]["environment"]
-    for upstream in ("registry", "matching", "outcomes"):
+    for upstream in ("registry", "matching", "outcomes", "webhooks"):
         assert gateway_env[f"GATEWAY_{upstream.upper()}_URL"] == f"http://{upstream}:8000"
         assert upstream in compose["services"]
 
@@ -77,7 +77,7 @@ def test_compose_wires_service_urls_to_compose_service_names() -> None:
 def test_k8s_deployments_have_probes_limits_and_known_images() -> None:
     docs = k8s_documents()
     kinds = [d["kind"] for d in docs]
-    assert kinds.count("Deployment") == 4
+    assert kinds.count("Deployment") == 5
     assert "Job" in kinds
     assert {d["spec"]["scaleTargetRef"]["name"] for d in docs if d["kind"] == "HorizontalPodAutoscaler"} == {
         "gateway",

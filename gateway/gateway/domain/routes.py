@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-UPSTREAMS = ("registry", "matching", "outcomes")
+UPSTREAMS = ("registry", "matching", "outcomes", "webhooks")
 
 ROUTES: Mapping[str, tuple[str, ...]] = {
     "registry": (
@@ -36,6 +36,7 @@ ROUTES: Mapping[str, tuple[str, ...]] = {
         "refusion-statements",
         "ledger",
     ),
+    "webhooks": ("webhooks",),
 }
 # Served by the gateway itself; listed so no upstream can claim them.
 GATEWAY_COLLECTIONS = frozenset({"auth", "clients"})

@@ -17,7 +17,12 @@ class Upstream:
 
 
 def upstreams_from(settings: Settings) -> dict[str, Upstream]:
-    urls = {"registry": settings.registry_url, "matching": settings.matching_url, "outcomes": settings.outcomes_url}
+    urls = {
+        "registry": settings.registry_url,
+        "matching": settings.matching_url,
+        "outcomes": settings.outcomes_url,
+        "webhooks": settings.webhooks_url,
+    }
     return {
         name: Upstream(
             name,

@@ -37,15 +37,16 @@ async def test_clashing_component_names_are_kept_apart(client: httpx.AsyncClient
     document = (await client.get("/openapi.json")).json()
     schemas: dict[str, Any] = document["components"]["schemas"]
     items = {name: schema for name, schema in schemas.items() if name.endswith("Item")}
-    assert len(items) == 3
+    assert len(items) == 4
     assert "Shared" in schemas
     assert not any(name.endswith("Shared") and name != "Shared" for name in schemas)
     owners = {next(p for p in schema["properties"] if p.endswith("_only")) for schema in items.values()}
-    assert owners == {"registry_only", "matching_only", "outcomes_only"}
+    assert owners == {"registry_only", "matching_only", "outcomes_only", "webhooks_only"}
     for path, service in (
         ("/v1/municipalities/{code}", "registry"),
         ("/v1/models/{code}", "matching"),
         ("/v1/rate-cards/{code}", "outcomes"),
+        ("/v1/webhooks/{code}", "webhooks"),
     ):
         ref = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         assert f"{service}_only" in schemas[ref.rsplit("/", 1)[-1]]["properties"]
@@ -84,7 +85,7 @@ async def test_health_readiness_and_metrics(client: httpx.AsyncClient, admin_hea
     assert ready.status_code == 200, ready.text
     checks = ready.json()["checks"]
     assert checks["migrations"] == "at head"
-    assert {checks[f"upstream:{name}"] for name in ("registry", "matching", "outcomes")} == {"ok"}
+    assert {checks[f"upstream:{name}"] for name in ("registry", "matching", "outcomes", "webhooks")} == {"ok"}
     await client.get("/v1/citizens", headers=admin_headers)
     metrics = (await client.get("/metrics")).text
     assert 'route="/v1/citizens"' in metrics

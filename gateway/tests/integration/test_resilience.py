@@ -43,7 +43,12 @@ def metric_value(exposition: str, sample: str) -> float:
     return 0.0
 
 
-PROBE_PATHS = {"registry": "/v1/citizens", "matching": "/v1/recommendations", "outcomes": "/v1/contracts"}
+PROBE_PATHS = {
+    "registry": "/v1/citizens",
+    "matching": "/v1/recommendations",
+    "outcomes": "/v1/contracts",
+    "webhooks": "/v1/webhooks",
+}
 
 
 @pytest.fixture(scope="module")

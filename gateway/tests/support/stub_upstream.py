@@ -21,6 +21,7 @@ DOCUMENTED_PATH = {
     "registry": "/v1/municipalities/{code}",
     "matching": "/v1/models/{code}",
     "outcomes": "/v1/rate-cards/{code}",
+    "webhooks": "/v1/webhooks/{code}",
 }[SERVICE]
 OPENAPI = {
     "openapi": "3.1.0",

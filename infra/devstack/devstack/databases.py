@@ -19,6 +19,7 @@ ALEMBIC_INI = {
     "registry": ROOT / "services" / "registry" / "alembic.ini",
     "matching": ROOT / "services" / "matching" / "alembic.ini",
     "outcomes": ROOT / "services" / "outcomes" / "alembic.ini",
+    "webhooks": ROOT / "services" / "webhooks" / "alembic.ini",
 }
 APP_PASSWORD = "brobygger-local-app"  # local/test only; deployments take it from a Secret
 

@@ -155,23 +155,22 @@ class DemoLoader:
         if not events:
             return 0
         self.wait_for_projection(events[-1])
-        for start in range(0, len(events), 500):
-            chunk = events[start : start + 500]
-            result = self.post("/v1/outcome-events:batch", {"items": chunk}, f"demo:events:{start}").json()
-            errors = [r for r in result["items"] if r["status"] == "error"]
-            if errors:
-                raise RuntimeError(f"demo outcome events rejected: {errors[:3]}")
-        return len(events)
+        return self.post_events(events, key="demo:events", what="outcome events")
 
     def pool_events(self, population: Population) -> int:
         """Benefit events of the citizens outside the programme, through the same bulk path."""
-        events = list(pool_history(population, self.ids))
+        return self.post_events(
+            list(pool_history(population, self.ids)), key="demo:pool-events", what="pool benefit events"
+        )
+
+    def post_events(self, events: list[dict[str, Any]], *, key: str, what: str) -> int:
+        """Send events through the bulk path, 500 a request; any rejected item stops the demo."""
         for start in range(0, len(events), 500):
             chunk = events[start : start + 500]
-            result = self.post("/v1/outcome-events:batch", {"items": chunk}, f"demo:pool-events:{start}").json()
+            result = self.post("/v1/outcome-events:batch", {"items": chunk}, f"{key}:{start}").json()
             errors = [r for r in result["items"] if r["status"] == "error"]
             if errors:
-                raise RuntimeError(f"demo pool benefit events rejected: {errors[:3]}")
+                raise RuntimeError(f"demo {what} rejected: {errors[:3]}")
         return len(events)
 
     def programme_costs(self, population: Population) -> int | None:

@@ -1,4 +1,4 @@
-"""`make migrate`: create (if needed) and migrate the four databases on DATABASE_URL."""
+"""`make migrate`: create (if needed) and migrate every service's database on DATABASE_URL."""
 
 from __future__ import annotations
 

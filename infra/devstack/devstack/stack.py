@@ -1,4 +1,4 @@
-"""The whole stack as child processes: PostgreSQL, gateway, registry, matching, outcomes.
+"""The whole stack as child processes: PostgreSQL, gateway, registry, matching, outcomes, webhooks.
 
 Used by `make run` (devstack.run) and by the end-to-end tests, so both exercise the same wiring.
 """
@@ -23,12 +23,13 @@ from .databases import ROOT, ServiceDatabase, prepare
 from .postgres import PostgresServer, free_port
 from .secrets import load_or_create
 
-SERVICES = ("registry", "matching", "outcomes")
+SERVICES = ("registry", "matching", "outcomes", "webhooks")
 APPS = {
     "gateway": "gateway.main:create_app",
     "registry": "registry.main:create_app",
     "matching": "matching.main:create_app",
     "outcomes": "outcomes.main:create_app",
+    "webhooks": "webhooks.main:create_app",
 }
 
 
@@ -98,7 +99,7 @@ class Stack:
             self._create_service_clients()
             for name in SERVICES:
                 self._spawn(name)
-            for name in ("registry", "outcomes", "matching"):
+            for name in ("registry", "outcomes", "matching", "webhooks"):
                 self._wait_ready(name)
             if self.config.ready_marker is None:
                 self._wait_ready("gateway")
@@ -152,6 +153,7 @@ class Stack:
                     "GATEWAY_REGISTRY_URL": self.url("registry"),
                     "GATEWAY_MATCHING_URL": self.url("matching"),
                     "GATEWAY_OUTCOMES_URL": self.url("outcomes"),
+                    "GATEWAY_WEBHOOKS_URL": self.url("webhooks"),
                 }
             )
             env.pop("GATEWAY_JWKS_URL")
@@ -178,6 +180,12 @@ class Stack:
             env[prefix + "REGISTRY_URL"] = self.url("registry")
         if name == "matching":
             env["MATCHING_OUTCOMES_URL"] = self.url("outcomes")
+        if name == "webhooks":
+            env.update(
+                {f"WEBHOOKS_{source.upper()}_URL": self.url(source) for source in ("registry", "outcomes", "matching")}
+            )
+            # A local stack delivers to receivers on this machine (http to loopback), as in development.
+            env["WEBHOOKS_ALLOW_LOOPBACK_HTTP"] = "true"
         if self.config.esco_dir and name in ("registry", "matching"):
             env["ESCO_DIR"] = self.config.esco_dir
         env.update(self.config.extra_env.get(name, {}))
@@ -188,7 +196,9 @@ class Stack:
         log_path = self.config.log_dir / f"{name}.log"
         log: IO[bytes] = log_path.open("ab")
         env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "REGISTRY_", "MATCHING_", "OUTCOMES_"))
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GATEWAY_", "REGISTRY_", "MATCHING_", "OUTCOMES_", "WEBHOOKS_"))
         }
         env.pop("DATABASE_URL", None)
         env.update(self.env_for(name))
@@ -311,7 +321,7 @@ class Stack:
         return str(body["client_id"]), str(body["client_secret"])
 
     def _create_service_clients(self) -> None:
-        for name in ("matching", "outcomes", "registry"):
+        for name in ("matching", "outcomes", "registry", "webhooks"):
             self.service_clients[name] = self.create_client(f"{name}-service", "*", ["internal"])
 
 

@@ -6,12 +6,16 @@ servicekit.feed), so a crash can neither lose nor double-apply a change.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .auth import NATIONAL
+from .db import Database, set_tenant
 from .tables import moment
 
 
@@ -63,3 +67,39 @@ async def save_feed_cursor(
 async def ensure_feed_cursor(session: AsyncSession, table: sa.Table, feed: str) -> None:
     """Create the feed's row if it is missing, so the first page can lock it like every later one."""
     await session.execute(insert(table).values(feed=feed, position="").on_conflict_do_nothing())
+
+
+ApplyChanges = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+
+
+class CursorFollower:
+    """`load_cursor` and `apply_page` for servicekit.feed.FeedConsumer over a `feed_cursors` table:
+    `apply` writes a page's changes and the cursor moves in the same transaction. Changes at or
+    before the stored position are skipped (another replica applied them): the cursor never moves
+    back and nothing is applied twice."""
+
+    def __init__(self, database: Database, table: sa.Table, feed: str, apply: ApplyChanges) -> None:
+        self.database = database
+        self.table = table
+        self.feed = feed
+        self.apply = apply
+
+    async def load_cursor(self) -> str | None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, NATIONAL)
+            cursor = await load_feed_cursor(session, self.table, self.feed, lock=False)
+            return cursor.position if cursor and cursor.position else None
+
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        async with self.database.sessions() as session, session.begin():
+            await set_tenant(session, NATIONAL)
+            await ensure_feed_cursor(session, self.table, self.feed)
+            cursor = await load_feed_cursor(session, self.table, self.feed, lock=True)
+            applied = cursor.applied_seq if cursor else 0
+            fresh = [change for change in items if int(change["seq"]) > applied]
+            if not fresh:
+                return
+            await self.apply(session, fresh)
+            last = int(fresh[-1]["seq"])
+            head = max(last, cursor.head if cursor else 0)
+            await save_feed_cursor(session, self.table, self.feed, position=next_cursor, applied_seq=last, head=head)

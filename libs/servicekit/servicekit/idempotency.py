@@ -219,6 +219,12 @@ def idempotent(endpoint: Endpoint) -> Endpoint:
     return _idempotent_by(IdempotencyDep)(endpoint)
 
 
+def idempotent_sealed(endpoint: Endpoint) -> Endpoint:
+    """`idempotent` for an answer that holds a secret shown once (a webhook's signing secret): the
+    stored answer is encrypted under the Idempotency-Key."""
+    return _idempotent_by(IdempotencyDep, sealed=True)(endpoint)
+
+
 def idempotent_system(*, sealed: bool = False) -> Callable[[Endpoint], Endpoint]:
     """`idempotent` for an endpoint that writes through the system session; `sealed` stores the
     answer encrypted (it holds a secret shown once)."""

@@ -15,6 +15,7 @@ SCOPES: dict[str, str] = {
     "settlements:write": "Create contracts and compute settlement statements (the maker)",
     "settlements:approve": "Approve or reject settlement statements another client computed (the checker)",
     "reports:read": "Read evaluations and simulations",
+    "webhooks:manage": "Subscribe to events, rotate signing secrets, read deliveries and replay them",
     "admin": "Everything, plus API clients and municipalities",
     "internal": "Service-to-service calls (the change feed)",
 }

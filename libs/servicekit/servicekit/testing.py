@@ -74,3 +74,37 @@ async def migration_drift(owner_url: str, metadata: object) -> list[object]:
             return await conn.run_sync(compare)
     finally:
         await engine.dispose()
+
+
+async def tables_containing(owner_url: str, needles: Iterable[str]) -> dict[str, list[str]]:
+    """Every table of a database (as its owner, every tenant) with a column whose value, cast to text, holds one
+    of the needles as a whole token: {table: [needles found]}. Every column named by information_schema is read,
+    so a new table or column cannot hide a value (an erasure test's search). A token is delimited by anything but
+    letters, digits and '-', so a birth year is found in `"birth_year": 1937` but not inside a UUID or a hash."""
+    import re
+
+    import asyncpg
+
+    wanted = [(needle, re.compile(rf"(?<![0-9A-Za-z-]){re.escape(needle)}(?![0-9A-Za-z-])")) for needle in needles]
+    conn = await asyncpg.connect(owner_url)
+    found: dict[str, list[str]] = {}
+    try:
+        await conn.execute("SELECT set_config('app.tenant', '*', false)")
+        columns = await conn.fetch(
+            "SELECT table_name, column_name FROM information_schema.columns c JOIN information_schema.tables t "
+            "USING (table_schema, table_name) WHERE table_schema = 'public' AND t.table_type = 'BASE TABLE' "
+            "ORDER BY table_name, ordinal_position"
+        )
+        by_table: dict[str, list[str]] = {}
+        for row in columns:
+            by_table.setdefault(row["table_name"], []).append(row["column_name"])
+        for table, names in by_table.items():
+            cells = ", ".join(f'"{name}"::text' for name in names)
+            for row in await conn.fetch(f'SELECT {cells} FROM "{table}"'):
+                text = " ".join(value for value in row.values() if value is not None)
+                hits = [needle for needle, token in wanted if needle not in found.get(table, []) and token.search(text)]
+                if hits:
+                    found.setdefault(table, []).extend(hits)
+    finally:
+        await conn.close()
+    return found

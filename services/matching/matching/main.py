@@ -24,16 +24,16 @@ from matching.api import (
     skills,
 )
 from matching.clients.outcomes import OutcomesClient
-from matching.clients.registry_access_log import RegistryAccessLog
 from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
-from matching.store.tables import metadata
-from matching.usecases.access_log import AccessLogShipper
+from matching.store.tables import access_outbox, events, metadata
 from matching.usecases.catalogues import CatalogueWarmer
 from matching.usecases.engine import build_engine
 from matching.usecases.taxonomy import import_taxonomy_if_absent
+from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.db import Database
+from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 
@@ -64,6 +64,7 @@ def create_app(
             skills.router,
             ranking_runs.router,
             exports.router,
+            events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,
@@ -110,11 +111,8 @@ def lifecycle(
             page_size=settings.feed_page_size,
             idle_seconds=settings.feed_poll_seconds,
         )
-        app.state.access_log = AccessLogShipper(
-            database,
-            RegistryAccessLog(app.state.registry_client),
-            batch=settings.access_log_batch,
-            idle_seconds=settings.access_log_poll_seconds,
+        app.state.access_log = AccessLogShipper.configured(
+            database, access_outbox, app.state.registry_client, settings, service="matching"
         )
         if settings.feed_enabled:
             app.state.feed.start()

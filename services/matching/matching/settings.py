@@ -7,10 +7,14 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
+from servicekit.access_outbox import AccessLogSettings
 from servicekit.settings import ServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, AccessLogSettings):
+    """Access-log entries go to the registry in batches from the outbox (AccessLogSettings: batch, pause,
+    whether it runs, and when a failing entry is given up)."""
+
     model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
 
     service_name: str = "matching"
@@ -24,8 +28,3 @@ class Settings(ServiceSettings):
     feed_enabled: bool = True
     # Readiness fails when the feed is further behind than this many changes.
     feed_max_lag: int = 10_000
-    # Access-log entries go to the registry in batches from the outbox: how many per call, how
-    # long to wait when the outbox is empty or the registry is down, and whether it runs at all.
-    access_log_batch: int = Field(default=1000, ge=1, le=1000)
-    access_log_poll_seconds: float = Field(default=2.0, gt=0)
-    access_log_enabled: bool = True

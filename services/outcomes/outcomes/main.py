@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from outcomes.api import (
     contracts,
     evaluations,
+    exports,
     ledger,
     outcome_events,
     placement_outcomes,
@@ -24,9 +25,11 @@ from outcomes.clients.national_ids import RegistryNationalIds
 from outcomes.clients.registry import registry_client
 from outcomes.feed.projection import registry_follower
 from outcomes.settings import Settings
-from outcomes.store.tables import metadata
+from outcomes.store.tables import access_outbox, events, metadata
 from outcomes.usecases.rate_cards import load_rate_cards
+from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
+from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -66,10 +69,16 @@ def create_app(
                 idle_seconds=settings.feed_poll_seconds,
             )
             app.state.feed.start()
+            app.state.access_log = AccessLogShipper.configured(
+                app.state.database, access_outbox, app.state.registry_client, settings, service="outcomes"
+            )
+            if settings.access_log_enabled:
+                app.state.access_log.start()
 
     async def shutdown(app: FastAPI) -> None:
         if app.state.feed is not None:
             await app.state.feed.stop()
+            await app.state.access_log.stop()
             await app.state.registry_client.aclose()
 
     return create_service_app(
@@ -91,6 +100,8 @@ def create_app(
             programme_costs.router,
             refusion_statements.router,
             placement_outcomes.router,
+            exports.router,
+            events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,

@@ -7,12 +7,15 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from servicekit.access_outbox import AccessLogSettings
 from servicekit.settings import ServiceSettings
 
 RATE_CARDS = Path(__file__).resolve().parents[3] / "data" / "rate_cards"
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, AccessLogSettings):
+    """Reads of personal data reach the registry's access log through the outbox (AccessLogSettings)."""
+
     model_config = SettingsConfigDict(env_prefix="OUTCOMES_", extra="ignore")
 
     service_name: str = "outcomes"

@@ -57,7 +57,7 @@ from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.national_id_keys import reencrypt_batch
 from registry.usecases.opening_import import import_ads
 from registry.usecases.retention import RetentionRun, due_for_erasure, erase_due
-from servicekit.batch import MAX_BATCH, BatchSummary
+from servicekit.batch import MAX_BATCH, BatchResult, BatchSummary
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import Forbidden
 from taxonomy import load_taxonomy
@@ -117,6 +117,16 @@ def batches(path: Path, size: int = MAX_BATCH) -> Iterator[list[dict[str, Any]]]
             yield chunk
 
 
+def _tally(result: BatchResult, total: BatchSummary, problems: list[str], *, label: str, first: int) -> None:
+    """Add one batch's counts to `total` and its first problems (numbered from `first`) to `problems`."""
+    for item in result.items:
+        if item.problem and len(problems) < 20:
+            fields = ", ".join(e.field for e in item.problem.errors) or item.problem.detail
+            problems.append(f"{label} {first + item.index}: {item.problem.title} ({fields})")
+    for name in ("created", "updated", "unchanged", "error"):
+        setattr(total, name, getattr(total, name) + getattr(result.summary, name))
+
+
 async def import_citizens(path: Path, municipality: str, settings: Settings) -> tuple[BatchSummary, list[str]]:
     """Upsert every row of `path` into `municipality`; the totals and the first problems found."""
     vault = settings.national_id_vault()
@@ -139,12 +149,7 @@ async def import_citizens(path: Path, municipality: str, settings: Settings) -> 
                 async with database.sessions() as session, session.begin():
                     await set_tenant(session, municipality)
                     result = await upsert_citizens(session, chunk, municipality_for=own, book=book, vault=vault)
-                for item in result.items:
-                    if item.problem and len(problems) < 20:
-                        fields = ", ".join(e.field for e in item.problem.errors) or item.problem.detail
-                        problems.append(f"line {line + item.index}: {item.problem.title} ({fields})")
-                for name in ("created", "updated", "unchanged", "error"):
-                    setattr(total, name, getattr(total, name) + getattr(result.summary, name))
+                _tally(result, total, problems, label="line", first=line)
                 line += len(chunk)
                 progress.update(len(chunk))
     finally:
@@ -209,12 +214,7 @@ async def import_ads_file(
                         result = await import_ads(
                             session, ad_format, chunk, occupation_map=omap, municipality_for=allowed, tenant=tenant
                         )
-                    for item in result.items:
-                        if item.problem and len(problems) < 20:
-                            fields = ", ".join(e.field for e in item.problem.errors) or item.problem.detail
-                            problems.append(f"item {first + item.index}: {item.problem.title} ({fields})")
-                    for name in ("created", "updated", "unchanged", "error"):
-                        setattr(total, name, getattr(total, name) + getattr(result.summary, name))
+                    _tally(result, total, problems, label="item", first=first)
                 progress.update(len(chunk) + len(bad_lines))
     finally:
         await database.dispose()

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from asgi_correlation_id.context import correlation_id
 from fastapi import Depends, Request
 
 from matching.clients.outcomes import OutcomesClient
-from matching.domain.personal_data import Actor
 from matching.usecases.engine import Engine
-from servicekit.auth import CurrentPrincipal, Principal, require_scope
+from servicekit.access_outbox import ActorDep
+from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
 from servicekit.state import state_dependency
@@ -19,15 +18,6 @@ from servicekit.state import state_dependency
 Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
 Runner = Annotated[Principal, require_scope("matching:run")]
 Internal = Annotated[Principal, require_scope("internal")]
-
-
-async def _actor(principal: CurrentPrincipal) -> Actor:
-    """Who is asking, for the record: the client, its municipality ('*' is none), the request id."""
-    return Actor(
-        client=principal.client_id,
-        municipality=None if principal.is_national else principal.tenant,
-        request_id=correlation_id.get(),
-    )
 
 
 async def _no_refresh() -> None:
@@ -45,7 +35,6 @@ async def _feed_refresh(request: Request) -> Callable[[], Awaitable[None]]:
 EngineDep = Annotated[Engine, Depends(state_dependency("engine"))]
 # Call on a miss: a citizen or opening created a moment ago may not have reached the feature store.
 FeedRefresh = Annotated[Callable[[], Awaitable[None]], Depends(_feed_refresh)]
-ActorDep = Annotated[Actor, Depends(_actor)]
 OutcomesDep = Annotated[OutcomesClient, Depends(state_dependency("outcomes"))]
 
 __all__ = [

@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+from .arrays import FloatArray, IntArray
 
 # Scores are probabilities; min-cost flow needs integer costs. 1e6 keeps six decimals.
 SCORE_SCALE = 1_000_000

@@ -6,18 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 
+from .arrays import FloatArray, IntArray
 from .blocks import OpeningBlock, citizen_block, opening_block
 from .profiles import CitizenProfile, OpeningProfile
 from .ranking import ScoringModel
 from .recommend import score_pairs
 from .retrieval import citizen_queries, opening_index, top_candidates
 from .skill_space import SkillSpace
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 
+from .arrays import BoolArray, FloatArray, IntArray
 from .code_index import CodeIndex
 from .profiles import CitizenProfile, OpeningProfile
 from .skill_space import SkillSpace
 from .sparse_lookup import SparseLookup
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # An optional skill weighs half an essential one in the opening's TF-IDF vector.
 OPTIONAL_SKILL_WEIGHT = 0.5

@@ -21,13 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
+from .arrays import FloatArray, IntArray
 from .assignment import SCORE_SCALE, Assignment, Edge, assignment_result
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 def minimum_seats(groups: Sequence[str], seats: IntArray, min_share: Mapping[str, float]) -> dict[str, int]:

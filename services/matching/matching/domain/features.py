@@ -31,17 +31,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 
+from .arrays import BoolArray, FloatArray, IntArray
 from .blocks import CitizenBlock, OpeningBlock
 from .geo import haversine_km
 from .hours import hours_feasible, hours_fit
 from .sparse_lookup import SparseLookup, row_counts, row_entries
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 FEATURES: tuple[str, ...] = (
     "essential_coverage",

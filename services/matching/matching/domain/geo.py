@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
+
+from .arrays import FloatArray
 
 EARTH_RADIUS_KM = 6371.0088
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:

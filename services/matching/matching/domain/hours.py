@@ -9,10 +9,8 @@ fit = 0.5 + 0.5 * min(capacity, max_hours) / capacity.
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from .arrays import BoolArray, FloatArray
 
 
 def hours_feasible(capacity: FloatArray, hours_min: FloatArray) -> BoolArray:

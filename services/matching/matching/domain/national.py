@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from .arrays import FloatArray, IntArray
 from .batch import top_per_row
 from .blocks import citizen_block, opening_block
 from .profiles import CitizenProfile, OpeningProfile
@@ -31,8 +31,6 @@ from .ranking import ScoringModel
 from .recommend import score_pairs
 from .skill_space import SkillSpace
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 # Pairs scored at once: bounds a block's memory (features are 12 float64 per pair).
 PAIRS_PER_CHUNK = 1_000_000
 

@@ -23,12 +23,11 @@ from .features import FEATURES, pair_features
 from .lookalike import LookalikeCases, feasible
 
 __all__ = ["feasible"]
+from .arrays import FloatArray, IntArray
 from .ranking import ScoringModel
 from .recommend import score_pairs
 from .skill_space import SkillSpace
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 TOP = 10
 
 

@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 import sklearn
 import skops.io as sio
 
 from servicekit.domain_errors import Conflict
 
+from .arrays import FloatArray
 from .features import FEATURES
-
-FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_INTERCEPT = -6.0
 DEFAULT_WEIGHTS: Mapping[str, float] = {

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from .arrays import BoolArray, IntArray
 from .blocks import CitizenBlock, OpeningBlock, citizen_block, opening_block
 from .explanation import Explanation, explain
 from .features import PairFeatures, pair_features
@@ -16,9 +17,6 @@ from .profiles import CitizenProfile, OpeningProfile
 from .ranking import ScoringModel
 from .retrieval import citizen_queries, opening_index, opening_profiles, top_candidates
 from .skill_space import SkillSpace
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Up to this many openings (or citizens) every pair is scored exactly; above it candidates come
 # from the sparse retrieval, over-fetched so that filters and exclusions still leave enough.

@@ -15,15 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 from sparse_dot_topn import sp_matmul_topn
 
+from .arrays import FloatArray, IntArray
 from .blocks import OpeningBlock
 from .skill_space import SkillSpace
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 
 from taxonomy import Taxonomy
 
-FloatArray = npt.NDArray[np.float64]
+from .arrays import FloatArray
 
 
 class SkillSpace:

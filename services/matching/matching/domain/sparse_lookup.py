@@ -6,8 +6,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+from .arrays import FloatArray, IntArray
 
 # Look-ups go through dense copies of at most this many cells (float32: 64 MB): a whole small
 # matrix at once, a large one a band of rows at a time (queries sorted by row). Measured on

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
@@ -15,10 +14,8 @@ from sklearn.preprocessing import StandardScaler
 
 from servicekit.domain_errors import Conflict
 
+from .arrays import BoolArray, FloatArray
 from .ranking import TrainedModel, WeightedDefaultModel
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Fewer labelled placements than this give a validation split too small to trust its metrics.
 MIN_LABELLED_OUTCOMES = 40

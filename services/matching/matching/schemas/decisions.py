@@ -6,33 +6,30 @@ import uuid
 from datetime import datetime
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from pydantic_core import PydanticCustomError
 
 from matching.domain.personal_data import Decision
 
+DECISION_EXAMPLES: list[JsonValue] = [
+    {
+        "citizen_id": "7c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "recommendation_log_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "opening_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+        "decision": "rejected",
+        "reason_code": "commute",
+        "reason_text": "No transport before 7 am.",
+    },
+    {
+        "citizen_id": "7c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "opening_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+        "decision": "proposed",
+    },
+]
+
 
 class DecisionCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "citizen_id": "7c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
-                    "recommendation_log_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                    "opening_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
-                    "decision": "rejected",
-                    "reason_code": "commute",
-                    "reason_text": "No transport before 7 am.",
-                },
-                {
-                    "citizen_id": "7c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
-                    "opening_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
-                    "decision": "proposed",
-                },
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": DECISION_EXAMPLES})
 
     citizen_id: uuid.UUID
     recommendation_log_id: uuid.UUID | None = Field(

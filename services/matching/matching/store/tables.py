@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.access_outbox import access_outbox_table
+from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
 from servicekit.tables import service_metadata
@@ -17,6 +19,9 @@ idempotency_keys = idempotency_table(metadata)
 
 # Where the consumer of the registry change feed has got to (one row per feed).
 feed_cursors = feed_cursor_table(metadata)
+
+# The events feed the webhooks service follows (ranking run finished).
+events = event_table(metadata)
 
 # The feed position of the last change to a municipality's openings (or to the enrolments that
 # give their companies' accelerator progress): the version of its cached opening catalogue.
@@ -216,15 +221,7 @@ decisions = sa.Table(
 )
 
 # Access-log entries waiting for the registry (POST /internal/v1/access-log), drained in batches.
-access_outbox = sa.Table(
-    "access_outbox",
-    metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("entry", JSONB, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-)
+access_outbox = access_outbox_table(metadata)
 
 TENANT_TABLES = (
     "citizen_features",

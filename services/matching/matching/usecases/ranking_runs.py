@@ -25,7 +25,7 @@ from matching.domain.ranking import ScoringModel
 from matching.domain.skill_space import SkillSpace
 from matching.schemas.ranking_runs import CitizenRankingRead, RankedOpening, RankingRunRead
 from matching.settings import Settings
-from matching.store import access_outbox, profiles, ranking_runs
+from matching.store import access_outbox, events, profiles, ranking_runs
 from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import NotFound
@@ -120,6 +120,7 @@ async def run_national(database: Database, engine: Engine, options: RunSettings)
             for c, ids, scores in zip(block.citizen_ids, block.opening_ids, block.scores, strict=True)
         ]
         await ranking_runs.insert_entries(session, run.id, entries)
+        await events.ranking_run_finished(session, run)  # webhooks: in the run's transaction
     return run
 
 

@@ -8,20 +8,20 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 
 from devstack.databases import ServiceDatabase
-from matching.clients.registry_access_log import RegistryAccessLog
 from matching.clients.registry_feed import Change
 from matching.feed.feature_store import apply_changes
 from matching.store import ranking_runs
-from matching.usecases.access_log import drain
+from matching.store.tables import access_outbox
+from servicekit.access_outbox import AccessLogShipper, RegistryAccessLog
 from servicekit.db import Database, set_tenant
 from servicekit.http import ServiceClient, StaticToken
 from servicekit.testing import TokenFactory
+from servicekit.testing import tables_containing as shared_tables_containing
 
 from ..factories import KITCHEN_PORTER, citizen, opening
 
@@ -278,21 +278,8 @@ async def test_erasure_from_the_feed_leaves_no_row_naming_the_citizen(
 
 
 async def tables_containing(database: ServiceDatabase, needles: list[str]) -> dict[str, list[str]]:
-    """Every table of the matching database whose rows (as JSON text) hold one of the needles."""
-    conn = await asyncpg.connect(database.owner_url)
-    found: dict[str, list[str]] = {}
-    try:
-        await conn.execute("SELECT set_config('app.tenant', '*', false)")
-        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-        for (table,) in tables:
-            rows = await conn.fetch(f'SELECT row_to_json(t)::text FROM "{table}" t')
-            text = " ".join(row[0] for row in rows)
-            hits = [n for n in needles if n in text]
-            if hits:
-                found[table] = hits
-    finally:
-        await conn.close()
-    return found
+    """Every table of the matching database whose columns (cast to text) hold one of the needles."""
+    return await shared_tables_containing(database.owner_url, needles)
 
 
 async def test_access_log_entries_reach_the_registry_in_batches_and_survive_its_downtime(
@@ -329,14 +316,15 @@ async def test_access_log_entries_reach_the_registry_in_batches_and_survive_its_
     token = StaticToken(tokens.token(tenant="*", scopes=["internal"], client_id="matching"))
     dead = ServiceClient("http://registry.test", token=token, transport=httpx.MockTransport(down))
     try:
-        assert await drain(database, RegistryAccessLog(dead)) == 0
+        assert await AccessLogShipper(database, access_outbox, RegistryAccessLog(dead), service="matching").drain() == 0
     finally:
         await dead.aclose()
     assert len(await outbox(matching_app, person["id"])) == 4  # nothing lost
 
     live = ServiceClient("http://registry.test", token=token, transport=httpx.ASGITransport(app=registry_app))
     try:
-        assert await drain(database, RegistryAccessLog(live), batch=2) >= 4
+        shipper = AccessLogShipper(database, access_outbox, RegistryAccessLog(live), service="matching", batch=2)
+        assert await shipper.drain() >= 4
     finally:
         await live.aclose()
     assert await outbox(matching_app, person["id"]) == []

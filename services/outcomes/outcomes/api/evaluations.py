@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
 from outcomes.domain.evaluation import Totals
-from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Band
+from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Forward
 from outcomes.domain.placement_kinds import ATTRIBUTION_KEYS
 from outcomes.schemas.evaluations import (
-    BandRead,
     CitizenMatchRead,
     ComparisonRead,
     EvaluationCitizensRead,
@@ -32,6 +31,7 @@ from outcomes.schemas.evaluations import (
 )
 from outcomes.usecases import evaluations
 from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
+from servicekit.access_outbox import ActorDep
 from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
 from servicekit.strict import FIRST_OF_MONTH
@@ -40,17 +40,7 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/evaluations", tags=["evalu
 
 
 def _slice(totals: Totals) -> SliceRead:
-    return SliceRead(
-        citizens=totals.citizens,
-        gross_saving=totals.gross_saving,
-        municipal_saving=totals.municipal_saving,
-        state_saving=totals.state_saving,
-        programme_costs=totals.programme_costs,
-        costs_carried_by_others=totals.costs_carried_by_others,
-        outcome_payments=totals.outcome_payments,
-        net_gain=totals.net_gain,
-        roi=float(totals.roi) if totals.roi is not None else None,
-    )
+    return SliceRead.model_validate(totals, from_attributes=True)
 
 
 def _scope_of(scope: Scope) -> dict[str, Any]:
@@ -63,8 +53,16 @@ def _scope_of(scope: Scope) -> dict[str, Any]:
     }
 
 
-def _band(band: Band | None) -> BandRead | None:
-    return BandRead(p5=band.p5, p50=band.p50, p95=band.p95) if band is not None else None
+def _forward(outlook: Forward) -> ForwardRead:
+    """The forward view as answered: its two bands stand under the names of the figures they spread."""
+    figures = asdict(outlook)
+    return ForwardRead.model_validate(
+        {
+            **figures,
+            "fundable_cost_per_citizen": figures["fundable_cost_band"],
+            "net_municipal_saving": figures["net_municipal_saving_band"],
+        }
+    )
 
 
 def read(evaluated: ScopedEvaluation) -> EvaluationRead:
@@ -92,18 +90,7 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
             else None
         ),
         by_month=[
-            MonthRead(
-                month=str(row.month),
-                gross_saving=row.gross_saving,
-                municipal_saving=row.municipal_saving,
-                state_saving=row.state_saving,
-                programme_costs=row.programme_costs,
-                outcome_payments=row.outcome_payments,
-                counterfactual_saving=net_row.counterfactual_saving,
-                counterfactual_municipal_saving=net_row.counterfactual_municipal_saving,
-                net_saving=net_row.net_saving,
-                net_municipal_saving=net_row.net_municipal_saving,
-            )
+            MonthRead.model_validate({**asdict(net_row), **asdict(row), "month": str(row.month)})
             for row, net_row in zip(result.by_month, net.by_month, strict=True)
         ],
         by_target_group={group: _slice(value) for group, value in sorted(result.by_target_group.items())},
@@ -113,17 +100,7 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
         unmatched_gross_saving=net.unmatched_gross_saving,
         unmatched_municipal_saving=net.unmatched_municipal_saving,
         comparison=ComparisonRead(matched=net.matched, unmatched=net.unmatched, by_rung=RungsRead(**net.by_rung)),
-        forward=ForwardRead(
-            horizon_months=outlook.horizon_months,
-            observed_months=outlook.observed_months,
-            carried_months=outlook.carried_months,
-            savings_curve=outlook.savings_curve,
-            fundable_cost_per_citizen=_band(outlook.fundable_cost_band),
-            net_municipal_saving=_band(outlook.net_municipal_saving_band),
-            probability_net_gain=outlook.probability_net_gain,
-            cost_per_citizen=outlook.cost_per_citizen,
-            answer=outlook.answer,
-        ),
+        forward=_forward(outlook),
         savings_by_payer=evaluated.savings_by_payer,
         costs_by_payer=net.costs_by_payer,
         rate_card_ids=net.rate_card_ids,
@@ -167,6 +144,18 @@ EvaluationQuery = Annotated[EvaluationRequest, Depends(evaluation_request)]
 Horizon = Annotated[int, Query(ge=1, le=240, description="Months the forward view looks ahead (§8)")]
 
 
+async def evaluated_scope(
+    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
+) -> ScopedEvaluation:
+    """The evaluation the request asks for, over the default forward horizon."""
+    return await evaluations.evaluate_scope(
+        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
+    )
+
+
+Evaluated = Annotated[ScopedEvaluation, Depends(evaluated_scope)]
+
+
 @router.get("", response_model=EvaluationRead, responses=ERRORS)
 async def get_evaluation(
     session: SessionDep,
@@ -189,30 +178,14 @@ async def get_evaluation(
 
 
 @router.get("/citizens", response_model=EvaluationCitizensRead, responses=ERRORS)
-async def get_evaluation_citizens(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> EvaluationCitizensRead:
+async def get_evaluation_citizens(evaluated: Evaluated, session: SessionDep, actor: ActorDep) -> EvaluationCitizensRead:
     """Per enrolled citizen: the comparison rung used, the number of comparisons, gross and net savings."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     assert evaluated.net is not None
+    await evaluations.record_citizen_reads(session, [item.citizen_id for item in evaluated.net.citizens], actor)
     return EvaluationCitizensRead(
         scope=_scope_of(evaluated.scope),
         currency=evaluated.card.currency,
-        items=[
-            CitizenMatchRead(
-                citizen_id=item.citizen_id,
-                rung=item.rung,
-                comparisons=item.comparisons,
-                gross_saving=item.gross_saving,
-                municipal_saving=item.municipal_saving,
-                net_saving=item.net_saving,
-                net_municipal_saving=item.net_municipal_saving,
-                placement_kind=item.placement_kind,
-            )
-            for item in evaluated.net.citizens
-        ],
+        items=[CitizenMatchRead(**asdict(item)) for item in evaluated.net.citizens],
     )
 
 
@@ -237,15 +210,10 @@ CSV_COLUMNS = (
 @router.get(
     "/months.csv", response_class=Response, responses={**ERRORS, 200: file_answer("text/csv", description="CSV")}
 )
-async def get_evaluation_csv(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> Response:
+async def get_evaluation_csv(evaluated: Evaluated) -> Response:
     """The evaluation month by month as CSV (øre): gross, counterfactual and net, cumulative net with its
     5-95 % band, against the municipality's costs and payments; then gross and net municipal saving per
     placement kind (attributed by the kind of each citizen's first placement; not_placed last)."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     net = evaluated.net
     assert net is not None
     buffer = io.StringIO()
@@ -296,24 +264,14 @@ async def _chart(evaluated: ScopedEvaluation, extension: str) -> bytes:
 @router.get(
     "/chart.svg", response_class=Response, responses={**ERRORS, 200: file_answer("image/svg+xml", description="SVG")}
 )
-async def get_evaluation_chart_svg(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> Response:
+async def get_evaluation_chart_svg(evaluated: Evaluated) -> Response:
     """Cumulative net municipal savings (5-95 % band) against costs and payments, gross faint behind, as SVG."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     return Response(await _chart(evaluated, "svg"), media_type="image/svg+xml")
 
 
 @router.get(
     "/chart.png", response_class=Response, responses={**ERRORS, 200: file_answer("image/png", description="PNG")}
 )
-async def get_evaluation_chart_png(
-    session: SessionDep, principal: ReportsReader, settings: SettingsDep, query: EvaluationQuery
-) -> Response:
+async def get_evaluation_chart_png(evaluated: Evaluated) -> Response:
     """The same chart as PNG."""
-    evaluated = await evaluations.evaluate_scope(
-        session, principal, query, default_rate_cards=settings.default_rate_cards, today=date.today()
-    )
     return Response(await _chart(evaluated, "png"), media_type="image/png")

@@ -21,6 +21,7 @@ from outcomes.api.deps import (
 )
 from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventPage, OutcomeEventRead
 from outcomes.usecases import outcome_events
+from servicekit.access_outbox import ActorDep
 from servicekit.batch import BatchResult
 from servicekit.feed import FeedCheckDep
 from servicekit.idempotency import idempotent
@@ -77,6 +78,7 @@ async def list_outcome_events(
     principal: OutcomesReader,
     page: PageParamsDep,
     codec: CursorCodecDep,
+    actor: ActorDep,
     citizen_id: Annotated[uuid.UUID | None, Query()] = None,
     municipality: MunicipalityFilter = None,
 ) -> OutcomeEventPage:
@@ -86,7 +88,12 @@ async def list_outcome_events(
         codec,
         kind="outcome-events",
         fetch=lambda after, limit: outcome_events.list_events(
-            session, municipality=municipality, citizen_id=citizen_id, after_sequence=after, limit=limit
+            session,
+            municipality=municipality,
+            citizen_id=citizen_id,
+            after_sequence=after,
+            limit=limit,
+            actor=actor,
         ),
     )
     return OutcomeEventPage(items=items, next_cursor=cursor)

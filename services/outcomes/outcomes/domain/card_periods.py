@@ -27,7 +27,7 @@ from .comparison import Pricer
 from .money import IntArray, divide_half_away_array
 from .ratecard import RateCard
 from .refusion import BASIS_POINTS, RefusionStaircase
-from .savings import CHUNK, LINES, MonthlySavings, PathArrays, _actual_cumulative, monthly_savings
+from .savings import CHUNK, LINES, MonthlySavings, PathArrays, _actual_cumulative, deadweight_municipal, monthly_savings
 
 
 @dataclass(frozen=True)
@@ -123,21 +123,28 @@ def spans(periods: Sequence[CardPeriod], country: str, start: date, end: date) -
 
 
 def monthly_savings_by_card(
-    paths: PathArrays, months: Sequence[Month], cards: Sequence[tuple[date, date, RefusionStaircase]]
+    paths: PathArrays,
+    months: Sequence[Month],
+    cards: Sequence[tuple[date, date, RefusionStaircase]],
+    *,
+    deadweight: bool = False,
 ) -> MonthlySavings:
-    """Monthly lines with each day's kept share from the card covering it (cards: [start, end) spans)."""
+    """Monthly lines with each day's kept share from the card covering it (cards: [start, end) spans).
+
+    With `deadweight` (a contract's option, §2) the baseline's kept share is multiplied by (1 - h)^k too."""
     if len(cards) == 1:
-        return monthly_savings(paths, months, cards[0][2])
+        return monthly_savings(paths, months, cards[0][2], deadweight=deadweight)
     if len(paths.enrolled) > CHUNK:
         parts = [
-            monthly_savings_by_card(paths.slice(first, first + CHUNK), months, cards)
+            monthly_savings_by_card(paths.slice(first, first + CHUNK), months, cards, deadweight=deadweight)
             for first in range(0, len(paths.enrolled), CHUNK)
         ]
         return MonthlySavings(
             tuple(months), *(np.concatenate([getattr(part, name) for part in parts]) for name in LINES)
         )
-    plain = monthly_savings(paths, months, cards[0][2])
-    kept = np.zeros((len(paths.enrolled), len(months)), dtype=np.int64)
+    plain = monthly_savings(paths, months, cards[0][2], deadweight=deadweight)
+    base_kept_line = np.zeros((len(paths.enrolled), len(months)), dtype=np.int64)
+    actual_kept_line = np.zeros((len(paths.enrolled), len(months)), dtype=np.int64)
     enrolled, since, base_cost = paths.enrolled[:, None], paths.since[:, None], paths.baseline_cost[:, None]
     for first, last, staircase in cards:
         low, high = first.toordinal(), last.toordinal()
@@ -149,10 +156,15 @@ def monthly_savings_by_card(
         covered_to = np.maximum(points, enrolled)
         base_kept = base_cost * (staircase.kept_sum(covered_to - since) - staircase.kept_sum(enrolled - since))
         _, actual_kept = _actual_cumulative(paths, points, staircase)
-        difference = base_kept - actual_kept
-        kept += difference[:, [column[day] for day in ends]] - difference[:, [column[day] for day in starts]]
-    days_in_month = np.array([month.days for month in months], dtype=np.int64)[None, :]
-    municipal: IntArray = divide_half_away_array(kept, np.broadcast_to(days_in_month * BASIS_POINTS, kept.shape))
+        at_ends, at_starts = [column[day] for day in ends], [column[day] for day in starts]
+        base_kept_line += base_kept[:, at_ends] - base_kept[:, at_starts]
+        actual_kept_line += actual_kept[:, at_ends] - actual_kept[:, at_starts]
+    if deadweight:
+        municipal = deadweight_municipal(paths, months, base_kept_line, actual_kept_line)
+    else:
+        days_in_month = np.array([month.days for month in months], dtype=np.int64)[None, :]
+        kept = base_kept_line - actual_kept_line
+        municipal = divide_half_away_array(kept, np.broadcast_to(days_in_month * BASIS_POINTS, kept.shape))
     return MonthlySavings(tuple(months), plain.baseline, plain.actual, plain.gross, municipal, plain.gross - municipal)
 
 
@@ -166,10 +178,35 @@ def card_pricer(cards: Sequence[tuple[date, date, RefusionStaircase]]) -> Pricer
     return price
 
 
+@dataclass(frozen=True)
+class Pricing:
+    """How the days of [start, end) are priced: (start, end, staircase) spans in order, the card of each span."""
+
+    spans: list[tuple[date, date, RefusionStaircase]]
+    span_card_ids: list[str]
+
+    @property
+    def card_ids(self) -> list[str]:
+        """The ids of the cards used, in order."""
+        return list(dict.fromkeys(self.span_card_ids))
+
+    def card_ids_between(self, start: date, end: date) -> list[str]:
+        """The ids of the cards that priced a day of [start, end), in order."""
+        return list(
+            dict.fromkeys(
+                card_id
+                for (first, last, _), card_id in zip(self.spans, self.span_card_ids, strict=True)
+                if first < end and start < last
+            )
+        )
+
+
 def staircases_for(
     periods: Sequence[CardPeriod], cards: dict[str, RateCard], country: str, start: date, end: date
-) -> tuple[list[tuple[date, date, RefusionStaircase]], list[str]]:
-    """The (start, end, staircase) spans for [start, end) and the ids of the cards used, in order."""
+) -> Pricing:
+    """The (start, end, staircase) spans for [start, end) and the card of each, in order."""
     covered = spans(periods, country, start, end)
-    used = list(dict.fromkeys(span.card_id for span in covered))
-    return [(span.start, span.end, cards[span.card_id].staircase) for span in covered], used
+    return Pricing(
+        [(span.start, span.end, cards[span.card_id].staircase) for span in covered],
+        [span.card_id for span in covered],
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from .benefits import Benefit, benefit_path
+from .benefits import Benefit
 from .calendar import Month, months_between
 from .events import OutcomeEvent, effective_events
 from .milestones import reached_milestones
@@ -15,8 +15,7 @@ from .money import round_ore
 from .pbr import ContractTerms, milestone_payment
 from .placement_kinds import JOB_KINDS
 from .placements import placements
-from .refusion import RefusionStaircase
-from .savings import monthly_savings
+from .savings import MonthlySavings
 from .settlement import SAVINGS_SHARE, Entitlement, savings_share_period_day
 
 
@@ -74,32 +73,25 @@ def milestone_entitlements(
     return result
 
 
+def share_months(terms: ContractTerms, periods: Sequence[tuple[date, date]]) -> list[Month]:
+    """The contract's months in these settlement periods, in order: what a statement's savings shares price."""
+    return sorted({month for start, end in periods for month in _contract_months(terms, start, end)})
+
+
 def savings_share_entitlements(
     citizens: Sequence[CitizenFacts],
     terms: ContractTerms,
     *,
     periods: Sequence[tuple[date, date]],
-    staircase: RefusionStaircase,
-    exit_rates: Mapping[str, Fraction],
+    lines: MonthlySavings | None,
 ) -> list[Entitlement]:
-    """Per citizen and period: share x municipal savings of the period's months, at least 0."""
-    if terms.savings_share_percent is None or not citizens or not periods:
+    """Per citizen and period: share x municipal savings of the period's months, at least 0.
+
+    `lines`: the citizens' monthly lines over `share_months(terms, periods)`, in the order of `citizens`
+    (each day priced with the card valid on it; in Sweden the municipal line is the kommun's part)."""
+    if terms.savings_share_percent is None or not citizens or not periods or lines is None:
         return []
-    all_months = sorted({month for start, end in periods for month in _contract_months(terms, start, end)})
-    if not all_months:
-        return []
-    paths = [
-        benefit_path(
-            enrolled_on=citizen.enrolled_on,
-            since=citizen.since,
-            at_enrolment=citizen.benefit_at_enrolment,
-            events=effective_events(citizen.events),
-            exit_rate=exit_rates.get(citizen.target_group, Fraction(0)) if terms.deadweight else Fraction(0),
-        )
-        for citizen in citizens
-    ]
-    lines = monthly_savings(paths, all_months, staircase, deadweight=terms.deadweight)
-    column = {month: index for index, month in enumerate(all_months)}
+    column = {month: index for index, month in enumerate(lines.months)}
     result = []
     for start, end in periods:
         months = _contract_months(terms, start, end)

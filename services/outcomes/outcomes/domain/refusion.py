@@ -37,6 +37,9 @@ class RefusionStaircase:
         self.reset_days = reset_weeks * 7
         # Day counts below which the band table is explicit; from here on the last band holds.
         self.plateau_days = (ordered[-1].first_week - 1) * 7 if ordered else 0
+        plateau_week = ordered[-1].first_week if ordered else 1
+        # kept(week) for weeks 1..plateau as a table: the statement reconciliation asks it for every day.
+        self._kept_by_week = [BASIS_POINTS - int(self.share_percent(week) * 100) for week in range(1, plateau_week + 1)]
         kept = np.array([self.kept_basis_points(day // 7 + 1) for day in range(self.plateau_days + 1)], dtype=np.int64)
         self._prefix = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(kept)])
         self._kept_plateau = int(kept[-1]) if len(kept) else BASIS_POINTS
@@ -56,7 +59,12 @@ class RefusionStaircase:
 
     def kept_basis_points(self, week: int) -> int:
         """What the municipality bears, 1 - r(week), in basis points."""
-        return BASIS_POINTS - int(self.share_percent(week) * 100)
+        table = self._kept_by_week
+        return table[week - 1] if week <= len(table) else table[-1]
+
+    def kept_by_week(self) -> npt.NDArray[np.int64]:
+        """kept(week) in basis points for weeks 1, 2, … up to the last band's first week, which holds from then on."""
+        return np.array(self._kept_by_week, dtype=np.int64)
 
     def kept_sum(self, support_days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Σ over x in [0, c) of kept(week(x)) in basis points, for each count c (the prefix sum)."""

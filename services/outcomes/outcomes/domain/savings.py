@@ -153,17 +153,8 @@ def _monthly_savings(
 
     base_line, base_kept_line, actual_kept_line = line(base_numerator), line(base_kept), line(actual_kept)
     if deadweight:
-        baseline = np.zeros(shape, dtype=np.int64)
-        municipal = np.zeros(shape, dtype=np.int64)
-        enrolment_months = [Month.of(date.fromordinal(int(day))) for day in arrays.enrolled]
-        for column, month in enumerate(months):
-            factors = [
-                (1 - rate) ** max(month.index_from(start), 0)
-                for rate, start in zip(arrays.exit_rates, enrolment_months, strict=True)
-            ]
-            baseline[:, column], municipal[:, column] = _with_deadweight(
-                base_line[:, column], base_kept_line[:, column], actual_kept_line[:, column], factors, month.days
-            )
+        baseline = deadweight_baseline(arrays, months, base_line)
+        municipal = deadweight_municipal(arrays, months, base_kept_line, actual_kept_line)
     else:
         denominator = np.broadcast_to(days_in_month, shape)
         baseline = divide_half_away_array(base_line, denominator)
@@ -208,18 +199,46 @@ def _actual_cumulative(arrays: PathArrays, points: IntArray, staircase: Refusion
     return numerator, kept
 
 
-def _with_deadweight(
-    base_numerator: IntArray,
-    base_kept: IntArray,
-    actual_kept: IntArray,
-    factors: list[Fraction],
-    days_in_month: int,
-) -> tuple[IntArray, IntArray]:
-    """Baseline x (1 - h)^k and the municipal line, in exact Python integers (object arrays)."""
-    numerators: npt.NDArray[np.object_] = np.array([factor.numerator for factor in factors], dtype=object)
-    denominators: npt.NDArray[np.object_] = np.array([factor.denominator for factor in factors], dtype=object)
-    base = base_numerator.astype(object) * numerators
-    baseline = divide_half_away_array(base, denominators * days_in_month)
-    municipal_numerator = base_kept.astype(object) * numerators - actual_kept.astype(object) * denominators
-    municipal = divide_half_away_array(municipal_numerator, denominators * (days_in_month * BASIS_POINTS))
-    return baseline.astype(np.int64), municipal.astype(np.int64)
+def _deadweight_factors(
+    arrays: PathArrays, months: Sequence[Month]
+) -> list[tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]]:
+    """Per month, each citizen's (1 - h)^k as numerator and denominator arrays (exact Python integers)."""
+    enrolment_months = [Month.of(date.fromordinal(int(day))) for day in arrays.enrolled]
+    result = []
+    for month in months:
+        factors = [
+            (1 - rate) ** max(month.index_from(start), 0)
+            for rate, start in zip(arrays.exit_rates, enrolment_months, strict=True)
+        ]
+        numerators: npt.NDArray[np.object_] = np.array([factor.numerator for factor in factors], dtype=object)
+        denominators: npt.NDArray[np.object_] = np.array([factor.denominator for factor in factors], dtype=object)
+        result.append((numerators, denominators))
+    return result
+
+
+def deadweight_baseline(arrays: PathArrays, months: Sequence[Month], base_numerator: IntArray) -> IntArray:
+    """Baseline lines x (1 - h)^k from the (citizens x months) numerators over days_in_month."""
+    baseline = np.zeros(base_numerator.shape, dtype=np.int64)
+    for column, (month, (numerators, denominators)) in enumerate(
+        zip(months, _deadweight_factors(arrays, months), strict=True)
+    ):
+        base: npt.NDArray[np.object_] = base_numerator[:, column].astype(object) * numerators
+        baseline[:, column] = divide_half_away_array(base, denominators * month.days).astype(np.int64)
+    return baseline
+
+
+def deadweight_municipal(
+    arrays: PathArrays, months: Sequence[Month], base_kept: IntArray, actual_kept: IntArray
+) -> IntArray:
+    """Municipal lines with the baseline's kept share x (1 - h)^k, from kept-share numerators per month."""
+    municipal = np.zeros(base_kept.shape, dtype=np.int64)
+    for column, (month, (numerators, denominators)) in enumerate(
+        zip(months, _deadweight_factors(arrays, months), strict=True)
+    ):
+        numerator: npt.NDArray[np.object_] = (
+            base_kept[:, column].astype(object) * numerators - actual_kept[:, column].astype(object) * denominators
+        )
+        municipal[:, column] = divide_half_away_array(numerator, denominators * (month.days * BASIS_POINTS)).astype(
+            np.int64
+        )
+    return municipal

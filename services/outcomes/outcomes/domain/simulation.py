@@ -169,6 +169,7 @@ def simulate(spec: SimulationInput) -> SimulationResult:
         duration = np.where(cohort.dropout > 0, np.minimum(drawn, horizon + 12), horizon + 12).astype(np.int32)
     start = np.where(placed, start_month, horizon).astype(np.int32)
     stop = np.minimum(start + duration, horizon + 12)
+    draws = _Draws(placed, start, duration)
     months = np.arange(horizon)
     groups = spec.groups
     group_benefit = np.array([group.monthly_benefit for group in groups], dtype=np.float64)
@@ -188,14 +189,14 @@ def simulate(spec: SimulationInput) -> SimulationResult:
     state_fixed = (group_sizes[:, None] * (1.0 - kept) * group_benefit[:, None] * (decay - 1.0)).sum(axis=0)
     state_per_employed = (1.0 - kept) * (group_benefit * (1.0 - residual))[:, None]
     state_savings = state_fixed[None, :] + np.einsum("rgm,gm->rm", employed, state_per_employed)
-    payments = _milestone_payments(spec, cohort, placed, start, duration, runs)
+    payments = _milestone_payments(spec, cohort, draws)
     if spec.savings_share_percent:
         payments += np.maximum(savings, 0.0) * spec.savings_share_percent / 100.0
     if spec.cap_total is not None:
         capped = np.minimum(np.cumsum(payments, axis=1), spec.cap_total)
         payments = np.diff(capped, axis=1, prepend=0.0)
     costs = float(size * spec.cost_per_citizen + spec.companies * spec.cost_per_company)
-    company = _company_payments(spec, cohort, placed, start, duration, runs)
+    company = _company_payments(spec, cohort, draws)
     outlays = payments + company
     if not spec.investor_funded:
         outlays[:, 0] += costs
@@ -229,21 +230,14 @@ def simulate(spec: SimulationInput) -> SimulationResult:
     )
 
 
-def _company_payments(
-    spec: SimulationInput,
-    cohort: _Cohort,
-    placed: npt.NDArray[np.bool_],
-    start: npt.NDArray[np.int32],
-    duration: npt.NDArray[np.int32],
-    runs: int,
-) -> FloatArray:
+def _company_payments(spec: SimulationInput, cohort: _Cohort, draws: _Draws) -> FloatArray:
     """What the municipality pays the company per (run, month) under a company-side contract."""
     if not spec.company_tariffs or spec.company_hire_share <= 0:
-        return np.zeros((runs, spec.horizon_months))
+        return np.zeros((draws.runs, spec.horizon_months))
     terms = replace(
         spec, tariffs=spec.company_tariffs, premium_percent={}, cap_per_citizen=spec.company_cap_per_citizen
     )
-    paid = _milestone_payments(terms, cohort, placed, start, duration, runs) * spec.company_hire_share
+    paid = _milestone_payments(terms, cohort, draws) * spec.company_hire_share
     if spec.company_cap_total is not None:
         paid = np.diff(np.minimum(np.cumsum(paid, axis=1), spec.company_cap_total), axis=1, prepend=0.0)
     return paid
@@ -310,6 +304,19 @@ class _Cohort:
         )
 
 
+@dataclass(frozen=True)
+class _Draws:
+    """One seeded draw of every run: who is placed, in which month, and for how many months."""
+
+    placed: npt.NDArray[np.bool_]
+    start: npt.NDArray[np.int32]
+    duration: npt.NDArray[np.int32]
+
+    @property
+    def runs(self) -> int:
+        return int(self.placed.shape[0])
+
+
 def _employed_counts(
     start: npt.NDArray[np.int32], stop: npt.NDArray[np.int32], group: npt.NDArray[np.int64], groups: int, horizon: int
 ) -> FloatArray:
@@ -331,21 +338,15 @@ def _refusion_share(bands: Sequence[tuple[int, float]], weeks_before: FloatArray
     return share
 
 
-def _milestone_payments(
-    spec: SimulationInput,
-    cohort: _Cohort,
-    placed: npt.NDArray[np.bool_],
-    start: npt.NDArray[np.int32],
-    duration: npt.NDArray[np.int32],
-    runs: int,
-) -> FloatArray:
+def _milestone_payments(spec: SimulationInput, cohort: _Cohort, draws: _Draws) -> FloatArray:
     """Outcome payments per (run, month).
 
     Milestones are nested (each needs a longer stay than the one before), so the amount a citizen of a
     group is paid for a milestone after the per-citizen cap is the same for every such citizen: only the
     number of citizens per (run, group, start month, length of stay) is needed.
     """
-    horizon, groups = spec.horizon_months, len(spec.groups)
+    horizon, groups, runs = spec.horizon_months, len(spec.groups), draws.runs
+    placed, start, duration = draws.placed, draws.start, draws.duration
     thresholds = [max(offset, 1) for _, offset in MILESTONE_OFFSETS]
     stays = np.searchsorted(np.array(sorted(set(thresholds))), duration, side="right")  # stay bucket per citizen
     buckets = len(set(thresholds)) + 1

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.store import feed_cursor
+from outcomes.store import erasure, feed_cursor
 from outcomes.store import projection as store
+from outcomes.store.access_outbox import record_access
 from servicekit.db import Database, set_tenant
 from servicekit.feed import FeedConsumer
 from servicekit.http import ServiceClient
@@ -21,7 +22,9 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
     """Apply one feed item; applying it twice leaves the same state."""
     entity, op, data = change["entity"], change["op"], change.get("data") or {}
     municipality = str(change.get("municipality") or data.get("municipality") or "")
-    if entity == "municipality" and op == "upsert":
+    if op != "upsert":
+        await _remove(session, entity, change["entity_id"], municipality)
+    elif entity == "municipality":
         await store.upsert_municipality(
             session,
             code=data["code"],
@@ -30,15 +33,12 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
             bank_account=data.get("bank_account") or None,
         )
     elif entity == "organisation":
-        await _apply_organisation(session, change, data, municipality)
+        await _apply_organisation(session, uuid.UUID(change["entity_id"]), data, municipality)
     elif entity == "citizen":
-        if op == "upsert":
-            await store.upsert_citizens(session, [_citizen_row(change)])
-        else:
-            await store.erase_citizen(session, uuid.UUID(change["entity_id"]), municipality)
+        await store.upsert_citizens(session, [_citizen_row(change)])
     elif entity == "enrolment":
-        await _apply_enrolment(session, change, data, municipality)
-    elif entity == "partnership" and op == "upsert":
+        await _apply_enrolment(session, uuid.UUID(change["entity_id"]), data, municipality)
+    elif entity == "partnership":
         await store.upsert_partnership(
             session,
             {
@@ -50,6 +50,17 @@ async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
                 "ends_on": _date(data.get("ends_on")),
             },
         )
+
+
+async def _remove(session: AsyncSession, entity: str, entity_id: str, municipality: str) -> None:
+    """A removal on the feed: an erased citizen keeps its pseudonymous row; municipalities and
+    partnerships are never removed from the projection."""
+    if entity == "citizen":
+        await erasure.erase_citizen(session, uuid.UUID(entity_id), municipality)
+    elif entity == "organisation":
+        await store.delete_organisation(session, uuid.UUID(entity_id))
+    elif entity == "enrolment":
+        await store.delete_enrolment(session, uuid.UUID(entity_id))
 
 
 async def apply_changes(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
@@ -84,12 +95,8 @@ def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _apply_organisation(
-    session: AsyncSession, change: dict[str, Any], data: dict[str, Any], municipality: str
+    session: AsyncSession, organisation_id: uuid.UUID, data: dict[str, Any], municipality: str
 ) -> None:
-    organisation_id = uuid.UUID(change["entity_id"])
-    if change["op"] != "upsert":
-        await store.delete_organisation(session, organisation_id)
-        return
     await store.upsert_organisation(
         session,
         {
@@ -104,12 +111,8 @@ async def _apply_organisation(
 
 
 async def _apply_enrolment(
-    session: AsyncSession, change: dict[str, Any], data: dict[str, Any], municipality: str
+    session: AsyncSession, enrolment_id: uuid.UUID, data: dict[str, Any], municipality: str
 ) -> None:
-    enrolment_id = uuid.UUID(change["entity_id"])
-    if change["op"] != "upsert":
-        await store.delete_enrolment(session, enrolment_id)
-        return
     values = {
         "id": enrolment_id,
         "municipality": municipality,
@@ -163,6 +166,14 @@ class CitizenProjectionFeed:
             fresh = [change for change in items if int(change["seq"]) > applied]
             if not fresh:
                 return
+            # Following the feed reads personal data too: an access-log entry per citizen, by outcomes itself
+            # (queued before the changes, so an erasure later on the same page removes them with the rest).
+            read = [
+                str(change["entity_id"])
+                for change in fresh
+                if change["entity"] == "citizen" and change["op"] == "upsert"
+            ]
+            await record_access(session, read, "feed", actor=None)
             await apply_changes(session, fresh)
             last = int(fresh[-1]["seq"])
             head = max(last, cursor.head if cursor else 0)

@@ -7,32 +7,29 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from outcomes.domain.milestones import known_milestones
 
+CONTRACT_EXAMPLES: list[JsonValue] = [
+    {
+        "partnership_id": "2d0f6a8c-5b1e-4f7a-8c3d-9e0b1a2c3d4e",
+        "side": "citizen_course",
+        "payee_id": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        "starts_on": "2024-01-01",
+        "ends_on": "2025-07-01",
+        "tariffs": {"placement_started": 500000, "retained_3m": 1000000, "retained_12m": 2000000},
+        "premium_percent": {"integration": "25"},
+        "savings_share_percent": "10",
+        "cap_per_citizen": 4000000,
+        "cap_total": 60000000,
+    }
+]
+
 
 class ContractCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "partnership_id": "2d0f6a8c-5b1e-4f7a-8c3d-9e0b1a2c3d4e",
-                    "side": "citizen_course",
-                    "payee_id": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-                    "starts_on": "2024-01-01",
-                    "ends_on": "2025-07-01",
-                    "tariffs": {"placement_started": 500000, "retained_3m": 1000000, "retained_12m": 2000000},
-                    "premium_percent": {"integration": "25"},
-                    "savings_share_percent": "10",
-                    "cap_per_citizen": 4000000,
-                    "cap_total": 60000000,
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": CONTRACT_EXAMPLES})
 
     municipality: str | None = Field(default=None, description="Only for national clients (tenant '*')")
     partnership_id: uuid.UUID

@@ -6,28 +6,25 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+PROGRAMME_COST_EXAMPLES: list[JsonValue] = [
+    {
+        "partnership_id": "8f0c6a52-2b5e-4a7e-9a53-1c1d2b3c4d5e",
+        "side": "citizen_course",
+        "category": "course_delivery",
+        "amount": 2_600_000_000,
+        "month": "2024-03",
+        "payer": "eu_grant",
+        "funder": "European Social Fund",
+    }
+]
 
 
 class ProgrammeCostCreate(BaseModel):
     """A cost line; to correct one, send the corrected line with `supersedes` (the line it replaces)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "partnership_id": "8f0c6a52-2b5e-4a7e-9a53-1c1d2b3c4d5e",
-                    "side": "citizen_course",
-                    "category": "course_delivery",
-                    "amount": 2_600_000_000,
-                    "month": "2024-03",
-                    "payer": "eu_grant",
-                    "funder": "European Social Fund",
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": PROGRAMME_COST_EXAMPLES})
 
     partnership_id: uuid.UUID
     side: str = Field(description="citizen_course | company_accelerator")

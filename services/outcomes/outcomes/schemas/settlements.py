@@ -80,7 +80,9 @@ class SettlementRead(BaseModel):
     decided_by: str | None = Field(description="The client that approved or rejected it (the checker)")
     decided_at: datetime | None
     decision_reason: str | None
-    rate_card_ids: list[str] = Field(description="The rate cards the statement was computed with")
+    rate_card_ids: list[str] = Field(
+        description="The rate cards that priced the days of the statement (each day with the card valid on it)"
+    )
     contract_version: int | None = Field(description="The contract version it was computed with")
     comparison_basis: str | None = Field(
         description=(

@@ -122,17 +122,6 @@ def _citizen_upsert() -> Insert:
 _CITIZEN_UPSERT = _citizen_upsert()
 
 
-async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID, municipality: str) -> None:
-    """Unlink the person: keep the amounts payments were based on, drop the current benefit and group."""
-    statement = insert(citizens).values(id=citizen_id, municipality=municipality, erased_at=sa.func.now())
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[citizens.c.id],
-            set_={"erased_at": sa.func.now(), "benefit": None, "updated_at": sa.func.now()},
-        )
-    )
-
-
 async def enrol_citizen(
     session: AsyncSession, *, citizen_id: uuid.UUID, municipality: str, partnership_id: uuid.UUID, started_on: date
 ) -> None:

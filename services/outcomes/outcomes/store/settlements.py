@@ -350,3 +350,20 @@ async def paid_lines(session: AsyncSession, contract_ids: Sequence[uuid.UUID]) -
         .where(settlement_lines.c.contract_id.in_(contract_ids), NOT_REJECTED)
     )
     return (await session.execute(query)).all()
+
+
+async def lines_naming(session: AsyncSession, citizen_id: uuid.UUID) -> Sequence[Row]:
+    """Every ledger line based on a citizen, with its statement's status, period and currency (any status)."""
+    query = (
+        sa.select(
+            settlement_lines,
+            settlements.c.status,
+            settlements.c.period_from.label("statement_from"),
+            settlements.c.period_to.label("statement_to"),
+            settlements.c.currency,
+        )
+        .join(settlements, settlements.c.id == settlement_lines.c.settlement_id)
+        .where(settlement_lines.c.citizen_id == citizen_id)
+        .order_by(settlement_lines.c.id)
+    )
+    return (await session.execute(query)).all()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.access_outbox import access_outbox_table
+from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
 from servicekit.tables import moment, municipality_column, optional_moment, service_metadata
@@ -12,6 +14,8 @@ from servicekit.tables import moment, municipality_column, optional_moment, serv
 metadata = service_metadata()
 
 idempotency_keys = idempotency_table(metadata)
+# Access-log entries waiting for the registry (POST /internal/v1/access-log), drained in batches.
+access_outbox = access_outbox_table(metadata)
 
 
 # Reference data shared by every tenant (public figures), loaded from data/rate_cards at start-up.
@@ -28,6 +32,9 @@ rate_cards = sa.Table(
 
 # Where this service is in the registry's change feed (one row per consumer).
 feed_cursors = feed_cursor_table(metadata)
+
+# The events feed the webhooks service follows (statement approved, milestone reached).
+events = event_table(metadata)
 
 # The citizen projection: only what the rules of account need, never names or national ids.
 # An erased citizen keeps the row (amounts that payments were based on) with `erased_at` set.

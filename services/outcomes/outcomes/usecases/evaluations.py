@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, add_months, months_between, require_month_period
+from outcomes.domain.card_periods import Pricing
 from outcomes.domain.costs import CostLine, in_force
 from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.evaluation import EvaluatedCitizen, Evaluation, Outlay, evaluate
@@ -21,9 +22,11 @@ from outcomes.domain.net_evaluation import NetEvaluation
 from outcomes.domain.ratecard import RateCard
 from outcomes.domain.savings import MonthlySavings
 from outcomes.store import contracts, projection, settlements
+from outcomes.store.access_outbox import record_access
 from outcomes.usecases import net_evaluations
 from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
+from servicekit.access_log import Actor
 from servicekit.auth import Principal
 from servicekit.domain_errors import NotFound
 
@@ -70,15 +73,7 @@ async def evaluate_scope(
     scope = await _scope(session, principal, request, today)
     card = await rate_card(session, default_rate_cards.get(scope.country, "DK-2025"))
     prices = await net_evaluations.pricing(session, card.country, scope.period_from, scope.period_to, card)
-    parts = await _evaluation_parts(
-        session,
-        municipality=scope.municipality,
-        partnership_id=scope.partnership_id,
-        period_from=scope.period_from,
-        period_to=scope.period_to,
-        card=card,
-        prices=prices,
-    )
+    parts = await _evaluation_parts(session, scope, card=card, prices=prices)
     net = await net_evaluations.net_figures(
         session,
         country=card.country,
@@ -125,43 +120,13 @@ class _Parts:
     cost_lines: list[CostLine]
 
 
-async def evaluation_for(
-    session: AsyncSession,
-    *,
-    municipality: str | None,
-    partnership_id: uuid.UUID | None,
-    period_from: date,
-    period_to: date,
-    card: RateCard,
-) -> Evaluation:
-    """Verified savings, costs and payments of a municipality, a partnership or the nation."""
-    prices = await net_evaluations.pricing(session, card.country, period_from, period_to, card)
-    parts = await _evaluation_parts(
-        session,
-        municipality=municipality,
-        partnership_id=partnership_id,
-        period_from=period_from,
-        period_to=period_to,
-        card=card,
-        prices=prices,
-    )
-    return parts.result
-
-
-async def _evaluation_parts(
-    session: AsyncSession,
-    *,
-    municipality: str | None,
-    partnership_id: uuid.UUID | None,
-    period_from: date,
-    period_to: date,
-    card: RateCard,
-    prices: net_evaluations.Pricing,
-) -> _Parts:
+async def _evaluation_parts(session: AsyncSession, scope: Scope, *, card: RateCard, prices: Pricing) -> _Parts:
     """The evaluation and what the net figures need from it (each day priced with its card).
 
     A partnership with recorded cost lines is costed by them (the municipality's own subtracted, the
     others' carried beside); one without keeps the rate card's unit costs, as before."""
+    municipality, partnership_id = scope.municipality, scope.partnership_id
+    period_from, period_to = scope.period_from, scope.period_to
     months = months_between(period_from, period_to)
     citizens = await projection.enrolled_citizens(session, municipality=municipality, partnership_id=partnership_id)
     citizens = [citizen for citizen in citizens if citizen.municipality.startswith(card.country)]
@@ -232,9 +197,8 @@ async def _evaluation_parts(
     ]
     lines = None
     if evaluated:
-        lines = net_evaluations.priced_lines([item.path for item in evaluated], months, prices)
-        # Sweden: the municipal saving is the kommun's part only (the card's payers).
-        lines = net_evaluations.municipal_share(lines, facts, months, card, prices)
+        # Each day with its card; Sweden: the municipal saving is the kommun's part only (the card's payers).
+        lines = net_evaluations.citizen_lines(facts, months, card, prices)
     result = evaluate(
         citizens=evaluated,
         months=months,
@@ -245,3 +209,8 @@ async def _evaluation_parts(
         lines=lines,
     )
     return _Parts(result, citizens, facts, lines, recorded)
+
+
+async def record_citizen_reads(session: AsyncSession, citizen_ids: Sequence[str], actor: Actor) -> None:
+    """A per-citizen view of an evaluation reads each citizen's savings: an access-log entry each."""
+    await record_access(session, citizen_ids, "read", actor=actor)

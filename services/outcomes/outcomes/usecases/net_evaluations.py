@@ -6,16 +6,17 @@ and hands the domain what it needs; nothing here decides a rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, months_between
-from outcomes.domain.card_periods import card_pricer, monthly_savings_by_card, period_of, staircases_for
+from outcomes.domain.card_periods import Pricing, card_pricer, monthly_savings_by_card, period_of, staircases_for
 from outcomes.domain.comparison import (
     DEFAULT_MIN_COMPARISONS,
     ComparisonResult,
@@ -44,21 +45,12 @@ from outcomes.store import programme_costs as cost_store
 from outcomes.usecases.rate_cards import country_cards
 
 
-@dataclass(frozen=True)
-class Pricing:
-    """How the days of [from, to) are priced: the spans of cards and the ids used."""
-
-    spans: list[Any]
-    card_ids: list[str]
-
-
 async def pricing(session: AsyncSession, country: str, start: date, end: date, default: RateCard) -> Pricing:
     """Each day with the card valid on it; the default card when the country has no card at all."""
     cards = await country_cards(session, country)
     if not cards:
         return Pricing([(start, end, default.staircase)], [default.id])
-    spans, used = staircases_for([period_of(card) for card in cards.values()], cards, country, start, end)
-    return Pricing(spans, used)
+    return staircases_for([period_of(card) for card in cards.values()], cards, country, start, end)
 
 
 def priced_lines(paths: Sequence[Any], months: Sequence[Month], prices: Pricing) -> MonthlySavings:
@@ -75,9 +67,9 @@ def municipal_pays(card: RateCard) -> Callable[[str], bool] | None:
     return lambda benefit_type: payer(benefit_type) == MUNICIPAL_PAYER
 
 
-def _payer_paths(item: CitizenFacts, card: RateCard) -> dict[str, BenefitPath]:
+def _payer_paths(item: CitizenFacts, card: RateCard, exit_rate: Fraction = Fraction(0)) -> dict[str, BenefitPath]:
     mapping, default = payer_map(card.document)
-    return paths_by_payer(
+    paths = paths_by_payer(
         enrolled_on=item.enrolled_on,
         since=item.since,
         at_enrolment=item.benefit_at_enrolment,
@@ -85,18 +77,45 @@ def _payer_paths(item: CitizenFacts, card: RateCard) -> dict[str, BenefitPath]:
         payer=payer_of(mapping, default or MUNICIPAL_PAYER),
         payers=SWEDISH_PAYERS,
     )
+    return {name: replace(path, exit_rate=exit_rate) for name, path in paths.items()} if exit_rate else paths
 
 
-def municipal_share(
-    lines: MonthlySavings, facts: Sequence[CitizenFacts], months: Sequence[Month], card: RateCard, prices: Pricing
+def citizen_lines(
+    facts: Sequence[CitizenFacts],
+    months: Sequence[Month],
+    card: RateCard,
+    prices: Pricing,
+    *,
+    exit_rates: Mapping[str, Fraction] | None = None,
 ) -> MonthlySavings:
-    """Sweden: the municipal lines are the kommun's part only; the rest of gross is other payers' (in `state`).
+    """Each citizen's monthly lines (rows in the order of `facts`), every day priced with the card valid on it;
+    in Sweden the municipal line is the kommun's part. Evaluations and statements both price with this.
 
-    Denmark: unchanged (the municipality pays every benefit; §3 splits it with the state)."""
+    `exit_rates` (target group → monthly rate) switches deadweight on (§2: a contract's option; never in
+    an evaluation)."""
+    paths = [
+        benefit_path(
+            enrolled_on=item.enrolled_on,
+            since=item.since,
+            at_enrolment=item.benefit_at_enrolment,
+            events=effective_events(item.events),
+            exit_rate=_exit_rate(item, exit_rates),
+        )
+        for item in facts
+    ]
+    deadweight = exit_rates is not None
+    lines = monthly_savings_by_card(PathArrays.from_paths(paths), months, prices.spans, deadweight=deadweight)
     if card.country != "SE" or not facts:
+        # Denmark: the municipality pays every benefit; §3 splits it with the state.
         return lines
-    kommun = priced_lines([_payer_paths(item, card)[MUNICIPAL_PAYER] for item in facts], months, prices)
+    # Sweden: the municipal lines are the kommun's part only; the rest of gross is other payers' (in `state`).
+    kommun_paths = [_payer_paths(item, card, _exit_rate(item, exit_rates))[MUNICIPAL_PAYER] for item in facts]
+    kommun = monthly_savings_by_card(PathArrays.from_paths(kommun_paths), months, prices.spans, deadweight=deadweight)
     return replace(lines, municipal=kommun.municipal, state=lines.gross - kommun.municipal)
+
+
+def _exit_rate(item: CitizenFacts, exit_rates: Mapping[str, Fraction] | None) -> Fraction:
+    return exit_rates.get(item.target_group, Fraction(0)) if exit_rates is not None else Fraction(0)
 
 
 async def cost_lines(session: AsyncSession, partnership_ids: Sequence[Any]) -> list[CostLine]:

@@ -16,6 +16,8 @@ from outcomes.domain.placements import placements
 from outcomes.schemas.outcome_events import OutcomeEventCreate, OutcomeEventRead
 from outcomes.store import outcome_events as store
 from outcomes.store import projection
+from outcomes.store.access_outbox import record_access
+from servicekit.access_log import Actor
 from servicekit.auth import Principal
 from servicekit.batch import BatchItemResult, BatchResult, problem_details
 from servicekit.domain_errors import Conflict, DomainError, FieldError, ServiceUnavailable
@@ -123,11 +125,14 @@ async def list_events(
     citizen_id: uuid.UUID | None,
     after_sequence: int | None,
     limit: int,
+    actor: Actor,
 ) -> list[tuple[int, OutcomeEventRead]]:
-    """(sequence, event) in recording order; the sequence is the page position."""
+    """(sequence, event) in recording order; the sequence is the page position. Each citizen whose events are
+    read gets an access-log entry."""
     rows = await store.list_events(
         session, municipality=municipality, citizen_id=citizen_id, after_sequence=after_sequence, limit=limit
     )
+    await record_access(session, [str(row.citizen_id) for row in rows], "read", actor=actor)
     return [(row.sequence, store.event_read(row)) for row in rows]
 
 

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,7 +57,7 @@ async def import_statement(
             "lines": len(lines),
             "summary": counts,
         },
-        [_line_row(statement_id, owner, item) for item in report],
+        [line_row(statement_id, owner, item) for item in report],
     )
     differing = [item for item in report if item.status != "match"][:REPORTED_DIFFERENCES]
     return RefusionStatementRead(
@@ -117,7 +119,8 @@ async def _paths(session: AsyncSession, citizen_ids: list[uuid.UUID]) -> dict[st
     return paths
 
 
-def _line_row(statement_id: uuid.UUID, municipality: str, item: Reconciled) -> dict[str, object]:
+def line_row(statement_id: uuid.UUID, municipality: str, item: Reconciled) -> dict[str, object]:
+    """A reconciled line as the store writes it."""
     return {
         "statement_id": str(statement_id),
         "line": item.line,
@@ -127,17 +130,21 @@ def _line_row(statement_id: uuid.UUID, municipality: str, item: Reconciled) -> d
         "week": item.week,
         "benefit": item.benefit,
         "paid": item.paid,
-        "state_share_percent": str(Decimal(item.state_share_percent.numerator) / item.state_share_percent.denominator),
+        "state_share_percent": _percent(item.state_share_percent),
         "state_refund": item.state_refund,
-        "computed_share_percent": (
-            str(Decimal(item.computed_share_percent.numerator) / item.computed_share_percent.denominator)
-            if item.computed_share_percent is not None
-            else None
-        ),
+        "computed_share_percent": _percent(item.computed_share_percent)
+        if item.computed_share_percent is not None
+        else None,
         "computed_refund": item.computed_refund,
         "difference": item.difference,
         "status": item.status,
     }
+
+
+@lru_cache(maxsize=1024)
+def _percent(share: Fraction) -> str:
+    """A share as the NUMERIC text the store writes; a statement repeats a handful of shares."""
+    return str(Decimal(share.numerator) / share.denominator)
 
 
 def _read(item: Reconciled) -> ReconciledLineRead:

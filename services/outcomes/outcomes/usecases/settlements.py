@@ -18,8 +18,14 @@ from outcomes.domain.approval import (
     require_earlier_decided,
     require_same_facts,
 )
-from outcomes.domain.calendar import months_between
-from outcomes.domain.entitlements import CitizenFacts, milestone_entitlements, savings_share_entitlements
+from outcomes.domain.calendar import Month
+from outcomes.domain.card_periods import Pricing
+from outcomes.domain.entitlements import (
+    CitizenFacts,
+    milestone_entitlements,
+    savings_share_entitlements,
+    share_months,
+)
 from outcomes.domain.errors import require_found
 from outcomes.domain.net_evaluation import ShareLine, share_lines
 from outcomes.domain.payments import CreditTransfer, credit_transfer
@@ -34,7 +40,7 @@ from outcomes.domain.settlement import (
 )
 from outcomes.schemas.ledger import ChainBreakRead, LedgerCheckRead
 from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
-from outcomes.store import contracts, projection
+from outcomes.store import contracts, events, projection
 from outcomes.store import settlements as store
 from outcomes.store.settlements import Row
 from outcomes.usecases import net_evaluations
@@ -59,6 +65,7 @@ class ComputedStatement:
     """A statement as the rules compute it from today's facts, with the basis it used."""
 
     lines: list[StatementLine]
+    rate_card_ids: list[str]
     groups: dict[str, str]
     card: RateCard
     comparison_basis: str
@@ -95,16 +102,30 @@ async def compute_statement(
         hired = {item.citizen_id for item in milestones}
         facts = [citizen for citizen in facts if citizen.citizen_id in hired]
     periods = [*await store.settlement_periods(session, contract.id, before=before), (period_from, period_to)]
+    months = share_months(terms, periods) if terms.savings_share_percent is not None and facts else []
+    # Every day is priced with the card valid on it (the contract's card names the country, payers, currency).
+    prices = await net_evaluations.pricing(
+        session,
+        card.country,
+        months[0].first_day if months else period_from,
+        months[-1].end if months else period_to,
+        card,
+    )
     basis_of: dict[tuple[str, str, date | None], tuple[str, str | None]] = {}
-    if terms.savings_share_basis == "net" and terms.savings_share_percent is not None and facts:
+    if terms.savings_share_basis == "net" and months:
         shares = []
-        for share in await _net_shares(session, contract, terms, card, citizens, facts, periods):
+        for share in await _net_shares(session, terms, card, citizens, facts, periods, months, prices):
             shares.append(share.entitlement)
             basis_of[share.entitlement.key] = (share.basis, share.rung)
     else:
-        shares = savings_share_entitlements(
-            facts, terms, periods=periods, staircase=card.staircase, exit_rates=card.exit_rates
+        savings = (
+            net_evaluations.citizen_lines(
+                facts, months, card, prices, exit_rates=card.exit_rates if terms.deadweight else None
+            )
+            if months
+            else None
         )
+        shares = savings_share_entitlements(facts, terms, periods=periods, lines=savings)
         basis_of = {share.key: ("gross", None) for share in shares}
     ledger = store.ledger_of(await store.ledger_lines(session, contract.id, before=before))
     lines = settle(
@@ -112,6 +133,7 @@ async def compute_statement(
     )
     return ComputedStatement(
         lines=lines,
+        rate_card_ids=_cards_used(prices, lines, periods),
         groups={citizen.citizen_id: citizen.target_group for citizen in facts},
         card=card,
         comparison_basis=comparison_basis(terms),
@@ -148,7 +170,7 @@ async def settle_contract(
             "status": "draft",
             "created_by": actor,
             "lines_digest": lines_digest(computed.lines),
-            "rate_card_ids": [computed.card.id],
+            "rate_card_ids": computed.rate_card_ids,
             "contract_version": contract.version,
             "comparison_basis": computed.comparison_basis,
         },
@@ -190,7 +212,9 @@ async def approve_settlement(session: AsyncSession, settlement_id: uuid.UUID, *,
     contract = require_found(await contracts.get_contract(session, row.contract_id), "Contract")
     recomputed = await compute_statement(session, contract, row.period_from, row.period_to, before=row.period_from)
     require_same_facts(row.lines_digest, lines_digest(recomputed.lines))
-    return await _read(session, await store.record_decision(session, row, transition))
+    approved = await _read(session, await store.record_decision(session, row, transition))
+    await events.statement_approved(session, approved)  # webhooks: in the approving transaction
+    return approved
 
 
 async def reject_settlement(
@@ -266,32 +290,29 @@ async def _read(session: AsyncSession, row: Row) -> SettlementRead:
     return store.settlement_read(row, lines, await store.transitions_of(session, row.id))
 
 
+def _cards_used(prices: Pricing, lines: Sequence[StatementLine], periods: Sequence[tuple[date, date]]) -> list[str]:
+    """The cards that priced the statement's period (the last of `periods`) and the earlier periods its
+    savings-share adjustments reopen."""
+    reopened = {line.period_from for line in lines if line.name == SAVINGS_SHARE}
+    used = [period for period in periods[:-1] if period[0] in reopened] + [periods[-1]]
+    return list(dict.fromkeys(card_id for start, end in used for card_id in prices.card_ids_between(start, end)))
+
+
 async def _net_shares(
     session: AsyncSession,
-    contract: Row,
     terms: ContractTerms,
     card: RateCard,
     citizens: Sequence[Any],
     facts: list[CitizenFacts],
     periods: list[tuple[date, date]],
+    months: list[Month],
+    prices: Pricing,
 ) -> list[ShareLine]:
     """Savings shares on the §7 net municipal saving, with the rung each citizen was matched on."""
-    months = sorted(
-        {
-            month
-            for start, end in periods
-            for month in months_between(start, end)
-            if terms.starts_on <= month.first_day < terms.ends_on
-        }
-    )
-    if not months:
-        return []
-    end = months[-1].end
-    prices = await net_evaluations.pricing(session, card.country, months[0].first_day, end, card)
     comparison = await net_evaluations.comparison_for(
         session,
         country=card.country,
-        period_to=end,
+        period_to=months[-1].end,
         months=months,
         projection_rows=citizens,
         facts=facts,

@@ -49,7 +49,7 @@ async def test_a_second_client_approves_a_draft_once_and_the_log_says_who(
     statement, _ = await draft(client, stevns, registry, sync)
     assert statement["status"] == "draft"
     assert statement["created_by"] == "stevns-jc"
-    assert statement["rate_card_ids"] == ["DK-2025"]
+    assert statement["rate_card_ids"] == ["DK-2024"]  # the card valid on the days of 2024, not the contract's
     assert statement["contract_version"] == 1
     assert statement["comparison_basis"] == "comparison_group"  # new contracts share net savings (§7)
     approved = await client.post(f"/v1/settlements/{statement['id']}:approve", json={}, headers=checker)

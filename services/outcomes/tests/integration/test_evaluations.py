@@ -70,3 +70,25 @@ async def test_period_must_be_whole_months(client: httpx.AsyncClient, stevns: di
     response = await client.get("/v1/evaluations", params={"from": "2024-01-15", "to": "2024-07-01"}, headers=stevns)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "from"
+
+
+async def test_evaluation_views_keep_scope_rules(
+    client: httpx.AsyncClient,
+    stevns: dict[str, str],
+    jammerbugt: dict[str, str],
+    registry: FakeRegistryFeed,
+    sync: Any,
+) -> None:
+    """The citizens, CSV and chart views evaluate through one dependency: another municipality's
+    partnership is 404 and a period that is not whole months names `from`, in every view."""
+    partnership = add_partnership(registry, company_started_on="2024-03-01")
+    await sync()
+    views = ("/v1/evaluations/citizens", "/v1/evaluations/months.csv", "/v1/evaluations/chart.svg")
+    for path in views:
+        theirs = await client.get(path, params={"partnership_id": partnership.id}, headers=jammerbugt)
+        assert theirs.status_code == 404, path
+        ours = await client.get(path, params={"partnership_id": partnership.id}, headers=stevns)
+        assert ours.status_code == 200, path
+        uneven = await client.get(path, params={"from": "2024-01-15", "to": "2024-07-01"}, headers=stevns)
+        assert uneven.status_code == 422, path
+        assert uneven.json()["errors"][0]["field"] == "from"

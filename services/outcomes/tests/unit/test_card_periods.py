@@ -117,9 +117,36 @@ def test_each_day_is_priced_with_its_card() -> None:
 def test_staircases_for_reports_the_cards_used() -> None:
     cards = {name: parse_rate_card(card(name)) for name in ("DK-2024", "DK-2025")}
     periods = [period_of(value) for value in cards.values()]
-    used_spans, used = staircases_for(periods, cards, "DK", date(2024, 11, 1), date(2025, 3, 1))
-    assert used == ["DK-2024", "DK-2025"]
-    assert [(start, end) for start, end, _ in used_spans] == [
+    pricing = staircases_for(periods, cards, "DK", date(2024, 11, 1), date(2025, 3, 1))
+    assert pricing.card_ids == ["DK-2024", "DK-2025"]
+    assert pricing.card_ids_between(date(2025, 1, 1), date(2025, 2, 1)) == ["DK-2025"]
+    assert [(start, end) for start, end, _ in pricing.spans] == [
         (date(2024, 11, 1), date(2025, 1, 1)),
         (date(2025, 1, 1), date(2025, 3, 1)),
     ]
+
+
+def test_deadweight_with_several_cards_is_the_one_card_engine_when_the_cards_agree() -> None:
+    """A contract that counts deadweight prices each day with its card too: two spans of one staircase give
+    exactly the one-card engine's lines, and a second card changes only the municipal line."""
+    staircase = RefusionStaircase([RefusionBand(1, Fraction(80)), RefusionBand(5, Fraction(40))], reset_weeks=52)
+    other = RefusionStaircase([RefusionBand(1, Fraction(80)), RefusionBand(5, Fraction(50))], reset_weeks=52)
+    path = benefit_path(
+        enrolled_on=date(2024, 3, 1),
+        since=date(2024, 1, 1),
+        at_enrolment=Benefit("kontanthjaelp_30plus", 1_232_600),
+        events=[OutcomeEvent("e", "c", "benefit_ended", date(2024, 4, 10))],
+        exit_rate=Fraction(2, 100),
+    )
+    months = months_between(date(2024, 3, 1), date(2024, 7, 1))
+    arrays = PathArrays.from_paths([path])
+    one = monthly_savings([path], months, staircase, deadweight=True)
+    split = [(date(2024, 1, 1), date(2024, 4, 16), staircase), (date(2024, 4, 16), date(2024, 7, 1), staircase)]
+    two = monthly_savings_by_card(arrays, months, split, deadweight=True)
+    for name in ("baseline", "gross", "municipal", "state"):
+        assert getattr(two, name).tolist() == getattr(one, name).tolist(), name
+    assert one.baseline.tolist() != monthly_savings([path], months, staircase).baseline.tolist()
+    changed = monthly_savings_by_card(arrays, months, [split[0], (split[1][0], split[1][1], other)], deadweight=True)
+    assert changed.gross.tolist() == one.gross.tolist()
+    assert changed.municipal[0, 0] == one.municipal[0, 0]
+    assert changed.municipal[0, 3] != one.municipal[0, 3]

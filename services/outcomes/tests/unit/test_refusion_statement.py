@@ -97,3 +97,49 @@ def test_reconciliation_report(staircase: RefusionStaircase) -> None:
     assert report[2].difference == 20_000 - 17_027
     assert report[3].citizen_id is None
     assert summary(report)["match"] == 1
+
+
+def test_reconciliation_of_many_lines_equals_the_week_by_week_rule() -> None:
+    """The vectorised reconciliation gives `computed_week`'s figures for every line: random histories with
+    gaps long enough to restart the count (reset after 4 weeks here), weeks across month ends, unknown ids."""
+    import random
+
+    from outcomes.domain.refusion import RefusionBand
+    from outcomes.domain.refusion_statement import StatementLine
+
+    staircase = RefusionStaircase(
+        [RefusionBand(1, Fraction(80)), RefusionBand(5, Fraction(40)), RefusionBand(27, Fraction(30))], reset_weeks=4
+    )
+    rng = random.Random(7)
+    paths: dict[str, BenefitPath] = {}
+    lines: list[StatementLine] = []
+    for number in range(60):
+        enrolled = date(2024, 1, 1).toordinal() + rng.randrange(0, 200)
+        changes: list[OutcomeEvent] = []
+        day = enrolled
+        for step in range(rng.randrange(0, 6)):
+            day += rng.randrange(1, 60)
+            if rng.random() < 0.4:
+                changes.append(OutcomeEvent(f"e{step}", "c", "benefit_ended", date.fromordinal(day)))
+            else:
+                data = {"type": "kontanthjaelp_30plus", "monthly_amount": rng.randrange(100_000, 2_000_000)}
+                changes.append(OutcomeEvent(f"e{step}", "c", "benefit_resumed", date.fromordinal(day), data))
+        since = date.fromordinal(enrolled - rng.randrange(0, 400)) if rng.random() < 0.9 else None
+        citizen = f"c{number}"
+        paths[citizen] = benefit_path(
+            enrolled_on=date.fromordinal(enrolled),
+            since=since,
+            at_enrolment=Benefit("kontanthjaelp_30plus", 1_277_000),
+            events=changes,
+        )
+        for week in rng.sample(range(1, 53), 5):
+            lines.append(StatementLine(len(lines) + 2, f"{number:010d}", 2024, week, "b", 0, Fraction(40), 0))
+    lines.append(StatementLine(len(lines) + 2, "9999999999", 2024, 3, "b", 0, Fraction(40), 0))
+    citizen_of = {f"{number:010d}": f"c{number}" for number in range(60)}
+    report = reconcile(lines, citizen_of, paths, staircase)
+    assert report[-1].status == "unknown_citizen"
+    for line, item in zip(lines[:-1], report[:-1], strict=True):
+        expected = computed_week(paths[citizen_of[line.national_id]], staircase, line.monday)
+        assert (item.computed_refund, item.computed_share_percent) == (expected.refund, expected.share_percent)
+    # The sample reaches every band, weeks off benefit and restarted counts.
+    assert {item.computed_share_percent for item in report[:-1]} >= {None, Fraction(80), Fraction(40), Fraction(30)}

@@ -3,11 +3,17 @@
 from datetime import date
 from fractions import Fraction
 
-from outcomes.domain.benefits import Benefit
-from outcomes.domain.entitlements import CitizenFacts, milestone_entitlements, savings_share_entitlements
+from outcomes.domain.benefits import Benefit, benefit_path
+from outcomes.domain.entitlements import (
+    CitizenFacts,
+    milestone_entitlements,
+    savings_share_entitlements,
+    share_months,
+)
 from outcomes.domain.events import OutcomeEvent
 from outcomes.domain.pbr import ContractTerms, milestone_payment
 from outcomes.domain.refusion import RefusionStaircase
+from outcomes.domain.savings import monthly_savings
 from outcomes.domain.settlement import StatementLine, settle, statement_total
 
 TERMS = ContractTerms(
@@ -127,9 +133,15 @@ def test_savings_share_line_per_citizen_and_period(staircase: RefusionStaircase)
         Benefit("kontanthjaelp_30plus", 1_232_600),
         (OutcomeEvent("e", "A", "benefit_ended", date(2024, 4, 15)),),
     )
-    items = savings_share_entitlements(
-        [facts], terms, periods=[(date(2024, 4, 1), date(2024, 6, 1))], staircase=staircase, exit_rates={}
+    periods = [(date(2024, 4, 1), date(2024, 6, 1))]
+    path = benefit_path(
+        enrolled_on=facts.enrolled_on,
+        since=facts.since,
+        at_enrolment=facts.benefit_at_enrolment,
+        events=facts.events,
     )
+    savings = monthly_savings([path], share_months(terms, periods), staircase)
+    items = savings_share_entitlements([facts], terms, periods=periods, lines=savings)
     lines = settle(terms=terms, period_from=date(2024, 4, 1), period_to=date(2024, 6, 1), entitlements=items, ledger=[])
     assert [(line.kind, line.on, line.amount) for line in lines] == [("savings_share", date(2024, 5, 31), 113_399)]
 

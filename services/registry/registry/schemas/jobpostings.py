@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from registry.domain.imported_ads import AdFormat
 
@@ -12,20 +12,18 @@ LD = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 JSON_LD = "application/ld+json"
 
 
+IMPORT_EXAMPLES: list[JsonValue] = [
+    {
+        "format": "jobtech-jobstream-v2",
+        "items": [{"id": "24681357", "removed": True, "removed_date": "2026-11-30T09:12:00"}],
+    }
+]
+
+
 class ImportRequest(BaseModel):
     """Published ads in their source's own shape; each is decided on its own (a result per item)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "format": "jobtech-jobstream-v2",
-                    "items": [{"id": "24681357", "removed": True, "removed_date": "2026-11-30T09:12:00"}],
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": IMPORT_EXAMPLES})
 
     format: AdFormat = Field(description="The source's schema and version: `jobtech-jobstream-v2` or `jobnet-v1`")
     items: list[Any] = Field(

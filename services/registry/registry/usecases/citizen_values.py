@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from registry.domain.citizen_rules import citizen_violations
@@ -15,6 +15,7 @@ from registry.domain.national_id import InvalidNationalId, NationalId, parse_nat
 from registry.domain.national_id_vault import NationalIdVault
 from registry.domain.violations import Violation
 from registry.schemas.citizens import CitizenCreate, CitizenRead
+from registry.usecases.validation import Prepared
 
 STORED_FIELDS = (
     "name",
@@ -31,11 +32,9 @@ STORED_FIELDS = (
 
 
 @dataclass
-class PreparedCitizen:
+class PreparedCitizen(Prepared):
     """Row values ready to store (the national id pseudonymised, not yet encrypted), or the violations."""
 
-    values: dict[str, Any]
-    violations: list[Violation] = field(default_factory=list)
     national_id: NationalId | None = None
     pseudonym: bytes | None = None
 

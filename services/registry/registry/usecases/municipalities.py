@@ -18,15 +18,7 @@ from servicekit.domain_errors import Conflict, NotFound, StaleVersion
 
 
 def municipality_read(row: Any) -> MunicipalityRead:
-    return MunicipalityRead(
-        code=row.code,
-        name=row.name,
-        country=row.country,
-        retention_years=row.retention_years,
-        bank_account=row.bank_account,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return MunicipalityRead.model_validate(row, from_attributes=True)
 
 
 def _bank_account(body: MunicipalityCreate | MunicipalityUpdate) -> dict[str, str] | None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from registry.domain.ad_openings import unmapped_of
 from registry.domain.codes import CodeBook
 from registry.domain.content_hash import content_hash
 from registry.domain.opening_rules import opening_violations
-from registry.domain.violations import Violation
 from registry.schemas.openings import OpeningCreate, OpeningRead
+from registry.usecases.validation import Prepared
 
 STORED_FIELDS = (
     "organisation_id",
@@ -25,13 +24,7 @@ STORED_FIELDS = (
 )
 
 
-@dataclass
-class PreparedOpening:
-    values: dict[str, Any]
-    violations: list[Violation] = field(default_factory=list)
-
-
-def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -> PreparedOpening:
+def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -> Prepared:
     """Validate `body` against every opening rule (the organisation is checked by the caller)."""
     violations = opening_violations(
         book=book,
@@ -49,7 +42,7 @@ def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -
         "external_ref": body.external_ref,
         "content_hash": content_hash(stored),
     }
-    return PreparedOpening(values, violations)
+    return Prepared(values, violations)
 
 
 def as_create(row: Any) -> dict[str, Any]:
@@ -65,23 +58,10 @@ def as_create(row: Any) -> dict[str, Any]:
 
 def opening_read(row: Any) -> OpeningRead:
     """The response for a stored opening (imported ones carry their source concepts)."""
-    return OpeningRead(
-        id=row.id,
-        municipality=row.municipality,
-        external_ref=row.external_ref,
-        organisation_id=row.organisation_id,
-        title=row.title,
-        occupation=row.occupation,
-        skills=row.skills,
-        hours_per_week={"min": row.hours_min, "max": row.hours_max},
-        seats=row.seats,
-        support_offered=row.support_offered,
-        flexjob=row.flexjob,
-        location=row.location,
-        status=row.status,
-        source_concepts=row.source_concepts,
-        unmapped=unmapped_of(row.source_concepts),
-        valid_through=row.valid_through,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+    return OpeningRead.model_validate(
+        {
+            **row._mapping,
+            "hours_per_week": {"min": row.hours_min, "max": row.hours_max},
+            "unmapped": unmapped_of(row.source_concepts),
+        }
     )

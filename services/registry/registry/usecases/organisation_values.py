@@ -46,26 +46,9 @@ def prepare_organisation(body: OrganisationCreate, *, municipality: str) -> tupl
 
 
 def as_create(row: Any) -> dict[str, Any]:
-    return {
-        "kind": row.kind,
-        "name": row.name,
-        "registration_number": row.registration_number,
-        "municipality": row.municipality,
-        "asf_criteria": row.asf_criteria,
-        "bank_account": row.bank_account,
-    }
+    """A stored organisation as a create body, so an update is checked by exactly the create rules."""
+    return {name: getattr(row, name) for name in OrganisationCreate.model_fields}
 
 
 def organisation_read(row: Any) -> OrganisationRead:
-    return OrganisationRead(
-        id=row.id,
-        kind=row.kind,
-        name=row.name,
-        registration_number=row.registration_number,
-        country=row.country,
-        municipality=row.municipality,
-        asf_criteria=row.asf_criteria,
-        bank_account=row.bank_account,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return OrganisationRead.model_validate(row, from_attributes=True)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from registry.domain.violations import Violation
 from servicekit.domain_errors import FieldError, ValidationFailed
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Prepared:
+    """Row values ready to store, or the violations that keep them out."""
+
+    values: dict[str, Any]
+    violations: list[Violation] = field(default_factory=list)
 
 
 def pydantic_field_errors(exc: ValidationError, *, prefix: str = "", unnamed: str = "body") -> list[FieldError]:

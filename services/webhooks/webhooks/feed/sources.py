@@ -1,0 +1,50 @@
+"""Following the sources' feeds: each page's subscribable events become deliveries to every
+matching subscription, in the transaction that moves the cursor (nothing lost, nothing doubled)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.db import Database
+from servicekit.events import EVENTS_PATH
+from servicekit.feed import FeedConsumer
+from servicekit.feed_cursor import CursorFollower
+from servicekit.http import ServiceClient
+from webhooks.domain.event_types import events_from, payload_body
+from webhooks.store import deliveries
+from webhooks.store.tables import feed_cursors
+
+# The registry publishes its change feed; outcomes and matching their events feed.
+PATHS = {"registry": "/internal/v1/changes", "outcomes": EVENTS_PATH, "matching": EVENTS_PATH}
+
+
+def enqueue_page(source: str) -> Any:
+    async def apply(session: AsyncSession, items: list[dict[str, Any]]) -> None:
+        events = events_from(source, items)
+        await deliveries.enqueue(
+            session,
+            [
+                {"key": e["key"], "type": e["type"], "municipality": e["municipality"], "body": payload_body(e)}
+                for e in events
+            ],
+        )
+
+    return apply
+
+
+def source_follower(
+    source: str, database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float
+) -> FeedConsumer:
+    """servicekit's consumer of one source's feed, enqueuing deliveries."""
+    follower = CursorFollower(database, feed_cursors, source, enqueue_page(source))
+    return FeedConsumer(
+        client=client,
+        load_cursor=follower.load_cursor,
+        apply_page=follower.apply_page,
+        name=source,
+        path=PATHS[source],
+        page_size=page_size,
+        idle_seconds=idle_seconds,
+    )

@@ -1,0 +1,107 @@
+"""The webhooks service: `uvicorn webhooks.main:create_app --factory`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+
+from servicekit.app import create_service_app
+from servicekit.feed import FeedConsumer
+from webhooks.api import webhooks
+from webhooks.clients.receivers import Receivers
+from webhooks.clients.sources import source_client, source_urls
+from webhooks.domain.backoff import RetryPolicy
+from webhooks.feed.dispatch import Dispatcher
+from webhooks.feed.sources import source_follower
+from webhooks.settings import Settings
+from webhooks.store.tables import metadata
+
+ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+TAGS = [
+    {
+        "name": "webhooks",
+        "description": "Subscriptions per municipality; Standard Webhooks signatures, retries, dead letters, replay",
+    }
+]
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        base_seconds=settings.retry_base_seconds,
+        max_seconds=settings.retry_max_seconds,
+        max_attempts=settings.max_attempts,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    source_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The app; `source_transport` lets tests serve the feeds without a network."""
+    settings = settings or Settings()
+
+    async def start(app: FastAPI) -> None:
+        app.state.receivers = Receivers(
+            timeout=settings.delivery_timeout_seconds, max_connections=settings.dispatch_concurrency
+        )
+        app.state.receivers.start()
+        app.state.dispatcher = Dispatcher(
+            app.state.database,
+            app.state.receivers,
+            retry_policy(settings),
+            batch_size=settings.dispatch_batch_size,
+            concurrency=settings.dispatch_concurrency,
+            idle_seconds=settings.dispatch_idle_seconds,
+        )
+        app.state.source_clients = {
+            name: source_client(settings, url, source_transport) for name, url in source_urls(settings).items()
+        }
+        app.state.feeds = {
+            name: source_follower(
+                name,
+                app.state.database,
+                client,
+                page_size=settings.feed_batch_size,
+                idle_seconds=settings.feed_poll_seconds,
+            )
+            for name, client in app.state.source_clients.items()
+        }
+        for feed in app.state.feeds.values():
+            feed.start()
+        if settings.dispatch_enabled:
+            app.state.dispatcher.start()
+
+    async def shutdown(app: FastAPI) -> None:
+        await app.state.dispatcher.stop()
+        for feed in app.state.feeds.values():
+            await feed.stop()
+        for client in app.state.source_clients.values():
+            await client.aclose()
+        await app.state.receivers.aclose()
+
+    async def followers_ready(request: Request) -> dict[str, Any]:
+        feeds: dict[str, FeedConsumer] = request.app.state.feeds
+        report: dict[str, Any] = {"dispatch_error": request.app.state.dispatcher.last_error}
+        for feed in feeds.values():
+            report.update(feed.readiness())
+        return report
+
+    return create_service_app(
+        settings=settings,
+        title="Brobygger webhooks",
+        description=(
+            "Webhook subscriptions per municipality for citizen enrolments, milestones, approved statements and "
+            "ranking runs: Standard Webhooks signatures, retries with backoff, a dead-letter list, replay."
+        ),
+        routers=[webhooks.router],
+        metadata=metadata,
+        alembic_ini=ALEMBIC_INI,
+        on_startup=[start],
+        on_shutdown=[shutdown],
+        readiness_checks=[followers_ready],
+        openapi_tags=TAGS,
+    )

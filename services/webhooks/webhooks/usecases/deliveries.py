@@ -1,0 +1,60 @@
+"""A subscription's deliveries: the list (with the dead letters, `status=failed`) and replay."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.domain_errors import NotFound
+from servicekit.pagination import CursorCodec
+from webhooks.schemas.webhooks import DeliveryPage, DeliveryRead
+from webhooks.store import deliveries as store
+from webhooks.usecases.webhooks import require_webhook
+
+CURSOR_KIND = "deliveries"
+
+
+def delivery_read(row: Any) -> DeliveryRead:
+    return DeliveryRead.model_validate(row, from_attributes=True)
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    webhook_id: uuid.UUID,
+    *,
+    tenant: str,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+    codec: CursorCodec,
+) -> DeliveryPage:
+    """Newest first; `status=failed` is the dead-letter list."""
+    await require_webhook(session, webhook_id, tenant=tenant)
+    before = None
+    if cursor:
+        position = codec.decode(cursor, kind=CURSOR_KIND)
+        before = (datetime.fromisoformat(position["created_at"]), uuid.UUID(position["id"]))
+    rows = await store.list_deliveries(session, webhook_id, status=status, before=before, limit=limit + 1)
+    items = [delivery_read(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = codec.encode({"created_at": last.created_at.isoformat(), "id": str(last.id)}, kind=CURSOR_KIND)
+    return DeliveryPage(items=items, next_cursor=next_cursor)
+
+
+async def replay_delivery(
+    session: AsyncSession, webhook_id: uuid.UUID, delivery_id: uuid.UUID, *, tenant: str
+) -> DeliveryRead:
+    """Send a delivery again now (a dead letter once the receiver is fixed, or a delivered one)."""
+    await require_webhook(session, webhook_id, tenant=tenant)
+    if await store.get_delivery(session, webhook_id, delivery_id) is None:
+        raise NotFound("Delivery not found.")
+    return delivery_read(await store.replay(session, delivery_id))
+
+
+async def pending_deliveries(session: AsyncSession) -> int:
+    return await store.pending_count(session)
