@@ -111,6 +111,9 @@ BUSINESS_RULES = {
     "unknown_occupation": "an occupation the loaded ESCO taxonomy does not hold",
     "unknown_skill": "a skill the loaded ESCO taxonomy does not hold",
     "unknown_support_need": "a support need outside the code book",
+    "invalid_url": "a webhook url that is not an absolute URL with a host",
+    "https_required": "a webhook url that is not https (loopback http only in development)",
+    "credentials_in_url": "a webhook url carrying a user name or password",
     "decimal_parsing": "a decimal written as a string that cannot be computed with (an exponent in the millions)",
 }
 
