@@ -71,6 +71,7 @@ bench: install
 	$(PY) bench/webhooks.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --think-ms 1000
+	$(PY) bench/erasure.py
 
 lock:
 	uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock

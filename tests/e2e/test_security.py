@@ -189,6 +189,8 @@ BOLA = {
         owner_path="/v1/citizens/{citizen}/consents",
     ),
     "citizen-access-log": Probe("GET", "/v1/citizens/{citizen}/access-log"),
+    # A's citizen is not erased, so A reads the citizen itself; B must get 404 all the same.
+    "citizen-erasure": Probe("GET", "/v1/citizens/{citizen}/erasure", owner_path="/v1/citizens/{citizen}"),
     "enrolment-get": Probe("GET", "/v1/enrolments/{enrolment}"),
     "enrolment-patch": Probe("PATCH", "/v1/enrolments/{enrolment}", {"phase": "placement"}),
     "enrolment-delete": Probe("DELETE", "/v1/enrolments/{enrolment}"),
@@ -268,6 +270,7 @@ ID_PATHS = {
     "/v1/citizens/{citizen_id}/export": "citizen-export",
     "/v1/citizens/{citizen_id}/consents": "citizen-consents",
     "/v1/citizens/{citizen_id}/access-log": "citizen-access-log",
+    "/v1/citizens/{citizen_id}/erasure": "citizen-erasure",
     "/v1/clients/{client_id}": "client-get",
     "/v1/contracts/{contract_id}": "contract-get",
     "/v1/enrolments/{enrolment_id}": "enrolment-get",

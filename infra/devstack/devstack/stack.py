@@ -178,6 +178,9 @@ class Stack:
             )
         if name in ("matching", "outcomes"):
             env[prefix + "REGISTRY_URL"] = self.url("registry")
+        if name == "registry":  # its followers: asked for a citizen's export and an erasure's status
+            env["REGISTRY_MATCHING_URL"] = self.url("matching")
+            env["REGISTRY_OUTCOMES_URL"] = self.url("outcomes")
         if name == "matching":
             env["MATCHING_OUTCOMES_URL"] = self.url("outcomes")
         if name == "webhooks":

@@ -8,7 +8,7 @@ so that one entry it will never take does not hold back the others. An entry the
 `max_attempts` times, or that is still unsent after `max_age` (an outage that long), is moved to a
 dead-letter state (`dead_at` set; no longer sent, no longer blocking the entries behind it), counted in
 `access_log_dead_letters_total` and logged by outbox row id only (never a citizen id). Erasing a citizen
-deletes their entries, pending or dead (`forget_citizen`).
+deletes their entries, pending or dead (`forget_citizens`).
 """
 
 from __future__ import annotations
@@ -145,9 +145,9 @@ async def dead_letters(session: AsyncSession, table: sa.Table) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
-async def forget_citizen(session: AsyncSession, table: sa.Table, citizen_id: uuid.UUID) -> None:
-    """An erased citizen's entries, pending or dead, are deleted with the rest of their data."""
-    await session.execute(sa.delete(table).where(table.c.citizen_id == citizen_id))
+async def forget_citizens(session: AsyncSession, table: sa.Table, citizen_ids: list[uuid.UUID]) -> None:
+    """Erased citizens' entries, pending or dead, are deleted with the rest of their data."""
+    await session.execute(sa.delete(table).where(table.c.citizen_id.in_(citizen_ids)))
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,29 @@
 """Where a follower of the registry's change feed has got to: one table shape for every follower.
 
 The cursor is saved in the same transaction as the changes applied from a page (see
-servicekit.feed), so a crash can neither lose nor double-apply a change.
+servicekit.feed), so a crash can neither lose nor double-apply a change. `feed_position_router`
+serves it as `GET /internal/v1/feed-position`: the registry asks every follower before it calls an
+erasure completed (a follower has applied an erasure once its `applied_seq` reaches the entry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .auth import NATIONAL
-from .db import Database, set_tenant
+from .auth import NATIONAL, Principal, require_scope
+from .db import Database, SessionDep, set_tenant
+from .routing import JsonRoute
 from .tables import moment
+
+FEED_POSITION_PATH = "/internal/v1/feed-position"
 
 
 def feed_cursor_table(metadata: sa.MetaData) -> sa.Table:
@@ -67,6 +74,31 @@ async def save_feed_cursor(
 async def ensure_feed_cursor(session: AsyncSession, table: sa.Table, feed: str) -> None:
     """Create the feed's row if it is missing, so the first page can lock it like every later one."""
     await session.execute(insert(table).values(feed=feed, position="").on_conflict_do_nothing())
+
+
+class FeedPosition(BaseModel):
+    """How far a follower has applied a feed (`GET /internal/v1/feed-position`)."""
+
+    feed: str = Field(description="The feed followed (`registry`)")
+    applied_seq: int = Field(ge=0, description="Sequence number of the last change applied (0: none yet)")
+    head: int = Field(ge=0, description="The feed's newest sequence number when the follower last read a page")
+
+
+def feed_position_router(table: sa.Table, feed: str = "registry") -> APIRouter:
+    """`GET /internal/v1/feed-position` over a service's `feed_cursors` table (scope `internal`)."""
+    router = APIRouter(route_class=JsonRoute, tags=["internal"])
+
+    @router.get(FEED_POSITION_PATH, response_model=FeedPosition)
+    async def feed_position(
+        session: SessionDep, principal: Annotated[Principal, require_scope("internal")]
+    ) -> FeedPosition:
+        """The last registry feed position this service has applied (the registry's erasure status reads it)."""
+        cursor = await load_feed_cursor(session, table, feed, lock=False)
+        if cursor is None:
+            return FeedPosition(feed=feed, applied_seq=0, head=0)
+        return FeedPosition(feed=feed, applied_seq=cursor.applied_seq, head=cursor.head)
+
+    return router
 
 
 ApplyChanges = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .http import ClientCredentialsToken
+
 WEAK_SECRETS = {"", "changeme", "secret", "password", "dev"}
 
 
@@ -42,6 +44,14 @@ class ServiceSettings(BaseSettings):
     def body_limit(self, path: str) -> int:
         """The largest body `path` takes: import routes the larger limit, every other one the default."""
         return self.import_max_body_bytes if is_import_path(path) else self.max_body_bytes
+
+    def service_token(self) -> ClientCredentialsToken | None:
+        """The token source for calls to other services (client credentials); None without credentials."""
+        if self.token_url and self.service_client_id and self.service_client_secret:
+            return ClientCredentialsToken(
+                self.token_url, self.service_client_id, self.service_client_secret.get_secret_value()
+            )
+        return None
 
     @field_validator("cursor_key")
     @classmethod

@@ -26,7 +26,7 @@ from matching.api import (
 from matching.clients.outcomes import OutcomesClient
 from matching.feed.feature_store import FeatureStoreFeed
 from matching.settings import Settings
-from matching.store.tables import access_outbox, events, metadata
+from matching.store.tables import access_outbox, events, feed_cursors, metadata
 from matching.usecases.catalogues import CatalogueWarmer
 from matching.usecases.engine import build_engine
 from matching.usecases.taxonomy import import_taxonomy_if_absent
@@ -35,6 +35,7 @@ from servicekit.app import create_service_app
 from servicekit.db import Database
 from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
+from servicekit.feed_cursor import feed_position_router
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -64,6 +65,7 @@ def create_app(
             skills.router,
             ranking_runs.router,
             exports.router,
+            feed_position_router(feed_cursors),
             events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,

@@ -28,3 +28,7 @@ class Settings(ServiceSettings, AccessLogSettings):
     feed_enabled: bool = True
     # Readiness fails when the feed is further behind than this many changes.
     feed_max_lag: int = 10_000
+    # How long recommendation lists served and caseworker decisions are kept, counted from when
+    # they were served or taken: 5 years, the registry's default `retention_years`. Deleted by
+    # `python -m matching.cli retention` (schedule it beside the registry's retention job).
+    record_retention_days: int = Field(default=1826, ge=1)

@@ -25,12 +25,13 @@ from outcomes.clients.national_ids import RegistryNationalIds
 from outcomes.clients.registry import registry_client
 from outcomes.feed.projection import registry_follower
 from outcomes.settings import Settings
-from outcomes.store.tables import access_outbox, events, metadata
+from outcomes.store.tables import access_outbox, events, feed_cursors, metadata
 from outcomes.usecases.rate_cards import load_rate_cards
 from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
+from servicekit.feed_cursor import feed_position_router
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 TAGS = [
@@ -101,6 +102,7 @@ def create_app(
             refusion_statements.router,
             placement_outcomes.router,
             exports.router,
+            feed_position_router(feed_cursors),
             events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,

@@ -6,6 +6,7 @@ import asyncio
 import zipfile
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 
 from registry.api import (
@@ -22,6 +23,7 @@ from registry.api import (
     organisations,
     partnerships,
 )
+from registry.clients.followers import Followers, follower_clients
 from registry.domain.occupation_map import OccupationMap, build_occupation_map
 from registry.settings import Settings
 from registry.store.tables import metadata
@@ -69,7 +71,10 @@ def occupation_map(esco_dir: Path | None, book: Taxonomy) -> OccupationMap:
     return build_occupation_map(rows, book=book, programme=programme, source=path.name, labels=labels)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, follower_transports: dict[str, httpx.AsyncBaseTransport] | None = None
+) -> FastAPI:
+    """The app; `follower_transports` ({"matching": …, "outcomes": …}) lets tests serve the followers."""
     settings = settings or Settings()
     vault = settings.national_id_vault()  # refuses to start with missing or weak keys
 
@@ -77,6 +82,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.taxonomy = await asyncio.to_thread(load_taxonomy, settings.esco_dir)
         esco_dir = settings.occupation_map_esco_dir or settings.esco_dir
         app.state.occupation_map = await asyncio.to_thread(occupation_map, esco_dir, app.state.taxonomy)
+
+    async def open_followers(app: FastAPI) -> None:
+        app.state.followers = follower_clients(
+            matching_url=settings.matching_url,
+            outcomes_url=settings.outcomes_url,
+            token=settings.service_token(),
+            timeout=settings.followers_timeout_seconds,
+            transports=follower_transports,
+        )
+
+    async def close_followers(app: FastAPI) -> None:
+        followers: Followers | None = getattr(app.state, "followers", None)
+        if followers is not None:
+            await followers.aclose()
 
     app: FastAPI = create_service_app(
         settings=settings,
@@ -98,7 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         metadata=metadata,
         alembic_ini=ALEMBIC_INI,
-        on_startup=[load_reference_data],
+        on_startup=[load_reference_data, open_followers],
+        on_shutdown=[close_followers],
         openapi_tags=TAGS,
     )
     app.state.national_id_vault = vault

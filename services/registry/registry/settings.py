@@ -26,6 +26,12 @@ class Settings(ServiceSettings):
     # Where `openings:import` reads ESCO's occupations (their ISCO-08 groups) for its occupation
     # map; defaults to esco_dir. Without either, imported occupations stay unmapped (flagged).
     occupation_map_esco_dir: Path | None = None
+    # The followers of the change feed: asked for what they hold (a citizen's export) and how far
+    # they have applied the feed (an erasure's status), with this service's client-credentials
+    # token. Unset: the export says `not_configured`, the erasure status does not wait for it.
+    matching_url: str | None = None
+    outcomes_url: str | None = None
+    followers_timeout_seconds: float = Field(default=5.0, gt=0)
 
     def national_id_vault(self) -> NationalIdVault:
         """The vault for national ids; refuses missing or weak keys (the service does not start)."""

@@ -38,10 +38,12 @@ CATALOGUE_ENTITIES = frozenset({"opening", "enrolment"})
 
 async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
     """Apply changes in feed order. Consecutive upserts into one table go in one statement (the
-    latest change of an entity wins); deletions and erasures end such a run, so order holds.
-    Entities matching does not use (municipality, organisation) are skipped."""
+    latest change of an entity wins), and so do consecutive citizen erasures (a batch erasure or
+    retention run puts thousands in a row); any other kind of change ends such a run, so order
+    holds. Entities matching does not use (municipality, organisation) are skipped."""
     run_table: sa.Table | None = None
     run: dict[Any, dict[str, Any]] = {}
+    erasing: dict[uuid.UUID, None] = {}
 
     async def flush() -> None:
         if run_table is not None and run:
@@ -49,6 +51,9 @@ async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
             if run_table is citizen_features:  # withdrawn consent leaves the stored national runs too
                 await store.drop_from_rankings(session, [row["id"] for row in run.values() if not row["consent"]])
         run.clear()
+        if erasing:
+            await store.erase_citizens(session, list(erasing))
+        erasing.clear()
 
     for change in changes:
         spec = ROWS.get(change.entity)
@@ -56,18 +61,21 @@ async def apply_changes(session: AsyncSession, changes: list[Change]) -> None:
             continue
         table, to_row = spec
         if change.op == "upsert" and change.data is not None:
-            if table is not run_table:
+            if table is not run_table or erasing:
                 await flush()
                 run_table = table
             row = to_row(change.seq, change.data)
             run[row["id"]] = row
             continue
+        if change.entity == "citizen":
+            if run:
+                await flush()
+            run_table = None
+            erasing[uuid.UUID(change.entity_id)] = None
+            continue
         await flush()
         run_table = None
-        if change.entity == "citizen":
-            await store.erase_citizen(session, uuid.UUID(change.entity_id))
-        else:
-            await store.delete_features(session, table, uuid.UUID(change.entity_id))
+        await store.delete_features(session, table, uuid.UUID(change.entity_id))
     await flush()
 
 

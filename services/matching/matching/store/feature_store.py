@@ -19,7 +19,6 @@ from .tables import (
     citizen_features,
     decisions,
     enrolment_features,
-    idempotency_keys,
     ranking_entries,
     recommendation_logs,
 )
@@ -45,21 +44,25 @@ async def delete_features(session: AsyncSession, table: sa.Table, entity_id: uui
     await session.execute(sa.delete(table).where(table.c.id == entity_id))
 
 
-async def erase_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> None:
-    """Erasure (GDPR art. 17) reached us: drop every row we hold about the citizen: features,
+async def erase_citizens(session: AsyncSession, citizen_ids: list[uuid.UUID]) -> None:
+    """Erasure (GDPR art. 17) reached us: drop every row we hold about these citizens: features,
     enrolments, national-run rows, recommendation lists served, decisions, pending access-log
-    entries, and stored idempotent answers that name the citizen (a replay then runs afresh).
-    Deleting what is already gone deletes nothing, so a replayed erasure is harmless."""
-    await session.execute(sa.delete(citizen_features).where(citizen_features.c.id == citizen_id))
-    await session.execute(sa.delete(enrolment_features).where(enrolment_features.c.citizen_id == citizen_id))
-    await session.execute(sa.delete(ranking_entries).where(ranking_entries.c.citizen_id == citizen_id))
-    await session.execute(sa.delete(decisions).where(decisions.c.citizen_id == citizen_id))
-    await session.execute(sa.delete(recommendation_logs).where(recommendation_logs.c.citizen_id == citizen_id))
-    await session.execute(sa.delete(access_outbox).where(access_outbox.c.citizen_id == citizen_id))
+    entries, and stored idempotent answers that name one of them (a replay then runs afresh).
+    One statement per table for the whole run of erasures (a batch of 1,000 is one scan of the
+    stored answers, not 1,000). Deleting what is already gone deletes nothing, so a replayed
+    erasure is harmless."""
+    if not citizen_ids:
+        return
+    await session.execute(sa.delete(citizen_features).where(citizen_features.c.id.in_(citizen_ids)))
+    for table in (enrolment_features, ranking_entries, decisions, recommendation_logs, access_outbox):
+        await session.execute(sa.delete(table).where(table.c.citizen_id.in_(citizen_ids)))
     await session.execute(
-        sa.delete(idempotency_keys).where(
-            sa.cast(idempotency_keys.c.response_body, sa.Text).contains(str(citizen_id), autoescape=True)
-        )
+        sa.text(
+            "DELETE FROM idempotency_keys WHERE EXISTS ("
+            " SELECT 1 FROM unnest(CAST(:ids AS text[])) AS erased(id)"
+            " WHERE strpos(CAST(idempotency_keys.response_body AS text), erased.id) > 0)"
+        ),
+        {"ids": [str(citizen_id) for citizen_id in citizen_ids]},
     )
 
 

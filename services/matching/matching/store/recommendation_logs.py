@@ -4,6 +4,7 @@ decisions on them. Row-level security scopes both by municipality."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,3 +68,31 @@ async def labelled_decisions(session: AsyncSession, labels: dict[str, bool]) -> 
         .order_by(decisions.c.decided_at, decisions.c.id)
     )
     return [(str(c), str(o), labels[d]) for c, o, d in (await session.execute(query)).all()]
+
+
+def _expired_logs(cutoff: datetime) -> sa.Select[tuple[uuid.UUID]]:
+    return sa.select(recommendation_logs.c.id).where(recommendation_logs.c.served_at < cutoff)
+
+
+def _expired_decisions(cutoff: datetime) -> sa.ColumnElement[bool]:
+    """Decided before the cutoff, or on a list served before it (that list goes, and with it the decision)."""
+    return sa.or_(decisions.c.decided_at < cutoff, decisions.c.recommendation_log_id.in_(_expired_logs(cutoff)))
+
+
+async def count_expired(session: AsyncSession, cutoff: datetime) -> tuple[int, int]:
+    """(recommendation lists served, decisions) older than the cutoff."""
+    logs = await session.scalar(sa.select(sa.func.count()).select_from(_expired_logs(cutoff).subquery()))
+    found = await session.scalar(sa.select(sa.func.count()).select_from(decisions).where(_expired_decisions(cutoff)))
+    return int(logs or 0), int(found or 0)
+
+
+async def delete_expired(session: AsyncSession, cutoff: datetime) -> tuple[int, int]:
+    """Delete the recommendation lists served and the decisions older than the cutoff; how many of each."""
+    gone = await session.execute(sa.delete(decisions).where(_expired_decisions(cutoff)).returning(decisions.c.id))
+    deleted_decisions = len(gone.all())
+    logs = await session.execute(
+        sa.delete(recommendation_logs)
+        .where(recommendation_logs.c.served_at < cutoff)
+        .returning(recommendation_logs.c.id)
+    )
+    return len(logs.all()), deleted_decisions

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from matching.store import cursors, profiles
 from servicekit.db import Database, set_tenant
+from servicekit.testing import TokenFactory
 
 from ..factories import citizen
 from .test_recommendations import create
@@ -83,3 +84,27 @@ async def test_a_page_with_repeated_updates_and_an_erasure_keeps_feed_order(
         stored = await profiles.get_citizen(session, uuid.UUID(kept["id"]))
     assert stored is not None
     assert stored.work_capacity_hours == 9
+
+
+async def test_feed_position_answers_the_last_applied_change_to_internal_callers_only(
+    registry: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    matching_app: FastAPI,
+    stevns_registry: dict[str, str],
+    reader: dict[str, str],
+    tokens: TokenFactory,
+    sync: Sync,
+) -> None:
+    person = await create(registry, "/v1/citizens", citizen(), stevns_registry)
+    assert (await registry.delete(f"/v1/citizens/{person['id']}", headers=stevns_registry)).status_code == 204
+    await sync()
+    database: Database = matching_app.state.database
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, "*")
+        cursor = await cursors.read_cursor(session)
+    assert cursor is not None
+    internal = tokens.headers(tenant="*", scopes=["internal"], client_id="registry")
+    answer = await client.get("/internal/v1/feed-position", headers=internal)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"feed": "registry", "applied_seq": cursor.applied_seq, "head": cursor.head}
+    assert (await client.get("/internal/v1/feed-position", headers=reader)).status_code == 403

@@ -56,7 +56,7 @@ async def _remove(session: AsyncSession, entity: str, entity_id: str, municipali
     """A removal on the feed: an erased citizen keeps its pseudonymous row; municipalities and
     partnerships are never removed from the projection."""
     if entity == "citizen":
-        await erasure.erase_citizen(session, uuid.UUID(entity_id), municipality)
+        await erasure.erase_citizens(session, {uuid.UUID(entity_id): municipality})
     elif entity == "organisation":
         await store.delete_organisation(session, uuid.UUID(entity_id))
     elif entity == "enrolment":
@@ -64,23 +64,34 @@ async def _remove(session: AsyncSession, entity: str, entity_id: str, municipali
 
 
 async def apply_changes(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
-    """Apply feed items in order, consecutive citizen upserts in one statement.
+    """Apply feed items in order, consecutive citizen upserts in one statement and consecutive
+    citizen erasures in another (a batch erasure or a retention run puts thousands in a row).
 
     A run ends at any other change (an enrolment reads the citizen row) and before a citizen
     repeats, so the result is exactly that of applying the items one by one."""
     run: dict[str, dict[str, Any]] = {}
+    erasing: dict[uuid.UUID, str] = {}
+
+    async def flush() -> None:
+        await store.upsert_citizens(session, list(run.values()))
+        run.clear()
+        await erasure.erase_citizens(session, dict(erasing))
+        erasing.clear()
+
     for change in changes:
         if change["entity"] == "citizen" and change["op"] == "upsert":
-            if change["entity_id"] in run:
-                await store.upsert_citizens(session, list(run.values()))
-                run.clear()
+            if change["entity_id"] in run or erasing:
+                await flush()
             run[change["entity_id"]] = _citizen_row(change)
             continue
-        if run:
-            await store.upsert_citizens(session, list(run.values()))
-            run.clear()
+        if change["entity"] == "citizen":
+            if run:
+                await flush()
+            erasing[uuid.UUID(change["entity_id"])] = _citizen_row(change)["municipality"]
+            continue
+        await flush()
         await apply_change(session, change)
-    await store.upsert_citizens(session, list(run.values()))
+    await flush()
 
 
 def _citizen_row(change: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from registry.api.deps import (
     CitizensWriter,
     CodeBookDep,
     CursorCodecDep,
+    FollowersDep,
     IfMatch,
     PageParamsDep,
     Purpose,
@@ -24,7 +25,7 @@ from registry.api.deps import (
 )
 from registry.schemas.batch import CITIZENS_BATCH_EXAMPLE
 from registry.schemas.citizens import CitizenCreate, CitizenExport, CitizenRead, CitizenUpdate, TargetGroup
-from registry.schemas.erasure import ErasureRequest, ErasureResult
+from registry.schemas.erasure import ErasureProgress, ErasureRequest, ErasureResult
 from registry.usecases import citizens as usecase
 from registry.usecases import erasure
 from registry.usecases.actors import Actor
@@ -175,16 +176,31 @@ async def erase_citizens(
     return await erasure.erase_citizens(session, body.ids, tenant=principal.tenant, actor=actor, purpose=purpose)
 
 
+@router.get("/{citizen_id}/erasure", response_model=ErasureProgress, responses=ERRORS)
+async def erasure_progress(
+    citizen_id: uuid.UUID, session: SessionDep, principal: CitizensWriter, followers: FollowersDep
+) -> ErasureProgress:
+    """Whether the citizen's erasure has reached matching and outcomes: `pending` until both applied it."""
+    return await erasure.erasure_progress(session, citizen_id, tenant=principal.tenant, followers=followers)
+
+
 @router.get("/{citizen_id}/export", response_model=CitizenExport, responses=ERRORS)
 async def export_citizen(
     citizen_id: uuid.UUID,
     session: SessionDep,
     principal: Admin,
     vault: VaultDep,
+    followers: FollowersDep,
     purpose: Purpose,
     request_id: RequestId,
 ) -> CitizenExport:
-    """Everything held about a citizen, national id included (admin; GDPR art. 15/20)."""
+    """Everything every service holds about a citizen, national id included (admin; GDPR art. 15/20)."""
     return await usecase.export_citizen(
-        session, citizen_id, principal=principal, vault=vault, purpose=purpose, request_id=request_id
+        session,
+        citizen_id,
+        principal=principal,
+        vault=vault,
+        followers=followers,
+        purpose=purpose,
+        request_id=request_id,
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 from asgi_correlation_id.context import correlation_id
 from fastapi import Depends, Header
 
+from registry.clients.followers import Followers
 from registry.domain.codes import CodeBook
 from registry.domain.national_id_vault import NationalIdVault
 from registry.domain.occupation_map import OccupationMap
@@ -50,6 +51,8 @@ CodeBookDep = Annotated[CodeBook, Depends(state_dependency("taxonomy"))]
 VaultDep = Annotated[NationalIdVault, Depends(state_dependency("national_id_vault"))]
 OccupationMapDep = Annotated[OccupationMap, Depends(state_dependency("occupation_map"))]
 RequestId = Annotated[str | None, Depends(_request_id)]
+# matching and outcomes, asked for a citizen's export and an erasure's status.
+FollowersDep = Annotated[Followers, Depends(state_dependency("followers"))]
 
 
 async def _purpose(
@@ -74,6 +77,7 @@ __all__ = [
     "CodeBookDep",
     "CursorCodecDep",
     "Depends",
+    "FollowersDep",
     "IdempotencyDep",
     "IfMatch",
     "Internal",

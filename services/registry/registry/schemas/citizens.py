@@ -13,6 +13,7 @@ from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 from registry.schemas.access_log import AccessLogEntry
 from registry.schemas.common import CODE_MAX, REF_PATTERN, Location
 from registry.schemas.consent import ConsentEventRead
+from registry.schemas.held_exports import HeldByOtherServices
 
 TargetGroup = Literal[
     "flexjob", "disability_pension", "resource_programme", "cash_benefit", "integration", "sickness_benefit", "other"
@@ -136,16 +137,20 @@ class CitizenRead(BaseModel):
 
 
 class CitizenExport(BaseModel):
-    """Everything the registry holds about one citizen (GDPR art. 15/20; admin only)."""
+    """Everything the system holds about one citizen (GDPR art. 15/20; admin only)."""
 
+    # An integer, not Literal[1]: openapi-python-client renders an integer const as invalid Python.
+    schema_version: int = Field(default=1, ge=1, le=1, description="Version of this document's shape")
+    complete: bool = Field(
+        description="Whether every service's part is included (false: see `held_by_other_services`, ask again)"
+    )
     citizen: CitizenRead
     national_id: str | None
     enrolments: list[dict[str, Any]]
     consent_history: list[ConsentEventRead] = Field(description="Every grant, withdrawal and legal basis recorded")
     access_log: list[AccessLogEntry] = Field(description="Who accessed the data, as GET /access-log shows it")
     audit_events: list[dict[str, Any]]
-    held_by_other_services: dict[str, Any] = Field(
-        default_factory=dict,
-        description="What matching and outcomes hold (recommendations, decisions, outcome events, payments), "
-        "filled in by the system-wide export; empty in the registry's own answer",
+    held_by_other_services: HeldByOtherServices = Field(
+        description="What matching (features, recommendation lists served with model and explanation, caseworker "
+        "decisions) and outcomes (enrolments, outcome events, savings lines, payments) hold, each with its status"
     )

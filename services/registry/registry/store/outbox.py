@@ -68,6 +68,15 @@ async def tombstone(session: AsyncSession, *, entity: str, entity_ids: list[str]
         )
 
 
+async def erasure_seq(session: AsyncSession, *, entity: str, entity_id: str) -> int | None:
+    """The feed position of the entity's `erased` entry (its last; tombstones keep earlier places)."""
+    query = sa.select(sa.func.max(outbox.c.seq)).where(
+        outbox.c.entity == entity, outbox.c.entity_id == entity_id, outbox.c.op == "erased"
+    )
+    seq = (await session.execute(query)).scalar_one_or_none()
+    return int(seq) if seq is not None else None
+
+
 # The page is built as JSON text by PostgreSQL: the consumers want JSON, and decoding each change's
 # data into Python objects only to encode it again was a tenth of the registry's CPU during sync.
 PAGE_AS_JSON = sa.text(

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.clients.followers import Followers
 from registry.domain.codes import CodeBook
 from registry.domain.errors import TAKEN_NATIONAL_ID
 from registry.domain.national_id_vault import NationalIdVault
@@ -25,6 +26,7 @@ from registry.usecases.actors import Actor
 from registry.usecases.citizen_values import as_create, citizen_read, prepare_citizen
 from registry.usecases.consent import consent_history
 from registry.usecases.erasure import erase_citizens
+from registry.usecases.held_elsewhere import held_by_other_services
 from registry.usecases.references import municipality_violations
 from registry.usecases.results import Position, Slice, Versioned, slice_of
 from registry.usecases.tenant_rows import current_for_update, save_update
@@ -176,10 +178,12 @@ async def export_citizen(
     *,
     principal: Principal,
     vault: NationalIdVault,
+    followers: Followers,
     purpose: str | None,
     request_id: str | None,
 ) -> CitizenExport:
-    """Everything the registry holds about a citizen, national id included (GDPR art. 15/20)."""
+    """Everything the system holds about a citizen, national id included (GDPR art. 15/20): the
+    registry's record and what matching and outcomes answer (each part says if it is missing)."""
     row = await _live(session, citizen_id, tenant=principal.tenant)
     await _audit(session, principal, [row], action="export", purpose=purpose, request_id=request_id)
     national_id = None
@@ -193,7 +197,10 @@ async def export_citizen(
     events = await audit.list_for_citizen(
         session, citizen_id=row.id, tenant=principal.tenant, after_id=None, limit=10_000
     )
+    held = await held_by_other_services(followers, row.id)
     return CitizenExport(
+        complete=held.matching.status == "included" and held.outcomes.status == "included",
+        held_by_other_services=held,
         citizen=citizen_read(row),
         national_id=national_id,
         enrolments=[entries.enrolment_data(e) for e in held_enrolments],

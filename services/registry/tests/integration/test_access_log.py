@@ -122,4 +122,10 @@ async def test_export_carries_consent_history_and_access_log(
     export = (await client.get(f"{url}/export", headers=admin)).json()
     assert [(e["purpose"], e["action"]) for e in export["consent_history"]] == [("sharing_with_employer", "grant")]
     assert [e["what"] for e in export["access_log"]] == ["consent", "export"]
-    assert export["held_by_other_services"] == {}
+    # A registry without followers configured says so per service rather than answering empty.
+    held = export["held_by_other_services"]
+    assert (held["matching"]["status"], held["outcomes"]["status"], export["complete"]) == (
+        "not_configured",
+        "not_configured",
+        False,
+    )
