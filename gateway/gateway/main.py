@@ -84,6 +84,13 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
     async def upstreams_answer(_: Request) -> dict[str, Any]:
         return await upstreams_ready(forwarder.session, forwarder.base_urls())
 
+    async def marker_answer(_: Request) -> dict[str, Any]:
+        marker = settings.ready_marker
+        if marker is None:
+            return {}
+        loaded = marker.exists()
+        return {"demo_loaded_and_followers_caught_up": loaded, "ready": loaded}
+
     api = create_service_app(
         settings=settings.model_copy(update={"jwks_json": _jwks_text(keys), "jwks_url": None}),
         title="Brobygger API",
@@ -96,7 +103,7 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
         alembic_ini=ALEMBIC_INI,
         on_startup=[start],
         on_shutdown=[stop],
-        readiness_checks=[upstreams_answer],
+        readiness_checks=[upstreams_answer, marker_answer],
     )
     api.router.routes[:] = [
         route for route in api.router.routes if getattr(route, "path", None) not in REPLACED_ROUTES or _is_ours(route)
@@ -132,7 +139,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         connect_timeout=settings.upstream_connect_timeout,
         read_timeout=settings.upstream_timeout,
         attempts=settings.upstream_attempts,
-        max_body_bytes=settings.max_body_bytes,
+        body_limit=settings.body_limit,
         pool_size=settings.upstream_pool_size,
         concurrency=settings.upstream_concurrency,
     )

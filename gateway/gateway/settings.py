@@ -37,6 +37,9 @@ class Settings(ServiceSettings):
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=30.0, gt=0)
     openapi_cache_seconds: float = 60.0
+    # A file /readyz waits for: `make run` writes it once the demo is loaded and the followers
+    # (matching, outcomes) have applied the registry's feed up to its head. Unset: not waited for.
+    ready_marker: Path | None = None
 
     # Token issuing. Concatenated Ed25519 private keys in PEM: the first signs, all are published.
     signing_keys: SecretStr = SecretStr("")

@@ -14,7 +14,9 @@ to collect and the run is red, never silently skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +28,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -71,6 +75,69 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     errors_are_problem_json,
+]
+SEEN_RULES: dict[str, set[str]] = {}
+# Why a request the document allows may still be refused: the business rules, each listed with its
+# reason in docs/api.md ("Schema-valid requests that are refused"). A 422/400 with any other code
+# fails the run: the document should have said so.
+BUSINESS_RULES = {
+    "unknown": "a reference (citizen, organisation, opening, contract, rate card, event) that does not exist",
+    "unknown_reference": "a partnership naming an organisation that does not exist",
+    "unknown_municipality": "a client for a municipality the registry does not hold",
+    "unknown_etag": "an If-Match that is not an ETag this API issued",
+    "invalid_cursor": "a cursor this list did not issue",
+    "invalid_national_id": "a CPR / personnummer whose check digit or date is wrong",
+    "invalid_iban": "an IBAN whose check digits are wrong",
+    "invalid_bic": "a BIC that does not exist in form",
+    "missing": "a field another one makes necessary (a national client names `municipality`; a grant its `method`)",
+    "exactly_one": "exactly one of two alternatives (citizen_id / opening_id; municipality / partnership_id)",
+    "groups_or_partnership": "a simulation needs groups or a partnership whose cohort it simulates",
+    "decision_fields": "a decision's fields that go together (reason_code with rejected, no log id when proposed)",
+    "too_large": "a simulation's cohort or runs x citizens over the service's limit",
+    "period_order": "a period whose `to` is not after its `from`",
+    "future": "an outcome event dated in the future",
+    "erased": "a citizen who has been erased",
+    "overlap": "a rate card overlapping another card's period of the country",
+    "overlaps": "a contract overlapping another of the partnership",
+    "invalid_rate_card": "a rate card document that is not a complete card",
+    "header": "a refusion file whose first line is not the header",
+    "unstorable_text": "text with a NUL character (PostgreSQL cannot store it)",
+    "key_reused": "an Idempotency-Key reused with another body",
+    "feed_lag": "a citizen not yet on the registry's feed (503, retry)",
+    "tariffs": "tariffs naming a milestone that does not exist, or a negative amount",
+    "date_order": "dates out of order (a milestone due before the enrolment starts, an end before a start)",
+    "not_allowed": "a field another one excludes (a consent's `method` with a `legal_basis`)",
+    "duplicate": "the same skill or support need twice",
+    "unknown_occupation": "an occupation the loaded ESCO taxonomy does not hold",
+    "unknown_skill": "a skill the loaded ESCO taxonomy does not hold",
+    "unknown_support_need": "a support need outside the code book",
+    "invalid_url": "a webhook url that is not an absolute URL with a host",
+    "https_required": "a webhook url that is not https (loopback http only in development)",
+    "credentials_in_url": "a webhook url carrying a user name or password",
+    "decimal_parsing": "a decimal written as a string that cannot be computed with (an exponent in the millions)",
+}
+
+
+def schema_valid_rejections_are_business_rules(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """A request the document allows is refused (400/422) only for a documented business rule."""
+    meta = case.meta
+    if meta is None or meta.generation.mode.is_negative or response.status_code not in (400, 422):
+        return None
+    body = response.json()
+    codes = {str(error.get("code")) for error in body.get("errors") or []} or {str(body.get("type"))}
+    SEEN_RULES.setdefault(case.operation.label, set()).update(codes)
+    undocumented = sorted(codes - set(BUSINESS_RULES))
+    assert not undocumented, f"schema-valid request refused for {undocumented}: {body.get('detail')}"
+    return True
+
+
+# The merged document's run adds what only a whole document can show: schema-violating requests
+# refused, declared response headers sent, schema-valid requests refused only by a business rule.
+ALL_CHECKS = [
+    *CHECKS,
+    negative_data_rejection,
+    response_headers_conformance,
+    schema_valid_rejections_are_business_rules,
 ]
 
 
@@ -154,7 +221,25 @@ def test_outcomes_honours_its_contract(case: Case) -> None:
 
 @gateway_schema.parametrize()
 def test_gateway_honours_the_merged_contract(case: Case) -> None:
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=ALL_CHECKS)
+
+
+def test_allow_on_405_lists_exactly_the_documented_methods(
+    gateway: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    """OPTIONS (no CORS preflight) and an undocumented method answer 405 with the path's methods."""
+    document = gateway.get("/openapi.json").json()
+    wrong = []
+    for template, item in document["paths"].items():
+        documented = sorted(method.upper() for method in item if method in {"get", "post", "put", "patch", "delete"})
+        path = re.sub(r"\{[^}]+\}", "3f2c9a4e-8b1d-4c57-a0e2-5d6b7c8e9f10", template)
+        undocumented = next(m for m in ("PUT", "PATCH", "DELETE", "POST") if m not in documented)
+        for method in ("OPTIONS", undocumented):
+            response = gateway.request(method, path, headers=admin_headers)
+            allow = sorted(m.strip() for m in response.headers.get("allow", "").split(",") if m.strip())
+            if response.status_code != 405 or allow != documented:
+                wrong.append(f"{method} {template}: {response.status_code} Allow {allow}, documented {documented}")
+    assert wrong == []
 
 
 def test_merged_document_is_complete_and_valid_openapi_3_1(gateway: httpx.Client) -> None:
@@ -173,3 +258,35 @@ def test_contract_token_is_accepted_by_each_service(stack: Stack, contract_token
     """Without this, a suite whose every answer is a documented 401 would pass and prove nothing."""
     response = httpx.get(f"{stack.url(service)}{path}", headers={"Authorization": f"Bearer {contract_token}"})
     assert response.status_code == 200, response.text
+
+
+# POSTs that take no Idempotency-Key, and why (docs/api.md "Idempotency").
+NOT_IDEMPOTENT_BY_KEY = {
+    "/v1/auth/token": "OAuth2 token endpoint (RFC 6749): every call issues a fresh token and changes nothing",
+}
+
+
+def test_every_state_changing_post_declares_idempotency_key(gateway: httpx.Client) -> None:
+    """A generated client gets an `idempotency_key` argument on every POST of the merged document."""
+    document = gateway.get("/openapi.json").json()
+    missing = []
+    for path, item in document["paths"].items():
+        operation = item.get("post")
+        if operation is None or path in NOT_IDEMPOTENT_BY_KEY:
+            continue
+        headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
+        replayed = all(
+            "Idempotent-Replayed" in answer.get("headers", {})
+            for status, answer in operation["responses"].items()
+            if status.startswith("2")
+        )
+        if "Idempotency-Key" not in headers or not replayed:
+            missing.append(path)
+    assert missing == []
+    assert set(NOT_IDEMPOTENT_BY_KEY) <= set(document["paths"])
+
+
+def test_every_business_rule_is_documented() -> None:
+    """The list above is the API guide's table of refusals: each code is explained there."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    assert [code for code in BUSINESS_RULES if f"| `{code}` |" not in guide] == []

@@ -620,7 +620,7 @@ def test_replayed_events_and_settlement_change_nothing(journey: Journey) -> None
     first, second = journey.settlements["citizen_course"]
     request = {"contract_id": first["contract_id"], **STATEMENTS[0]}
     again = evaluator.post("/v1/settlements", request, key=f"journey:settle:citizen_course:{STATEMENTS[0]['from']}")
-    assert again.status_code == 200
+    assert (again.status_code, again.headers.get("Idempotent-Replayed")) == (201, "true")  # the first answer
     assert again.json() == first
     assert answer(evaluator.post("/v1/settlements", request), 200) == first
     listed = answer(evaluator.http.get("/v1/settlements", params={"contract_id": first["contract_id"]}), 200)

@@ -91,8 +91,8 @@ def tenant_b(stack: Stack, gateway: httpx.Client, admin_headers: dict[str, str])
 
 
 @pytest.fixture(scope="module")
-def admin_b(stack: Stack) -> dict[str, str]:
-    """An admin of municipality B only (tenant SE-2080, scope admin)."""
+def admin_b(stack: Stack, tenant_b: Tenant) -> dict[str, str]:
+    """An admin of municipality B only (tenant SE-2080, scope admin; a client needs its municipality)."""
     client_id, secret = stack.create_client("security-SE-2080-admin", TENANT_B, ["admin"])
     return bearer(stack.token(client_id, secret))
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SystemSessionDep
+from servicekit.idempotency import idempotent_system
 from servicekit.pagination import CursorCodecDep, Page, PageParamsDep
 from servicekit.routing import JsonRoute
 
+from ..clients.registry_municipalities import require_municipality
 from ..schemas.api_clients import ClientCreate, ClientCreated, ClientRead
 from ..usecases import api_clients
 
@@ -21,11 +23,36 @@ ClientIdPath = Annotated[str, Path(max_length=256, description="The client's id"
 CURSOR_KIND = "clients"
 
 
-@router.post("", status_code=201, response_model=ClientCreated)
-async def create_client(body: ClientCreate, principal: AdminDep, session: SystemSessionDep) -> ClientCreated:
-    """Create an API client; the secret is in this answer only."""
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClientCreated,
+    responses={
+        422: {"description": "Invalid input, or `tenant` names a municipality the registry does not hold"},
+        503: {"description": "The registry could not confirm the municipality"},
+    },
+)
+@idempotent_system(sealed=True)
+async def create_client(
+    body: ClientCreate, principal: AdminDep, session: SystemSessionDep, request: Request
+) -> ClientCreated:
+    """Create an API client for an existing municipality (or `*`); the secret is in this answer only
+    (a replay under the same Idempotency-Key answers it again: stored encrypted under that key)."""
+    forwarder = request.app.state.forwarder
+
+    async def confirm_municipality(code: str) -> None:
+        authorization = request.headers.get("Authorization", "")
+        await require_municipality(
+            forwarder.session, forwarder.base_urls()["registry"], code, authorization=authorization
+        )
+
     client, secret = await api_clients.create_client(
-        session, principal, name=body.name, tenant=body.tenant, scopes=body.scopes
+        session,
+        principal,
+        name=body.name,
+        tenant=body.tenant,
+        scopes=body.scopes,
+        confirm_municipality=confirm_municipality,
     )
     return ClientCreated(**vars(client), client_secret=secret)
 

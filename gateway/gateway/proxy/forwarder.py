@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -101,7 +101,7 @@ class Forwarder:
         connect_timeout: float,
         read_timeout: float,
         attempts: int,
-        max_body_bytes: int,
+        body_limit: Callable[[str], int],
         pool_size: int,
         concurrency: int = 16,
     ) -> None:
@@ -109,7 +109,7 @@ class Forwarder:
         self.verifier = verifier
         self.rate_limiter = rate_limiter
         self.attempts = attempts
-        self.max_body_bytes = max_body_bytes
+        self.body_limit = body_limit
         self.pool_size = pool_size
         self.concurrency = concurrency
         self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
@@ -171,8 +171,9 @@ class Forwarder:
         if wait is not None:
             await _refuse(send, upstream, _rate_limited(), path, {"Retry-After": str(int(wait))})
             return
-        if facts.declared_length is not None and facts.declared_length > self.max_body_bytes:
-            await _refuse(send, upstream, _too_large(self.max_body_bytes), path)
+        max_body_bytes = self.body_limit(path)
+        if facts.declared_length is not None and facts.declared_length > max_body_bytes:
+            await _refuse(send, upstream, _too_large(max_body_bytes), path)
             return
         breaker = upstream.breaker
         if not breaker.allow():
@@ -204,7 +205,7 @@ class Forwarder:
                     raise _BodyAbandoned
                 chunk: bytes = message.get("body", b"")
                 received += len(chunk)
-                if received > self.max_body_bytes:
+                if received > max_body_bytes:
                     too_large = True
                     raise _BodyAbandoned
                 if chunk:
@@ -233,7 +234,7 @@ class Forwarder:
                 if too_large or client_gone:
                     breaker.release_probe()
                     if too_large:
-                        await _refuse(send, upstream, _too_large(self.max_body_bytes), path)
+                        await _refuse(send, upstream, _too_large(max_body_bytes), path)
                     return
                 breaker.record_failure()
                 if attempt < attempts and breaker.state is BreakerState.CLOSED:

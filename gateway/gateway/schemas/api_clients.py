@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -18,6 +19,9 @@ class TokenResponse(BaseModel):
     )
 
 
+SCOPE_ITEMS: Any = {"type": "string", "enum": sorted(KNOWN_SCOPES)}
+
+
 class ClientCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -27,9 +31,15 @@ class ClientCreate(BaseModel):
     )
 
     name: str = Field(min_length=1, max_length=200)
-    tenant: str = Field(description="A municipality code (`DK-0336`, `SE-2080`) or `*` for national roles.")
+    tenant: str = Field(
+        pattern=r"^(\*|(DK|SE)-\d{4})$",
+        description="A municipality code (`DK-0336`, `SE-2080`) the registry holds, or `*` for national roles.",
+    )
     scopes: list[str] = Field(
-        min_length=1, max_length=len(KNOWN_SCOPES), description=f"Any of: {', '.join(sorted(KNOWN_SCOPES))}."
+        min_length=1,
+        max_length=len(KNOWN_SCOPES),
+        description=f"Any of: {', '.join(sorted(KNOWN_SCOPES))}.",
+        json_schema_extra={"items": SCOPE_ITEMS},
     )
 
     @field_validator("tenant")

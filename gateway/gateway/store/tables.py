@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from servicekit.idempotency import idempotency_table
 from servicekit.tables import moment, optional_moment, service_metadata
 
 metadata = service_metadata()
+# Stored answers of client creations by Idempotency-Key (the secret sealed under the key).
+idempotency_keys = idempotency_table(metadata)
 
 # API clients (OAuth2 client credentials). Only an argon2 hash of the secret is kept.
 api_clients = sa.Table(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.auth import Principal
@@ -18,11 +20,20 @@ def visible_tenant(principal: Principal) -> str | None:
 
 
 async def create_client(
-    session: AsyncSession, principal: Principal, *, name: str, tenant: str, scopes: list[str]
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    name: str,
+    tenant: str,
+    scopes: list[str],
+    confirm_municipality: Callable[[str], Awaitable[None]],
 ) -> tuple[ApiClient, str]:
-    """The new client and its secret (returned once, stored only as a hash)."""
+    """The new client and its secret (returned once, stored only as a hash); a municipal tenant
+    must exist (`confirm_municipality` raises 422 naming `tenant` when the registry lacks it)."""
     if not principal.is_national and tenant != principal.tenant:
         raise Forbidden("An admin of a municipality may only create clients for that municipality.")
+    if tenant != "*":
+        await confirm_municipality(tenant)
     secret = new_client_secret()
     client = await store.create_client(
         session,

@@ -46,6 +46,19 @@ async def test_huge_body_to_the_gateways_own_endpoint_is_413(
     assert_problem(response, 413)
 
 
+async def test_import_routes_take_bodies_over_the_default_limit(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    """GATEWAY_MAX_BODY_BYTES is 1,000,000 here; an import (a page of real ads is 3-10 MB) takes up
+    to GATEWAY_IMPORT_MAX_BODY_BYTES, every other route still refuses."""
+    body = b"x" * 1_500_000
+    headers = {**admin_headers, "content-type": "application/json"}
+    imported = await client.post("/v1/openings:import", content=body, headers=headers)
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["body_bytes"] == len(body)
+    assert_problem(await client.post("/v1/openings:batch", content=body, headers=headers), 413)
+
+
 @pytest.mark.parametrize(
     ("content", "content_type", "status"),
     [

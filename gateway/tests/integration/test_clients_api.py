@@ -95,3 +95,29 @@ async def test_municipal_admin_manages_only_its_own_municipality(
     assert (await client.get(f"/v1/clients/{other['client_id']}", headers=headers)).status_code == 404
     listed = (await client.get("/v1/clients", params={"limit": 200}, headers=headers)).json()["items"]
     assert {item["tenant"] for item in listed} == {"DK-0849"}
+
+
+async def test_client_for_a_municipality_the_registry_lacks_is_422_naming_tenant(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    body = {"name": "ghost", "tenant": "DK-0999", "scopes": ["citizens:read"]}
+    response = await client.post("/v1/clients", json=body, headers=admin_headers)
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["tenant"]
+
+
+async def test_client_creation_replays_under_its_idempotency_key(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], get_token: Any
+) -> None:
+    headers = {**admin_headers, "Idempotency-Key": "client-replay-1"}
+    body = {"name": "replayed", "tenant": "DK-0336", "scopes": ["citizens:read"]}
+    first = await client.post("/v1/clients", json=body, headers=headers)
+    again = await client.post("/v1/clients", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert await get_token(client, again.json()["client_id"], again.json()["client_secret"])
+    other = await client.post("/v1/clients", json={**body, "name": "another"}, headers=headers)
+    assert other.status_code == 422
+    listed = (await client.get("/v1/clients", params={"limit": 200}, headers=admin_headers)).json()["items"]
+    assert [item["name"] for item in listed].count("replayed") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -88,3 +89,18 @@ async def test_health_readiness_and_metrics(client: httpx.AsyncClient, admin_hea
     await client.get("/v1/citizens", headers=admin_headers)
     metrics = (await client.get("/metrics")).text
     assert 'route="/v1/citizens"' in metrics
+
+
+async def test_readyz_waits_for_the_demo_and_the_followers(
+    start_gateway: Any, stubs: dict[str, Any], tmp_path: Path
+) -> None:
+    """`make run` writes the marker once the demo is loaded and the followers reached the feed head."""
+    marker = tmp_path / "ready"
+    gateway = start_gateway(stubs, ready_marker=str(marker))
+    async with httpx.AsyncClient(base_url=gateway.url) as http:
+        before = await http.get("/readyz")
+        assert before.status_code == 503
+        assert before.json()["checks"]["demo_loaded_and_followers_caught_up"] is False
+        marker.write_text("feed head 42\n")
+        assert (await http.get("/readyz")).status_code == 200
+    gateway.stop()

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 SERVICE = os.environ.get("STUB_SERVICE", "registry")
+UNKNOWN_MUNICIPALITY = "/v1/municipalities/DK-0999"  # the one municipality the stub registry lacks
 HANGING = [0]  # requests held on a /hang path, for tests that wait until the gateway admitted them
 DOCUMENTED_PATH = {
     "registry": "/v1/municipalities/{code}",
@@ -89,6 +90,9 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if path.endswith("/hang"):
         HANGING[0] += 1
         await asyncio.Event().wait()
+    if path == UNKNOWN_MUNICIPALITY:
+        await send_json(send, 404, {"status": 404, "title": "Not found"})
+        return
     if "/status/" in path:
         status = int(path.rsplit("/", 1)[1])
         await send_json(send, status, {"service": SERVICE, "status": status})

@@ -23,7 +23,12 @@ def config_from_environment() -> StackConfig:
         admin_client_secret=os.environ.get("BROBYGGER_ADMIN_CLIENT_SECRET"),
         esco_dir=os.environ.get("ESCO_DIR"),
         redis_url=os.environ.get("REDIS_URL"),
+        ready_marker=ROOT / ".run" / "ready" if demo_requested() else None,
     )
+
+
+def demo_requested() -> bool:
+    return os.environ.get("BROBYGGER_DEMO", "1") != "0"
 
 
 def main() -> int:
@@ -40,12 +45,14 @@ def main() -> int:
         stack.start()
         if stop.is_set():
             return 0
-        if os.environ.get("BROBYGGER_DEMO", "1") != "0":
+        if demo_requested():
             from .demo import load_demo
 
             print("Loading the demo population …", flush=True)
             summary = load_demo(stack)
             print(f"Demo loaded: {summary}", flush=True)
+            stack.mark_ready()  # /readyz of the gateway says ready only from here
+            print("Followers caught up with the registry feed; the gateway is ready.", flush=True)
         print_banner(stack)
         stop.wait()
         print("\nStopping …", flush=True)

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -62,6 +63,9 @@ class StackConfig:
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
     # uvicorn worker processes per service (benchmarks scale the registry); 1 when absent.
     workers: dict[str, int] = field(default_factory=dict)
+    # `make run` with the demo: the gateway's /readyz waits for this file, written by
+    # `mark_ready()` once the demo is loaded and the followers have applied the feed to its head.
+    ready_marker: Path | None = None
 
 
 class Stack:
@@ -95,8 +99,10 @@ class Stack:
             self._create_service_clients()
             for name in SERVICES:
                 self._spawn(name)
-            for name in ("registry", "outcomes", "matching", "webhooks", "gateway"):
+            for name in ("registry", "outcomes", "matching", "webhooks"):
                 self._wait_ready(name)
+            if self.config.ready_marker is None:
+                self._wait_ready("gateway")
         except BaseException:
             self.stop()
             raise
@@ -135,6 +141,9 @@ class Stack:
             "LOG_JSON": "true",
         }
         env = {prefix + k: v for k, v in common.items()}
+        if name == "gateway" and self.config.ready_marker is not None:
+            self.config.ready_marker.unlink(missing_ok=True)
+            env["GATEWAY_READY_MARKER"] = str(self.config.ready_marker)
         if name == "gateway":
             env.update(
                 {
@@ -258,6 +267,30 @@ class Stack:
                 last = exc
             time.sleep(0.2)
         raise TimeoutError(f"{name} not ready after {timeout}s ({last!r}); see {proc.log_path}:\n{tail(proc.log_path)}")
+
+    def mark_ready(self, timeout: float = 300) -> None:
+        """After loading data: wait until matching and outcomes applied the registry's feed up to
+        its present head, then let the gateway's /readyz say ready (the marker file)."""
+        registry_id, registry_secret = self.service_clients["registry"]
+        headers = {"Authorization": f"Bearer {self.token(registry_id, registry_secret)}"}
+        changes = httpx.get(f"{self.url('registry')}/internal/v1/changes", params={"limit": 1}, headers=headers)
+        changes.raise_for_status()
+        head = int(changes.json()["head"])
+        for name in ("matching", "outcomes"):
+            self._wait_until(name, lambda answer: int(answer["checks"]["feed"]["position"]) >= head, timeout)
+        assert self.config.ready_marker is not None
+        self.config.ready_marker.write_text(f"feed head {head}\n")
+        self._wait_ready("gateway")
+
+    def _wait_until(self, name: str, holds: Callable[[dict[str, Any]], bool], timeout: float) -> None:
+        """Poll `name`'s /readyz until its answer satisfies `holds` (a bounded poll)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError, KeyError, ValueError):
+                if holds(httpx.get(self.url(name) + "/readyz", timeout=2.0).json()):
+                    return
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} did not catch up with the feed within {timeout}s")
 
     def _wait_alive(self, name: str, timeout: float = 60) -> None:
         self._wait(name, "/healthz", timeout)

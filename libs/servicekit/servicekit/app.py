@@ -69,17 +69,19 @@ class SecurityHeadersMiddleware:
 class BodyLimitMiddleware:
     """Rejects bodies over the limit with 413 before the app reads them into memory."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, *, limit_for: Callable[[str], int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.limit_for = limit_for or (lambda _path: max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope["path"])
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(scope, send, limit)
             return
         received = 0
         too_large = False
@@ -90,7 +92,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     too_large = True
                     raise _BodyTooLarge
             return message
@@ -107,12 +109,12 @@ class BodyLimitMiddleware:
         with suppress(_BodyTooLarge):
             await self.app(scope, limited_receive, guarded_send)
         if too_large and not started:
-            await self._reject(scope, send)
+            await self._reject(scope, send, limit)
 
-    async def _reject(self, scope: Scope, send: Send) -> None:
-        response = Problem(
-            413, "Payload too large", f"The body exceeds {self.max_bytes} bytes.", "payload-too-large"
-        ).response(scope["path"])
+    async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
+        response = Problem(413, "Payload too large", f"The body exceeds {limit} bytes.", "payload-too-large").response(
+            scope["path"]
+        )
         await response(scope, _empty_receive, send)
 
 
@@ -195,7 +197,7 @@ def cors_options(origins: list[str]) -> dict[str, Any]:
 
 def add_standard_middleware(app: FastAPI, settings: ServiceSettings) -> None:
     """Outermost first: request id, security headers, CORS, metrics/access log, body limit."""
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limit_for=settings.body_limit)
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, **cors_options(settings.cors_origins))

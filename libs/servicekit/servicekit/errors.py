@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +12,11 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from .domain_errors import (
     PROBLEM_BASE,
@@ -122,8 +125,38 @@ HTTP_TITLES = {
 }
 
 
-def field_location(loc: Sequence[Any]) -> str:
+PATH_PARAMETER = re.compile(r"\{[^}]+\}")
+UNION_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+def without_union_tags(loc: Sequence[Any], document: Any) -> list[Any]:
+    """Pydantic names the chosen member of a discriminated union in `loc` by its tag
+    (`('placement_started', 'data', 'kind')`); the tag is the value of a field of the object, never
+    a key of it, so walking `loc` along the document drops it: 'data.kind'."""
+    kept: list[Any] = []
+    node = document
+    for part in loc:
+        if (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and part not in node
+            and part in {value for value in node.values() if isinstance(value, str)}
+        ):
+            continue
+        kept.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return kept
+
+
+def field_location(loc: Sequence[Any], body: Any = None) -> str:
     """Turn pydantic's ('body', 'benefit', 'monthly_amount') into 'benefit.monthly_amount'."""
+    if loc and loc[0] == "body":
+        loc = ["body", *without_union_tags(loc[1:], body)]
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header"}:
         if parts[0] != "body":
@@ -140,9 +173,26 @@ def validation_problem(exc: RequestValidationError) -> Problem:
     for err in exc.errors():
         msg = str(err.get("msg", "invalid"))
         # pydantic puts the rejected input in 'input'; never echo it (it may hold a national id).
-        errors.append(FieldError(field_location(err.get("loc", ())), msg, str(err.get("type", "invalid"))).as_dict())
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") in UNION_TAG_ERRORS:  # the discriminator itself is wrong: name it
+            loc = (*loc, str(err.get("ctx", {}).get("discriminator", "")).strip("'"))
+        location = field_location(loc, exc.body)
+        errors.append(FieldError(location, msg, str(err.get("type", "invalid"))).as_dict())
     names = ", ".join(e["field"] for e in errors[:5])
     return Problem(422, "Validation failed", f"Invalid fields: {names}", "validation-failed", errors)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the document lists for this path. Starlette's 405 names only the first route
+    that matched (GET and POST of one path are two routes)."""
+    path = request.scope["path"]
+    routes = [(str(r.path_format), set(r.methods or ())) for r in iter_route_contexts(request.app.routes)]
+    matched = [(fmt, methods) for fmt, methods in routes if compile_path(fmt)[0].match(path)]
+    if not matched:
+        return []
+    # The most literal path is the one the request names: `/{id}:activate` over `/{id}`.
+    named = max((fmt for fmt, _ in matched), key=lambda fmt: len(PATH_PARAMETER.sub("", fmt)))
+    return sorted({method for fmt, methods in matched if fmt == named for method in methods})
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -163,7 +213,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = HTTP_TITLES.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return Problem(exc.status_code, title, detail, slug).response(request.url.path, dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return Problem(exc.status_code, title, detail, slug).response(request.url.path, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -179,7 +232,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem.response(request.url.path, {"Retry-After": "1"})
         if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
             detail = "Text may not contain NUL characters (or others PostgreSQL cannot store)."
-            return Problem(422, "Validation failed", detail, "validation-failed").response(request.url.path)
+            errors = [FieldError("body", "holds a character PostgreSQL cannot store", "unstorable_text").as_dict()]
+            return Problem(422, "Validation failed", detail, "validation-failed", errors).response(request.url.path)
         return await _unexpected(request, exc)  # a bug
 
     # One handler for every database error: registering a second one for the same class would

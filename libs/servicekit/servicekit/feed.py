@@ -11,10 +11,11 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import structlog
+from fastapi import Depends, Request
 from pydantic_core import from_json
 
 from .http import ServiceClient
@@ -107,6 +108,12 @@ class FeedConsumer:
             finally:
                 self._refreshes += 1
 
+    async def caught_up_now(self) -> bool:
+        """Catch up now (shared with concurrent callers); whether this service has everything the
+        feed held a moment ago: no error reaching it and nothing left behind."""
+        await self.refresh()
+        return self.last_error is None and self.lag == 0
+
     async def run_forever(self) -> None:
         backoff = self.idle_seconds
         while True:
@@ -138,6 +145,28 @@ class FeedConsumer:
                 await self._task
             self._task = None
 
+    @property
+    def caught_up(self) -> bool:
+        """The follower has read the feed at least once, without error, and stands at its head."""
+        return self.last_success is not None and self.last_error is None and self.lag == 0
+
     def readiness(self) -> dict[str, Any]:
         """For /readyz: lag behind the feed head and the last error, if any."""
         return {f"{self.name}_feed_lag": self.lag, f"{self.name}_feed_error": self.last_error}
+
+
+FeedCheck = Callable[[], Awaitable[bool]]
+
+
+async def _no_feed() -> bool:
+    return True
+
+
+async def feed_check(request: Request) -> FeedCheck:
+    """For a request that missed something the feed brings (a citizen created a moment ago):
+    `await check()` catches the service up and says whether it is current; without a feed, True."""
+    feed: FeedConsumer | None = getattr(request.app.state, "feed", None)
+    return _no_feed if feed is None else feed.caught_up_now
+
+
+FeedCheckDep = Annotated[FeedCheck, Depends(feed_check)]

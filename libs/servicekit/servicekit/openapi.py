@@ -22,8 +22,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from .auth import current_principal
 from .errors import HTTP_TITLES, PROBLEM_BASE, PROBLEM_JSON
+from .etag import if_match_dependency
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
-from .idempotency import MAX_KEY_LENGTH, idempotency
+from .idempotency import KEY_DEPENDENCIES, MAX_KEY_LENGTH
 from .scopes import oauth2_security_scheme
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -164,7 +165,7 @@ def required_scopes(dependant: Dependant) -> list[tuple[str, ...]]:
 
 
 def takes_idempotency_key(dependant: Dependant) -> bool:
-    return any(d.call is idempotency for d in _dependants(dependant))
+    return any(d.call in KEY_DEPENDENCIES for d in _dependants(dependant))
 
 
 def _declare_security(operation: dict[str, Any], dependant: Dependant) -> None:
@@ -186,6 +187,15 @@ def _declare_idempotency(operation: dict[str, Any]) -> None:
             response.setdefault("headers", {})["Idempotent-Replayed"] = REPLAYED_HEADER
 
 
+def _declare_if_match_required(operation: dict[str, Any]) -> None:
+    """An update needs the ETag it read: missing is 428, so the header is required in the document."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name", "").lower() == "if-match":
+            parameter["required"] = True
+            parameter["schema"] = {"type": "string", "minLength": 1}
+            parameter["description"] = "The ETag of the last read (required: without it 428, stale 412)"
+
+
 def complete_operations(app: FastAPI, document: dict[str, Any]) -> None:
     """Summaries from docstrings, security with the scopes needed, Idempotency-Key where taken,
     and documented problem+json errors on every operation."""
@@ -203,6 +213,8 @@ def complete_operations(app: FastAPI, document: dict[str, Any]) -> None:
             _declare_security(operation, route.dependant)
             if takes_idempotency_key(route.dependant):
                 _declare_idempotency(operation)
+            if any(d.call is if_match_dependency for d in _dependants(route.dependant)):
+                _declare_if_match_required(operation)
             responses = operation.setdefault("responses", {})
             statuses = standard_errors(route.dependant, has_body=route.body_field is not None, method=method)
             statuses |= {int(code) for code in responses if str(code).isdigit() and int(code) >= 400}

@@ -37,6 +37,13 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     max_body_bytes: int = 2_000_000
+    # Import routes (`…:import`, the refusion statement file) take whole files: a 1,000-ad JobStream
+    # page is 3-10 MB (real ads carry 3-10 KB of text each), a year's refusion file ~5 MB.
+    import_max_body_bytes: int = 32_000_000
+
+    def body_limit(self, path: str) -> int:
+        """The largest body `path` takes: import routes the larger limit, every other one the default."""
+        return self.import_max_body_bytes if is_import_path(path) else self.max_body_bytes
 
     def service_token(self) -> ClientCredentialsToken | None:
         """The token source for calls to other services (client credentials); None without credentials."""
@@ -55,3 +62,10 @@ class ServiceSettings(BaseSettings):
         if len(bytes.fromhex(raw)) != 32:
             raise ValueError("cursor_key must be 32 bytes, hex-encoded")
         return value
+
+
+IMPORT_PATHS = frozenset({"/v1/refusion-statements"})
+
+
+def is_import_path(path: str) -> bool:
+    return path.endswith(":import") or path in IMPORT_PATHS

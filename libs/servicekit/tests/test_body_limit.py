@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from servicekit.app import BodyLimitMiddleware
 from servicekit.errors import install_error_handlers
+from servicekit.settings import ServiceSettings
 
 LIMIT = 1_000
 
@@ -26,7 +27,12 @@ def limited_app() -> BodyLimitMiddleware:
     async def create_item(item: Item) -> dict[str, int]:
         return {"length": len(item.text)}
 
-    return BodyLimitMiddleware(app, max_bytes=LIMIT)
+    @app.post("/items:import")
+    async def import_items(item: Item) -> dict[str, int]:
+        return {"length": len(item.text)}
+
+    settings = ServiceSettings(max_body_bytes=LIMIT, import_max_body_bytes=10 * LIMIT)
+    return BodyLimitMiddleware(app, max_bytes=LIMIT, limit_for=settings.body_limit)
 
 
 async def chunks(total: int) -> AsyncIterator[bytes]:
@@ -36,10 +42,15 @@ async def chunks(total: int) -> AsyncIterator[bytes]:
     yield b'"}'
 
 
-async def post(content: bytes | AsyncIterator[bytes]) -> httpx.Response:
+async def post(content: bytes | AsyncIterator[bytes], path: str = "/items") -> httpx.Response:
     transport = httpx.ASGITransport(app=limited_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        return await client.post("/items", content=content, headers={"content-type": "application/json"})
+        return await client.post(path, content=content, headers={"content-type": "application/json"})
+
+
+async def test_import_route_takes_its_larger_limit() -> None:
+    assert (await post(chunks(5 * LIMIT), "/items:import")).status_code == 200
+    assert (await post(chunks(20 * LIMIT), "/items:import")).status_code == 413
 
 
 async def test_streamed_body_over_the_limit_answers_413_not_a_parse_error() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from outcomes.api import (
     contracts,
@@ -29,6 +30,7 @@ from outcomes.usecases.rate_cards import load_rate_cards
 from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.events import events_router
+from servicekit.feed import FeedConsumer
 from servicekit.feed_cursor import feed_position_router
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -108,4 +110,18 @@ def create_app(
         on_startup=[start],
         on_shutdown=[shutdown],
         openapi_tags=TAGS,
+        readiness_checks=[feed_readiness],
     )
+
+
+async def feed_readiness(request: Request) -> dict[str, Any]:
+    """The registry feed's lag; not ready before the first poll succeeded (no citizen known yet)."""
+    feed: FeedConsumer | None = request.app.state.feed
+    if feed is None:
+        return {}
+    settings: Settings = request.app.state.settings
+    polled = feed.last_success is not None
+    return {
+        "feed": {"position": feed.position, "head": feed.head, "lag": feed.lag, "last_error": feed.last_error},
+        "ready": polled and feed.lag <= settings.feed_max_lag,
+    }

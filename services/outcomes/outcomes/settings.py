@@ -22,6 +22,8 @@ class Settings(ServiceSettings, AccessLogSettings):
     # The registry's change feed (citizen projection); unset: no consumer runs (tests drive it directly).
     registry_url: str | None = None
     feed_poll_seconds: float = 2.0
+    # /readyz: not ready before the first successful poll, nor while further behind than this.
+    feed_max_lag: int = Field(default=10_000, ge=0)
     feed_batch_size: int = Field(default=1000, ge=1, le=1000)
     rate_cards_dir: Path = RATE_CARDS
     # Settlement lines and evaluations use the rate card of the contract; evaluations without a

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
-from matching.api.deps import EngineDep, IdempotencyDep, Runner, SessionDep
+from matching.api.deps import EngineDep, Runner, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.assignments import AssignedSeat, AssignmentRead, AssignmentRequest, FairnessRead, Unassigned
 from matching.schemas.models import ModelRef
 from matching.usecases.assignments import AssignmentRun, assign_seats
 from servicekit.domain_errors import NotFound
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/assignments", tags=["assignments"])
@@ -43,21 +43,14 @@ def assignment_read(run: AssignmentRun) -> AssignmentRead:
 
 
 @router.post("", status_code=200, response_model=AssignmentRead, responses=ERRORS)
+@idempotent
 async def create_assignment(
-    body: AssignmentRequest, session: SessionDep, principal: Runner, engine: EngineDep, idem: IdempotencyDep
-) -> AssignmentRead | JSONResponse:
+    body: AssignmentRequest, session: SessionDep, principal: Runner, engine: EngineDep
+) -> AssignmentRead:
     """Assign consenting citizens to opening seats for the largest total score (each citizen at most one seat)."""
-
-    async def assign() -> AssignmentRead:
-        if body.municipality is not None and not principal.can_see(body.municipality):
-            raise NotFound(f"Municipality {body.municipality} not found.")
-        run = await assign_seats(
-            session,
-            engine,
-            municipality=body.municipality,
-            partnership_id=body.partnership_id,
-            min_share=body.min_share,
-        )
-        return assignment_read(run)
-
-    return await idem.once(200, assign)
+    if body.municipality is not None and not principal.can_see(body.municipality):
+        raise NotFound(f"Municipality {body.municipality} not found.")
+    run = await assign_seats(
+        session, engine, municipality=body.municipality, partnership_id=body.partnership_id, min_share=body.min_share
+    )
+    return assignment_read(run)

@@ -6,26 +6,27 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 
-from matching.api.deps import ActorDep, IdempotencyDep, Reader, Runner, SessionDep
+from matching.api.deps import ActorDep, Reader, Runner, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
 from matching.usecases import records
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/decisions", tags=["decisions"])
 
 
 @router.post("", status_code=201, response_model=DecisionRead, responses=ERRORS)
+@idempotent
 async def record_decision(
-    body: DecisionCreate, session: SessionDep, principal: Runner, actor: ActorDep, idem: IdempotencyDep
-) -> DecisionRead | JSONResponse:
+    body: DecisionCreate, session: SessionDep, principal: Runner, actor: ActorDep
+) -> DecisionRead:
     """Record a decision on a suggestion of a served list (`accepted`, `rejected` with a reason,
     `contacted`, `hired`), or propose an opening that was not suggested (`proposed`); scope
     matching:run. 422 names the field when the list was not served to that citizen or did not
     hold the opening."""
-    return await idem.once(201, lambda: records.record_decision(session, body, actor))
+    return await records.record_decision(session, body, actor)
 
 
 @router.get("", response_model=DecisionPage, responses=ERRORS)

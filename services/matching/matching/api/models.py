@@ -5,24 +5,23 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
-from matching.api.deps import EngineDep, IdempotencyDep, OutcomesDep, Reader, Runner, SessionDep
+from matching.api.deps import EngineDep, OutcomesDep, Reader, Runner, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.models import ModelPage, ModelRead
 from matching.usecases import models
 from servicekit.domain_errors import Forbidden
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/models", tags=["models"])
 
 
 @router.post("", status_code=201, response_model=ModelRead, responses=ERRORS)
-async def create_model(
-    session: SessionDep, principal: Runner, engine: EngineDep, outcomes: OutcomesDep, idem: IdempotencyDep
-) -> ModelRead | JSONResponse:
+@idempotent
+async def create_model(session: SessionDep, principal: Runner, engine: EngineDep, outcomes: OutcomesDep) -> ModelRead:
     """Train a calibrated model from placement outcomes (409 says how many outcomes are needed)."""
-    return await idem.once(201, lambda: models.train_from_outcomes(session, engine, outcomes))
+    return await models.train_from_outcomes(session, engine, outcomes)
 
 
 @router.get("", response_model=ModelPage, responses=ERRORS)
@@ -39,6 +38,7 @@ async def get_model(model_id: uuid.UUID, session: SessionDep, principal: Reader)
 
 
 @router.post("/{model_id}:activate", response_model=ModelRead, responses=ERRORS)
+@idempotent
 async def activate_model(model_id: uuid.UUID, session: SessionDep, principal: Runner) -> ModelRead:
     """Make this version the one that scores (the previous active one is deactivated).
 

@@ -54,7 +54,7 @@ async def list_recommendations(
     else:
         raise ValidationFailed(
             "Give exactly one of citizen_id or opening_id.",
-            errors=[FieldError("query.citizen_id", "give exactly one of citizen_id or opening_id")],
+            errors=[FieldError("query.citizen_id", "give exactly one of citizen_id or opening_id", "exactly_one")],
         )
     return RecommendationPage(
         items=[

@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from .models import ModelRef
 
 
 class AssignmentRequest(BaseModel):
+    """Give exactly one of `municipality` or `partnership_id` (422 `exactly_one` otherwise)."""
+
     model_config = ConfigDict(extra="forbid")
 
     municipality: str | None = Field(default=None, max_length=16, examples=["DK-0336"])
@@ -24,7 +27,7 @@ class AssignmentRequest(BaseModel):
     @model_validator(mode="after")
     def _one_scope(self) -> AssignmentRequest:
         if (self.municipality is None) == (self.partnership_id is None):
-            raise ValueError("give exactly one of municipality or partnership_id")
+            raise PydanticCustomError("exactly_one", "give exactly one of municipality or partnership_id")
         if self.min_share is not None and (
             any(not 0 <= v <= 1 for v in self.min_share.values()) or sum(self.min_share.values()) > 1
         ):

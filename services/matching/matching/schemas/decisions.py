@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from pydantic_core import PydanticCustomError
 
 from matching.domain.personal_data import Decision
 
@@ -42,11 +43,15 @@ class DecisionCreate(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.decision == "rejected" and not self.reason_code:
-            raise ValueError("reason_code is required when the decision is rejected")
+            raise PydanticCustomError("decision_fields", "reason_code is required when the decision is rejected")
         if self.decision == "proposed" and self.recommendation_log_id is not None:
-            raise ValueError("a proposed opening was not suggested: give no recommendation_log_id")
+            raise PydanticCustomError(
+                "decision_fields", "a proposed opening was not suggested: give no recommendation_log_id"
+            )
         if self.decision != "proposed" and self.recommendation_log_id is None:
-            raise ValueError("recommendation_log_id is required unless the decision is proposed")
+            raise PydanticCustomError(
+                "decision_fields", "recommendation_log_id is required unless the decision is proposed"
+            )
         return self
 
 

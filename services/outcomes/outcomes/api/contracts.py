@@ -6,12 +6,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
 from outcomes.api.deps import (
     ERRORS,
     CursorCodecDep,
-    IdempotencyDep,
     MunicipalityFilter,
     OutcomesReader,
     PageParamsDep,
@@ -23,6 +21,7 @@ from outcomes.api.deps import (
 )
 from outcomes.schemas.contracts import ContractCreate, ContractRead
 from outcomes.usecases import contracts
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -30,14 +29,14 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/contracts", tags=["contrac
 
 
 @router.post("", status_code=201, response_model=ContractRead, responses=ERRORS)
+@idempotent
 async def create_contract(
     body: ContractCreate,
     session: SessionDep,
     principal: SettlementsWriter,
-    idem: IdempotencyDep,
     settings: SettingsDep,
     response: Response,
-) -> ContractRead | JSONResponse:
+) -> ContractRead:
     """Create a PbR contract for a partnership (citizen course or company accelerator side)."""
 
     async def create() -> ContractRead:
@@ -50,7 +49,7 @@ async def create_contract(
         )
         return located(response, contract, location="/v1/contracts")
 
-    return await idem.once(201, create)
+    return await create()
 
 
 @router.get("", response_model=Page[ContractRead], responses=ERRORS)

@@ -34,6 +34,7 @@ from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvalua
 from servicekit.access_outbox import ActorDep
 from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
+from servicekit.strict import FIRST_OF_MONTH
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/evaluations", tags=["evaluations"])
 
@@ -108,8 +109,22 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
 
 
 Municipality = Annotated[str | None, Query(pattern=r"^(DK|SE)-\d{4}$")]
-From = Annotated[date | None, Query(alias="from", description="First day of a month (default: 36 months before `to`)")]
-To = Annotated[date | None, Query(alias="to", description="First day of a month, exclusive (default: next month)")]
+From = Annotated[
+    date | None,
+    Query(
+        alias="from",
+        description="First day of a month (default: 36 months before `to`)",
+        json_schema_extra={"pattern": FIRST_OF_MONTH},
+    ),
+]
+To = Annotated[
+    date | None,
+    Query(
+        alias="to",
+        description="First day of a month, exclusive, after `from` (default: next month)",
+        json_schema_extra={"pattern": FIRST_OF_MONTH},
+    ),
+]
 Country = Annotated[
     str | None, Query(pattern="^(DK|SE)$", description="National evaluations: which country's citizens")
 ]

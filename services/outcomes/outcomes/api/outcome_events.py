@@ -19,16 +19,28 @@ from outcomes.api.deps import (
     answered,
     page_by_sequence,
 )
-from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventRead
+from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventPage, OutcomeEventRead
 from outcomes.usecases import outcome_events
 from servicekit.access_outbox import ActorDep
 from servicekit.batch import BatchResult
-from servicekit.pagination import Page
+from servicekit.feed import FeedCheckDep
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/outcome-events", tags=["outcome-events"])
 batch_router = APIRouter(route_class=JsonRoute, prefix="/v1/outcome-events:batch", tags=["outcome-events"])
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "This id was used for another event"}}
+FEED_LAG: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "The citizen has not yet reached this service through the registry's change feed "
+        "(it caught up once and is still behind, or cannot reach the registry): retry after `Retry-After`",
+        "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+    }
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    **FEED_LAG,
+    409: {"description": "This id was used for another event"},
+}
 
 
 @router.post(
@@ -37,21 +49,30 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": 
     response_model=OutcomeEventRead,
     responses={**WRITE_ERRORS, 200: {"description": "Replay of an event already recorded with the same content"}},
 )
+@idempotent
 async def create_outcome_event(
-    body: OutcomeEventCreate, session: SessionDep, principal: OutcomesWriter, response: Response
+    body: OutcomeEventCreate, session: SessionDep, principal: OutcomesWriter, response: Response, feed: FeedCheckDep
 ) -> OutcomeEventRead:
     """Record an outcome event (same id and content again: 200, nothing changes)."""
-    event, created = await outcome_events.record_event(session, principal=principal, body=body, today=date.today())
+    event, created = await outcome_events.record_event(
+        session, principal=principal, body=body, today=date.today(), feed_check=feed
+    )
     return answered(response, event, created=created, location="/v1/outcome-events")
 
 
-@batch_router.post("", response_model=BatchResult, responses=ERRORS)
-async def create_outcome_events(body: OutcomeEventBatch, session: SessionDep, principal: OutcomesWriter) -> BatchResult:
-    """Record up to 1,000 events; each answers created/unchanged/error, one bad item never blocks the rest."""
-    return await outcome_events.record_events(session, principal=principal, items=body.items, today=date.today())
+@batch_router.post("", response_model=BatchResult, responses={**ERRORS, **FEED_LAG})
+@idempotent
+async def create_outcome_events(
+    body: OutcomeEventBatch, session: SessionDep, principal: OutcomesWriter, feed: FeedCheckDep
+) -> BatchResult:
+    """Record up to 1,000 events; each answers created/unchanged/error, an item a rule refuses never
+    blocks the rest (a citizen not yet on the feed: that item's problem is 503, retry it)."""
+    return await outcome_events.record_events(
+        session, principal=principal, items=body.items, today=date.today(), feed_check=feed
+    )
 
 
-@router.get("", response_model=Page[OutcomeEventRead], responses=ERRORS)
+@router.get("", response_model=OutcomeEventPage, responses=ERRORS)
 async def list_outcome_events(
     session: SessionDep,
     principal: OutcomesReader,
@@ -60,7 +81,7 @@ async def list_outcome_events(
     actor: ActorDep,
     citizen_id: Annotated[uuid.UUID | None, Query()] = None,
     municipality: MunicipalityFilter = None,
-) -> Page[OutcomeEventRead]:
+) -> OutcomeEventPage:
     """List outcome events in recording order (optionally one citizen's)."""
     items, cursor = await page_by_sequence(
         page,
@@ -75,4 +96,4 @@ async def list_outcome_events(
             actor=actor,
         ),
     )
-    return Page[OutcomeEventRead](items=items, next_cursor=cursor)
+    return OutcomeEventPage(items=items, next_cursor=cursor)

@@ -6,12 +6,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
 from outcomes.api.deps import (
     ERRORS,
     CursorCodecDep,
-    IdempotencyDep,
     MunicipalityFilter,
     OutcomesReader,
     OutcomesWriter,
@@ -22,6 +20,7 @@ from outcomes.api.deps import (
 )
 from outcomes.schemas.programme_costs import ProgrammeCostCreate, ProgrammeCostRead
 from outcomes.usecases import programme_costs
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -30,13 +29,13 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": 
 
 
 @router.post("", status_code=201, response_model=ProgrammeCostRead, responses=WRITE_ERRORS)
+@idempotent
 async def create_programme_cost(
     body: ProgrammeCostCreate,
     session: SessionDep,
     principal: OutcomesWriter,
-    idem: IdempotencyDep,
     response: Response,
-) -> ProgrammeCostRead | JSONResponse:
+) -> ProgrammeCostRead:
     """Record a cost line (with `supersedes`: a correction; totals count only the line in force).
 
     An `Idempotency-Key` makes a retry return the first answer instead of a second line."""
@@ -45,7 +44,7 @@ async def create_programme_cost(
         line = await programme_costs.record_cost(session, principal=principal, body=body)
         return located(response, line, location="/v1/programme-costs")
 
-    return await idem.once(201, record)
+    return await record()
 
 
 @router.get("", response_model=Page[ProgrammeCostRead], responses=ERRORS)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from outcomes.api.deps import ERRORS, Admin, OutcomesReader, SessionDep
 from outcomes.schemas.rate_cards import RateCardCreate, RateCardRead
 from outcomes.usecases import rate_cards
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -24,6 +25,7 @@ async def list_rate_cards(
 
 
 @router.post("", status_code=201, response_model=RateCardRead, responses={**ERRORS, 409: {"description": "Id exists"}})
+@idempotent
 async def create_rate_card(
     body: RateCardCreate, session: SessionDep, principal: Admin, response: Response
 ) -> RateCardRead:

@@ -10,6 +10,7 @@ from outcomes.api.deps import ERRORS, MunicipalityFilter, OutcomesReader, Outcom
 from outcomes.clients.national_ids import NationalIdResolver, NoRegistry
 from outcomes.schemas.refusion_statements import RefusionStatementRead
 from outcomes.usecases import refusion_statements
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/refusion-statements", tags=["refusion-statements"])
@@ -34,6 +35,7 @@ def _resolver(request: Request) -> NationalIdResolver:
     responses={**ERRORS, 503: {"description": "The registry could not pseudonymise the national ids"}},
     openapi_extra=CSV_BODY,
 )
+@idempotent
 async def import_refusion_statement(
     request: Request,
     session: SessionDep,

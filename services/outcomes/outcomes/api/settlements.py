@@ -31,6 +31,7 @@ from outcomes.schemas.settlements import (
     SettlementSummary,
 )
 from outcomes.usecases import settlements
+from servicekit.idempotency import idempotent
 from servicekit.openapi import file_answer
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -56,6 +57,7 @@ CSV_COLUMNS = [
     response_model_by_alias=True,
     responses={**ERRORS, 200: {"description": "The statement for this period exists and is returned unchanged"}},
 )
+@idempotent
 async def create_settlement(
     body: SettlementCreate, session: SessionDep, principal: SettlementsWriter, response: Response
 ) -> SettlementRead:
@@ -97,6 +99,7 @@ DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.post(
     "/{settlement_id}:approve", response_model=SettlementRead, response_model_by_alias=True, responses=DECISION_ERRORS
 )
+@idempotent
 async def approve_settlement(
     settlement_id: uuid.UUID, body: SettlementApprove, session: SessionDep, principal: SettlementsApprover
 ) -> SettlementRead:
@@ -107,6 +110,7 @@ async def approve_settlement(
 @router.post(
     "/{settlement_id}:reject", response_model=SettlementRead, response_model_by_alias=True, responses=DECISION_ERRORS
 )
+@idempotent
 async def reject_settlement(
     settlement_id: uuid.UUID, body: SettlementReject, session: SessionDep, principal: SettlementsApprover
 ) -> SettlementRead:

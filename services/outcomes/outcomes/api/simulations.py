@@ -6,13 +6,13 @@ import asyncio
 import uuid
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
 
 from outcomes.api.charts import render_flows_chart
-from outcomes.api.deps import ERRORS, IdempotencyDep, OutcomesReader, SessionDep, SettingsDep, located
+from outcomes.api.deps import ERRORS, OutcomesReader, SessionDep, SettingsDep, located
 from outcomes.api.downloads import csv_attachment
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
 from outcomes.usecases import simulations
+from servicekit.idempotency import idempotent
 from servicekit.openapi import file_answer
 from servicekit.routing import JsonRoute
 
@@ -20,14 +20,14 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/simulations", tags=["simul
 
 
 @router.post("", status_code=201, response_model=SimulationRead, responses=ERRORS)
+@idempotent
 async def create_simulation(
     body: SimulationCreate,
     session: SessionDep,
     principal: OutcomesReader,
     settings: SettingsDep,
-    idem: IdempotencyDep,
     response: Response,
-) -> SimulationRead | JSONResponse:
+) -> SimulationRead:
     """Run a seeded Monte Carlo of a cohort (runs off the event loop) and keep the result."""
 
     async def run() -> SimulationRead:
@@ -42,7 +42,7 @@ async def create_simulation(
         )
         return located(response, simulation, location="/v1/simulations")
 
-    return await idem.once(201, run)
+    return await run()
 
 
 FLOW_COLUMNS = ["month", "flow", "payer", "payee", "basis", "mean", "p5", "p50", "p95"]

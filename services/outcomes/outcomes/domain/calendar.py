@@ -101,7 +101,7 @@ def month_period_errors(start: date, end: date) -> list[FieldError]:
         if day.day != 1
     ]
     if not errors and end <= start:
-        errors.append(FieldError("to", "must be after from", "invalid"))
+        errors.append(FieldError("to", "must be after from", "period_order"))
     return errors
 
 

@@ -19,7 +19,8 @@ EventType = Literal[
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 MAX_HOURS_PER_WEEK = 37
 # placement_started.data.kind (issue 15 §5); domain/placement_kinds.py says which count for milestones.
-PLACEMENT_KINDS = ("ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education")
+PlacementKind = Literal["ordinary", "flexjob", "smaajob", "wage_subsidy", "internship", "education"]
+PLACEMENT_KINDS: tuple[str, ...] = get_args(PlacementKind)
 
 
 class InvalidEvent(ValueError):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from outcomes.domain.milestones import known_milestones
 
@@ -62,7 +63,10 @@ class ContractCreate(BaseModel):
     @field_validator("tariffs")
     @classmethod
     def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
-        return known_milestones(tariffs)
+        try:
+            return known_milestones(tariffs)
+        except ValueError as error:
+            raise PydanticCustomError("tariffs", str(error)) from error
 
     @field_validator("premium_percent")
     @classmethod
@@ -74,7 +78,7 @@ class ContractCreate(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> ContractCreate:
         if self.ends_on <= self.starts_on:
-            raise ValueError("ends_on must be after starts_on")
+            raise PydanticCustomError("period_order", "ends_on must be after starts_on")
         return self
 
 

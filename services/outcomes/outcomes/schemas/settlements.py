@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from servicekit.strict import FirstOfMonth
+
 
 class SettlementCreate(BaseModel):
     model_config = ConfigDict(
@@ -21,8 +23,8 @@ class SettlementCreate(BaseModel):
     )
 
     contract_id: uuid.UUID
-    period_from: date = Field(alias="from", description="First day of a month (inclusive)")
-    period_to: date = Field(alias="to", description="First day of a month (exclusive)")
+    period_from: FirstOfMonth = Field(alias="from", description="First day of a month (inclusive)")
+    period_to: FirstOfMonth = Field(alias="to", description="First day of a month (exclusive), after `from`")
 
 
 class SettlementLineRead(BaseModel):

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from outcomes.domain.milestones import known_milestones
 
@@ -130,12 +131,17 @@ class SimulationCreate(BaseModel):
     @field_validator("tariffs")
     @classmethod
     def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
-        return known_milestones(tariffs)
+        try:
+            return known_milestones(tariffs)
+        except ValueError as error:
+            raise PydanticCustomError("tariffs", str(error)) from error
 
     @model_validator(mode="after")
     def _a_cohort(self) -> SimulationCreate:
         if not self.groups and self.partnership_id is None:
-            raise ValueError("give groups, or a partnership_id whose cohort is simulated")
+            raise PydanticCustomError(
+                "groups_or_partnership", "give groups, or a partnership_id whose cohort is simulated"
+            )
         return self
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,8 +33,22 @@ def event_of(row: Row) -> OutcomeEvent:
     )
 
 
+EVENT_READ: TypeAdapter[OutcomeEventRead] = TypeAdapter(OutcomeEventRead)
+
+
 def event_read(row: Row) -> OutcomeEventRead:
-    return OutcomeEventRead.model_validate({**row._mapping, "recorded_at": row.created_at})
+    return EVENT_READ.validate_python(
+        {
+            "id": row.id,
+            "municipality": row.municipality,
+            "citizen_id": row.citizen_id,
+            "type": row.type,
+            "occurred_on": row.occurred_on,
+            "data": row.data,
+            "supersedes": row.supersedes,
+            "recorded_at": row.created_at,
+        }
+    )
 
 
 async def get_event(session: AsyncSession, municipality: str, event_id: str) -> Row | None:

@@ -8,7 +8,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.errors import invalid
@@ -21,7 +20,25 @@ from outcomes.store.access_outbox import record_access
 from servicekit.access_log import Actor
 from servicekit.auth import Principal
 from servicekit.batch import BatchItemResult, BatchResult, problem_details
-from servicekit.domain_errors import Conflict, DomainError, FieldError, ValidationFailed
+from servicekit.domain_errors import Conflict, DomainError, FieldError, ServiceUnavailable
+from servicekit.feed import FeedCheck
+
+FEED_RETRY_SECONDS = 2
+
+
+async def _current() -> bool:
+    return True
+
+
+def _at_most_once(check: FeedCheck) -> FeedCheck:
+    answers: list[bool] = []
+
+    async def once() -> bool:
+        if not answers:
+            answers.append(await check())
+        return answers[0]
+
+    return once
 
 
 def body_hash(body: OutcomeEventCreate) -> str:
@@ -39,15 +56,23 @@ async def _municipality(session: AsyncSession, principal: Principal, citizen_id:
 
 
 async def record_event(
-    session: AsyncSession, *, principal: Principal, body: OutcomeEventCreate, today: date
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    body: OutcomeEventCreate,
+    today: date,
+    feed_check: FeedCheck = _current,
 ) -> tuple[OutcomeEventRead, bool]:
-    """Store a new fact (created=True) or recognise a replay (created=False); never twice."""
+    """Store a new fact (created=True) or recognise a replay (created=False); never twice.
+
+    A citizen this service has not seen makes it catch up with the registry's feed first
+    (`feed_check`); still unknown while the feed is behind or unreachable: 503 with Retry-After."""
     municipality = await _municipality(session, principal, body.citizen_id)
     digest = body_hash(body)
     existing = await store.get_event(session, municipality, body.id)
     if existing is not None:
         return _replay(existing, digest), False
-    await _validate(session, body, today)
+    await _validate(session, body, today, feed_check)
     row = await store.insert_event(
         session,
         {
@@ -56,7 +81,7 @@ async def record_event(
             "citizen_id": body.citizen_id,
             "type": body.type,
             "occurred_on": body.occurred_on,
-            "data": body.data,
+            "data": body.data.model_dump(mode="json", exclude_none=True),
             "supersedes": body.supersedes,
             "body_hash": digest,
         },
@@ -69,29 +94,23 @@ async def record_event(
 
 
 async def record_events(
-    session: AsyncSession, *, principal: Principal, items: list[dict[str, Any]], today: date
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    items: list[OutcomeEventCreate],
+    today: date,
+    feed_check: FeedCheck = _current,
 ) -> BatchResult:
-    """Each item answers created/unchanged/error in its own savepoint: one bad item never blocks the rest."""
+    """Each (well-formed) item answers created/unchanged/error in its own savepoint: an item a rule
+    refuses never blocks the rest."""
     results = []
-    for index, raw in enumerate(items):
-        item_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-        try:
-            item = OutcomeEventCreate.model_validate(raw)
-        except ValidationError as error:
-            invalid_item = ValidationFailed(
-                f"items[{index}] is invalid",
-                errors=[
-                    FieldError(".".join(str(part) for part in e["loc"]), e["msg"], str(e["type"]))
-                    for e in error.errors()
-                ],
-            )
-            results.append(
-                BatchItemResult(index=index, id=item_id, status="error", problem=problem_details(invalid_item))
-            )
-            continue
+    feed_check = _at_most_once(feed_check)  # one catch-up serves every unknown citizen of the batch
+    for index, item in enumerate(items):
         try:
             async with session.begin_nested():
-                _, created = await record_event(session, principal=principal, body=item, today=today)
+                _, created = await record_event(
+                    session, principal=principal, body=item, today=today, feed_check=feed_check
+                )
         except DomainError as error:
             results.append(BatchItemResult(index=index, id=item.id, status="error", problem=problem_details(error)))
             continue
@@ -126,16 +145,32 @@ def _replay(existing: Any, digest: str) -> OutcomeEventRead:
     return store.event_read(existing)
 
 
-async def _validate(session: AsyncSession, body: OutcomeEventCreate, today: date) -> None:
+async def _known_citizen(session: AsyncSession, citizen_id: uuid.UUID, feed_check: FeedCheck) -> Any:
+    """The citizen as the feed brought it; on a miss, after catching up (feed lag is not a 422)."""
+    citizen = await projection.get_citizen(session, citizen_id)
+    if citizen is not None:
+        return citizen
+    current = await feed_check()
+    citizen = await projection.get_citizen(session, citizen_id)
+    if citizen is None and not current:
+        raise ServiceUnavailable(
+            "The registry's change feed has not reached this service yet; retry.",
+            retry_after=FEED_RETRY_SECONDS,
+            errors=[FieldError("citizen_id", "not yet received from the registry", "feed_lag")],
+        )
+    if citizen is None:
+        raise invalid("citizen_id", "unknown citizen (not in the registry feed for this municipality)", "unknown")
+    return citizen
+
+
+async def _validate(session: AsyncSession, body: OutcomeEventCreate, today: date, feed_check: FeedCheck) -> None:
     try:
-        validate_event_data(body.type, body.data)
+        validate_event_data(body.type, body.data.model_dump(mode="json", exclude_none=True))
     except InvalidEvent as error:
         raise invalid(error.field, error.message) from error
     if body.occurred_on > today:
         raise invalid("occurred_on", "an outcome event records a fact: occurred_on cannot be in the future")
-    citizen = await projection.get_citizen(session, body.citizen_id)
-    if citizen is None:
-        raise invalid("citizen_id", "unknown citizen (not in the registry feed for this municipality)", "unknown")
+    citizen = await _known_citizen(session, body.citizen_id, feed_check)
     if citizen.erased_at is not None:
         raise invalid("citizen_id", "the citizen has been erased", "erased")
     if citizen.enrolled_on is not None and body.occurred_on < citizen.enrolled_on:

@@ -56,7 +56,7 @@ async def create_rate_card(session: AsyncSession, document: dict[str, Any]) -> R
     try:
         card = parse_rate_card(document)
     except (KeyError, ValueError, TypeError) as error:
-        raise InvalidField("document", f"not a rate card: {error}") from error
+        raise InvalidField("document", f"not a rate card: {error}", code="invalid_rate_card") from error
     existing = [period_of(parse_rate_card(row.document)) for row in await store.list_rate_cards(session)]
     check_new_period(existing, period_of(card))
     return store.rate_card_read(await store.insert_rate_card(session, document))

@@ -88,19 +88,33 @@ async def test_a_placement_cannot_end_before_it_starts(
     assert response.json()["errors"][0]["field"] == "occurred_on"
 
 
-async def test_batch_answers_per_item_and_one_bad_item_blocks_nothing(
+async def test_batch_answers_per_item_and_one_refused_item_blocks_nothing(
     client: httpx.AsyncClient, stevns: dict[str, str], registry: FakeRegistryFeed, sync: Any
 ) -> None:
     citizen = add_citizen(registry, add_partnership(registry))
     await sync()
     good = placement(citizen)
-    bad = {**placement(citizen), "data": {"hours_per_week": 5}}
-    response = await client.post(
-        "/v1/outcome-events:batch", json={"items": [good, bad, good, {"id": 5}]}, headers=stevns
-    )
+    refused = {**placement(citizen), "occurred_on": "2999-01-01"}
+    response = await client.post("/v1/outcome-events:batch", json={"items": [good, refused, good]}, headers=stevns)
     assert response.status_code == 200, response.text
-    assert [item["status"] for item in response.json()["items"]] == ["created", "error", "unchanged", "error"]
-    assert response.json()["items"][1]["problem"]["errors"][0]["field"] == "data.organisation_id"
+    assert [item["status"] for item in response.json()["items"]] == ["created", "error", "unchanged"]
+    assert response.json()["items"][1]["problem"]["errors"][0]["field"] == "occurred_on"
+
+
+async def test_malformed_batch_item_is_422_naming_it_and_records_nothing(
+    client: httpx.AsyncClient, stevns: dict[str, str], registry: FakeRegistryFeed, sync: Any
+) -> None:
+    citizen = add_citizen(registry, add_partnership(registry))
+    await sync()
+    bad = {**placement(citizen), "data": {"hours_per_week": 5, "kind": "ordinary"}}
+    response = await client.post(
+        "/v1/outcome-events:batch", json={"items": [placement(citizen), bad, {"id": "x"}]}, headers=stevns
+    )
+    assert response.status_code == 422, response.text
+    fields = [error["field"] for error in response.json()["errors"]]
+    assert fields == ["items.1.data.organisation_id", "items.2.type"]
+    listed = await client.get("/v1/outcome-events", params={"citizen_id": citizen}, headers=stevns)
+    assert listed.json()["items"] == []
 
 
 async def test_other_municipality_cannot_see_or_write_the_citizen(

@@ -10,6 +10,7 @@ from registry.api.common import ERRORS
 from registry.api.deps import AccessLogReader, CursorCodecDep, Internal, PageParamsDep, SessionDep
 from registry.schemas.access_log import AccessLogEntry, AccessReportReceipt, AccessReports
 from registry.usecases import access_log as usecase
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -37,6 +38,7 @@ async def read_access_log(
 
 
 @router.post("/internal/v1/access-log", response_model=AccessReportReceipt, responses=ERRORS, tags=["internal"])
+@idempotent
 async def report_access(body: AccessReports, session: SessionDep, principal: Internal) -> AccessReportReceipt:
     """Record accesses to citizens' data in other services (scope internal), up to 1,000 at once."""
     return await usecase.record_reports(session, body)

@@ -7,9 +7,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_once, listed, tagged
+from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_located, listed, tagged
 from registry.api.deps import (
     Admin,
     CitizensReader,
@@ -17,7 +16,6 @@ from registry.api.deps import (
     CodeBookDep,
     CursorCodecDep,
     FollowersDep,
-    IdempotencyDep,
     IfMatch,
     PageParamsDep,
     Purpose,
@@ -35,6 +33,7 @@ from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.results import Versioned
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -43,22 +42,22 @@ KIND = "citizens"
 
 
 @router.post("", status_code=201, response_model=CitizenRead, responses=CREATE_ERRORS)
+@idempotent
 async def create_citizen(
     body: CitizenCreate,
     session: SessionDep,
     principal: CitizensWriter,
-    idem: IdempotencyDep,
     book: CodeBookDep,
     vault: VaultDep,
     response: Response,
-) -> CitizenRead | JSONResponse:
+) -> CitizenRead:
     """Register a citizen (409 if the external_ref or national id is taken; use `citizens:batch` to upsert)."""
 
     async def make() -> Versioned[CitizenRead]:
         municipality = principal.municipality_for_write(body.municipality)
         return await usecase.create_citizen(session, body, municipality=municipality, book=book, vault=vault)
 
-    return await create_once(idem, response, make, collection="/v1/citizens")
+    return await create_located(response, make, collection="/v1/citizens")
 
 
 @router.post(
@@ -67,20 +66,17 @@ async def create_citizen(
     response_model=BatchResult,
     responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
 )
+@idempotent
 async def batch_citizens(
     body: BatchRequest,
     session: SessionDep,
     principal: CitizensWriter,
-    idem: IdempotencyDep,
     book: CodeBookDep,
     vault: VaultDep,
-) -> BatchResult | JSONResponse:
+) -> BatchResult:
     """Upsert up to 1,000 citizens by (municipality, external_ref); one result per item."""
-    return await idem.once(
-        200,
-        lambda: upsert_citizens(
-            session, body.items, municipality_for=principal.municipality_for_write, book=book, vault=vault
-        ),
+    return await upsert_citizens(
+        session, body.items, municipality_for=principal.municipality_for_write, book=book, vault=vault
     )
 
 
@@ -171,6 +167,7 @@ async def erase_citizen(
 
 
 @router.post(":erase", response_model=ErasureResult, responses=ERRORS)
+@idempotent
 async def erase_citizens(
     body: ErasureRequest, session: SessionDep, principal: CitizensWriter, purpose: Purpose, request_id: RequestId
 ) -> ErasureResult:

@@ -8,12 +8,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 from fastapi import Response
-from fastapi.responses import JSONResponse
 
 from registry.usecases.results import Position, Slice, Versioned
 from servicekit.errors import ValidationFailed
 from servicekit.etag import etag_for
-from servicekit.idempotency import Idempotency
 from servicekit.pagination import CursorCodec, Page, PageParams
 
 R = TypeVar("R")
@@ -74,16 +72,12 @@ def created(response: Response, found: Versioned[R], *, location: str) -> R:
     return tagged(response, found)
 
 
-async def create_once(
-    idem: Idempotency, response: Response, make: Callable[[], Awaitable[Versioned[Identified]]], *, collection: str
-) -> Identified | JSONResponse:
-    """An idempotent create: the stored answer, or the new resource with its ETag and Location."""
-
-    async def made() -> Identified:
-        found = await make()
-        return created(response, found, location=f"{collection}/{found.resource.id}")
-
-    return await idem.once(201, made)
+async def create_located(
+    response: Response, make: Callable[[], Awaitable[Versioned[Identified]]], *, collection: str
+) -> Identified:
+    """A create: the new resource with its ETag and Location (`@idempotent` on the endpoint replays it)."""
+    found = await make()
+    return created(response, found, location=f"{collection}/{found.resource.id}")
 
 
 async def listed(

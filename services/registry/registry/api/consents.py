@@ -11,6 +11,7 @@ from registry.api.deps import CitizensReader, CitizensWriter, Purpose, RequestId
 from registry.schemas.consent import ConsentEventCreate, ConsentRead
 from registry.usecases import consent as usecase
 from registry.usecases.actors import Actor
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/citizens", tags=["citizens"])
@@ -22,6 +23,7 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/citizens", tags=["citizens
     response_model=ConsentRead,
     responses={**ERRORS, 409: {"description": "Withdrawing a consent that is not in force"}},
 )
+@idempotent
 async def record_consent(
     citizen_id: uuid.UUID,
     body: ConsentEventCreate,

@@ -7,13 +7,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_once, listed, tagged
+from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_located, listed, tagged
 from registry.api.deps import (
     CitizensWriter,
     CursorCodecDep,
-    IdempotencyDep,
     IfMatch,
     PageParamsDep,
     RegistryReader,
@@ -23,6 +21,7 @@ from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, Enrolmen
 from registry.usecases import enrolments as usecase
 from registry.usecases.results import Versioned
 from servicekit.etag import parse_if_match
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -31,16 +30,17 @@ KIND = "enrolments"
 
 
 @router.post("", status_code=201, response_model=EnrolmentRead, responses=CREATE_ERRORS)
+@idempotent
 async def create_enrolment(
-    body: EnrolmentCreate, session: SessionDep, principal: CitizensWriter, idem: IdempotencyDep, response: Response
-) -> EnrolmentRead | JSONResponse:
+    body: EnrolmentCreate, session: SessionDep, principal: CitizensWriter, response: Response
+) -> EnrolmentRead:
     """Enrol a citizen in the citizen course or an organisation in the company accelerator."""
 
     async def make() -> Versioned[EnrolmentRead]:
         municipality = principal.municipality_for_write(body.municipality)
         return await usecase.create_enrolment(session, body, municipality=municipality)
 
-    return await create_once(idem, response, make, collection="/v1/enrolments")
+    return await create_located(response, make, collection="/v1/enrolments")
 
 
 @router.get("", response_model=Page[EnrolmentRead], responses=ERRORS)

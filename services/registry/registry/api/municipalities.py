@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
 
 from registry.api.common import created, tagged
-from registry.api.deps import Admin, CursorCodecDep, IdempotencyDep, IfMatch, PageParamsDep, RegistryReader, SessionDep
+from registry.api.deps import Admin, CursorCodecDep, IfMatch, PageParamsDep, RegistryReader, SessionDep
 from registry.schemas.municipalities import MunicipalityCreate, MunicipalityRead, MunicipalityUpdate
 from registry.usecases import municipalities as usecase
 from servicekit.etag import parse_if_match
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -28,14 +28,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 @router.post(
     "", status_code=201, response_model=MunicipalityRead, responses={**ERRORS, 409: {"description": "Code exists"}}
 )
+@idempotent
 async def create_municipality(
-    body: MunicipalityCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep, response: Response
-) -> MunicipalityRead | JSONResponse:
+    body: MunicipalityCreate, session: SessionDep, principal: Admin, response: Response
+) -> MunicipalityRead:
     """Create a municipality (admin)."""
-    if replay := await idem.replay():
-        return replay
     found = await usecase.create_municipality(session, body)
-    return await idem.remember(201, created(response, found, location=f"/v1/municipalities/{found.resource.code}"))
+    return created(response, found, location=f"/v1/municipalities/{found.resource.code}")
 
 
 @router.get("", response_model=Page[MunicipalityRead], responses=ERRORS)

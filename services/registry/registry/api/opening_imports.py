@@ -12,7 +12,6 @@ from registry.api.common import ERRORS, decode_position, page_of
 from registry.api.deps import (
     CodeBookDep,
     CursorCodecDep,
-    IdempotencyDep,
     OccupationMapDep,
     OpeningsWriter,
     PageParamsDep,
@@ -24,6 +23,7 @@ from registry.schemas.jobpostings import JSON_LD, ImportRequest, JobPosting, Job
 from registry.usecases import jobpostings
 from registry.usecases.opening_import import import_ads
 from servicekit.batch import BatchResult
+from servicekit.idempotency import idempotent
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
@@ -44,13 +44,13 @@ def _base_url(request: Request) -> str:
 
 
 @router.post(":import", response_model=BatchResult, responses=IMPORT_ERRORS)
+@idempotent
 async def import_openings(
     body: ImportRequest,
     session: SessionDep,
     principal: OpeningsWriter,
-    idem: IdempotencyDep,
     occupation_map: OccupationMapDep,
-) -> BatchResult | JSONResponse:
+) -> BatchResult:
     """Import up to 1,000 published ads (`jobtech-jobstream-v2`, `jobnet-v1`) as openings; one result per item.
 
     Incremental and idempotent: an ad is upserted by `jobtech:<id>` / `jobnet:<id>` in its workplace's
@@ -58,8 +58,6 @@ async def import_openings(
     `unchanged`, a changed one `updated`, a removed ad closes its opening. Concepts the loaded
     taxonomy does not know are kept in `source_concepts` and listed in `unmapped`.
     """
-    if replay := await idem.replay():
-        return replay
     result = await import_ads(
         session,
         body.format,
@@ -68,7 +66,7 @@ async def import_openings(
         municipality_for=principal.municipality_for_write,
         tenant=principal.tenant,
     )
-    return await idem.remember(200, result)
+    return result
 
 
 @router.get(":jobposting", response_model=JobPostingList, response_class=JsonLdResponse, responses=ERRORS)

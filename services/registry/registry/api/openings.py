@@ -7,13 +7,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
 from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, decode_position, page_of, tagged
 from registry.api.deps import (
     CodeBookDep,
     CursorCodecDep,
-    IdempotencyDep,
     IfMatch,
     OpeningsWriter,
     PageParamsDep,
@@ -26,6 +24,7 @@ from registry.usecases import openings as usecase
 from registry.usecases.opening_batch import upsert_openings
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -34,20 +33,18 @@ KIND = "openings"
 
 
 @router.post("", status_code=201, response_model=OpeningRead, responses=CREATE_ERRORS)
+@idempotent
 async def create_opening(
     body: OpeningCreate,
     session: SessionDep,
     principal: OpeningsWriter,
-    idem: IdempotencyDep,
     book: CodeBookDep,
     response: Response,
-) -> OpeningRead | JSONResponse:
+) -> OpeningRead:
     """Create a job opening (409 if its external_ref exists; use `openings:batch` to upsert)."""
-    if replay := await idem.replay():
-        return replay
     municipality = principal.municipality_for_write(body.municipality)
     found = await usecase.create_opening(session, body, municipality=municipality, book=book)
-    return await idem.remember(201, created(response, found, location=f"/v1/openings/{found.resource.id}"))
+    return created(response, found, location=f"/v1/openings/{found.resource.id}")
 
 
 @router.post(
@@ -56,16 +53,15 @@ async def create_opening(
     response_model=BatchResult,
     responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
 )
+@idempotent
 async def batch_openings(
-    body: BatchRequest, session: SessionDep, principal: OpeningsWriter, idem: IdempotencyDep, book: CodeBookDep
-) -> BatchResult | JSONResponse:
+    body: BatchRequest, session: SessionDep, principal: OpeningsWriter, book: CodeBookDep
+) -> BatchResult:
     """Upsert up to 1,000 openings by (municipality, external_ref); one result per item."""
-    if replay := await idem.replay():
-        return replay
     result = await upsert_openings(
         session, body.items, municipality_for=principal.municipality_for_write, book=book, tenant=principal.tenant
     )
-    return await idem.remember(200, result)
+    return result
 
 
 @router.get("", response_model=Page[OpeningRead], responses=ERRORS)

@@ -7,20 +7,18 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
 from registry.api.common import (
     CREATE_ERRORS,
     DELETE_ERRORS,
     ERRORS,
     UPDATE_ERRORS,
-    create_once,
+    create_located,
     listed,
     tagged,
 )
 from registry.api.deps import (
     CursorCodecDep,
-    IdempotencyDep,
     IfMatch,
     OrganisationsWriter,
     PageParamsDep,
@@ -31,6 +29,7 @@ from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, Pa
 from registry.usecases import partnerships as usecase
 from registry.usecases.results import Versioned
 from servicekit.etag import parse_if_match
+from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
@@ -39,20 +38,20 @@ KIND = "partnerships"
 
 
 @router.post("", status_code=201, response_model=PartnershipRead, responses=CREATE_ERRORS)
+@idempotent
 async def create_partnership(
     body: PartnershipCreate,
     session: SessionDep,
     principal: OrganisationsWriter,
-    idem: IdempotencyDep,
     response: Response,
-) -> PartnershipRead | JSONResponse:
+) -> PartnershipRead:
     """Create a growth partnership."""
 
     async def make() -> Versioned[PartnershipRead]:
         municipality = principal.municipality_for_write(body.municipality)
         return await usecase.create_partnership(session, body, municipality=municipality)
 
-    return await create_once(idem, response, make, collection="/v1/partnerships")
+    return await create_located(response, make, collection="/v1/partnerships")
 
 
 @router.get("", response_model=Page[PartnershipRead], responses=ERRORS)

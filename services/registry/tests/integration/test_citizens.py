@@ -204,14 +204,14 @@ async def test_key_still_running_is_409(
 ) -> None:
     import asyncpg
 
-    from servicekit.idempotency import _lock_id
+    from servicekit.idempotency import key_lock_id
 
     key = uuid.uuid4().hex
     conn = await asyncpg.connect(registry_database.owner_url)  # type: ignore[attr-defined]
     try:
         async with conn.transaction():
             # Another request with the key holds its lock, exactly as a first request still running does.
-            await conn.execute("select pg_advisory_xact_lock($1)", _lock_id("stevns-jc", key))
+            await conn.execute("select pg_advisory_xact_lock($1)", key_lock_id("stevns-jc", key))
             response = await client.post("/v1/citizens", json=citizen(), headers={**stevns, "Idempotency-Key": key})
             assert response.status_code == 409
             assert response.headers["retry-after"] == "1"

@@ -6,13 +6,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse
 
+from servicekit.idempotency import idempotent, idempotent_sealed
 from servicekit.routing import JsonRoute
 from webhooks.api.deps import (
     ERRORS,
     CursorCodecDep,
-    IdempotencyDep,
     PageParamsDep,
     SessionDep,
     SettingsDep,
@@ -35,24 +34,20 @@ LOCATION = "/v1/webhooks"
 
 
 @router.post("", status_code=201, response_model=WebhookCreated, responses=ERRORS)
+@idempotent_sealed
 async def create_webhook(
     body: WebhookCreate,
     session: SessionDep,
     principal: WebhooksManager,
     settings: SettingsDep,
-    idem: IdempotencyDep,
     response: Response,
-) -> WebhookCreated | JSONResponse:
+) -> WebhookCreated:
     """Subscribe to events; the answer holds the signing secret, shown this once."""
-
-    async def create() -> WebhookCreated:
-        created = await webhooks.create_webhook(
-            session, body, principal=principal, allow_loopback_http=settings.allow_loopback_http
-        )
-        response.headers["Location"] = f"{LOCATION}/{created.id}"
-        return created
-
-    return await idem.once(201, create)
+    created = await webhooks.create_webhook(
+        session, body, principal=principal, allow_loopback_http=settings.allow_loopback_http
+    )
+    response.headers["Location"] = f"{LOCATION}/{created.id}"
+    return created
 
 
 @router.get("", response_model=WebhookPage, responses=ERRORS)
@@ -79,11 +74,12 @@ async def disable_webhook(webhook_id: uuid.UUID, session: SessionDep, principal:
 
 
 @router.post("/{webhook_id}:rotate-secret", response_model=WebhookSecret, responses=ERRORS)
+@idempotent_sealed
 async def rotate_webhook_secret(
-    webhook_id: uuid.UUID, session: SessionDep, principal: WebhooksManager, idem: IdempotencyDep
-) -> WebhookSecret | JSONResponse:
+    webhook_id: uuid.UUID, session: SessionDep, principal: WebhooksManager
+) -> WebhookSecret:
     """A new signing secret, shown this once; the old one signs nothing more."""
-    return await idem.once(200, lambda: webhooks.rotate_secret(session, webhook_id, tenant=principal.tenant))
+    return await webhooks.rotate_secret(session, webhook_id, tenant=principal.tenant)
 
 
 @router.get("/{webhook_id}/deliveries", response_model=DeliveryPage, responses=ERRORS)
@@ -104,14 +100,12 @@ async def list_webhook_deliveries(
 @router.post(
     "/{webhook_id}/deliveries/{delivery_id}:replay", status_code=202, response_model=DeliveryRead, responses=ERRORS
 )
+@idempotent
 async def replay_webhook_delivery(
     webhook_id: uuid.UUID,
     delivery_id: uuid.UUID,
     session: SessionDep,
     principal: WebhooksManager,
-    idem: IdempotencyDep,
-) -> DeliveryRead | JSONResponse:
+) -> DeliveryRead:
     """Send a delivery again (same `webhook-id`, a fresh budget of attempts)."""
-    return await idem.once(
-        202, lambda: deliveries.replay_delivery(session, webhook_id, delivery_id, tenant=principal.tenant)
-    )
+    return await deliveries.replay_delivery(session, webhook_id, delivery_id, tenant=principal.tenant)
