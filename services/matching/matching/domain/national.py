@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .batch import top_per_row
+from .block_scoring import BlockScorer
 from .blocks import citizen_block, opening_block
 from .profiles import CitizenProfile, OpeningProfile
 from .ranking import ScoringModel
@@ -33,7 +34,7 @@ from .skill_space import SkillSpace
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-# Pairs scored at once: bounds a block's memory (features are 12 float64 per pair).
+# Pairs scored at once by the per-pair path: bounds its memory (features are 12 float64 per pair).
 PAIRS_PER_CHUNK = 1_000_000
 
 
@@ -79,7 +80,30 @@ class BlockRanking:
 
 
 def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
-    """Every pair of the block scored by the final scorer; each citizen's top_n feasible openings."""
+    """Every pair of the block scored by the final scorer, in matrix form (block_scoring.py: the
+    same log-odds as `pair_features` + the model, a chunk of citizens x all openings at a time);
+    each citizen's top_n feasible openings."""
+    obox = opening_block(space, block.openings)
+    cbox = citizen_block(space, obox, block.citizens)
+    ranked, scores = BlockScorer.build(model, cbox, obox).top(top_n)
+    return _ranking(block, ranked, scores)
+
+
+def _ranking(block: Block, ranked: IntArray, scores: FloatArray) -> BlockRanking:
+    return BlockRanking(
+        region=block.region,
+        citizen_ids=[c.id for c in block.citizens],
+        opening_ids=[[block.openings[int(o)].id for o in row if o >= 0] for row in ranked],
+        scores=[
+            [round(float(s), 6) for s, o in zip(srow, row, strict=True) if o >= 0]
+            for srow, row in zip(scores, ranked, strict=True)
+        ],
+    )
+
+
+def rank_block_pairwise(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
+    """The same lists through the per-pair path (a feature row per pair): the baseline
+    `rank_block` is measured against, and a second check that both agree."""
     obox = opening_block(space, block.openings)
     cbox = citizen_block(space, obox, block.citizens)
     n_o = len(block.openings)
@@ -97,15 +121,7 @@ def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: i
         score_lists.append(top.score)
     ranked = np.concatenate(opening_lists) if opening_lists else np.zeros((0, top_n), dtype=np.int64)
     scores = np.concatenate(score_lists) if score_lists else np.zeros((0, top_n))
-    return BlockRanking(
-        region=block.region,
-        citizen_ids=[c.id for c in block.citizens],
-        opening_ids=[[block.openings[int(o)].id for o in row if o >= 0] for row in ranked],
-        scores=[
-            [round(float(s), 6) for s, o in zip(srow, row, strict=True) if o >= 0]
-            for srow, row in zip(scores, ranked, strict=True)
-        ],
-    )
+    return _ranking(block, ranked, scores)
 
 
 def exhaustive_top(
