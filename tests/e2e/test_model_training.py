@@ -112,7 +112,10 @@ def test_model_trained_from_recorded_placements_is_listed_and_activated(
     }
     job = loader.post("/v1/openings", opening, f"{run}:opening").json()["id"]
 
-    # Half hold the job's skills and mostly stay; the other half mostly leave within three months.
+    # Half hold the job's skills and mostly leave within three months (here they move on to other
+    # jobs); the other half mostly stay. The default model ranks by skills, so it ranks these
+    # outcomes badly, and the trained model's held-out AUC is above the default's - activation
+    # refuses a model that is not (services/matching/tests/integration/test_models.py).
     skilled = [i % 2 == 0 for i in range(CITIZENS)]
     people = [citizen(rng, i, job_skills if skilled[i] else other_skills) for i in range(CITIZENS)]
     batch = loader.post("/v1/citizens:batch", {"items": people}, f"{run}:citizens").json()["items"]
@@ -120,7 +123,7 @@ def test_model_trained_from_recorded_placements_is_listed_and_activated(
     ids = [str(item["id"]) for item in batch]
 
     events = []
-    lasted = [rng.random() < (0.85 if skilled[i] else 0.15) for i in range(CITIZENS)]
+    lasted = [rng.random() < (0.15 if skilled[i] else 0.85) for i in range(CITIZENS)]
     for citizen_id, stayed in zip(ids, lasted, strict=True):
         placement = {"organisation_id": employer, "opening_id": job, "hours_per_week": 10, "kind": "ordinary"}
         events.append(event(f"{run}:{citizen_id}:start", citizen_id, "placement_started", STARTED, placement))
@@ -146,6 +149,7 @@ def test_model_trained_from_recorded_placements_is_listed_and_activated(
     assert 0.0 <= metrics["precision_at_10"] <= 1.0
     assert metrics["training_rows"] + metrics["validation_rows"] == CITIZENS
     assert metrics["auc"] > 0.6, metrics  # the skills carry the signal the labels were drawn from
+    assert metrics["auc"] > metrics["default_auc"], metrics
 
     listed = lolland.get("/v1/models").json()
     mine = next(item for item in listed["items"] if item["id"] == trained["id"])
