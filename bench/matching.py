@@ -579,6 +579,7 @@ def bench_national(
     n_openings: int,
     sample: int,
     baseline: tuple[int, int] = (3_000, 1_200),
+    worker_counts: tuple[int, ...] = (1, 2),
 ) -> None:
     """The national run (every pair of each commuting region scored by the final scorer, in matrix
     form) on Dask with 1 and 2 LocalCluster workers, its agreement with exhaustive per-pair national
@@ -607,14 +608,18 @@ def bench_national(
         f"({pairs:,} pairs, every one scored by the final scorer), top-{TOP_N} (profiles generated in {setup:.0f} s):"
     )
     ranked_lists: dict[str, list[str]] = {}
-    for workers in (1, 2):
+    for workers in worker_counts:
         started = time.perf_counter()
         ranked = rank_on_dask(space, model, work, top_n=TOP_N, workers=workers, progress=False)
         seconds = time.perf_counter() - started
+        cpu = sum(r.cpu_seconds for r in ranked)
+        load = os.getloadavg()[0]
         print(
-            f"    Dask LocalCluster, {workers} worker(s): {seconds:.1f} s ({pairs / seconds:,.0f} pairs/s, "
-            f"including cluster start and shipping the skill space and the profiles); peak RSS parent "
-            f"{peak_rss_gb():.2f} GB, largest finished child process {peak_rss_children_gb():.2f} GB"
+            f"    Dask LocalCluster, {workers} worker(s): {seconds:.1f} s wall ({pairs / seconds:,.0f} pairs/s, "
+            f"including cluster start and shipping the skill space and the profiles; load average {load:.1f} "
+            f"on {os.cpu_count()} cores); ranking CPU {cpu:.1f} s over the blocks ({cpu / pairs * 1e9:.0f} ns per "
+            f"pair, {cpu / workers:.1f} s per worker); peak RSS parent {peak_rss_gb():.2f} GB, largest worker "
+            f"{max(r.peak_rss_gb for r in ranked):.2f} GB"
         )
         ranked_lists = {c: ids for r in ranked for c, ids in zip(r.citizen_ids, r.opening_ids, strict=True)}
     chosen = random.Random(4).sample(citizens, min(sample, len(citizens)))
@@ -672,6 +677,7 @@ def main() -> None:
     parser.add_argument("--national-citizens", type=int, default=20_000)
     parser.add_argument("--national-openings", type=int, default=3_000)
     parser.add_argument("--agreement-sample", type=int, default=2_000)
+    parser.add_argument("--national-workers", default="1,2", help="worker counts to run, e.g. 1,2 or 2")
     parser.add_argument(
         "--national-only", action="store_true", help="only the Dask national run (with its baseline and agreement)"
     )
@@ -696,7 +702,14 @@ def main() -> None:
     space = SkillSpace(taxonomy)
     generator = Generator(taxonomy, seed=42)
     if args.national_only:
-        bench_national(space, generator, args.national_citizens, args.national_openings, args.agreement_sample)
+        bench_national(
+            space,
+            generator,
+            args.national_citizens,
+            args.national_openings,
+            args.agreement_sample,
+            worker_counts=tuple(int(w) for w in args.national_workers.split(",")),
+        )
         return
     bench_quality(taxonomy, space)
     bench_national(space, generator, args.national_citizens, args.national_openings, args.agreement_sample)

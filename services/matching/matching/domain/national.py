@@ -77,6 +77,9 @@ class BlockRanking:
     citizen_ids: list[str]
     opening_ids: list[list[str]]
     scores: list[list[float]]
+    # What ranking the block cost where it ran (filled by the runner): CPU seconds, peak memory.
+    cpu_seconds: float = 0.0
+    peak_rss_gb: float = 0.0
 
 
 def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
