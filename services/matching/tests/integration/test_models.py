@@ -35,10 +35,17 @@ async def test_training_needs_enough_outcomes_then_trains_and_activates(
     rng = random.Random(5)
     for i in range(60):
         skills = ["bb:skill:wash-dishes", "bb:skill:food-hygiene"] if i % 2 else ["bb:skill:drive-car"]
-        person = (await registry.post("/v1/citizens", json=citizen(skills=skills), headers=stevns_registry)).json()
-        # Against the skill evidence, so the default model ranks these outcomes badly and the
-        # trained model's held-out AUC is above the default's (activation refuses it otherwise).
-        lasted = rng.random() < (0.2 if i % 2 else 0.8)
+        # The skills carry most of the signal; among the skilled, those who can work more hours
+        # than the opening offers (37 > 20: a lower hours fit) stayed more often, which the default
+        # model ranks the other way, so the trained model's held-out AUC is above the default's
+        # (activation refuses it otherwise).
+        capacity = 37 if i % 4 == 1 else 20
+        person = (
+            await registry.post(
+                "/v1/citizens", json=citizen(skills=skills, work_capacity_hours=capacity), headers=stevns_registry
+            )
+        ).json()
+        lasted = rng.random() < ((0.95 if capacity == 37 else 0.45) if i % 2 else 0.05)
         outcomes.items.append(
             {
                 "citizen_id": person["id"],
