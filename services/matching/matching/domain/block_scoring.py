@@ -106,8 +106,11 @@ class OpeningSide:
         return len(self.constant)
 
 
-def _needs_width(obox: OpeningBlock, cbox: CitizenBlock) -> int:
-    return int(max(obox.offered.shape[1], cbox.essential_needs.shape[1], cbox.other_needs.shape[1]))
+def _fit_columns(matrix: sparse.csr_matrix, columns: int) -> sparse.csr_matrix:
+    """The matrix cut or widened to `columns` columns (a citizen's needs no opening offers, or
+    interests in occupations no opening has, meet nothing on the opening side)."""
+    m = sparse.csr_matrix(matrix)
+    return sparse.csr_matrix(m[:, :columns]) if m.shape[1] > columns else _widen(m, columns)
 
 
 def _distinct_rows(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, IntArray]:
@@ -125,7 +128,8 @@ def _distinct_rows(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, IntArr
     return sparse.csr_matrix(matrix[np.array(first, dtype=np.int64)]), of_row
 
 
-def opening_side(terms: LinearTerms, obox: OpeningBlock, cbox: CitizenBlock) -> OpeningSide:
+def opening_side(terms: LinearTerms, obox: OpeningBlock) -> OpeningSide:
+    """The openings prepared once for a model (a catalogue keeps it across requests)."""
     n_essential = _row_sums(obox.essential)
     n_optional = _row_sums(obox.optional)
     mass_specific = _row_sums(obox.essential_specific)
@@ -135,9 +139,8 @@ def opening_side(terms: LinearTerms, obox: OpeningBlock, cbox: CitizenBlock) -> 
         + _divide_rows(obox.essential_specific, mass_specific, terms["essential_specific_coverage"])
         + _divide_rows(obox.optional, n_optional, terms["optional_coverage"])
     )
-    needs = _needs_width(obox, cbox)
-    offered = _widen(obox.offered, needs)
-    n_occupations = cbox.interests.shape[1]
+    offered = sparse.csr_matrix(obox.offered)
+    n_occupations = max(len(obox.occupation_index), 1)
     occupation = sparse.csr_matrix(
         (np.full(len(obox), terms["interest"]), (np.arange(len(obox)), obox.occupation)),
         shape=(len(obox), n_occupations),
@@ -195,16 +198,17 @@ class CitizenSide:
         return len(self.constant)
 
 
-def citizen_side(terms: LinearTerms, cbox: CitizenBlock, obox: OpeningBlock) -> CitizenSide:
-    width = _needs_width(obox, cbox)
-    other = _widen(cbox.other_needs, width)
-    other_count = _row_sums(other)
+def citizen_side(terms: LinearTerms, cbox: CitizenBlock, openings: OpeningSide) -> CitizenSide:
+    width = openings.offered.shape[0]
+    other_count = _row_sums(cbox.other_needs)
+    other = _fit_columns(_divide_rows(cbox.other_needs, other_count, 1.0), width)
     credit = sparse.csr_matrix(cbox.credit, dtype=np.float64)
-    product = sparse.hstack([credit, cbox.tfidf.astype(np.float64), cbox.interests], format="csr")
-    needs, needs_of = _distinct_rows(_divide_rows(other, other_count, 1.0))
+    interests = _fit_columns(cbox.interests, openings.product.shape[0] - 2 * credit.shape[1])
+    product = sparse.hstack([credit, cbox.tfidf.astype(np.float64), interests], format="csr")
+    needs, needs_of = _distinct_rows(other)
     profiles = sparse.hstack([credit, _divide_rows(cbox.skills, cbox.specificity_mass, 1.0)], format="csr")
     unit = _unit_vectors(cbox.lat, cbox.lon)
-    essential = _widen(cbox.essential_needs, width)
+    essential = _fit_columns(cbox.essential_needs, width)
     return CitizenSide(
         product=product,
         profiles=profiles,
@@ -212,7 +216,7 @@ def citizen_side(terms: LinearTerms, cbox: CitizenBlock, obox: OpeningBlock) -> 
         needs_of=needs_of,
         constant=np.where(other_count > 0, terms["support_gap"], 0.0),
         essential_needs=essential,
-        essential_count=_row_sums(essential),
+        essential_count=_row_sums(cbox.essential_needs),
         capacity=cbox.capacity,
         flexjob=cbox.flexjob,
         unit=unit,
@@ -263,9 +267,13 @@ class BlockScorer:
     @classmethod
     def build(cls, model: ScoringModel, cbox: CitizenBlock, obox: OpeningBlock) -> BlockScorer:
         terms = linear_terms(model)
-        citizens, openings = citizen_side(terms, cbox, obox), opening_side(terms, obox, cbox)
+        return cls.of(terms, cbox, opening_side(terms, obox))
+
+    @classmethod
+    def of(cls, terms: LinearTerms, cbox: CitizenBlock, openings: OpeningSide) -> BlockScorer:
+        citizens = citizen_side(terms, cbox, openings)
         keys, group = _groups(citizens)
-        table = _group_terms(terms, citizens, openings, keys) if len(keys) * len(obox) <= TABLE_CELLS else None
+        table = _group_terms(terms, citizens, openings, keys) if len(keys) * len(openings) <= TABLE_CELLS else None
         return cls(terms, citizens, openings, keys, group, table)
 
     def _rows_terms(self, rows: slice) -> FloatArray:
@@ -289,9 +297,8 @@ class BlockScorer:
             logit += terms["proximity"] * _proximity(citizens, openings, rows)
         else:
             logit += terms["proximity"] * UNKNOWN_PROXIMITY
-        needs = citizens.essential_needs[rows]
-        if needs.nnz:
-            met = np.asarray((needs @ openings.offered).toarray())
+        if citizens.essential_count[rows].any():
+            met = np.asarray((citizens.essential_needs[rows] @ openings.offered).toarray())
             logit[met < citizens.essential_count[rows, None] - 0.5] = -np.inf
         return logit
 
