@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -78,8 +78,8 @@ class BlockRanking:
     opening_ids: list[list[str]]
     scores: list[list[float]]
     # What ranking the block cost where it ran (filled by the runner): CPU seconds, peak memory.
-    cpu_seconds: float = 0.0
-    peak_rss_gb: float = 0.0
+    cpu_seconds: float = field(default=0.0, compare=False)
+    peak_rss_gb: float = field(default=0.0, compare=False)
 
 
 def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:

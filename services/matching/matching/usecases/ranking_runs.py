@@ -59,7 +59,7 @@ def rank_on_dask(
     from tqdm import tqdm
 
     cluster = (
-        None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)  # type: ignore[no-untyped-call]
+        None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")  # type: ignore[no-untyped-call]
     )
     client = Client(scheduler) if scheduler else Client(cluster)  # type: ignore[no-untyped-call]
     try:
