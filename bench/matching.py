@@ -57,13 +57,21 @@ from devstack.demo import DemoLoader  # noqa: E402
 from devstack.demo_population import SUPPORT_NEEDS, Place, fake_cpr, fake_cvr, near  # noqa: E402
 from devstack.postgres import free_port  # noqa: E402
 from devstack.stack import SERVICES, Stack, StackConfig  # noqa: E402
+from matching.domain import recommend  # noqa: E402
 from matching.domain.assignment import assign  # noqa: E402
 from matching.domain.batch import TopLists, batch_top_n, top_per_row  # noqa: E402
 from matching.domain.blocks import citizen_block  # noqa: E402
 from matching.domain.fairness import assign_fairly, assignment_exposure  # noqa: E402
 from matching.domain.features import FEATURES, pair_features  # noqa: E402
 from matching.domain.lookalike import lookalike_cases  # noqa: E402
-from matching.domain.national import Block, agreement, blocks, exhaustive_top  # noqa: E402
+from matching.domain.national import (  # noqa: E402
+    Block,
+    agreement,
+    blocks,
+    exhaustive_top,
+    rank_block,
+    rank_block_pairwise,
+)
 from matching.domain.profiles import CitizenProfile, OpeningProfile  # noqa: E402
 from matching.domain.quality import RankingQuality, idf_cosine, plain_cosine, quality, system  # noqa: E402
 from matching.domain.ranking import ScoringModel, WeightedDefaultModel  # noqa: E402
@@ -480,10 +488,9 @@ def bench_latency(esco_dir: str | None, n_openings: int, n_citizens: int, reques
         report(
             "floor: GET /v1/models direct to matching", timed_gets(stack.url("matching"), headers, "/v1/models", 200)
         )
-    report(
-        "domain only (same profiles, in this process, no HTTP, no database)",
-        domain_timings(taxonomy, esco_dir, n_openings),
-    )
+    now, before = domain_timings(taxonomy, esco_dir, n_openings)
+    report("domain only (same profiles, in this process, no HTTP, no database), matrix scorer", now)
+    report("domain only, before: retrieve 400 candidates, a feature row per pair (baseline)", before)
 
 
 def timed_gets(url: str, headers: dict[str, str], path: str, n: int) -> list[float]:
@@ -496,18 +503,24 @@ def timed_gets(url: str, headers: dict[str, str], path: str, n: int) -> list[flo
     return timings
 
 
-def domain_timings(taxonomy: Taxonomy, esco_dir: str | None, n_openings: int) -> list[float]:
-    """recommend_openings alone on the catalogue the service holds (the same seeded profiles)."""
+def domain_timings(taxonomy: Taxonomy, esco_dir: str | None, n_openings: int) -> tuple[list[float], list[float]]:
+    """recommend_openings alone on the catalogue the service holds (the same seeded profiles): the
+    matrix scorer over the whole catalogue, and, alternating with it, the path before it."""
     space = SkillSpace(taxonomy)
     generator = Generator(taxonomy, seed=42, min_essential=5 if esco_dir else 3)
     catalogue = OpeningCatalogue.build(space, [api_shaped(generator.opening(i)) for i in range(n_openings)])
     model = WeightedDefaultModel()
-    timings = []
+    now: list[float] = []
+    before: list[float] = []
+    matrix_path = recommend._best_of_catalogue
     for citizen in generator.citizens(0, 300):
-        started = time.perf_counter()
-        recommend_openings(space, model, citizen, catalogue, limit=TOP_N)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings[20:]
+        for timings, path in ((now, matrix_path), (before, lambda *args: None)):
+            recommend._best_of_catalogue = path  # type: ignore[assignment]
+            started = time.perf_counter()
+            recommend_openings(space, model, citizen, catalogue, limit=TOP_N)
+            timings.append((time.perf_counter() - started) * 1000)
+    recommend._best_of_catalogue = matrix_path  # type: ignore[assignment]
+    return now[20:], before[20:]
 
 
 @contextmanager
@@ -565,32 +578,62 @@ def national_population(generator: Generator, n_citizens: int, n_openings: int) 
     return blocks(citizens, openings), citizens, openings
 
 
-def bench_national(space: SkillSpace, generator: Generator, n_citizens: int, n_openings: int, sample: int) -> None:
-    """The national run (every pair of each commuting region scored by the final scorer) on Dask
-    with 1 and 2 LocalCluster workers, and its agreement with exhaustive national scoring."""
-    work, citizens, openings = national_population(generator, n_citizens, n_openings)
+def bench_national(
+    space: SkillSpace,
+    generator: Generator,
+    n_citizens: int,
+    n_openings: int,
+    sample: int,
+    baseline: tuple[int, int] = (3_000, 1_200),
+    worker_counts: tuple[int, ...] = (1, 2),
+) -> None:
+    """The national run (every pair of each commuting region scored by the final scorer, in matrix
+    form) on Dask with 1 and 2 LocalCluster workers, its agreement with exhaustive per-pair national
+    scoring, and - the baseline in the same run - the per-pair path against the matrix path on a
+    small population."""
     model = WeightedDefaultModel()
+    small, _, _ = national_population(generator, *baseline)
+    small_pairs = sum(len(b.citizens) * len(b.openings) for b in small)
+    timings = {}
+    for label, ranker in (("per-pair path (before)", rank_block_pairwise), ("matrix path (now)", rank_block)):
+        started = time.perf_counter()
+        for block in small:
+            ranker(space, model, block, top_n=TOP_N)
+        timings[label] = time.perf_counter() - started
+        print(
+            f"    baseline size {baseline[0]:,} x {baseline[1]:,} ({small_pairs:,} pairs), in-process, {label}: "
+            f"{timings[label]:.1f} s ({small_pairs / timings[label]:,.0f} pairs/s)"
+        )
+    print(f"    speed-up of the matrix path: x{timings['per-pair path (before)'] / timings['matrix path (now)']:.0f}")
+    started = time.perf_counter()
+    work, citizens, openings = national_population(generator, n_citizens, n_openings)
+    setup = time.perf_counter() - started
     pairs = sum(len(b.citizens) * len(b.openings) for b in work)
     print(
         f"national run: {n_citizens:,} citizens x {n_openings:,} openings in {len(work)} commuting regions "
-        f"({pairs:,} pairs, every one scored by the final scorer), top-{TOP_N}:"
+        f"({pairs:,} pairs, every one scored by the final scorer), top-{TOP_N} (profiles generated in {setup:.0f} s):"
     )
-    lists: dict[str, list[str]] = {}
-    for workers in (1, 2):
+    ranked_lists: dict[str, list[str]] = {}
+    for workers in worker_counts:
         started = time.perf_counter()
         ranked = rank_on_dask(space, model, work, top_n=TOP_N, workers=workers, progress=False)
         seconds = time.perf_counter() - started
+        cpu = sum(r.cpu_seconds for r in ranked)
+        load = os.getloadavg()[0]
         print(
-            f"    Dask LocalCluster, {workers} worker(s): {seconds:.1f} s ({pairs / seconds:,.0f} pairs/s, "
-            f"including cluster start and shipping the skill space)"
+            f"    Dask LocalCluster, {workers} worker(s): {seconds:.1f} s wall ({pairs / seconds:,.0f} pairs/s, "
+            f"including cluster start and shipping the skill space and the profiles; load average {load:.1f} "
+            f"on {os.cpu_count()} cores); ranking CPU {cpu:.1f} s over the blocks ({cpu / pairs * 1e9:.0f} ns per "
+            f"pair, {cpu / workers:.1f} s per worker); peak RSS parent {peak_rss_gb():.2f} GB, largest worker "
+            f"{max(r.peak_rss_gb for r in ranked):.2f} GB"
         )
-        lists = {c: ids for r in ranked for c, ids in zip(r.citizen_ids, r.opening_ids, strict=True)}
+        ranked_lists = {c: ids for r in ranked for c, ids in zip(r.citizen_ids, r.opening_ids, strict=True)}
     chosen = random.Random(4).sample(citizens, min(sample, len(citizens)))
     started = time.perf_counter()
     reference = exhaustive_top(space, model, chosen, openings, top_n=TOP_N)
     print(
-        f"    agreement with exhaustive national scoring on {len(chosen):,} citizens: "
-        f"{agreement(lists, reference):.4f} (exhaustive: {time.perf_counter() - started:.1f} s)"
+        f"    agreement with exhaustive per-pair national scoring on {len(chosen):,} citizens: "
+        f"{agreement(ranked_lists, reference):.4f} (exhaustive: {time.perf_counter() - started:.1f} s)"
     )
 
 
@@ -640,6 +683,10 @@ def main() -> None:
     parser.add_argument("--national-citizens", type=int, default=20_000)
     parser.add_argument("--national-openings", type=int, default=3_000)
     parser.add_argument("--agreement-sample", type=int, default=2_000)
+    parser.add_argument("--national-workers", default="1,2", help="worker counts to run, e.g. 1,2 or 2")
+    parser.add_argument(
+        "--national-only", action="store_true", help="only the Dask national run (with its baseline and agreement)"
+    )
     parser.add_argument(
         "--issue-18-only", action="store_true", help="only the quality table, the Dask national run and fairness"
     )
@@ -660,6 +707,16 @@ def main() -> None:
     taxonomy = load_taxonomy(Path(esco_dir))
     space = SkillSpace(taxonomy)
     generator = Generator(taxonomy, seed=42)
+    if args.national_only:
+        bench_national(
+            space,
+            generator,
+            args.national_citizens,
+            args.national_openings,
+            args.agreement_sample,
+            worker_counts=tuple(int(w) for w in args.national_workers.split(",")),
+        )
+        return
     bench_quality(taxonomy, space)
     bench_national(space, generator, args.national_citizens, args.national_openings, args.agreement_sample)
     bench_fairness(space, generator, 3_000, 1_500)

@@ -19,19 +19,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .arrays import FloatArray, IntArray
 from .batch import top_per_row
+from .block_scoring import BlockScorer
 from .blocks import citizen_block, opening_block
 from .profiles import CitizenProfile, OpeningProfile
 from .ranking import ScoringModel
 from .recommend import score_pairs
 from .skill_space import SkillSpace
 
-# Pairs scored at once: bounds a block's memory (features are 12 float64 per pair).
+# Pairs scored at once by the per-pair path: bounds its memory (features are 12 float64 per pair).
 PAIRS_PER_CHUNK = 1_000_000
 
 
@@ -74,10 +75,36 @@ class BlockRanking:
     citizen_ids: list[str]
     opening_ids: list[list[str]]
     scores: list[list[float]]
+    # What ranking the block cost where it ran (filled by the runner): CPU seconds, peak memory.
+    cpu_seconds: float = field(default=0.0, compare=False)
+    peak_rss_gb: float = field(default=0.0, compare=False)
 
 
 def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
-    """Every pair of the block scored by the final scorer; each citizen's top_n feasible openings."""
+    """Every pair of the block scored by the final scorer, in matrix form (block_scoring.py: the
+    same log-odds as `pair_features` + the model, a chunk of citizens x all openings at a time);
+    each citizen's top_n feasible openings."""
+    obox = opening_block(space, block.openings)
+    cbox = citizen_block(space, obox, block.citizens)
+    ranked, scores = BlockScorer.build(model, cbox, obox).top(top_n)
+    return _ranking(block, ranked, scores)
+
+
+def _ranking(block: Block, ranked: IntArray, scores: FloatArray) -> BlockRanking:
+    return BlockRanking(
+        region=block.region,
+        citizen_ids=[c.id for c in block.citizens],
+        opening_ids=[[block.openings[int(o)].id for o in row if o >= 0] for row in ranked],
+        scores=[
+            [round(float(s), 6) for s, o in zip(srow, row, strict=True) if o >= 0]
+            for srow, row in zip(scores, ranked, strict=True)
+        ],
+    )
+
+
+def rank_block_pairwise(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
+    """The same lists through the per-pair path (a feature row per pair): the baseline
+    `rank_block` is measured against, and a second check that both agree."""
     obox = opening_block(space, block.openings)
     cbox = citizen_block(space, obox, block.citizens)
     n_o = len(block.openings)
@@ -95,15 +122,7 @@ def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: i
         score_lists.append(top.score)
     ranked = np.concatenate(opening_lists) if opening_lists else np.zeros((0, top_n), dtype=np.int64)
     scores = np.concatenate(score_lists) if score_lists else np.zeros((0, top_n))
-    return BlockRanking(
-        region=block.region,
-        citizen_ids=[c.id for c in block.citizens],
-        opening_ids=[[block.openings[int(o)].id for o in row if o >= 0] for row in ranked],
-        scores=[
-            [round(float(s), 6) for s, o in zip(srow, row, strict=True) if o >= 0]
-            for srow, row in zip(scores, ranked, strict=True)
-        ],
-    )
+    return _ranking(block, ranked, scores)
 
 
 def exhaustive_top(

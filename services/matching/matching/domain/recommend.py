@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
 from .arrays import BoolArray, IntArray
+from .block_scoring import BlockScorer, LinearTerms, OpeningSide, linear_terms, opening_side
 from .blocks import CitizenBlock, OpeningBlock, citizen_block, opening_block
 from .explanation import Explanation, explain
 from .features import PairFeatures, pair_features
+from .geo import haversine_km
 from .profiles import CitizenProfile, OpeningProfile
 from .ranking import ScoringModel
 from .retrieval import citizen_queries, opening_index, opening_profiles, top_candidates
 from .skill_space import SkillSpace
 
-# Up to this many openings (or citizens) every pair is scored exactly; above it candidates come
-# from the sparse retrieval, over-fetched so that filters and exclusions still leave enough.
+# Openings for a citizen: every opening of the catalogue is scored exactly by the matrix scorer.
+# Citizens for an opening (and a model that is not linear): up to this many every pair is scored
+# exactly; above it candidates come from the sparse retrieval, over-fetched so that filters and
+# exclusions still leave enough.
 EXHAUSTIVE_LIMIT = 2_000
 CANDIDATE_POOL = 400
 
@@ -72,11 +76,20 @@ def best(scored: ScoredPairs, allowed: BoolArray, limit: int) -> IntArray:
 
 @dataclass(frozen=True)
 class OpeningCatalogue:
-    """A set of open openings encoded once, with its retrieval index (reused across requests)."""
+    """A set of open openings encoded once, with its retrieval index and, per scoring model, its
+    side of the matrix scorer (reused across requests)."""
 
     openings: list[OpeningProfile]
     block: OpeningBlock
     index: sparse.csr_matrix
+    sides: dict[tuple[float, ...], OpeningSide] = field(default_factory=dict, compare=False, repr=False)
+
+    def side(self, terms: LinearTerms) -> OpeningSide:
+        key = (terms.intercept, *terms.weights.tolist())
+        found = self.sides.get(key)
+        if found is None:
+            found = self.sides[key] = opening_side(terms, self.block)
+        return found
 
     @classmethod
     def build(cls, space: SkillSpace, openings: Sequence[OpeningProfile]) -> OpeningCatalogue:
@@ -94,6 +107,29 @@ def opening_filter(block: OpeningBlock, opening: IntArray, filters: Filters) -> 
     return allowed
 
 
+def _best_of_catalogue(
+    model: ScoringModel, catalogue: OpeningCatalogue, cbox: CitizenBlock, filters: Filters, limit: int
+) -> IntArray | None:
+    """The citizen's best `limit` allowed openings of the whole catalogue by the final score, through
+    the matrix scorer (block_scoring.py: every opening scored exactly, no retrieval); None for a
+    model that is not linear in log-odds."""
+    try:
+        terms = linear_terms(model)
+    except ValueError:
+        return None
+    side = catalogue.side(terms)
+    logit = BlockScorer.of(terms, cbox, side).log_odds(0, 1)[0]
+    every = np.arange(len(catalogue.openings), dtype=np.int64)
+    allowed = np.isfinite(logit) & opening_filter(catalogue.block, every, filters)
+    if filters.max_distance_km is not None:
+        obox = catalogue.block
+        distance = haversine_km(cbox.lat[0], cbox.lon[0], obox.lat, obox.lon)
+        allowed &= np.nan_to_num(distance, nan=np.inf) <= filters.max_distance_km
+    keep = np.flatnonzero(allowed)
+    order = np.lexsort((keep, -logit[keep]))
+    return np.asarray(keep[order][:limit], dtype=np.int64)
+
+
 def recommend_openings(
     space: SkillSpace,
     model: ScoringModel,
@@ -109,11 +145,13 @@ def recommend_openings(
         return []
     obox = catalogue.block
     cbox = citizen_block(space, obox, [citizen])
-    if len(catalogue.openings) <= EXHAUSTIVE_LIMIT:
-        opening = np.arange(len(catalogue.openings), dtype=np.int64)
-    else:
-        query = citizen_queries(space, cbox.skills)
-        opening = top_candidates(query, catalogue.index, CANDIDATE_POOL).target
+    opening = _best_of_catalogue(model, catalogue, cbox, filters, limit)
+    if opening is None:
+        if len(catalogue.openings) <= EXHAUSTIVE_LIMIT:
+            opening = np.arange(len(catalogue.openings), dtype=np.int64)
+        else:
+            query = citizen_queries(space, cbox.skills)
+            opening = top_candidates(query, catalogue.index, CANDIDATE_POOL).target
     citizen_idx = np.zeros(len(opening), dtype=np.int64)
     scored = score_pairs(model, cbox, obox, citizen_idx, opening)
     allowed = distance_allowed(scored.features, filters) & opening_filter(obox, opening, filters)

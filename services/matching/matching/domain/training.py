@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,34 @@ class ValidationMetrics:
     # The weighted default model's AUC on the same held-out rows: the trained model helps only
     # where its own AUC is higher.
     default_auc: float
+
+
+class NotBetterThanDefault(Conflict):
+    """A trained model whose held-out AUC is not above the default model's on the same rows:
+    activating it would rank worse than the documented default, so it is refused."""
+
+    def __init__(self, *, auc: float | None, default_auc: float | None) -> None:
+        if auc is None or default_auc is None:
+            detail = (
+                "the model's validation metrics do not compare its held-out AUC (metric `auc`) with the "
+                "default model's (`default_auc`); retrain it"
+            )
+        else:
+            detail = (
+                f"the model's held-out AUC (metric `auc`) {auc:.4f} is not above the default model's "
+                f"(`default_auc`) {default_auc:.4f} on the same validation rows; it would rank worse, "
+                "so the default keeps scoring"
+            )
+        super().__init__(detail, reason="not_better_than_default", metric="auc", auc=auc, default_auc=default_auc)
+
+
+def check_better_than_default(metrics: Mapping[str, object]) -> None:
+    """Refuse (409) a model unless its held-out AUC is strictly above the default model's."""
+    auc, default_auc = metrics.get("auc"), metrics.get("default_auc")
+    if not isinstance(auc, int | float) or not isinstance(default_auc, int | float):
+        raise NotBetterThanDefault(auc=None, default_auc=None)
+    if not float(auc) > float(default_auc):
+        raise NotBetterThanDefault(auc=float(auc), default_auc=float(default_auc))
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,18 @@ async def all_consenting_citizens(session: AsyncSession) -> list[CitizenProfile]
 async def all_open_openings(session: AsyncSession) -> list[OpeningProfile]:
     query = _openings_query().where(opening_features.c.status == "open").order_by(opening_features.c.id)
     return [opening_profile(row) for row in (await session.execute(query)).all()]
+
+
+async def skill_sets(session: AsyncSession) -> dict[str, list[str]]:
+    """Every citizen's and opening's skill codes the tenant sees, keyed `citizen:<id>` / `opening:<id>`
+    (for carrying them over to a newer taxonomy version)."""
+    found: dict[str, list[str]] = {}
+    citizens = sa.select(citizen_features.c.id, citizen_features.c.skills).order_by(citizen_features.c.id)
+    for citizen in (await session.execute(citizens)).all():
+        found[f"citizen:{citizen.id}"] = list(citizen.skills)
+    openings = sa.select(
+        opening_features.c.id, opening_features.c.essential_skills, opening_features.c.optional_skills
+    ).order_by(opening_features.c.id)
+    for opening in (await session.execute(openings)).all():
+        found[f"opening:{opening.id}"] = [*opening.essential_skills, *opening.optional_skills]
+    return found

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from matching.clients.outcomes import OutcomesClient
 from matching.domain.personal_data import TRAINING_LABELS
 from matching.domain.ranking import TrainedModel
-from matching.domain.training import TrainingResult, train_model
+from matching.domain.training import TrainingResult, check_better_than_default, train_model
 from matching.domain.training_set import LabelledPlacement, TrainingSet, training_set, with_decision_labels
 from matching.schemas.models import ModelRead
 from matching.store import profiles, recommendation_logs, scoring_models
@@ -80,8 +80,10 @@ async def model_version(session: AsyncSession, model_id: uuid.UUID) -> ModelRead
 
 async def activate(session: AsyncSession, model_id: uuid.UUID) -> ModelRead:
     """Make this version the one that scores (the previous active one is deactivated); a model
-    this service cannot load (other features, another scikit-learn) is refused here, not later."""
-    await model_version(session, model_id)
+    this service cannot load (other features, another scikit-learn) is refused here, not later, and
+    so is one whose held-out AUC is not above the default model's (409 naming the metric)."""
+    found = await model_version(session, model_id)
+    check_better_than_default(found.metrics.model_dump())
     blob = await scoring_models.model_blob(session, model_id)
     await asyncio.to_thread(TrainedModel.from_bytes, blob)  # raises ModelIncompatible (409)
     return await scoring_models.activate_model(session, model_id)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import resource
 import time
 import uuid
 from collections.abc import Sequence
@@ -33,6 +35,14 @@ from servicekit.domain_errors import NotFound
 from .engine import Engine, build_engine
 
 
+def rank_measured(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
+    """`rank_block`, with the CPU seconds it took and the peak memory of the process it ran in."""
+    started = time.process_time()
+    ranking = rank_block(space, model, block, top_n=top_n)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    return dataclasses.replace(ranking, cpu_seconds=time.process_time() - started, peak_rss_gb=peak)
+
+
 def rank_on_dask(
     space: SkillSpace,
     model: ScoringModel,
@@ -49,13 +59,13 @@ def rank_on_dask(
     from tqdm import tqdm
 
     cluster = (
-        None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)  # type: ignore[no-untyped-call]
+        None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")  # type: ignore[no-untyped-call]
     )
     client = Client(scheduler) if scheduler else Client(cluster)  # type: ignore[no-untyped-call]
     try:
         shared_space, shared_model = client.scatter([space, model], broadcast=True)  # type: ignore[no-untyped-call]
         futures = [
-            client.submit(rank_block, shared_space, shared_model, block, top_n=top_n, pure=False) for block in work
+            client.submit(rank_measured, shared_space, shared_model, block, top_n=top_n, pure=False) for block in work
         ]
         done: list[BlockRanking] = []
         bar = tqdm(total=sum(len(b.citizens) for b in work), unit="citizen", disable=not progress)

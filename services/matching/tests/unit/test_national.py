@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from matching.domain.national import agreement, blocks, commuting_region, exhaustive_top, rank_block
+from matching.domain.national import (
+    agreement,
+    blocks,
+    commuting_region,
+    exhaustive_top,
+    rank_block,
+    rank_block_pairwise,
+)
 from matching.domain.profiles import CitizenProfile, Location, OpeningProfile
 from matching.domain.ranking import WeightedDefaultModel
 from matching.domain.skill_space import SkillSpace
@@ -67,3 +74,12 @@ def test_blocked_top_20_equals_exhaustive_scoring(space: SkillSpace) -> None:
     reference = exhaustive_top(space, MODEL, citizens, openings, top_n=20)
     assert agreement(ours, reference) >= 0.99
     assert ours == reference
+
+
+def test_matrix_and_per_pair_paths_give_the_same_lists(space: SkillSpace) -> None:
+    citizens, openings = population(space, 2)
+    for block in blocks(citizens, openings):
+        fast = rank_block(space, MODEL, block, top_n=20)
+        slow = rank_block_pairwise(space, MODEL, block, top_n=20)
+        assert fast.opening_ids == slow.opening_ids
+        assert fast.scores == slow.scores

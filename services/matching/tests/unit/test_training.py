@@ -6,7 +6,14 @@ import sklearn
 
 from matching.domain.features import FEATURES
 from matching.domain.ranking import TRUSTED_TYPES, ModelIncompatible, TrainedModel
-from matching.domain.training import MIN_LABELLED_OUTCOMES, NotEnoughOutcomes, precision_at_k, train_model
+from matching.domain.training import (
+    MIN_LABELLED_OUTCOMES,
+    NotBetterThanDefault,
+    NotEnoughOutcomes,
+    check_better_than_default,
+    precision_at_k,
+    train_model,
+)
 
 
 def synthetic(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -90,3 +97,13 @@ def test_a_pickled_model_is_refused() -> None:
 
     with pytest.raises(ModelIncompatible, match="not a skops model file"):
         TrainedModel.from_bytes(pickle.dumps({"features": list(FEATURES)}))
+
+
+def test_activation_needs_a_held_out_auc_above_the_default_models() -> None:
+    check_better_than_default({"auc": 0.81, "default_auc": 0.8})
+    for metrics in ({"auc": 0.8, "default_auc": 0.8}, {"auc": 0.7, "default_auc": 0.8}, {"auc": 0.9}):
+        with pytest.raises(NotBetterThanDefault) as refused:
+            check_better_than_default(metrics)
+        assert refused.value.status == 409
+        assert refused.value.extra["metric"] == "auc"
+        assert "auc" in refused.value.detail

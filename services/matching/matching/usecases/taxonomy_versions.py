@@ -1,0 +1,74 @@
+"""Carrying profiles over to a newer taxonomy version: the report of what maps where.
+
+    python -m matching.usecases.taxonomy_versions --esco-csv skills_en.csv [--esco-csv occupations_en.csv]
+    python -m matching.usecases.taxonomy_versions --jobtech-json concepts.json
+
+Reads every citizen's and opening's skills in matching's feature store (national tenant) and
+prints, as JSON, what `taxonomy.versions.remap_profiles` maps: codes replaced by the newer
+version's replacements, and codes that cannot be mapped (kept as they are, so no profile loses a
+skill). The registry owns the profiles (matching's copies come from its change feed), so the
+rewrite itself belongs there; this report is what a caseworker's product owner reviews first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching.settings import Settings
+from matching.store import profiles
+from servicekit.auth import NATIONAL
+from servicekit.db import Database, set_tenant
+from taxonomy.versions import Changes, RemapReport, esco_changes, jobtech_changes, remap_profiles
+
+
+async def remap_report(session: AsyncSession, changes: Changes) -> RemapReport:
+    """The report over every profile the session's tenant sees (nothing is written)."""
+    _, report = remap_profiles(await profiles.skill_sets(session), changes)
+    return report
+
+
+def _esco_rows(paths: list[Path]) -> Iterator[dict[str, str]]:
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
+
+
+def load_changes(esco_csv: list[Path], jobtech_json: Path | None) -> Changes:
+    if jobtech_json is not None:
+        payload = json.loads(jobtech_json.read_text(encoding="utf-8"))
+        concepts = payload["data"]["concepts"] if isinstance(payload, dict) else payload
+        return jobtech_changes(concepts, source=jobtech_json.name)
+    return esco_changes(_esco_rows(esco_csv), source="+".join(p.name for p in esco_csv))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--esco-csv", type=Path, action="append", default=[], help="concept CSV of the new version")
+    parser.add_argument("--jobtech-json", type=Path, default=None, help="JobTech GraphQL concepts answer")
+    args = parser.parse_args()
+    if not args.esco_csv and args.jobtech_json is None:
+        parser.error("give --esco-csv (one or more) or --jobtech-json")
+    changes = load_changes(args.esco_csv, args.jobtech_json)
+    settings = Settings()
+
+    async def go() -> RemapReport:
+        database = Database(settings.database_url)
+        try:
+            async with database.sessions() as session, session.begin():
+                await set_tenant(session, NATIONAL)
+                return await remap_report(session, changes)
+        finally:
+            await database.dispose()
+
+    print(json.dumps(asyncio.run(go()).as_dict(), indent=2))
+
+
+if __name__ == "__main__":
+    main()
