@@ -30,6 +30,14 @@ def _number_only(value: Any) -> Any:
     return value
 
 
+def _query_bool_only(value: Any) -> Any:
+    """A query-string boolean is written `true` or `false` (what the spec's `type: boolean` means in
+    a URL); `1`, `yes`, `on` are refused rather than guessed at."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value
+    raise ValueError("must be true or false")
+
+
 def _whole_number_only(value: Any) -> Any:
     """JSON Schema's `integer` is any number without a fraction: 3 and 3.0, never "3" or true."""
     if isinstance(value, float) and value.is_integer():
@@ -46,5 +54,6 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 StrictNumber = Annotated[float, NUMBER_ONLY]
 StrictWholeNumber = Annotated[int, WHOLE_NUMBER_ONLY]
 JsonBool = StrictBool
+QueryBool = Annotated[bool, BeforeValidator(_query_bool_only)]
 FIRST_OF_MONTH = r"^\d{4}-\d{2}-01$"
 FirstOfMonth = Annotated[IsoDate, Field(json_schema_extra={"pattern": FIRST_OF_MONTH})]

@@ -21,6 +21,7 @@ from matching.schemas.recommendations import (
 from matching.usecases import recommendations
 from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
 from servicekit.routing import JsonRoute
+from servicekit.strict import QueryBool
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/recommendations", tags=["recommendations"])
 
@@ -37,7 +38,7 @@ async def list_recommendations(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     max_distance_km: Annotated[float | None, Query(gt=0, le=2000)] = None,
     min_hours: Annotated[float | None, Query(ge=0, le=60)] = None,
-    flexjob_only: bool = False,
+    flexjob_only: Annotated[QueryBool, Query()] = False,
 ) -> RecommendationPage:
     """Ranked, explained recommendations for one citizen (openings; 409 without consent to matching)
     or one opening (consenting citizens). Every list served is on record per citizen

@@ -27,6 +27,7 @@ from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
+from servicekit.strict import QueryBool
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
 KIND = "openings"
@@ -74,7 +75,7 @@ async def list_openings(
     status: Annotated[OpeningStatus | None, Query()] = None,
     organisation_id: Annotated[uuid.UUID | None, Query()] = None,
     occupation: Annotated[str | None, Query(max_length=300)] = None,
-    flexjob: Annotated[bool | None, Query()] = None,
+    flexjob: Annotated[QueryBool | None, Query()] = None,
     updated_since: Annotated[dt.datetime | None, Query()] = None,
 ) -> Page[OpeningRead]:
     """List openings, oldest first."""
