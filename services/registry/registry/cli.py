@@ -29,8 +29,10 @@ changed record gets a new version and its change-feed entry in the same transact
 a transaction), citizens are audited as `system:taxonomy-remap` with the run's id as request id. A
 code that cannot be mapped is kept and listed. It prints a JSON report: records seen / changed /
 unchanged / skipped (changed by someone else during the run: run again) per kind, each remapped
-code old → new with the number of citizens and openings, each unmapped code with its reason.
-Ids and codes only. Running it again changes nothing.
+code old → new with the number of citizens and openings, each unmapped code with its reason, and
+the replacements the registry's loaded taxonomy does not hold yet (load the new version first:
+a record holding one cannot be changed until then). Ids and codes only. Running it again changes
+nothing.
 
 The import writes through the registry's own batch usecase (the same validation,
 pseudonymisation, upsert and change-feed rows as `POST /v1/citizens:batch`), connecting with the
@@ -296,6 +298,7 @@ async def run_taxonomy_remap(
                     break
     finally:
         await database.dispose()
+    report.check_loaded(load_taxonomy(settings.esco_dir))
     return report
 
 

@@ -64,6 +64,8 @@ def cli_environment(
 ) -> None:
     """The environment an operator command (registry.cli) reads its settings from."""
     monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
+    monkeypatch.delenv("ESCO_DIR", raising=False)  # the tests write starter-vocabulary codes
+    monkeypatch.delenv("REGISTRY_ESCO_DIR", raising=False)
     monkeypatch.setenv("REGISTRY_NATIONAL_ID_HMAC_KEY", registry_settings.national_id_hmac_key.get_secret_value())
     keys = {k: v.get_secret_value() for k, v in registry_settings.national_id_encryption_keys.items()}
     monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps(keys))

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.domain.codes import CodeBook
 from taxonomy.versions import Changes
 
 SKILL = "skill"
@@ -114,6 +115,9 @@ class RemapReport:
     records: dict[str, Counter[str]] = field(default_factory=dict)
     remapped: dict[tuple[str, str, tuple[str, ...]], Counter[str]] = field(default_factory=dict)
     unmapped: dict[tuple[str, str, str, tuple[str, ...]], Counter[str]] = field(default_factory=dict)
+    # Replacements the registry's loaded taxonomy does not hold: a later change of such a record is
+    # refused (unknown code) until the new version is loaded (REGISTRY_ESCO_DIR).
+    not_in_loaded_taxonomy: list[str] = field(default_factory=list)
 
     def count(self, entity: str, outcome: str, n: int = 1) -> None:
         self.records.setdefault(entity, Counter())[outcome] += n
@@ -125,6 +129,13 @@ class RemapReport:
             self.remapped.setdefault(key, Counter())[entity] += 1
         for unmapped in set(remap.unmapped):
             self.unmapped.setdefault(unmapped, Counter())[entity] += 1
+
+    def check_loaded(self, book: CodeBook) -> None:
+        """Note the replacements written that `book` (the registry's loaded taxonomy) does not hold."""
+        known = {SKILL: book.is_skill, OCCUPATION: book.is_occupation}
+        self.not_in_loaded_taxonomy = sorted(
+            {code for kind, _, new in self.remapped for code in new if not known[kind](code)}
+        )
 
     def as_dict(self) -> dict[str, Any]:
         def per_entity(counter: Counter[str]) -> dict[str, int]:
@@ -147,4 +158,5 @@ class RemapReport:
                 {"kind": kind, "code": code, "reason": reason, "candidates": list(candidates), **per_entity(counter)}
                 for (kind, code, reason, candidates), counter in sorted(self.unmapped.items())
             ],
+            "not_in_loaded_taxonomy": self.not_in_loaded_taxonomy,
         }
