@@ -31,8 +31,8 @@ code that cannot be mapped is kept and listed. It prints a JSON report: records 
 unchanged / skipped (changed by someone else during the run: run again) per kind, each remapped
 code old → new with the number of citizens and openings, each unmapped code with its reason, and
 the replacements the registry's loaded taxonomy does not hold yet (load the new version first:
-a record holding one cannot be changed until then). Ids and codes only. Running it again changes
-nothing.
+a record holding one cannot be changed until then). Codes and counts only, no personal data.
+Running it again changes nothing.
 
 The import writes through the registry's own batch usecase (the same validation,
 pseudonymisation, upsert and change-feed rows as `POST /v1/citizens:batch`), connecting with the

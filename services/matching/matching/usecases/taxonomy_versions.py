@@ -7,7 +7,8 @@ Reads every citizen's and opening's skills in matching's feature store (national
 prints, as JSON, what `taxonomy.versions.remap_profiles` maps: codes replaced by the newer
 version's replacements, and codes that cannot be mapped (kept as they are, so no profile loses a
 skill). The registry owns the profiles (matching's copies come from its change feed), so the
-rewrite itself belongs there; this report is what a caseworker's product owner reviews first.
+rewrite itself is there (`python -m registry.cli remap-taxonomy`); this report checks, before or
+after that run, what matching holds.
 """
 
 from __future__ import annotations
