@@ -99,7 +99,7 @@ async def _population(client: httpx.AsyncClient, tokens: TokenFactory, code: str
         ),
         "current": citizen(skills=[{"code": f"{SKILL}wash-dishes"}], interests=[f"{OCC}kitchen-assistant"]),
     }
-    made: dict[str, Any] = {"headers": headers}
+    made: dict[str, Any] = {"headers": headers, "bodies": bodies}
     for key, body in bodies.items():
         made[key] = (await client.post("/v1/citizens", json=body, headers=headers)).json()["id"]
     openings = {
@@ -115,6 +115,7 @@ async def _population(client: httpx.AsyncClient, tokens: TokenFactory, code: str
             employer, occupation=f"{OCC}warehouse-worker", skills=[{"code": f"{SKILL}drive-van", "essential": True}]
         ),
     }
+    bodies.update(openings)
     for key, body in openings.items():
         response = await client.post("/v1/openings", json=body, headers=headers)
         assert response.status_code == 201, response.text
@@ -238,7 +239,15 @@ async def test_remap_carries_codes_over_keeps_the_unmappable_and_reports_them(
     assert remap["action"] == "update"
     assert remap["request_id"] == report["run_id"]
 
-    # The remapped record stays writable (its codes are valid, its hash what a resend would compute).
+    # The stored content hash is what the source system's resend of the new codes computes: unchanged.
+    for key, collection in (("chain", "citizens"), ("porter", "openings")):
+        resent = {**made["bodies"][key], "skills": after[key][1]["skills"]}
+        if key == "porter":
+            resent["occupation"] = porter["occupation"]
+        answer = await client.post(f"/v1/{collection}:batch", json={"items": [resent]}, headers=made["headers"])
+        assert [r["status"] for r in answer.json()["items"]] == ["unchanged"], answer.text
+
+    # The remapped record stays writable (its codes are valid in the loaded taxonomy).
     etag = after["chain"][0]
     patched = await client.patch(
         f"/v1/citizens/{made['chain']}",
