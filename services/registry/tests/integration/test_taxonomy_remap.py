@@ -5,7 +5,8 @@ The two versions: v1 is the starter vocabulary the registry validates against (d
 v2 is the same concepts exported as ESCO's concept CSV (`conceptUri`, `status`, `isReplacedBy`)
 with five changes: a skill split in two, a skill replaced through a chain, a skill retired without
 replacement, an occupation renamed and an occupation split in two. Each test writes into a
-municipality of its own, because a run walks every record of the municipality.
+municipality of its own that no other test (nor the demo population) writes into, because a run
+walks every record of the municipality.
 """
 
 from __future__ import annotations
@@ -156,17 +157,17 @@ def _levels(skills: list[dict[str, Any]]) -> dict[str, Any]:
 async def test_dry_run_reports_and_writes_nothing(
     client: httpx.AsyncClient, tokens: TokenFactory, internal: dict[str, str], registry_settings: Settings, v2: Changes
 ) -> None:
-    made = await _population(client, tokens, "DK-0360", "Lolland")
+    made = await _population(client, tokens, "DK-0540", "Sønderborg")
     before = await _state(client, made)
     _, cursor = await _feed_tail(client, internal, "")
-    report = await run_taxonomy_remap(registry_settings, v2, dry_run=True, municipality="DK-0360")
+    report = await run_taxonomy_remap(registry_settings, v2, dry_run=True, municipality="DK-0540")
     assert report.as_dict()["records"] == {
         "citizens": {"seen": 3, "changed": 2, "unchanged": 1, "skipped_concurrent": 0},
         "openings": {"seen": 2, "changed": 1, "unchanged": 1, "skipped_concurrent": 0},
     }
     assert await _state(client, made) == before
     written, _ = await _feed_tail(client, internal, cursor)
-    assert [i for i in written if i["municipality"] == "DK-0360"] == []
+    assert [i for i in written if i["municipality"] == "DK-0540"] == []
 
 
 async def test_remap_carries_codes_over_keeps_the_unmappable_and_reports_them(
@@ -177,10 +178,10 @@ async def test_remap_carries_codes_over_keeps_the_unmappable_and_reports_them(
     registry_settings: Settings,
     v2: Changes,
 ) -> None:
-    made = await _population(client, tokens, "DK-0376", "Guldborgsund")
+    made = await _population(client, tokens, "DK-0550", "Tønder")
     before = await _state(client, made)
     _, cursor = await _feed_tail(client, internal, "")
-    report = (await run_taxonomy_remap(registry_settings, v2, dry_run=False, municipality="DK-0376")).as_dict()
+    report = (await run_taxonomy_remap(registry_settings, v2, dry_run=False, municipality="DK-0550")).as_dict()
     after = await _state(client, made)
 
     first = after["split_chain_retired"][1]
@@ -228,7 +229,7 @@ async def test_remap_carries_codes_over_keeps_the_unmappable_and_reports_them(
 
     # Matching receives the change: the feed carries the new skills, in the run's transaction.
     feed, _ = await _feed_tail(client, internal, cursor)
-    mine = {i["entity_id"]: i for i in feed if i["municipality"] == "DK-0376"}
+    mine = {i["entity_id"]: i for i in feed if i["municipality"] == "DK-0550"}
     assert set(mine) == {made["split_chain_retired"], made["chain"], made["porter"]}
     assert mine[made["split_chain_retired"]]["data"]["skills"] == first["skills"]
     assert mine[made["porter"]]["data"]["occupation"] == f"{OCC}kitchen-assistant"
@@ -260,11 +261,11 @@ async def test_remap_carries_codes_over_keeps_the_unmappable_and_reports_them(
 async def test_a_second_run_changes_nothing(
     client: httpx.AsyncClient, tokens: TokenFactory, internal: dict[str, str], registry_settings: Settings, v2: Changes
 ) -> None:
-    made = await _population(client, tokens, "DK-0390", "Vordingborg")
-    await run_taxonomy_remap(registry_settings, v2, dry_run=False, municipality="DK-0390")
+    made = await _population(client, tokens, "DK-0561", "Esbjerg")
+    await run_taxonomy_remap(registry_settings, v2, dry_run=False, municipality="DK-0561")
     remapped = await _state(client, made)
     _, cursor = await _feed_tail(client, internal, "")
-    again = (await run_taxonomy_remap(registry_settings, v2, dry_run=False, municipality="DK-0390")).as_dict()
+    again = (await run_taxonomy_remap(registry_settings, v2, dry_run=False, municipality="DK-0561")).as_dict()
     assert again["records"]["citizens"]["changed"] == 0
     assert again["records"]["openings"]["changed"] == 0
     assert again["remapped"] == []
@@ -272,7 +273,7 @@ async def test_a_second_run_changes_nothing(
     assert {u["code"] for u in again["unmapped"]} == {f"{SKILL}drive-van", f"{OCC}warehouse-worker"}
     assert await _state(client, made) == remapped
     written, _ = await _feed_tail(client, internal, cursor)
-    assert [i for i in written if i["municipality"] == "DK-0390"] == []
+    assert [i for i in written if i["municipality"] == "DK-0561"] == []
 
 
 async def test_cli_remaps_with_a_jobtech_version(
@@ -282,7 +283,7 @@ async def test_cli_remaps_with_a_jobtech_version(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    headers = await _tenant(client, tokens, "DK-0400", "Bornholm")
+    headers = await _tenant(client, tokens, "DK-0563", "Fanø")
     body = citizen(
         skills=[{"code": f"{SKILL}operate-cash-register"}, {"code": f"{SKILL}wash-dishes"}],
         interests=[f"{OCC}kitchen-porter"],
@@ -300,7 +301,7 @@ async def test_cli_remaps_with_a_jobtech_version(
     answer.write_text(json.dumps({"data": {"concepts": concepts}}), encoding="utf-8")
     assert load_changes([], answer).resolve(f"{SKILL}operate-cash-register") == (f"{SKILL}handle-payments",)
     # The command runs its own event loop (as from a shell), so it runs in a thread of its own here.
-    argv = ["remap-taxonomy", "--jobtech-json", str(answer), "--municipality", "DK-0400", "--dry-run"]
+    argv = ["remap-taxonomy", "--jobtech-json", str(answer), "--municipality", "DK-0563", "--dry-run"]
     assert await asyncio.to_thread(main, argv) == 0
     assert json.loads(capsys.readouterr().out)["records"]["citizens"]["changed"] == 1
     assert await asyncio.to_thread(main, argv[:-1]) == 0
