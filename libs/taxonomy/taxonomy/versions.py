@@ -18,9 +18,12 @@ report lists it with the reason. Plain data in, plain data out: callers load and
 
 from __future__ import annotations
 
+import csv
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 RELEASED = "released"
@@ -55,6 +58,10 @@ class Changes:
                 continue
             pending.extend(self.replaced_by.get(current, ()))
         return tuple(found) or None
+
+    def unmapped_reason(self, code: str) -> str:
+        """Why `code` cannot be mapped (resolve answered None)."""
+        return "retired_without_replacement" if code in self.retired else "unknown_in_version"
 
 
 def _uris(value: str | None) -> tuple[str, ...]:
@@ -94,6 +101,22 @@ def jobtech_changes(concepts: Iterable[Mapping[str, Any]], *, source: str) -> Ch
         if replacements:
             replaced_by[code] = replacements
     return Changes(source, frozenset(released), replaced_by, frozenset(retired))
+
+
+def _esco_rows(paths: Iterable[Path]) -> Iterator[dict[str, str]]:
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
+
+
+def load_changes(esco_csv: list[Path], jobtech_json: Path | None) -> Changes:
+    """A new version from its files: ESCO concept CSVs (skills, occupations), or a JobTech concepts answer
+    (the GraphQL answer `{"data": {"concepts": [...]}}` or the bare list)."""
+    if jobtech_json is not None:
+        payload = json.loads(jobtech_json.read_text(encoding="utf-8"))
+        concepts = payload["data"]["concepts"] if isinstance(payload, dict) else payload
+        return jobtech_changes(concepts, source=jobtech_json.name)
+    return esco_changes(_esco_rows(esco_csv), source="+".join(p.name for p in esco_csv))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +172,7 @@ def remap_profiles(
                 report.remapped.append(Remapped(owner, code, found))
                 mapped.update(found)
             else:
-                reason = "retired_without_replacement" if code in changes.retired else "unknown_in_version"
-                report.unmapped.append(Unmapped(owner, code, reason))
+                report.unmapped.append(Unmapped(owner, code, changes.unmapped_reason(code)))
                 mapped.add(code)
         result[owner] = frozenset(mapped)
     return result, report

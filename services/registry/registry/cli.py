@@ -1,5 +1,5 @@
 """Operator commands: `import-citizens FILE --municipality DK-0336`, `import-ads FILE --format …`,
-`reencrypt-national-ids`, `retention`.
+`reencrypt-national-ids`, `retention`, `remap-taxonomy`.
 
 `python -m registry.cli import-ads ads.jsonl --format jobtech-jobstream-v2` (or `jobnet-v1`) imports
 a file of published ads, one JSON document per line (a JobStream download, a Jobnet export), through
@@ -20,6 +20,19 @@ key: it re-encrypts, in batches of 1,000, every national id still sealed under a
 REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID, after which the old key can be removed from
 REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS. It is safe to interrupt and run again, and to run beside the
 live service (rows another transaction holds are skipped and caught on the next run).
+
+`python -m registry.cli remap-taxonomy --esco-csv skills_en.csv [--esco-csv occupations_en.csv]`
+(or `--jobtech-json concepts.json`) `[--dry-run] [--municipality DK-0336]` carries every citizen's
+and opening's skills, interests and occupation over to a newer ESCO or JobTech taxonomy version:
+retired concepts become their replacements (chains followed; a split skill gives both), each
+changed record gets a new version and its change-feed entry in the same transaction (1,000 records
+a transaction), citizens are audited as `system:taxonomy-remap` with the run's id as request id. A
+code that cannot be mapped is kept and listed. It prints a JSON report: records seen / changed /
+unchanged / skipped (changed by someone else during the run: run again) per kind, each remapped
+code old → new with the number of citizens and openings, each unmapped code with its reason, and
+the replacements the registry's loaded taxonomy does not hold yet (load the new version first:
+a record holding one cannot be changed until then). Codes and counts only, no personal data.
+Running it again changes nothing.
 
 The import writes through the registry's own batch usecase (the same validation,
 pseudonymisation, upsert and change-feed rows as `POST /v1/citizens:batch`), connecting with the
@@ -52,15 +65,18 @@ from tqdm import tqdm
 
 from registry.domain.imported_ads import AD_FORMATS, AdFormat
 from registry.domain.municipality import is_municipality_code
+from registry.domain.taxonomy_remap import RemapReport
 from registry.settings import Settings
 from registry.usecases.citizen_batch import upsert_citizens
 from registry.usecases.national_id_keys import reencrypt_batch
 from registry.usecases.opening_import import import_ads
 from registry.usecases.retention import RetentionRun, due_for_erasure, erase_due
+from registry.usecases.taxonomy_remap import RECORDS, remap_page
 from servicekit.batch import MAX_BATCH, BatchResult, BatchSummary
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import Forbidden
 from taxonomy import load_taxonomy
+from taxonomy.versions import Changes, load_changes
 
 
 def _list(cell: str) -> list[str]:
@@ -262,6 +278,44 @@ async def run_retention(
     return run
 
 
+async def run_taxonomy_remap(
+    settings: Settings, changes: Changes, *, dry_run: bool, municipality: str | None, page_size: int = MAX_BATCH
+) -> RemapReport:
+    """Remap every citizen and opening (of `municipality`, or all) to the `changes` version; the report."""
+    report = RemapReport(f"taxonomy-remap-{uuid.uuid4().hex}", changes.source, dry_run, municipality)
+    tenant = municipality or "*"
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        for entity in RECORDS:
+            after: uuid.UUID | None = None
+            while True:
+                async with database.sessions() as session, session.begin():
+                    await set_tenant(session, tenant)
+                    after = await remap_page(
+                        session, entity, changes, report, tenant=tenant, after=after, limit=page_size
+                    )
+                if after is None:
+                    break
+    finally:
+        await database.dispose()
+    report.check_loaded(load_taxonomy(settings.esco_dir))
+    return report
+
+
+def _remap_taxonomy(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.municipality is not None and not is_municipality_code(args.municipality):
+        parser.error("--municipality must look like DK-0336 or SE-2080")
+    if bool(args.esco_csv) == (args.jobtech_json is not None):
+        parser.error("give --esco-csv (one or more) or --jobtech-json")
+    for path in [*args.esco_csv, *([args.jobtech_json] if args.jobtech_json else [])]:
+        if not path.is_file():
+            parser.error(f"no such file: {path}")
+    changes = load_changes(args.esco_csv, args.jobtech_json)
+    report = asyncio.run(run_taxonomy_remap(Settings(), changes, dry_run=args.dry_run, municipality=args.municipality))
+    print(json.dumps(report.as_dict(), indent=2))
+    return 0
+
+
 def _retention(args: argparse.Namespace) -> int:
     run = asyncio.run(run_retention(Settings(), dry_run=args.dry_run, municipality=args.municipality))
     for code, ids in sorted(run.due.items()):
@@ -307,7 +361,14 @@ def main(argv: list[str] | None = None) -> int:
     retention = commands.add_parser("retention", help="Erase citizens past their municipality's retention period")
     retention.add_argument("--dry-run", action="store_true", help="List them, erase nothing")
     retention.add_argument("--municipality", help="Only this municipality (e.g. DK-0336)")
+    remap = commands.add_parser("remap-taxonomy", help="Carry skills and occupations over to a newer taxonomy version")
+    remap.add_argument("--esco-csv", type=Path, action="append", default=[], help="concept CSV of the new ESCO version")
+    remap.add_argument("--jobtech-json", type=Path, help="JobTech Taxonomy concepts (include_deprecated) answer")
+    remap.add_argument("--dry-run", action="store_true", help="Report what would change, write nothing")
+    remap.add_argument("--municipality", help="Only this municipality (e.g. DK-0336)")
     args = parser.parse_args(argv)
+    if args.command == "remap-taxonomy":
+        return _remap_taxonomy(parser, args)
     if args.command == "retention":
         if args.municipality is not None and not is_municipality_code(args.municipality):
             parser.error("--municipality must look like DK-0336 or SE-2080")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -55,6 +56,20 @@ async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=registry_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as http:
         yield http
+
+
+@pytest.fixture
+def cli_environment(
+    monkeypatch: pytest.MonkeyPatch, registry_database: ServiceDatabase, registry_settings: Settings
+) -> None:
+    """The environment an operator command (registry.cli) reads its settings from."""
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
+    monkeypatch.delenv("ESCO_DIR", raising=False)  # the tests write starter-vocabulary codes
+    monkeypatch.delenv("REGISTRY_ESCO_DIR", raising=False)
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_HMAC_KEY", registry_settings.national_id_hmac_key.get_secret_value())
+    keys = {k: v.get_secret_value() for k, v in registry_settings.national_id_encryption_keys.items()}
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps(keys))
+    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID", registry_settings.national_id_active_key_id)
 
 
 @pytest.fixture

@@ -7,16 +7,15 @@ Reads every citizen's and opening's skills in matching's feature store (national
 prints, as JSON, what `taxonomy.versions.remap_profiles` maps: codes replaced by the newer
 version's replacements, and codes that cannot be mapped (kept as they are, so no profile loses a
 skill). The registry owns the profiles (matching's copies come from its change feed), so the
-rewrite itself belongs there; this report is what a caseworker's product owner reviews first.
+rewrite itself is there (`python -m registry.cli remap-taxonomy`); this report checks, before or
+after that run, what matching holds.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,27 +24,13 @@ from matching.settings import Settings
 from matching.store import profiles
 from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
-from taxonomy.versions import Changes, RemapReport, esco_changes, jobtech_changes, remap_profiles
+from taxonomy.versions import Changes, RemapReport, load_changes, remap_profiles
 
 
 async def remap_report(session: AsyncSession, changes: Changes) -> RemapReport:
     """The report over every profile the session's tenant sees (nothing is written)."""
     _, report = remap_profiles(await profiles.skill_sets(session), changes)
     return report
-
-
-def _esco_rows(paths: list[Path]) -> Iterator[dict[str, str]]:
-    for path in paths:
-        with path.open(encoding="utf-8", newline="") as handle:
-            yield from csv.DictReader(handle)
-
-
-def load_changes(esco_csv: list[Path], jobtech_json: Path | None) -> Changes:
-    if jobtech_json is not None:
-        payload = json.loads(jobtech_json.read_text(encoding="utf-8"))
-        concepts = payload["data"]["concepts"] if isinstance(payload, dict) else payload
-        return jobtech_changes(concepts, source=jobtech_json.name)
-    return esco_changes(_esco_rows(esco_csv), source="+".join(p.name for p in esco_csv))
 
 
 def main() -> None:

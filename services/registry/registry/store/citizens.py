@@ -12,7 +12,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.store.outbox import lock_outbox
-from registry.store.rows import Position, TenantRows, by_external_ref, list_page, lock_for_writes, scoped, upsert_json
+from registry.store.rows import (
+    Position,
+    TenantRows,
+    by_external_ref,
+    list_page,
+    lock_for_writes,
+    page_by_id,
+    scoped,
+    upsert_json,
+)
 from registry.store.tables import citizens, enrolments
 
 # Versioned writes (PATCH); reads go through get_live, which never returns an erased citizen.
@@ -173,6 +182,15 @@ async def get_live(
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).first()
+
+
+async def live_page_by_id(
+    session: AsyncSession, *, tenant: str, after: uuid.UUID | None, limit: int
+) -> list[sa.Row[Any]]:
+    """Citizens not erased, in id order after `after` (a walk over every citizen, e.g. a taxonomy remap)."""
+    return await page_by_id(
+        session, citizens, tenant=tenant, after=after, limit=limit, where=[citizens.c.erased_at.is_(None)]
+    )
 
 
 async def list_live(

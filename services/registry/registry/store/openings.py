@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.store import rows
 from registry.store.rows import TenantRows, by_external_ref, lock_for_writes, scoped, upsert_json
 from registry.store.tables import openings
 
@@ -51,6 +52,11 @@ async def current_by_ref(session: AsyncSession, keys: Iterable[tuple[str, str]])
 async def lock_municipalities(session: AsyncSession, municipalities: Iterable[str]) -> None:
     """Serialise opening batches per municipality until commit (see rows.lock_for_writes)."""
     await lock_for_writes(session, openings, municipalities)
+
+
+async def page_by_id(session: AsyncSession, *, tenant: str, after: Any, limit: int) -> list[sa.Row[Any]]:
+    """Openings in id order after `after` (a walk over every opening, e.g. a taxonomy remap)."""
+    return await rows.page_by_id(session, openings, tenant=tenant, after=after, limit=limit)
 
 
 async def by_refs(session: AsyncSession, refs: Sequence[str], *, tenant: str) -> list[sa.Row[Any]]:

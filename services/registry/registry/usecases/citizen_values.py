@@ -15,7 +15,7 @@ from registry.domain.national_id import InvalidNationalId, NationalId, parse_nat
 from registry.domain.national_id_vault import NationalIdVault
 from registry.domain.violations import Violation
 from registry.schemas.citizens import CitizenCreate, CitizenRead
-from registry.usecases.validation import Prepared
+from registry.usecases.validation import Prepared, validate_as
 
 STORED_FIELDS = (
     "name",
@@ -91,6 +91,12 @@ def as_create(row: Any) -> dict[str, Any]:
     """A stored citizen as a create body, so an update is checked by exactly the create rules."""
     body = {name: getattr(row, name) for name in STORED_FIELDS}
     return {**body, "municipality": row.municipality, "external_ref": row.external_ref}
+
+
+def rehashed(row: Any, changes: dict[str, Any]) -> str:
+    """The content hash of a stored citizen with `changes`: what a batch sending it so would compute."""
+    body = validate_as(CitizenCreate, {**as_create(row), **changes})
+    return content_hash(body.model_dump(mode="json", include=set(STORED_FIELDS)))
 
 
 def citizen_read(row: Any) -> CitizenRead:

@@ -9,7 +9,7 @@ from registry.domain.codes import CodeBook
 from registry.domain.content_hash import content_hash
 from registry.domain.opening_rules import opening_violations
 from registry.schemas.openings import OpeningCreate, OpeningRead
-from registry.usecases.validation import Prepared
+from registry.usecases.validation import Prepared, validate_as
 
 STORED_FIELDS = (
     "organisation_id",
@@ -24,6 +24,12 @@ STORED_FIELDS = (
 )
 
 
+def _stored(body: OpeningCreate) -> dict[str, Any]:
+    stored = body.model_dump(mode="json", include=set(STORED_FIELDS))
+    stored.update(hours_min=body.hours_per_week.min, hours_max=body.hours_per_week.max)
+    return stored
+
+
 def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -> Prepared:
     """Validate `body` against every opening rule (the organisation is checked by the caller)."""
     violations = opening_violations(
@@ -34,8 +40,7 @@ def prepare_opening(body: OpeningCreate, *, municipality: str, book: CodeBook) -
         hours_max=body.hours_per_week.max,
         support_offered=body.support_offered,
     )
-    stored = body.model_dump(mode="json", include=set(STORED_FIELDS))
-    stored.update(hours_min=body.hours_per_week.min, hours_max=body.hours_per_week.max)
+    stored = _stored(body)
     values = {
         **stored,
         "municipality": municipality,
@@ -54,6 +59,11 @@ def as_create(row: Any) -> dict[str, Any]:
         "external_ref": row.external_ref,
         "hours_per_week": {"min": row.hours_min, "max": row.hours_max},
     }
+
+
+def rehashed(row: Any, changes: dict[str, Any]) -> str:
+    """The content hash of a stored opening with `changes`: what a batch sending it so would compute."""
+    return content_hash(_stored(validate_as(OpeningCreate, {**as_create(row), **changes})))
 
 
 def opening_read(row: Any) -> OpeningRead:

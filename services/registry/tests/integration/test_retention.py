@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import uuid
 
@@ -13,7 +12,6 @@ import pytest
 
 from devstack.databases import ServiceDatabase
 from registry.cli import main
-from registry.settings import Settings
 
 from ..factories import citizen, organisation
 
@@ -59,17 +57,6 @@ async def _enrolled(client: httpx.AsyncClient, headers: dict[str, str], partners
     }
     assert (await client.post("/v1/enrolments", json=enrolment, headers=headers)).status_code == 201
     return citizen_id
-
-
-@pytest.fixture
-def cli_environment(
-    monkeypatch: pytest.MonkeyPatch, registry_database: ServiceDatabase, registry_settings: Settings
-) -> None:
-    monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_database.app_url)
-    monkeypatch.setenv("REGISTRY_NATIONAL_ID_HMAC_KEY", registry_settings.national_id_hmac_key.get_secret_value())
-    keys = {k: v.get_secret_value() for k, v in registry_settings.national_id_encryption_keys.items()}
-    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ENCRYPTION_KEYS", json.dumps(keys))
-    monkeypatch.setenv("REGISTRY_NATIONAL_ID_ACTIVE_KEY_ID", registry_settings.national_id_active_key_id)
 
 
 async def test_municipality_retention_period_defaults_to_five_years_and_can_change(
