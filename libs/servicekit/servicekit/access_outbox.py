@@ -13,8 +13,6 @@ deletes their entries, pending or dead (`forget_citizens`).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .access_log import Actor
 from .auth import CurrentPrincipal
+from .background import BackgroundLoop
 from .db import Database, set_tenant
 from .http import ServiceClient
 from .tables import moment, optional_moment
@@ -170,7 +169,7 @@ class RegistryAccessLog:
         return AccessLogReceipt(int(body["recorded"]), [str(c) for c in body.get("unknown_citizens") or []])
 
 
-class AccessLogShipper:
+class AccessLogShipper(BackgroundLoop):
     """Drains a service's outbox to the registry: in the background (drain, then wait `idle_seconds`, also
     after a failure) or on demand (`drain`)."""
 
@@ -185,14 +184,13 @@ class AccessLogShipper:
         idle_seconds: float = 2.0,
         give_up: GiveUp = GiveUp(),
     ) -> None:
+        super().__init__(f"access-log:{service}", idle_seconds=idle_seconds)
         self.database = database
         self.table = table
         self.registry = registry
         self.service = service
         self.batch = batch
-        self.idle_seconds = idle_seconds
         self.give_up = give_up
-        self._task: asyncio.Task[None] | None = None
 
     @classmethod
     def configured(
@@ -267,21 +265,11 @@ class AccessLogShipper:
             sent += shipped
         return sent
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name=f"access-log:{self.service}")
+    async def step(self) -> bool:
+        """Drain, then rest `idle_seconds`: what the registry did not take waits for the next round."""
+        await self.drain()
+        return False
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.drain()
-            except Exception:  # the database blinked: try again next round
-                log.exception("access_log_drain_failed")
-            await asyncio.sleep(self.idle_seconds)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    def failed(self, error: Exception, retry_in: float) -> str:
+        log.exception("access_log_drain_failed")  # the database blinked: try again next round
+        return type(error).__name__

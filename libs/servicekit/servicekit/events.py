@@ -72,6 +72,11 @@ class Event:
     municipality: str | None
     data: dict[str, Any]
 
+    @classmethod
+    def about(cls, type_: str, subject: str, *, municipality: str | None, data: dict[str, Any]) -> Event:
+        """The fact `type_` about `subject`, keyed `<type>:<subject>`: the same fact appended twice is one."""
+        return cls(key=f"{type_}:{subject}", type=type_, municipality=municipality, data=data)
+
 
 async def append_events(session: AsyncSession, table: sa.Table, events: list[Event]) -> None:
     """Append in the caller's transaction; an event whose key is already there is skipped."""

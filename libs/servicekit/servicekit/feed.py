@@ -8,7 +8,6 @@ double-apply a change; applying must still be idempotent, because a page may be 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
@@ -18,6 +17,7 @@ import structlog
 from fastapi import Depends, Request
 from pydantic_core import from_json
 
+from .background import BackgroundLoop
 from .http import ServiceClient
 
 Change = dict[str, Any]
@@ -27,8 +27,10 @@ LoadCursor = Callable[[], Awaitable[str | None]]
 log = structlog.get_logger("servicekit.feed")
 
 
-class FeedConsumer:
-    """Runs as a background task in the service's lifespan; `poll_once` drives it in tests."""
+class FeedConsumer(BackgroundLoop):
+    """Runs as a background task in the service's lifespan; `poll_once` drives it in tests. Caught up
+    (a page not full), it waits `idle_seconds`; a failed poll waits from `idle_seconds` doubling up to
+    `max_backoff_seconds`."""
 
     def __init__(
         self,
@@ -42,19 +44,16 @@ class FeedConsumer:
         idle_seconds: float = 1.0,
         max_backoff_seconds: float = 30.0,
     ) -> None:
+        super().__init__(f"feed:{name}", idle_seconds=idle_seconds, max_backoff_seconds=max_backoff_seconds)
         self.client = client
         self.load_cursor = load_cursor
         self.apply_page = apply_page
         self.name = name
         self.path = path
         self.page_size = page_size
-        self.idle_seconds = idle_seconds
-        self.max_backoff_seconds = max_backoff_seconds
         self.position = 0
         self.head = 0
         self.last_success: float | None = None
-        self.last_error: str | None = None
-        self._task: asyncio.Task[None] | None = None
         self._refresh_lock = asyncio.Lock()
         self._refreshes = 0
 
@@ -114,36 +113,16 @@ class FeedConsumer:
         await self.refresh()
         return self.last_error is None and self.lag == 0
 
-    async def run_forever(self) -> None:
-        backoff = self.idle_seconds
-        while True:
-            try:
-                applied = await self.poll_once()
-                backoff = self.idle_seconds
-                if applied < self.page_size:
-                    await asyncio.sleep(self.idle_seconds)
-            except asyncio.CancelledError:
-                raise
-            except (httpx.HTTPError, OSError, KeyError, ValueError) as exc:
-                self.last_error = f"{type(exc).__name__}"
-                log.warning("feed_poll_failed", feed=self.name, error=type(exc).__name__, retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff_seconds)
-            except Exception:  # a bug in apply: keep the service up, keep trying, make it loud
-                log.exception("feed_apply_failed", feed=self.name)
-                self.last_error = "apply_failed"
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff_seconds)
+    async def step(self) -> bool:
+        """One page; whether a full page came (more is waiting)."""
+        return await self.poll_once() >= self.page_size
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run_forever(), name=f"feed:{self.name}")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    def failed(self, error: Exception, retry_in: float) -> str:
+        if isinstance(error, (httpx.HTTPError, OSError, KeyError, ValueError)):
+            log.warning("feed_poll_failed", feed=self.name, error=type(error).__name__, retry_in=retry_in)
+            return type(error).__name__
+        log.exception("feed_apply_failed", feed=self.name)  # a bug in apply: loud, and the service stays up
+        return "apply_failed"
 
     @property
     def caught_up(self) -> bool:

@@ -18,7 +18,8 @@ import hashlib
 import inspect
 import json
 import typing
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from fastapi import Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import CurrentPrincipal
@@ -54,6 +55,20 @@ def idempotency_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("response_body", JSONB, nullable=False),
         moment("created_at"),
     )
+
+
+async def forget_answers_naming(session: AsyncSession, table: sa.Table, ids: Sequence[uuid.UUID]) -> None:
+    """Erasure: delete the stored answers whose body names any of `ids` (a replay of the key then runs
+    afresh). One scan of the stored answers for the whole run of ids, not one per id."""
+    if not ids:
+        return
+    erased = (
+        sa.func.unnest(sa.bindparam("ids", [str(i) for i in ids], type_=ARRAY(sa.Text)))
+        .table_valued("id")
+        .render_derived(name="erased")
+    )
+    names = sa.func.strpos(sa.cast(table.c.response_body, sa.Text), erased.c.id) > 0
+    await session.execute(sa.delete(table).where(sa.exists(sa.select(1).select_from(erased).where(names))))
 
 
 def key_lock_id(client_id: str, key: str) -> int:

@@ -12,9 +12,9 @@ from servicekit.events import Event, append_events
 
 async def ranking_run_finished(session: AsyncSession, run: RankingRunRead) -> None:
     """`ranking_run.finished`: national, so every subscribed municipality hears of it."""
-    fact = Event(
-        key=f"ranking_run.finished:{run.id}",
-        type="ranking_run.finished",
+    fact = Event.about(
+        "ranking_run.finished",
+        str(run.id),
         municipality=None,
         data={
             "ranking_run_id": str(run.id),

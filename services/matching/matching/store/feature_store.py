@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.bulk import insert_from_json, rows_parameter
+from servicekit.idempotency import forget_answers_naming
 
 from .tables import (
     access_outbox,
@@ -19,6 +20,7 @@ from .tables import (
     citizen_features,
     decisions,
     enrolment_features,
+    idempotency_keys,
     ranking_entries,
     recommendation_logs,
 )
@@ -56,14 +58,7 @@ async def erase_citizens(session: AsyncSession, citizen_ids: list[uuid.UUID]) ->
     await session.execute(sa.delete(citizen_features).where(citizen_features.c.id.in_(citizen_ids)))
     for table in (enrolment_features, ranking_entries, decisions, recommendation_logs, access_outbox):
         await session.execute(sa.delete(table).where(table.c.citizen_id.in_(citizen_ids)))
-    await session.execute(
-        sa.text(
-            "DELETE FROM idempotency_keys WHERE EXISTS ("
-            " SELECT 1 FROM unnest(CAST(:ids AS text[])) AS erased(id)"
-            " WHERE strpos(CAST(idempotency_keys.response_body AS text), erased.id) > 0)"
-        ),
-        {"ids": [str(citizen_id) for citizen_id in citizen_ids]},
-    )
+    await forget_answers_naming(session, idempotency_keys, citizen_ids)
 
 
 async def drop_from_rankings(session: AsyncSession, citizen_ids: list[uuid.UUID]) -> None:

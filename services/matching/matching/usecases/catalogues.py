@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from matching.domain.recommend import OpeningCatalogue
 from matching.domain.skill_space import SkillSpace
 from matching.store import profiles
 from servicekit.auth import NATIONAL
+from servicekit.background import cancel
 from servicekit.db import Database, set_tenant
 
 log = structlog.get_logger("matching.catalogues")
@@ -103,7 +103,4 @@ class CatalogueWarmer:
                 return
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)

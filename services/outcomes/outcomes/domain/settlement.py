@@ -8,7 +8,7 @@ already recorded and writes the difference as an adjustment, so nothing is ever 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from servicekit.domain_errors import FieldError, ValidationFailed
@@ -108,18 +108,7 @@ def settle(
     lines = []
     for request in sorted(requests, key=lambda line: (line.on, line.citizen_id, line.name)):
         amount, cut = caps.apply(request.citizen_id, request.amount)
-        lines.append(
-            StatementLine(
-                citizen_id=request.citizen_id,
-                name=request.name,
-                on=request.on,
-                kind=request.kind,
-                entitled=request.entitled,
-                amount=amount,
-                reason="cap" if cut else request.reason,
-                period_from=request.period_from,
-            )
-        )
+        lines.append(replace(request, amount=amount, reason="cap" if cut else request.reason))
     return lines
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.store import erasure, feed_cursor
+from outcomes.store import erasure
 from outcomes.store import projection as store
 from outcomes.store.access_outbox import record_access
-from servicekit.db import Database, set_tenant
+from outcomes.store.tables import feed_cursors
+from servicekit.db import Database
 from servicekit.feed import FeedConsumer
+from servicekit.feed_cursor import CursorFollower
 from servicekit.http import ServiceClient
 
 CONSUMER = "registry"
@@ -153,42 +155,20 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-class CitizenProjectionFeed:
-    """The cursor and the page application behind servicekit's FeedConsumer, which fetches the pages.
+async def _apply_page(session: AsyncSession, fresh: list[dict[str, Any]]) -> None:
+    # Following the feed reads personal data too: an access-log entry per citizen, by outcomes itself
+    # (queued before the changes, so an erasure later on the same page removes them with the rest).
+    read = [str(change["entity_id"]) for change in fresh if change["entity"] == "citizen" and change["op"] == "upsert"]
+    await record_access(session, read, "feed", actor=None)
+    await apply_changes(session, fresh)
 
-    The cursor moves in the same transaction as the changes; changes at or before the stored
-    position are skipped (another replica applied them), so the cursor never moves back.
-    """
+
+class CitizenProjectionFeed(CursorFollower):
+    """The cursor and the page application behind servicekit's FeedConsumer, which fetches the pages:
+    servicekit's CursorFollower over this service's `feed_cursors`, applying to the projection."""
 
     def __init__(self, database: Database) -> None:
-        self.database = database
-
-    async def load_cursor(self) -> str | None:
-        async with self.database.sessions() as session, session.begin():
-            await set_tenant(session, "*")
-            cursor = await feed_cursor.feed_position(session, CONSUMER)
-            return cursor.position if cursor and cursor.position else None
-
-    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
-        async with self.database.sessions() as session, session.begin():
-            await set_tenant(session, "*")
-            cursor = await feed_cursor.feed_position(session, CONSUMER)  # row lock: one replica applies at a time
-            applied = cursor.applied_seq if cursor else 0
-            fresh = [change for change in items if int(change["seq"]) > applied]
-            if not fresh:
-                return
-            # Following the feed reads personal data too: an access-log entry per citizen, by outcomes itself
-            # (queued before the changes, so an erasure later on the same page removes them with the rest).
-            read = [
-                str(change["entity_id"])
-                for change in fresh
-                if change["entity"] == "citizen" and change["op"] == "upsert"
-            ]
-            await record_access(session, read, "feed", actor=None)
-            await apply_changes(session, fresh)
-            last = int(fresh[-1]["seq"])
-            head = max(last, cursor.head if cursor else 0)
-            await feed_cursor.save_feed_position(session, CONSUMER, position=next_cursor, applied_seq=last, head=head)
+        super().__init__(database, feed_cursors, CONSUMER, _apply_page)
 
 
 def registry_follower(

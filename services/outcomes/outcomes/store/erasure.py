@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from outcomes.domain.erasure import accounting_data, kept_event
 from servicekit import access_outbox as outbox
+from servicekit.idempotency import forget_answers_naming
 
 from .tables import (
     access_outbox,
     citizens,
+    idempotency_keys,
     outcome_events,
     refusion_statement_lines,
     settlement_lines,
@@ -72,15 +74,7 @@ async def erase_citizens(session: AsyncSession, erased: dict[uuid.UUID, str]) ->
                 .where(outcome_events.c.citizen_id == row.citizen_id, outcome_events.c.id == row.id)
                 .values(data=accounting_data(row.data))
             )
-    # One scan of the stored answers for the whole run, not one per citizen.
-    await session.execute(
-        sa.text(
-            "DELETE FROM idempotency_keys WHERE EXISTS ("
-            " SELECT 1 FROM unnest(CAST(:ids AS text[])) AS erased(id)"
-            " WHERE strpos(CAST(idempotency_keys.response_body AS text), erased.id) > 0)"
-        ),
-        {"ids": [str(citizen_id) for citizen_id in ids]},
-    )
+    await forget_answers_naming(session, idempotency_keys, ids)
     await session.execute(
         sa.update(refusion_statement_lines)
         .where(refusion_statement_lines.c.citizen_id.in_(ids))

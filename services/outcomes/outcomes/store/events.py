@@ -15,9 +15,9 @@ async def statement_approved(session: AsyncSession, statement: SettlementRead) -
     statement verifies (a later statement showing the same milestone adds nothing)."""
     contract = str(statement.contract_id)
     facts = [
-        Event(
-            key=f"statement.approved:{statement.id}",
-            type="statement.approved",
+        Event.about(
+            "statement.approved",
+            str(statement.id),
             municipality=statement.municipality,
             data={
                 "statement_id": str(statement.id),
@@ -28,9 +28,9 @@ async def statement_approved(session: AsyncSession, statement: SettlementRead) -
         )
     ]
     facts += [
-        Event(
-            key=f"milestone.reached:{contract}:{line.citizen_id}:{line.milestone}",
-            type="milestone.reached",
+        Event.about(
+            "milestone.reached",
+            f"{contract}:{line.citizen_id}:{line.milestone}",
             municipality=statement.municipality,
             data={
                 "citizen_id": str(line.citizen_id),

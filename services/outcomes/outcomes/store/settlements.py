@@ -43,58 +43,19 @@ def ledger_of(rows: Sequence[Row]) -> list[StatementLine]:
     ]
 
 
-def _header(row: Row) -> dict[str, Any]:
-    """What a statement's list entry and its full read share."""
-    return {
-        "id": row.id,
-        "status": row.status,
-        "contract_id": row.contract_id,
-        "period_from": row.period_from,
-        "period_to": row.period_to,
-        "currency": row.currency,
-        "total": row.total,
-        "created_at": row.created_at,
-    }
-
-
 def settlement_read(row: Row, lines: Sequence[Row], transitions: Sequence[Row] = ()) -> SettlementRead:
-    return SettlementRead(
-        **_header(row),
-        municipality=row.municipality,
-        created_by=row.created_by,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_reason=row.decision_reason,
-        rate_card_ids=row.rate_card_ids,
-        contract_version=row.contract_version,
-        comparison_basis=row.comparison_basis,
-        history=[
-            SettlementTransitionRead(
-                from_status=item.from_status, to_status=item.to_status, actor=item.actor, reason=item.reason, at=item.at
-            )
-            for item in transitions
-        ],
-        lines=[
-            SettlementLineRead(
-                citizen_id=line.citizen_id,
-                target_group=line.target_group,
-                milestone=line.name,
-                reached_on=line.reached_on,
-                kind=line.kind,
-                entitled=line.entitled,
-                amount=line.amount,
-                reason=line.reason,
-                period_from=line.period_from,
-                basis=line.basis,
-                rung=line.rung,
-            )
-            for line in lines
-        ],
+    """A statement with its lines (read by `settlement_lines_of`, which names a line's `milestone`) and history."""
+    return SettlementRead.model_validate(
+        {
+            **row._mapping,
+            "lines": [SettlementLineRead.model_validate(line, from_attributes=True) for line in lines],
+            "history": [SettlementTransitionRead.model_validate(item, from_attributes=True) for item in transitions],
+        }
     )
 
 
 def settlement_summary(row: Row) -> SettlementSummary:
-    return SettlementSummary(**_header(row))
+    return SettlementSummary.model_validate(row, from_attributes=True)
 
 
 async def lock_contract_ledger(session: AsyncSession, contract_id: uuid.UUID) -> None:
@@ -315,8 +276,9 @@ async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> Row
 
 
 async def settlement_lines_of(session: AsyncSession, settlement_id: uuid.UUID) -> Sequence[Row]:
+    """A statement's lines in ledger order, each with its milestone under the answer's name."""
     query = (
-        sa.select(settlement_lines)
+        sa.select(settlement_lines, settlement_lines.c.name.label("milestone"))
         .where(settlement_lines.c.settlement_id == settlement_id)
         .order_by(settlement_lines.c.id)
     )

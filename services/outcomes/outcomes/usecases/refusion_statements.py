@@ -60,15 +60,7 @@ async def import_statement(
         [line_row(statement_id, owner, item) for item in report],
     )
     differing = [item for item in report if item.status != "match"][:REPORTED_DIFFERENCES]
-    return RefusionStatementRead(
-        id=row.id,
-        municipality=row.municipality,
-        rate_card_id=row.rate_card_id,
-        lines=row.lines,
-        summary=counts,
-        differences=[_read(item) for item in differing],
-        imported_at=row.created_at,
-    )
+    return _statement_read(row, counts, [_read(item) for item in differing])
 
 
 async def get_statement(session: AsyncSession, statement_id: uuid.UUID) -> RefusionStatementRead:
@@ -76,27 +68,20 @@ async def get_statement(session: AsyncSession, statement_id: uuid.UUID) -> Refus
     if row is None:
         raise NotFound("Refusion statement not found.")
     differing = await store.differing_lines(session, statement_id, REPORTED_DIFFERENCES)
+    return _statement_read(row, row.summary, [_stored_read(line) for line in differing])
+
+
+def _statement_read(
+    row: store.Row, summary: dict[str, int], differences: list[ReconciledLineRead]
+) -> RefusionStatementRead:
+    """A stored statement with its counts and the lines that differ (as imported, or as stored)."""
     return RefusionStatementRead(
         id=row.id,
         municipality=row.municipality,
         rate_card_id=row.rate_card_id,
         lines=row.lines,
-        summary=row.summary,
-        differences=[
-            ReconciledLineRead(
-                line=line.line,
-                citizen_id=line.citizen_id,
-                week=f"{line.year}-W{line.week:02d}",
-                benefit=line.benefit,
-                state_share_percent=line.state_share_percent,
-                computed_share_percent=line.computed_share_percent,
-                state_refund=line.state_refund,
-                computed_refund=line.computed_refund,
-                difference=line.difference,
-                status=line.status,
-            )
-            for line in differing
-        ],
+        summary=summary,
+        differences=differences,
         imported_at=row.created_at,
     )
 
@@ -163,4 +148,19 @@ def _read(item: Reconciled) -> ReconciledLineRead:
         computed_refund=item.computed_refund,
         difference=item.difference,
         status=item.status,
+    )
+
+
+def _stored_read(line: store.Row) -> ReconciledLineRead:
+    return ReconciledLineRead(
+        line=line.line,
+        citizen_id=line.citizen_id,
+        week=f"{line.year}-W{line.week:02d}",
+        benefit=line.benefit,
+        state_share_percent=line.state_share_percent,
+        computed_share_percent=line.computed_share_percent,
+        state_refund=line.state_refund,
+        computed_refund=line.computed_refund,
+        difference=line.difference,
+        status=line.status,
     )

@@ -9,13 +9,13 @@ receiver drops the duplicate).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import structlog
 
 from servicekit.auth import NATIONAL
+from servicekit.background import BackgroundLoop
 from servicekit.db import Database, set_tenant
 from webhooks.clients.receivers import Receivers
 from webhooks.domain.backoff import RetryPolicy
@@ -27,7 +27,9 @@ log = structlog.get_logger("webhooks.dispatch")
 Sign = Callable[..., dict[str, str]]
 
 
-class Dispatcher:
+class Dispatcher(BackgroundLoop):
+    """Sends due deliveries in the background: a batch not full rests `idle_seconds`, a failed one at least a second."""
+
     def __init__(
         self,
         database: Database,
@@ -39,15 +41,13 @@ class Dispatcher:
         idle_seconds: float = 0.5,
         sign: Sign = signed_headers,
     ) -> None:
+        super().__init__("webhooks:dispatch", idle_seconds=idle_seconds, backoff_seconds=max(idle_seconds, 1.0))
         self.database = database
         self.receivers = receivers
         self.policy = policy
         self.batch_size = batch_size
-        self.idle_seconds = idle_seconds
         self.sign = sign  # the Standard Webhooks signature; the benchmark's unsigned baseline swaps it
-        self.last_error: str | None = None
         self._slots = asyncio.Semaphore(concurrency)
-        self._task: asyncio.Task[None] | None = None
 
     async def dispatch_once(self) -> int:
         """Claim one batch of due deliveries, send them, record the outcomes; the number claimed."""
@@ -82,25 +82,10 @@ class Dispatcher:
             return Outcome(item.id, "failed", answer.status_code, answer.error)
         return Outcome(item.id, "pending", answer.status_code, answer.error, retry_in=self.policy.delay(attempts))
 
-    async def run_forever(self) -> None:
-        while True:
-            try:
-                if await self.dispatch_once() < self.batch_size:
-                    await asyncio.sleep(self.idle_seconds)
-                self.last_error = None
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database away, a bug: keep the service up, make it loud
-                self.last_error = type(exc).__name__
-                log.exception("dispatch_failed")
-                await asyncio.sleep(max(self.idle_seconds, 1.0))
+    async def step(self) -> bool:
+        """One batch; whether it was full (more may be due)."""
+        return await self.dispatch_once() >= self.batch_size
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run_forever(), name="webhooks:dispatch")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    def failed(self, error: Exception, retry_in: float) -> str:
+        log.exception("dispatch_failed")  # the database away, a bug: keep the service up, make it loud
+        return type(error).__name__
