@@ -68,6 +68,10 @@ class StackConfig:
     ready_marker: Path | None = None
 
 
+def _answers_ok(answer: httpx.Response) -> bool:
+    return answer.status_code == 200
+
+
 class Stack:
     """Start with `start()`, stop everything it started with `stop()` (also on errors)."""
 
@@ -250,7 +254,11 @@ class Stack:
         else:
             proc.popen.send_signal(sig)
 
-    def _wait(self, name: str, path: str, timeout: float) -> None:
+    def _wait(
+        self, name: str, path: str, timeout: float, accept: Callable[[httpx.Response], bool] = _answers_ok
+    ) -> None:
+        """Poll `name`'s `path` until `accept` holds for the answer (a bounded poll); a process that
+        exits meanwhile fails at once with its log's tail."""
         proc = self.processes[name]
         deadline = time.monotonic() + timeout
         last: Any = None
@@ -261,9 +269,9 @@ class Stack:
                 )
             try:
                 last = httpx.get(proc.url + path, timeout=2.0)
-                if last.status_code == 200:
+                if accept(last):
                     return
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, KeyError, ValueError) as exc:
                 last = exc
             time.sleep(0.2)
         raise TimeoutError(f"{name} not ready after {timeout}s ({last!r}); see {proc.log_path}:\n{tail(proc.log_path)}")
@@ -276,21 +284,15 @@ class Stack:
         changes = httpx.get(f"{self.url('registry')}/internal/v1/changes", params={"limit": 1}, headers=headers)
         changes.raise_for_status()
         head = int(changes.json()["head"])
+
+        def caught_up(answer: httpx.Response) -> bool:
+            return int(answer.json()["checks"]["feed"]["position"]) >= head
+
         for name in ("matching", "outcomes"):
-            self._wait_until(name, lambda answer: int(answer["checks"]["feed"]["position"]) >= head, timeout)
+            self._wait(name, "/readyz", timeout, accept=caught_up)
         assert self.config.ready_marker is not None
         self.config.ready_marker.write_text(f"feed head {head}\n")
         self._wait_ready("gateway")
-
-    def _wait_until(self, name: str, holds: Callable[[dict[str, Any]], bool], timeout: float) -> None:
-        """Poll `name`'s /readyz until its answer satisfies `holds` (a bounded poll)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError, KeyError, ValueError):
-                if holds(httpx.get(self.url(name) + "/readyz", timeout=2.0).json()):
-                    return
-            time.sleep(0.2)
-        raise TimeoutError(f"{name} did not catch up with the feed within {timeout}s")
 
     def _wait_alive(self, name: str, timeout: float = 60) -> None:
         self._wait(name, "/healthz", timeout)

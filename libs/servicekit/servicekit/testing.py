@@ -1,14 +1,18 @@
-"""Test helpers shared by the services: a signing key that mints tokens the services accept."""
+"""Test helpers shared by the services: a signing key that mints tokens the services accept, an app
+started as uvicorn starts it and a client that calls it in-process."""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
 
 ISSUER = "brobygger"
 AUDIENCE = "brobygger-api"
@@ -108,3 +112,18 @@ async def tables_containing(owner_url: str, needles: Iterable[str]) -> dict[str,
     finally:
         await conn.close()
     return found
+
+
+@asynccontextmanager
+async def started(app: FastAPI) -> AsyncIterator[FastAPI]:
+    """The app with its lifespan run around the block (start-up on enter, shut-down on exit), as
+    uvicorn runs it."""
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@asynccontextmanager
+async def asgi_client(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that calls `app` in-process (no socket)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as http:
+        yield http

@@ -17,7 +17,7 @@ from outcomes.main import create_app
 from outcomes.settings import Settings
 from servicekit.feed import FeedConsumer
 from servicekit.http import ServiceClient
-from servicekit.testing import TokenFactory
+from servicekit.testing import TokenFactory, asgi_client, started
 
 
 class FakeRegistryFeed:
@@ -75,15 +75,13 @@ def outcomes_settings(outcomes_database: ServiceDatabase, tokens: TokenFactory) 
 
 @pytest.fixture(scope="session")
 async def outcomes_app(outcomes_settings: Settings) -> AsyncIterator[FastAPI]:
-    app = create_app(outcomes_settings)
-    async with app.router.lifespan_context(app):
+    async with started(create_app(outcomes_settings)) as app:
         yield app
 
 
 @pytest.fixture(scope="session")
 async def client(outcomes_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=outcomes_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://outcomes.test") as http:
+    async with asgi_client(outcomes_app, "http://outcomes.test") as http:
         yield http
 
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from devstack.databases import ServiceDatabase, drop_database, prepare
 from registry.main import create_app
 from registry.settings import Settings
-from servicekit.testing import TokenFactory
+from servicekit.testing import TokenFactory, asgi_client, started
 
 
 @pytest.fixture(scope="session")
@@ -46,15 +46,13 @@ def registry_settings(registry_database: ServiceDatabase, tokens: TokenFactory) 
 
 @pytest.fixture(scope="session")
 async def registry_app(registry_settings: Settings) -> AsyncIterator[FastAPI]:
-    app = create_app(registry_settings)
-    async with app.router.lifespan_context(app):
+    async with started(create_app(registry_settings)) as app:
         yield app
 
 
 @pytest.fixture(scope="session")
 async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=registry_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as http:
+    async with asgi_client(registry_app, "http://registry.test") as http:
         yield http
 
 

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from devstack.databases import ServiceDatabase, drop_database, prepare
 from servicekit.feed import FeedConsumer
 from servicekit.http import ServiceClient
-from servicekit.testing import TokenFactory
+from servicekit.testing import TokenFactory, asgi_client, started
 from webhooks.feed.dispatch import Dispatcher
 from webhooks.feed.sources import source_follower
 from webhooks.main import create_app
@@ -136,15 +136,13 @@ def webhooks_settings(webhooks_database: ServiceDatabase, tokens: TokenFactory) 
 
 @pytest.fixture(scope="session")
 async def webhooks_app(webhooks_settings: Settings) -> AsyncIterator[FastAPI]:
-    app = create_app(webhooks_settings)
-    async with app.router.lifespan_context(app):
+    async with started(create_app(webhooks_settings)) as app:
         yield app
 
 
 @pytest.fixture(scope="session")
 async def client(webhooks_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=webhooks_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://webhooks.test") as http:
+    async with asgi_client(webhooks_app, "http://webhooks.test") as http:
         yield http
 
 
