@@ -27,11 +27,17 @@ from schemathesis import CheckContext, Response
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
     negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
+    use_after_free,
 )
 
 from devstack.stack import Stack
@@ -131,12 +137,21 @@ def schema_valid_rejections_are_business_rules(ctx: CheckContext, response: Resp
     return True
 
 
-# The merged document's run adds what only a whole document can show: schema-violating requests
-# refused, declared response headers sent, schema-valid requests refused only by a business rule.
+# The merged document's run uses every Schemathesis check, with one replaced: instead of
+# `positive_data_acceptance` (every schema-valid request accepted), a schema-valid request may be
+# refused only for a documented business rule (above). The rest: schema-violating requests refused,
+# declared response headers sent, `Allow` on 405, unsupported methods refused, authentication not
+# ignored, required headers required, deleted resources gone and created ones available.
 ALL_CHECKS = [
     *CHECKS,
     negative_data_rejection,
     response_headers_conformance,
+    allow_header_conformance,
+    unsupported_method,
+    ignored_auth,
+    missing_required_header,
+    use_after_free,
+    ensure_resource_availability,
     schema_valid_rejections_are_business_rules,
 ]
 
