@@ -31,6 +31,7 @@ from outcomes.schemas.settlements import (
     SettlementSummary,
 )
 from outcomes.usecases import settlements
+from servicekit.access_outbox import ActorDep
 from servicekit.idempotency import idempotent
 from servicekit.openapi import file_answer
 from servicekit.pagination import Page
@@ -159,9 +160,11 @@ async def get_payment_instruction(settlement_id: uuid.UUID, session: SessionDep,
     response_class=Response,
     responses={**ERRORS, 200: file_answer("text/csv", description="One line per citizen and milestone")},
 )
-async def get_settlement_csv(settlement_id: uuid.UUID, session: SessionDep, principal: OutcomesReader) -> Response:
+async def get_settlement_csv(
+    settlement_id: uuid.UUID, session: SessionDep, principal: OutcomesReader, actor: ActorDep
+) -> Response:
     """A statement as CSV (amounts in øre)."""
-    return as_csv(await settlements.get_settlement(session, settlement_id))
+    return as_csv(await settlements.get_settlement(session, settlement_id, actor=actor))
 
 
 @router.get(
@@ -174,8 +177,9 @@ async def get_settlement(
     settlement_id: uuid.UUID,
     session: SessionDep,
     principal: OutcomesReader,
+    actor: ActorDep,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> SettlementRead | Response:
     """Read a statement with its lines (`?format=csv` for CSV)."""
-    statement = await settlements.get_settlement(session, settlement_id)
+    statement = await settlements.get_settlement(session, settlement_id, actor=actor)
     return as_csv(statement) if format == "csv" else statement

@@ -42,10 +42,12 @@ from outcomes.schemas.ledger import ChainBreakRead, LedgerCheckRead
 from outcomes.schemas.settlements import SettlementCreate, SettlementRead, SettlementSummary
 from outcomes.store import contracts, events, projection
 from outcomes.store import settlements as store
+from outcomes.store.access_outbox import record_access
 from outcomes.store.settlements import Row
 from outcomes.usecases import net_evaluations
 from outcomes.usecases.facts import facts_by_citizen
 from outcomes.usecases.rate_cards import rate_card
+from servicekit.access_log import Actor
 from servicekit.domain_errors import FieldError, ValidationFailed
 
 
@@ -281,8 +283,12 @@ async def list_settlements(
     return [store.settlement_summary(row) for row in rows]
 
 
-async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID) -> SettlementRead:
-    return await _read(session, require_found(await store.get_settlement(session, settlement_id), "Settlement"))
+async def get_settlement(session: AsyncSession, settlement_id: uuid.UUID, *, actor: Actor) -> SettlementRead:
+    """A statement with its lines; its lines name citizens with amounts, so the read is written to
+    each named citizen's access log (through the outbox, in this transaction)."""
+    statement = await _read(session, require_found(await store.get_settlement(session, settlement_id), "Settlement"))
+    await record_access(session, [str(line.citizen_id) for line in statement.lines], "read", actor=actor)
+    return statement
 
 
 async def _read(session: AsyncSession, row: Row) -> SettlementRead:

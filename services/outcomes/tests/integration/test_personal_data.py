@@ -166,12 +166,15 @@ async def test_export_then_erasure_leaves_only_what_payments_were_based_on(
     assert (nobody.json()["enrolments"], nobody.json()["outcome_events"], nobody.json()["payments"]) == ([], [], [])
     assert (await client.get(f"/internal/v1/citizens/{erased}/export", headers=bornholm)).status_code == 403
 
-    # Reads reach the access-log outbox: the feed (outcomes itself), the events read, the export.
+    # Reads reach the access-log outbox: the feed (outcomes itself), the export, the events read, the
+    # per-citizen evaluation, the statement whose lines name the citizen.
     read = await client.get("/v1/outcome-events", params={"citizen_id": erased}, headers=bornholm)
     assert read.status_code == 200
     scope = {"partnership_id": partnership.id, "from": "2024-02-01", "to": "2024-05-01"}
     per_citizen = await client.get("/v1/evaluations/citizens", params=scope, headers=bornholm)
     assert per_citizen.status_code == 200, per_citizen.text
+    paid_on = await client.get(f"/v1/settlements/{statement.json()['id']}", headers=bornholm)  # lines name them
+    assert paid_on.status_code == 200, paid_on.text
     owner = await asyncpg.connect(outcomes_database.owner_url)
     try:
         entries = [
@@ -180,8 +183,8 @@ async def test_export_then_erasure_leaves_only_what_payments_were_based_on(
         ]
     finally:
         await owner.close()
-    assert [(entry["what"], entry["system"]) for entry in entries][-3:] == [
-        ("export", False), ("read", False), ("read", False)
+    assert [(entry["what"], entry["system"]) for entry in entries][-4:] == [
+        ("export", False), ("read", False), ("read", False), ("read", False)
     ]  # fmt: skip
     assert ("feed", True) in [(entry["what"], entry["system"]) for entry in entries]
     assert entries[-1]["client"] == "bornholm-jc"
