@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.types import DecoratedCallable
 
 from outcomes.settings import Settings
 from servicekit.auth import Principal, require_scope
@@ -46,7 +47,8 @@ SettingsDep = Annotated[Settings, Depends(state_dependency("settings"))]
 MunicipalityFilter = Annotated[
     str | None, Query(pattern=r"^(DK|SE)-\d{4}$", description="Only this municipality's rows", examples=["DK-0336"])
 ]
-ERRORS: dict[int | str, dict[str, Any]] = {
+Responses = dict[int | str, dict[str, Any]]
+ERRORS: Responses = {
     401: {"description": "Missing or invalid token"},
     403: {"description": "Token lacks the scope"},
     404: {"description": "Not found (or another municipality's)"},
@@ -125,6 +127,16 @@ async def listing(
 ListingDep = Annotated[Listing, Depends(listing)]
 
 
+def creates_or_finds(
+    router: APIRouter, model: Any, *, found: str, errors: Responses = ERRORS, **route: Any
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """The route of a create that may find its twin (answered with `answered`): 201 with the new item, 200
+    with the one recorded before, `found` saying when."""
+    return router.post(
+        "", status_code=201, response_model=model, responses={**errors, 200: {"description": found}}, **route
+    )
+
+
 def answered(response: Response, item: Item, *, created: bool, location: str) -> Item:
     """A create that may find its twin: 201 with the new item, 200 with the one recorded before."""
     response.status_code = 201 if created else 200
@@ -156,6 +168,7 @@ __all__ = [
     "SettlementsApprover",
     "SettlementsWriter",
     "answered",
+    "creates_or_finds",
     "located",
     "page_slice",
 ]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import ERRORS, ListingDep, OutcomesWriter, SessionDep, answered
+from outcomes.api.deps import ERRORS, ListingDep, OutcomesWriter, SessionDep, answered, creates_or_finds
 from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventPage, OutcomeEventRead
 from outcomes.usecases import outcome_events
 from servicekit.access_outbox import ActorDep
@@ -34,11 +34,8 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=OutcomeEventRead,
-    responses={**WRITE_ERRORS, 200: {"description": "Replay of an event already recorded with the same content"}},
+@creates_or_finds(
+    router, OutcomeEventRead, found="Replay of an event already recorded with the same content", errors=WRITE_ERRORS
 )
 @idempotent
 async def create_outcome_event(

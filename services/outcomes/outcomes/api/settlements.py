@@ -20,6 +20,7 @@ from outcomes.api.deps import (
     SettlementsApprover,
     SettlementsWriter,
     answered,
+    creates_or_finds,
 )
 from outcomes.api.downloads import attachment, csv_attachment
 from outcomes.api.payment_files import pain001
@@ -52,12 +53,11 @@ CSV_COLUMNS = [
 ]
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=SettlementRead,
+@creates_or_finds(
+    router,
+    SettlementRead,
+    found="The statement for this period exists and is returned unchanged",
     response_model_by_alias=True,
-    responses={**ERRORS, 200: {"description": "The statement for this period exists and is returned unchanged"}},
 )
 @idempotent
 async def create_settlement(
