@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import (
-    ERRORS,
-    CursorCodecDep,
-    MunicipalityFilter,
-    OutcomesReader,
-    PageParamsDep,
-    SessionDep,
-    SettingsDep,
-    SettlementsWriter,
-    located,
-    page_by_id,
-)
+from outcomes.api.deps import ERRORS, ListingDep, OutcomesReader, SessionDep, SettingsDep, SettlementsWriter, located
 from outcomes.schemas.contracts import ContractCreate, ContractRead
 from outcomes.usecases import contracts
 from servicekit.idempotency import idempotent
@@ -38,39 +28,22 @@ async def create_contract(
     response: Response,
 ) -> ContractRead:
     """Create a PbR contract for a partnership (citizen course or company accelerator side)."""
-
-    async def create() -> ContractRead:
-        municipality = principal.municipality_for_write(body.municipality)
-        contract = await contracts.create_contract(
-            session,
-            municipality=municipality,
-            body=body,
-            default_rate_card_id=settings.default_rate_cards.get(municipality[:2], ""),
-        )
-        return located(response, contract, location="/v1/contracts")
-
-    return await create()
+    municipality = principal.municipality_for_write(body.municipality)
+    contract = await contracts.create_contract(
+        session,
+        municipality=municipality,
+        body=body,
+        default_rate_card_id=settings.default_rate_cards.get(municipality[:2], ""),
+    )
+    return located(response, contract, location="/v1/contracts")
 
 
 @router.get("", response_model=Page[ContractRead], responses=ERRORS)
 async def list_contracts(
-    session: SessionDep,
-    principal: OutcomesReader,
-    page: PageParamsDep,
-    codec: CursorCodecDep,
-    partnership_id: Annotated[uuid.UUID | None, Query()] = None,
-    municipality: MunicipalityFilter = None,
+    listing: ListingDep, partnership_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Page[ContractRead]:
     """List contracts (optionally of one partnership)."""
-    items, cursor = await page_by_id(
-        page,
-        codec,
-        kind="contracts",
-        fetch=lambda after, limit: contracts.list_contracts(
-            session, municipality=municipality, partnership_id=partnership_id, after=after, limit=limit
-        ),
-    )
-    return Page[ContractRead](items=items, next_cursor=cursor)
+    return await listing.by_id("contracts", partial(contracts.list_contracts, partnership_id=partnership_id))
 
 
 @router.get("/{contract_id}", response_model=ContractRead, responses=ERRORS)

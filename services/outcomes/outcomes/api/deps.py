@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.types import DecoratedCallable
 
 from outcomes.settings import Settings
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
-from servicekit.pagination import CursorCodec, CursorCodecDep, PageParams, PageParamsDep
+from servicekit.pagination import CursorCodec, CursorCodecDep, Page, PageParams, PageParamsDep
 from servicekit.state import state_dependency
 
 T = TypeVar("T")
@@ -24,6 +26,8 @@ class HasId(Protocol):
 
 
 Item = TypeVar("Item", bound=HasId)
+IdentifiedRow = TypeVar("IdentifiedRow", bound=HasId, covariant=True)
+Row = TypeVar("Row", covariant=True)
 
 OutcomesWriter = Annotated[Principal, require_scope("outcomes:write")]
 OutcomesReader = Annotated[
@@ -43,7 +47,8 @@ SettingsDep = Annotated[Settings, Depends(state_dependency("settings"))]
 MunicipalityFilter = Annotated[
     str | None, Query(pattern=r"^(DK|SE)-\d{4}$", description="Only this municipality's rows", examples=["DK-0336"])
 ]
-ERRORS: dict[int | str, dict[str, Any]] = {
+Responses = dict[int | str, dict[str, Any]]
+ERRORS: Responses = {
     401: {"description": "Missing or invalid token"},
     403: {"description": "Token lacks the scope"},
     404: {"description": "Not found (or another municipality's)"},
@@ -60,31 +65,76 @@ def page_slice(
     return page, cursor
 
 
-async def page_by_id(
-    page: PageParams,
-    codec: CursorCodec,
-    *,
-    kind: str,
-    fetch: Callable[[uuid.UUID | None, int], Awaitable[Sequence[Item]]],
-) -> tuple[list[Item], str | None]:
-    """One page of a list ordered by id: `fetch(after, limit + 1)` loads it, the cursor names the last id."""
-    after = uuid.UUID(codec.decode(page.cursor, kind=kind)["id"]) if page.cursor else None
-    items = await fetch(after, page.limit + 1)
-    return page_slice(items, limit=page.limit, codec=codec, kind=kind, position=lambda item: {"id": str(item.id)})
+class ListedById(Protocol[IdentifiedRow]):
+    """A usecase that lists rows ordered by id, the list's own filters bound (`functools.partial`)."""
+
+    def __call__(
+        self, session: SessionDep, *, municipality: str | None, after: uuid.UUID | None, limit: int
+    ) -> Awaitable[Sequence[IdentifiedRow]]: ...
 
 
-async def page_by_sequence(
-    page: PageParams,
-    codec: CursorCodec,
-    *,
-    kind: str,
-    fetch: Callable[[int | None, int], Awaitable[Sequence[tuple[int, T]]]],
-) -> tuple[list[T], str | None]:
-    """One page of a list in recording order: `fetch(after, limit + 1)` loads (sequence, item) rows."""
-    after = int(codec.decode(page.cursor, kind=kind)["sequence"]) if page.cursor else None
-    rows = await fetch(after, page.limit + 1)
-    rows, cursor = page_slice(rows, limit=page.limit, codec=codec, kind=kind, position=lambda row: {"sequence": row[0]})
-    return [item for _, item in rows], cursor
+class ListedBySequence(Protocol[Row]):
+    """A usecase that lists (sequence, row) pairs in recording order, the list's own filters bound."""
+
+    def __call__(
+        self, session: SessionDep, *, municipality: str | None, after_sequence: int | None, limit: int
+    ) -> Awaitable[Sequence[tuple[int, Row]]]: ...
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What every list request carries besides its own filters: the reader's session, the municipality it
+    narrows to and the page it asks for. A list endpoint names its filters and hands its usecase here."""
+
+    session: SessionDep
+    municipality: str | None
+    page: PageParams
+    codec: CursorCodec
+
+    async def by_id(self, kind: str, fetch: ListedById[Item]) -> Page[Item]:
+        """One page of a list ordered by id: `fetch` loads limit + 1 rows, the cursor names the last id."""
+        after = uuid.UUID(self.codec.decode(self.page.cursor, kind=kind)["id"]) if self.page.cursor else None
+        rows = await fetch(self.session, municipality=self.municipality, after=after, limit=self.page.limit + 1)
+        items, cursor = page_slice(
+            rows, limit=self.page.limit, codec=self.codec, kind=kind, position=lambda item: {"id": str(item.id)}
+        )
+        return Page(items=items, next_cursor=cursor)
+
+    async def by_sequence(self, kind: str, fetch: ListedBySequence[T]) -> Page[T]:
+        """One page of a list in recording order: `fetch` loads limit + 1 (sequence, item) rows."""
+        after = int(self.codec.decode(self.page.cursor, kind=kind)["sequence"]) if self.page.cursor else None
+        rows = await fetch(
+            self.session, municipality=self.municipality, after_sequence=after, limit=self.page.limit + 1
+        )
+        rows, cursor = page_slice(
+            rows, limit=self.page.limit, codec=self.codec, kind=kind, position=lambda row: {"sequence": row[0]}
+        )
+        return Page(items=[item for _, item in rows], next_cursor=cursor)
+
+
+async def listing(
+    session: SessionDep,
+    principal: OutcomesReader,
+    page: PageParamsDep,
+    codec: CursorCodecDep,
+    municipality: MunicipalityFilter = None,
+) -> Listing:
+    """Who lists what: the scope check, the municipality filter and the page. FastAPI publishes an endpoint's
+    own filters first, then these (`municipality`, `limit`, `cursor`), the order the lists always had."""
+    return Listing(session, municipality, page, codec)
+
+
+ListingDep = Annotated[Listing, Depends(listing)]
+
+
+def creates_or_finds(
+    router: APIRouter, model: Any, *, found: str, errors: Responses = ERRORS, **route: Any
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """The route of a create that may find its twin (answered with `answered`): 201 with the new item, 200
+    with the one recorded before, `found` saying when."""
+    return router.post(
+        "", status_code=201, response_model=model, responses={**errors, 200: {"description": found}}, **route
+    )
 
 
 def answered(response: Response, item: Item, *, created: bool, location: str) -> Item:
@@ -106,6 +156,8 @@ __all__ = [
     "CursorCodecDep",
     "IdempotencyDep",
     "Internal",
+    "Listing",
+    "ListingDep",
     "MunicipalityFilter",
     "OutcomesReader",
     "OutcomesWriter",
@@ -116,8 +168,7 @@ __all__ = [
     "SettlementsApprover",
     "SettlementsWriter",
     "answered",
+    "creates_or_finds",
     "located",
-    "page_by_id",
-    "page_by_sequence",
     "page_slice",
 ]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import uuid
 from dataclasses import asdict
 from datetime import date
@@ -14,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
+from outcomes.api.downloads import csv_attachment
 from outcomes.domain.evaluation import Totals
 from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Forward
 from outcomes.domain.placement_kinds import ATTRIBUTION_KEYS
@@ -109,22 +108,15 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
 
 
 Municipality = Annotated[str | None, Query(pattern=r"^(DK|SE)-\d{4}$")]
-From = Annotated[
-    date | None,
-    Query(
-        alias="from",
-        description="First day of a month (default: 36 months before `to`)",
-        json_schema_extra={"pattern": FIRST_OF_MONTH},
-    ),
-]
-To = Annotated[
-    date | None,
-    Query(
-        alias="to",
-        description="First day of a month, exclusive, after `from` (default: next month)",
-        json_schema_extra={"pattern": FIRST_OF_MONTH},
-    ),
-]
+
+
+def _month_bound(alias: str, description: str) -> Any:
+    """A bound of the period: a date, published with the first-of-month pattern it must match."""
+    return Query(alias=alias, description=description, json_schema_extra={"pattern": FIRST_OF_MONTH})
+
+
+From = Annotated[date | None, _month_bound("from", "First day of a month (default: 36 months before `to`)")]
+To = Annotated[date | None, _month_bound("to", "First day of a month, exclusive, after `from` (default: next month)")]
 Country = Annotated[
     str | None, Query(pattern="^(DK|SE)$", description="National evaluations: which country's citizens")
 ]
@@ -216,15 +208,13 @@ async def get_evaluation_csv(evaluated: Evaluated) -> Response:
     placement kind (attributed by the kind of each citizen's first placement; not_placed last)."""
     net = evaluated.net
     assert net is not None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[object]] = []
     cumulative = spent = 0
     low, high = net.cumulative_band or ([], [])
     for index, (row, net_row) in enumerate(zip(evaluated.result.by_month, net.by_month, strict=True)):
         cumulative += net_row.net_municipal_saving
         spent += row.programme_costs + row.outcome_payments
-        writer.writerow(
+        rows.append(
             [
                 str(row.month),
                 row.gross_saving,
@@ -249,11 +239,7 @@ async def get_evaluation_csv(evaluated: Evaluated) -> Response:
                 ),
             ]
         )
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="evaluation.csv"'},
-    )
+    return csv_attachment(CSV_COLUMNS, rows, filename="evaluation.csv")
 
 
 async def _chart(evaluated: ScopedEvaluation, extension: str) -> bytes:

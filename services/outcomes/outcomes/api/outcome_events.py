@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import (
-    ERRORS,
-    CursorCodecDep,
-    MunicipalityFilter,
-    OutcomesReader,
-    OutcomesWriter,
-    PageParamsDep,
-    SessionDep,
-    answered,
-    page_by_sequence,
-)
+from outcomes.api.deps import ERRORS, ListingDep, OutcomesWriter, SessionDep, answered, creates_or_finds
 from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventPage, OutcomeEventRead
 from outcomes.usecases import outcome_events
 from servicekit.access_outbox import ActorDep
@@ -43,11 +34,8 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=OutcomeEventRead,
-    responses={**WRITE_ERRORS, 200: {"description": "Replay of an event already recorded with the same content"}},
+@creates_or_finds(
+    router, OutcomeEventRead, found="Replay of an event already recorded with the same content", errors=WRITE_ERRORS
 )
 @idempotent
 async def create_outcome_event(
@@ -74,26 +62,10 @@ async def create_outcome_events(
 
 @router.get("", response_model=OutcomeEventPage, responses=ERRORS)
 async def list_outcome_events(
-    session: SessionDep,
-    principal: OutcomesReader,
-    page: PageParamsDep,
-    codec: CursorCodecDep,
-    actor: ActorDep,
-    citizen_id: Annotated[uuid.UUID | None, Query()] = None,
-    municipality: MunicipalityFilter = None,
+    listing: ListingDep, actor: ActorDep, citizen_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> OutcomeEventPage:
     """List outcome events in recording order (optionally one citizen's)."""
-    items, cursor = await page_by_sequence(
-        page,
-        codec,
-        kind="outcome-events",
-        fetch=lambda after, limit: outcome_events.list_events(
-            session,
-            municipality=municipality,
-            citizen_id=citizen_id,
-            after_sequence=after,
-            limit=limit,
-            actor=actor,
-        ),
+    page = await listing.by_sequence(
+        "outcome-events", partial(outcome_events.list_events, citizen_id=citizen_id, actor=actor)
     )
-    return OutcomeEventPage(items=items, next_cursor=cursor)
+    return OutcomeEventPage(items=page.items, next_cursor=page.next_cursor)

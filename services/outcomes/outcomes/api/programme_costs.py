@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import (
-    ERRORS,
-    CursorCodecDep,
-    MunicipalityFilter,
-    OutcomesReader,
-    OutcomesWriter,
-    PageParamsDep,
-    SessionDep,
-    located,
-    page_by_sequence,
-)
+from outcomes.api.deps import ERRORS, ListingDep, OutcomesWriter, SessionDep, located
 from outcomes.schemas.programme_costs import ProgrammeCostCreate, ProgrammeCostRead
 from outcomes.usecases import programme_costs
 from servicekit.idempotency import idempotent
@@ -39,30 +30,15 @@ async def create_programme_cost(
     """Record a cost line (with `supersedes`: a correction; totals count only the line in force).
 
     An `Idempotency-Key` makes a retry return the first answer instead of a second line."""
-
-    async def record() -> ProgrammeCostRead:
-        line = await programme_costs.record_cost(session, principal=principal, body=body)
-        return located(response, line, location="/v1/programme-costs")
-
-    return await record()
+    line = await programme_costs.record_cost(session, principal=principal, body=body)
+    return located(response, line, location="/v1/programme-costs")
 
 
 @router.get("", response_model=Page[ProgrammeCostRead], responses=ERRORS)
 async def list_programme_costs(
-    session: SessionDep,
-    principal: OutcomesReader,
-    page: PageParamsDep,
-    codec: CursorCodecDep,
-    partnership_id: Annotated[uuid.UUID | None, Query()] = None,
-    municipality: MunicipalityFilter = None,
+    listing: ListingDep, partnership_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Page[ProgrammeCostRead]:
     """Cost lines in recording order; `in_force` false for a line a correction replaced."""
-    items, cursor = await page_by_sequence(
-        page,
-        codec,
-        kind="programme-costs",
-        fetch=lambda after, limit: programme_costs.list_costs(
-            session, municipality=municipality, partnership_id=partnership_id, after_sequence=after, limit=limit
-        ),
+    return await listing.by_sequence(
+        "programme-costs", partial(programme_costs.list_costs, partnership_id=partnership_id)
     )
-    return Page[ProgrammeCostRead](items=items, next_cursor=cursor)

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.types import DecoratedCallable
 
 from outcomes.api.deps import (
     ERRORS,
-    CursorCodecDep,
-    MunicipalityFilter,
+    ListingDep,
     OutcomesReader,
-    PageParamsDep,
     SessionDep,
     SettlementsApprover,
     SettlementsWriter,
     answered,
-    page_by_id,
+    creates_or_finds,
 )
 from outcomes.api.downloads import attachment, csv_attachment
 from outcomes.api.payment_files import pain001
@@ -38,6 +39,7 @@ from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/settlements", tags=["settlements"])
+# The statement CSV's published columns, each a field of the statement's lines.
 CSV_COLUMNS = [
     "citizen_id",
     "target_group",
@@ -51,12 +53,11 @@ CSV_COLUMNS = [
 ]
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=SettlementRead,
+@creates_or_finds(
+    router,
+    SettlementRead,
+    found="The statement for this period exists and is returned unchanged",
     response_model_by_alias=True,
-    responses={**ERRORS, 200: {"description": "The statement for this period exists and is returned unchanged"}},
 )
 @idempotent
 async def create_settlement(
@@ -71,23 +72,10 @@ async def create_settlement(
 
 @router.get("", response_model=Page[SettlementSummary], response_model_by_alias=True, responses=ERRORS)
 async def list_settlements(
-    session: SessionDep,
-    principal: OutcomesReader,
-    page: PageParamsDep,
-    codec: CursorCodecDep,
-    contract_id: Annotated[uuid.UUID | None, Query()] = None,
-    municipality: MunicipalityFilter = None,
+    listing: ListingDep, contract_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Page[SettlementSummary]:
     """List statements (optionally of one contract)."""
-    items, cursor = await page_by_id(
-        page,
-        codec,
-        kind="settlements",
-        fetch=lambda after, limit: settlements.list_settlements(
-            session, municipality=municipality, contract_id=contract_id, after=after, limit=limit
-        ),
-    )
-    return Page[SettlementSummary](items=items, next_cursor=cursor)
+    return await listing.by_id("settlements", partial(settlements.list_settlements, contract_id=contract_id))
 
 
 DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -97,9 +85,17 @@ DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
-    "/{settlement_id}:approve", response_model=SettlementRead, response_model_by_alias=True, responses=DECISION_ERRORS
-)
+def decision(action: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """The route of a checker's decision on a statement: it answers the statement as decided, refusals alike."""
+    return router.post(
+        f"/{{settlement_id}}:{action}",
+        response_model=SettlementRead,
+        response_model_by_alias=True,
+        responses=DECISION_ERRORS,
+    )
+
+
+@decision("approve")
 @idempotent
 async def approve_settlement(
     settlement_id: uuid.UUID, body: SettlementApprove, session: SessionDep, principal: SettlementsApprover
@@ -108,9 +104,7 @@ async def approve_settlement(
     return await settlements.approve_settlement(session, settlement_id, actor=principal.client_id)
 
 
-@router.post(
-    "/{settlement_id}:reject", response_model=SettlementRead, response_model_by_alias=True, responses=DECISION_ERRORS
-)
+@decision("reject")
 @idempotent
 async def reject_settlement(
     settlement_id: uuid.UUID, body: SettlementReject, session: SessionDep, principal: SettlementsApprover
@@ -119,22 +113,13 @@ async def reject_settlement(
     return await settlements.reject_settlement(session, settlement_id, actor=principal.client_id, reason=body.reason)
 
 
+def _cell(value: object) -> object:
+    return "" if value is None else value
+
+
 def as_csv(statement: SettlementRead) -> Response:
-    """The statement's lines and total as CSV (amounts in øre)."""
-    rows: list[list[object]] = [
-        [
-            line.citizen_id,
-            line.target_group or "",
-            line.milestone,
-            line.reached_on,
-            line.kind,
-            line.entitled,
-            line.amount,
-            line.reason or "",
-            line.period_from or "",
-        ]
-        for line in statement.lines
-    ]
+    """The statement's lines and total as CSV (amounts in øre; an empty cell for a missing value)."""
+    rows: list[list[object]] = [[_cell(getattr(line, column)) for column in CSV_COLUMNS] for line in statement.lines]
     rows.append(["total", "", "", "", "", "", statement.total, "", ""])
     return csv_attachment(CSV_COLUMNS, rows, filename=f"settlement-{statement.id}.csv")
 

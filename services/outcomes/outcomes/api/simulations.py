@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from outcomes.api.charts import render_flows_chart
 from outcomes.api.deps import ERRORS, OutcomesReader, SessionDep, SettingsDep, located
@@ -29,20 +30,15 @@ async def create_simulation(
     response: Response,
 ) -> SimulationRead:
     """Run a seeded Monte Carlo of a cohort (runs off the event loop) and keep the result."""
-
-    async def run() -> SimulationRead:
-        municipality = principal.tenant
-        simulation = await simulations.create_simulation(
-            session,
-            municipality=municipality,
-            body=body,
-            default_rate_card_id=settings.default_rate_cards.get(municipality[:2], "DK-2025"),
-            max_citizens=settings.simulation_max_citizens,
-            max_runs=settings.simulation_max_runs,
-        )
-        return located(response, simulation, location="/v1/simulations")
-
-    return await run()
+    simulation = await simulations.create_simulation(
+        session,
+        municipality=principal.tenant,
+        body=body,
+        default_rate_card_id=settings.default_rate_cards.get(principal.tenant[:2], "DK-2025"),
+        max_citizens=settings.simulation_max_citizens,
+        max_runs=settings.simulation_max_runs,
+    )
+    return located(response, simulation, location="/v1/simulations")
 
 
 FLOW_COLUMNS = ["month", "flow", "payer", "payee", "basis", "mean", "p5", "p50", "p95"]
@@ -61,16 +57,22 @@ def flows_csv(simulation: SimulationRead) -> Response:
     return csv_attachment(FLOW_COLUMNS, rows, filename=f"simulation-{simulation.id}-flows.csv")
 
 
+async def stored_simulation(simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader) -> SimulationRead:
+    """The simulation the path names (another municipality's: 404), for each way of reading it."""
+    return await simulations.get_simulation(session, simulation_id)
+
+
+StoredSimulation = Annotated[SimulationRead, Depends(stored_simulation)]
+
+
 @router.get(
     "/{simulation_id}/flows.csv",
     response_class=Response,
     responses={**ERRORS, 200: file_answer("text/csv", description="Flows per month, payer and payee")},
 )
-async def get_simulation_flows_csv(
-    simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader
-) -> Response:
+async def get_simulation_flows_csv(simulation: StoredSimulation) -> Response:
     """The simulated payment flows per month and payer -> payee as CSV (øre; nominal and discounted)."""
-    return flows_csv(await simulations.get_simulation(session, simulation_id))
+    return flows_csv(simulation)
 
 
 @router.get(
@@ -78,17 +80,14 @@ async def get_simulation_flows_csv(
     response_class=Response,
     responses={**ERRORS, 200: file_answer("image/svg+xml", description="Flows stacked by payee")},
 )
-async def get_simulation_flows_chart(
-    simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader
-) -> Response:
+async def get_simulation_flows_chart(simulation: StoredSimulation) -> Response:
     """Flows stacked by payer -> payee per month, and the cumulative net with its 5-95 % band (SVG)."""
-    simulation = await simulations.get_simulation(session, simulation_id)
     currency = "SEK" if str(simulation.request.get("rate_card_id", "")).startswith("SE") else "DKK"
     image = await asyncio.to_thread(render_flows_chart, simulation.result, currency)
     return Response(image, media_type="image/svg+xml")
 
 
 @router.get("/{simulation_id}", response_model=SimulationRead, responses=ERRORS)
-async def get_simulation(simulation_id: uuid.UUID, session: SessionDep, principal: OutcomesReader) -> SimulationRead:
+async def get_simulation(simulation: StoredSimulation) -> SimulationRead:
     """Read a simulation and its result."""
-    return await simulations.get_simulation(session, simulation_id)
+    return simulation

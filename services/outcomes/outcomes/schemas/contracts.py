@@ -5,12 +5,23 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from outcomes.domain.milestones import known_milestones
+
+
+def _known_milestones(tariffs: dict[str, int]) -> dict[str, int]:
+    try:
+        return known_milestones(tariffs)
+    except ValueError as error:
+        raise PydanticCustomError("tariffs", str(error)) from error
+
+
+# Milestone → amount in øre; a contract and a simulation alike refuse a milestone the rules do not know.
+Tariffs = Annotated[dict[str, int], AfterValidator(_known_milestones)]
 
 CONTRACT_EXAMPLES: list[JsonValue] = [
     {
@@ -41,7 +52,7 @@ class ContractCreate(BaseModel):
     rate_card_id: str | None = None
     starts_on: date
     ends_on: date
-    tariffs: dict[str, int] = Field(description="Milestone → amount in øre")
+    tariffs: Tariffs = Field(description="Milestone → amount in øre")
     premium_percent: dict[str, Decimal] = Field(
         default_factory=dict, description="Target group → percent added to tariffs"
     )
@@ -59,14 +70,6 @@ class ContractCreate(BaseModel):
         description="Milestone → placement kinds that count for it; milestones left out count job kinds "
         "(ordinary, flexjob, smaajob, wage_subsidy): an internship on benefit is not a job",
     )
-
-    @field_validator("tariffs")
-    @classmethod
-    def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
-        try:
-            return known_milestones(tariffs)
-        except ValueError as error:
-            raise PydanticCustomError("tariffs", str(error)) from error
 
     @field_validator("premium_percent")
     @classmethod

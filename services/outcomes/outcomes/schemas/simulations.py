@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from outcomes.domain.milestones import known_milestones
+from .contracts import Tariffs
 
 
 class GroupAssumptionsIn(BaseModel):
@@ -107,7 +107,7 @@ class SimulationCreate(BaseModel):
     cost_per_citizen: int | None = Field(default=None, ge=0, description="Default: the rate card's unit cost")
     cost_per_company: int | None = Field(default=None, ge=0)
     companies: int = Field(default=0, ge=0, le=1000)
-    tariffs: dict[str, int] = Field(default_factory=dict)
+    tariffs: Tariffs = Field(default_factory=dict)
     premium_percent: dict[str, float] = Field(default_factory=dict)
     savings_share_percent: float = Field(default=0, ge=0, le=100)
     cap_per_citizen: int | None = Field(default=None, ge=0)
@@ -127,14 +127,6 @@ class SimulationCreate(BaseModel):
     deadweight: bool = False
     runs: int = Field(default=1000, ge=1, le=100_000)
     seed: int = Field(default=0, ge=0)
-
-    @field_validator("tariffs")
-    @classmethod
-    def _known_milestones(cls, tariffs: dict[str, int]) -> dict[str, int]:
-        try:
-            return known_milestones(tariffs)
-        except ValueError as error:
-            raise PydanticCustomError("tariffs", str(error)) from error
 
     @model_validator(mode="after")
     def _a_cohort(self) -> SimulationCreate:

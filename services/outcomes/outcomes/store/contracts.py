@@ -59,31 +59,21 @@ def contract_terms(row: Row) -> ContractTerms:
     )
 
 
+# What a contract stored before a term existed reads as (the rules read it so too: `contract_terms`).
+TERMS_STORED_WITHOUT: dict[str, Any] = {
+    "premium_percent": {},
+    "savings_share_percent": None,
+    "cap_per_citizen": None,
+    "cap_total": None,
+    "milestone_kinds": None,
+}
+
+
 def contract_read(row: Row) -> ContractRead:
+    """The answer: the row's columns and, beside them, its stored terms (percents stay exact decimal text)."""
     terms = row.terms
-    return ContractRead(
-        id=row.id,
-        municipality=row.municipality,
-        partnership_id=row.partnership_id,
-        side=row.side,
-        payee_id=row.payee_id,
-        company_id=row.company_id,
-        rate_card_id=row.rate_card_id,
-        currency=terms["currency"],
-        starts_on=row.starts_on,
-        ends_on=row.ends_on,
-        tariffs=terms["tariffs"],
-        premium_percent=terms.get("premium_percent", {}),
-        savings_share_percent=terms.get("savings_share_percent"),
-        cap_per_citizen=terms.get("cap_per_citizen"),
-        cap_total=terms.get("cap_total"),
-        gap_days=terms["gap_days"],
-        min_hours=terms["min_hours"],
-        deadweight=terms["deadweight"],
-        savings_share_basis=str(terms.get("savings_share_basis") or "gross"),
-        milestone_kinds=terms.get("milestone_kinds"),
-        created_at=row.created_at,
-    )
+    basis = str(terms.get("savings_share_basis") or "gross")
+    return ContractRead.model_validate({**row._mapping, **TERMS_STORED_WITHOUT, **terms, "savings_share_basis": basis})
 
 
 async def insert_contract(session: AsyncSession, values: dict[str, Any]) -> Row:

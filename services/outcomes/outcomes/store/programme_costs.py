@@ -37,21 +37,15 @@ def cost_line(row: Row) -> CostLine:
 
 
 def cost_read(row: Row, superseded_by: uuid.UUID | None) -> ProgrammeCostRead:
-    return ProgrammeCostRead(
-        id=row.id,
-        municipality=row.municipality,
-        partnership_id=row.partnership_id,
-        side=row.side,
-        category=row.category,
-        amount=row.amount,
-        month=str(Month.of(row.month)),
-        payer=row.payer,
-        funder=row.funder,
-        note=row.note,
-        supersedes=row.supersedes,
-        superseded_by=superseded_by,
-        in_force=superseded_by is None,
-        recorded_at=row.created_at,
+    """The answer: the row, its month as YYYY-MM, and whether a correction replaced it."""
+    return ProgrammeCostRead.model_validate(
+        {
+            **row._mapping,
+            "month": str(Month.of(row.month)),
+            "superseded_by": superseded_by,
+            "in_force": superseded_by is None,
+            "recorded_at": row.created_at,
+        }
     )
 
 

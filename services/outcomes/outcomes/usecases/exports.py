@@ -79,17 +79,6 @@ async def _savings_lines(
 
 
 def _payment(row: Row) -> PaymentHeld:
-    return PaymentHeld(
-        statement_id=row.settlement_id,
-        status=row.status,
-        period_from=row.statement_from,
-        period_to=row.statement_to,
-        contract_id=row.contract_id,
-        name=row.name,
-        kind=row.kind,
-        reached_on=row.reached_on,
-        amount=row.amount,
-        currency=row.currency,
-        reason=row.reason,
-        basis=row.basis,
-    )
+    """A ledger line under its statement's id, status and period (the line's own `period_from` is not shown)."""
+    statement = {"statement_id": row.settlement_id, "period_from": row.statement_from, "period_to": row.statement_to}
+    return PaymentHeld.model_validate({**row._mapping, **statement})
