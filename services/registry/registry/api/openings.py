@@ -18,6 +18,7 @@ from registry.api.deps import (
     RegistryReader,
     SessionDep,
 )
+from registry.api.items import TenantItems
 from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE
 from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
 from registry.usecases import openings as usecase
@@ -31,6 +32,7 @@ from servicekit.strict import QueryBool
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
 KIND = "openings"
+items = TenantItems(router, item="opening", answer=OpeningRead, reader=RegistryReader, writer=OpeningsWriter)
 
 
 @router.post("", status_code=201, response_model=OpeningRead, responses=CREATE_ERRORS)
@@ -94,12 +96,7 @@ async def list_openings(
     return page_of(codec, found, kind=KIND)
 
 
-@router.get("/{opening_id}", response_model=OpeningRead, responses=ERRORS)
-async def get_opening(
-    opening_id: uuid.UUID, session: SessionDep, principal: RegistryReader, response: Response
-) -> OpeningRead:
-    """Read one opening."""
-    return tagged(response, await usecase.get_opening(session, opening_id, tenant=principal.tenant))
+items.get("Read one opening.", usecase.get_opening)
 
 
 @router.patch("/{opening_id}", response_model=OpeningRead, responses=UPDATE_ERRORS)
@@ -119,8 +116,4 @@ async def update_opening(
     return tagged(response, found)
 
 
-@router.delete("/{opening_id}", status_code=204, responses=ERRORS)
-async def delete_opening(opening_id: uuid.UUID, session: SessionDep, principal: OpeningsWriter) -> Response:
-    """Delete an opening."""
-    await usecase.delete_opening(session, opening_id, tenant=principal.tenant)
-    return Response(status_code=204)
+items.delete("Delete an opening.", usecase.delete_opening, responses=ERRORS)
