@@ -1,29 +1,33 @@
 """The endpoints a plain tenant collection answers like every other, written once.
 
 Organisations, partnerships and enrolments are created in the caller's municipality (or the one a
-national client names), read one by one with their ETag, changed at the version the client read
-(If-Match) and deleted; openings share the read and the delete. `TenantItems` registers these
-endpoints on the collection's router under the collection's own operation names (`get_partnership`:
-operationId `getPartnership`), docstrings, path parameter, models, scopes and usecases, so each
-operation is published exactly as a hand-written endpoint would be. A collection whose operation
-needs more (the code book, the national id vault, the audit log) writes that endpoint itself.
+national client names), listed a page at a time (filtered by the query the collection declares in
+its `…Filter` schema, and by `updated_since`), read one by one with their ETag, changed at the
+version the client read (If-Match) and deleted; openings share the list, the read and the delete.
+`TenantItems` registers these endpoints on the collection's router under the collection's own
+operation names (`get_partnership`: operationId `getPartnership`), docstrings, path parameter,
+models, scopes and usecases, so each operation is published exactly as a hand-written endpoint
+would be. An operation that needs more (the code book, the national id vault, the audit log) keeps
+its own endpoint in the collection's module.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, HasId, create_located, tagged
-from registry.api.deps import IfMatch, SessionDep
-from registry.usecases.results import Versioned
+from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, HasId, create_located, listed, tagged
+from registry.api.deps import CursorCodecDep, IfMatch, PageParamsDep, SessionDep
+from registry.usecases.results import Position, Slice, Versioned
 from servicekit.auth import Principal
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
+from servicekit.pagination import Page
 
 Endpoint = Callable[..., Awaitable[Any]]
 
@@ -45,6 +49,20 @@ class CreateOne(Protocol[NewIn, Answer]):
     def __call__(self, session: SessionDep, body: NewIn, /, *, municipality: str) -> Awaitable[Versioned[Answer]]: ...
 
 
+class ListPage(Protocol[Answer]):
+    def __call__(
+        self,
+        session: SessionDep,
+        /,
+        *,
+        tenant: str,
+        after: Position | None,
+        limit: int,
+        where: BaseModel,
+        updated_since: dt.datetime | None,
+    ) -> Awaitable[Slice[Answer]]: ...
+
+
 class ReadOne(Protocol[Answer]):
     def __call__(self, session: SessionDep, row_id: uuid.UUID, /, *, tenant: str) -> Awaitable[Versioned[Answer]]: ...
 
@@ -60,7 +78,7 @@ class DeleteOne(Protocol):
 
 
 class TenantItems(Generic[Answer]):
-    """The standard endpoints of one collection: `create`, `get`, `update` and `delete` each add one."""
+    """The standard endpoints of one collection: `create`, `list`, `get`, `update` and `delete` each add one."""
 
     def __init__(self, router: APIRouter, *, item: str, answer: type[Answer], reader: Any, writer: Any) -> None:
         self.router, self.item, self.answer = router, item, answer
@@ -68,6 +86,7 @@ class TenantItems(Generic[Answer]):
         self.reader, self.writer = reader, writer
         self.path = f"/{{{item}_id}}"
         self.row_id = Annotated[uuid.UUID, Path(alias=f"{item}_id")]
+        self.page_model: Any = Page[answer]  # type: ignore[valid-type]
 
     def create(self, doc: str, model: type[New], create_one: CreateOne[New, Answer]) -> None:
         """POST: the new resource with its ETag and Location; `Idempotency-Key` replays it."""
@@ -88,6 +107,31 @@ class TenantItems(Generic[Answer]):
             status_code=201,
             response_model=self.answer,
             responses=CREATE_ERRORS,
+        )
+
+    def list(self, doc: str, query: type[BaseModel], list_page: ListPage[Answer], *, kind: str) -> None:
+        """GET: a page of the tenant's items, oldest first; `kind` names the collection (and its cursors)."""
+
+        async def endpoint(
+            session: SessionDep,
+            principal: Principal,
+            page: PageParamsDep,
+            codec: CursorCodecDep,
+            where: BaseModel,
+            updated_since: Annotated[dt.datetime | None, Query()] = None,
+        ) -> Page[Any]:
+            return await listed(
+                codec,
+                page,
+                kind=kind,
+                fetch=lambda after, limit: list_page(
+                    session, tenant=principal.tenant, after=after, limit=limit, where=where, updated_since=updated_since
+                ),
+            )
+
+        self._publish(endpoint, doc, principal=self.reader, where=Annotated[query, Query()])
+        self.router.add_api_route(
+            "", endpoint, methods=["GET"], name=f"list_{kind}", response_model=self.page_model, responses=ERRORS
         )
 
     def get(self, doc: str, read_one: ReadOne[Answer]) -> None:
