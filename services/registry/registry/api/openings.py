@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, tagged
+from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, tagged
 from registry.api.deps import CodeBookDep, IfMatch, OpeningsWriter, RegistryReader, SessionDep
 from registry.api.items import TenantItems
 from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE
@@ -38,12 +38,7 @@ async def create_opening(
     return created(response, found, location=f"/v1/openings/{found.resource.id}")
 
 
-@router.post(
-    ":batch",
-    openapi_extra=OPENINGS_BATCH_EXAMPLE,
-    response_model=BatchResult,
-    responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
-)
+@router.post(":batch", openapi_extra=OPENINGS_BATCH_EXAMPLE, response_model=BatchResult, responses=BATCH_ERRORS)
 @idempotent
 async def batch_openings(
     body: BatchRequest, session: SessionDep, principal: OpeningsWriter, book: CodeBookDep
