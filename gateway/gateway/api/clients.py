@@ -54,7 +54,7 @@ async def create_client(
         scopes=body.scopes,
         confirm_municipality=confirm_municipality,
     )
-    return ClientCreated(**vars(client), client_secret=secret)
+    return ClientCreated(**client.model_dump(), client_secret=secret)
 
 
 @router.get("", response_model=Page[ClientRead])
@@ -64,7 +64,7 @@ async def list_clients(
     """List API clients (revoked ones included, with `revoked_at`)."""
     after = str(codec.decode(page.cursor, kind=CURSOR_KIND)["after"]) if page.cursor else None
     clients = await api_clients.list_clients(session, principal, after=after, limit=page.limit + 1)
-    items = [ClientRead(**vars(client)) for client in clients[: page.limit]]
+    items = clients[: page.limit]
     next_cursor = codec.encode({"after": items[-1].client_id}, kind=CURSOR_KIND) if len(clients) > page.limit else None
     return Page[ClientRead](items=items, next_cursor=next_cursor)
 
@@ -72,8 +72,7 @@ async def list_clients(
 @router.get("/{client_id}", response_model=ClientRead)
 async def get_client(client_id: ClientIdPath, principal: AdminDep, session: SystemSessionDep) -> ClientRead:
     """One API client."""
-    client = await api_clients.get_client(session, principal, client_id)
-    return ClientRead(**vars(client))
+    return await api_clients.get_client(session, principal, client_id)
 
 
 @router.delete("/{client_id}", status_code=204, response_class=Response)

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..schemas.api_clients import ClientRead
 from .tables import api_clients
-
-
-@dataclass(frozen=True)
-class ApiClient:
-    client_id: str
-    name: str
-    tenant: str
-    scopes: list[str]
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -33,18 +23,12 @@ class ClientCredentials:
     secret_hash: str
 
 
-PUBLIC_COLUMNS = (
-    api_clients.c.client_id,
-    api_clients.c.name,
-    api_clients.c.tenant,
-    api_clients.c.scopes,
-    api_clients.c.created_at,
-    api_clients.c.revoked_at,
-)
+# What a client's answer shows: every column but the secret's hash.
+PUBLIC_COLUMNS = tuple(api_clients.c[name] for name in ClientRead.model_fields)
 
 
-def _client(row: Any) -> ApiClient:
-    return ApiClient(**row._asdict())
+def _client(row: Any) -> ClientRead:
+    return ClientRead.model_validate(row, from_attributes=True)
 
 
 async def active_credentials(session: AsyncSession, client_id: str) -> ClientCredentials | None:
@@ -60,7 +44,7 @@ async def active_credentials(session: AsyncSession, client_id: str) -> ClientCre
 
 async def create_client(
     session: AsyncSession, *, client_id: str, name: str, tenant: str, scopes: list[str], secret_hash: str
-) -> ApiClient:
+) -> ClientRead:
     row = (
         await session.execute(
             sa.insert(api_clients)
@@ -90,7 +74,7 @@ async def secret_hash_of(session: AsyncSession, client_id: str) -> str | None:
     return str(value) if value is not None else None
 
 
-async def get_client(session: AsyncSession, client_id: str, *, tenant: str | None) -> ApiClient | None:
+async def get_client(session: AsyncSession, client_id: str, *, tenant: str | None) -> ClientRead | None:
     """One client; `tenant=None` sees every tenant's clients."""
     query = sa.select(*PUBLIC_COLUMNS).where(api_clients.c.client_id == client_id)
     if tenant is not None:
@@ -99,7 +83,7 @@ async def get_client(session: AsyncSession, client_id: str, *, tenant: str | Non
     return _client(row) if row else None
 
 
-async def list_clients(session: AsyncSession, *, tenant: str | None, after: str | None, limit: int) -> list[ApiClient]:
+async def list_clients(session: AsyncSession, *, tenant: str | None, after: str | None, limit: int) -> list[ClientRead]:
     """Clients in client-id order, `limit` of them after `after`."""
     query = sa.select(*PUBLIC_COLUMNS).order_by(api_clients.c.client_id).limit(limit)
     if tenant is not None:

@@ -10,8 +10,8 @@ from servicekit.auth import Principal
 from servicekit.domain_errors import Forbidden, NotFound
 
 from ..domain.passwords import hash_secret, new_client_id, new_client_secret
+from ..schemas.api_clients import ClientRead
 from ..store import api_clients as store
-from ..store.api_clients import ApiClient
 
 
 def visible_tenant(principal: Principal) -> str | None:
@@ -27,7 +27,7 @@ async def create_client(
     tenant: str,
     scopes: list[str],
     confirm_municipality: Callable[[str], Awaitable[None]],
-) -> tuple[ApiClient, str]:
+) -> tuple[ClientRead, str]:
     """The new client and its secret (returned once, stored only as a hash); a municipal tenant
     must exist (`confirm_municipality` raises 422 naming `tenant` when the registry lacks it)."""
     if not principal.is_national and tenant != principal.tenant:
@@ -48,11 +48,11 @@ async def create_client(
 
 async def list_clients(
     session: AsyncSession, principal: Principal, *, after: str | None, limit: int
-) -> list[ApiClient]:
+) -> list[ClientRead]:
     return await store.list_clients(session, tenant=visible_tenant(principal), after=after, limit=limit)
 
 
-async def get_client(session: AsyncSession, principal: Principal, client_id: str) -> ApiClient:
+async def get_client(session: AsyncSession, principal: Principal, client_id: str) -> ClientRead:
     client = await store.get_client(session, client_id, tenant=visible_tenant(principal))
     if client is None:
         raise NotFound("Client not found.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.deps import ActorDep, Reader, Runner, SessionDep
+from matching.api.deps import ReadingActor, RunningActor, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
 from matching.usecases import records
@@ -19,9 +19,7 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/decisions", tags=["decisio
 
 @router.post("", status_code=201, response_model=DecisionRead, responses=ERRORS)
 @idempotent
-async def record_decision(
-    body: DecisionCreate, session: SessionDep, principal: Runner, actor: ActorDep
-) -> DecisionRead:
+async def record_decision(body: DecisionCreate, session: SessionDep, actor: RunningActor) -> DecisionRead:
     """Record a decision on a suggestion of a served list (`accepted`, `rejected` with a reason,
     `contacted`, `hired`), or propose an opening that was not suggested (`proposed`); scope
     matching:run. 422 names the field when the list was not served to that citizen or did not
@@ -32,8 +30,7 @@ async def record_decision(
 @router.get("", response_model=DecisionPage, responses=ERRORS)
 async def list_decisions(
     session: SessionDep,
-    principal: Reader,
-    actor: ActorDep,
+    actor: ReadingActor,
     citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose decisions to read")],
 ) -> DecisionPage:
     """The decisions recorded for the citizen, newest first (the read is reported to the access log)."""

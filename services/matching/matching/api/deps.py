@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 
 from matching.clients.outcomes import OutcomesClient
 from matching.usecases.engine import Engine
-from servicekit.access_outbox import ActorDep
+from servicekit.access_log import Actor
+from servicekit.access_outbox import ActorDep, current_actor
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
@@ -18,6 +19,19 @@ from servicekit.state import state_dependency
 Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
 Runner = Annotated[Principal, require_scope("matching:run")]
 Internal = Annotated[Principal, require_scope("internal")]
+
+
+async def _reading_actor(principal: Reader) -> Actor:
+    return await current_actor(principal)
+
+
+async def _running_actor(principal: Runner) -> Actor:
+    return await current_actor(principal)
+
+
+# Who asks (for the access log), admitted with matching:read (or :run), or with matching:run.
+ReadingActor = Annotated[Actor, Depends(_reading_actor)]
+RunningActor = Annotated[Actor, Depends(_running_actor)]
 
 
 async def _no_refresh() -> None:
@@ -45,6 +59,8 @@ __all__ = [
     "Internal",
     "OutcomesDep",
     "Reader",
+    "ReadingActor",
     "Runner",
+    "RunningActor",
     "SessionDep",
 ]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.deps import ActorDep, Reader, SessionDep
+from matching.api.deps import ReadingActor, SessionDep
 from matching.api.problems import ERRORS
 from matching.schemas.recommendation_logs import RecommendationLogPage
 from matching.usecases import records
@@ -19,8 +19,7 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/recommendation-logs", tags
 @router.get("", response_model=RecommendationLogPage, responses=ERRORS)
 async def list_recommendation_logs(
     session: SessionDep,
-    principal: Reader,
-    actor: ActorDep,
+    actor: ReadingActor,
     citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose served lists to read")],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> RecommendationLogPage:

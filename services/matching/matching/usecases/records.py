@@ -23,6 +23,11 @@ from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
 from .engine import ModelInUse
 
 
+def _recorded_for(actor: Actor) -> dict[str, Any]:
+    """Who a served list or a decision is on record for: the client, its municipality, the request."""
+    return {"client": actor.client, "client_municipality": actor.municipality, "request_id": actor.request_id}
+
+
 def _served(item: Recommendation) -> dict[str, Any]:
     read = RecommendationRead.from_recommendation(item).model_dump(mode="json")
     return {k: read[k] for k in ("opening_id", "score", "rank", "explanation")}
@@ -58,9 +63,7 @@ async def log_served(
             "items": [_served(item) for item in served],
             "model_id": model.id,
             "model_name": model.name,
-            "client": actor.client,
-            "client_municipality": actor.municipality,
-            "request_id": actor.request_id,
+            **_recorded_for(actor),
             "served_at": at,
         }
         for c, served in per_citizen.items()
@@ -115,19 +118,13 @@ async def record_decision(session: AsyncSession, body: DecisionCreate, actor: Ac
             raise _invalid(
                 "body.opening_id", "This opening was not in the recommendation list served for this citizen."
             )
+    # The decision as the caseworker sent it, with the citizen's municipality and target group then.
     row = await store.insert_decision(
         session,
+        **body.model_dump(),
         municipality=citizen.municipality,
-        citizen_id=body.citizen_id,
         target_group=citizen.target_group,
-        recommendation_log_id=body.recommendation_log_id,
-        opening_id=body.opening_id,
-        decision=body.decision,
-        reason_code=body.reason_code,
-        reason_text=body.reason_text,
-        client=actor.client,
-        client_municipality=actor.municipality,
-        request_id=actor.request_id,
+        **_recorded_for(actor),
     )
     await access_outbox.add(session, [access_entry(str(body.citizen_id), "decision", row.decided_at, actor=actor)])
     return _decision_read(row)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_located, listed, tagged
+from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_located, listed, tagged
 from registry.api.deps import (
     Admin,
     CitizensReader,
@@ -60,12 +60,7 @@ async def create_citizen(
     return await create_located(response, make, collection="/v1/citizens")
 
 
-@router.post(
-    ":batch",
-    openapi_extra=CITIZENS_BATCH_EXAMPLE,
-    response_model=BatchResult,
-    responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
-)
+@router.post(":batch", openapi_extra=CITIZENS_BATCH_EXAMPLE, response_model=BatchResult, responses=BATCH_ERRORS)
 @idempotent
 async def batch_citizens(
     body: BatchRequest,

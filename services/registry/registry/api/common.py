@@ -39,6 +39,8 @@ CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Exists already, or Idempotency-Key in use"},
 }
 DELETE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "Still referenced"}}
+# The bulk endpoints (`:batch`, `:import`): a rejected item is an item result, not a 409.
+BATCH_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "Idempotency-Key in use"}}
 
 
 def decode_position(codec: CursorCodec, cursor: str | None, *, kind: str) -> Position | None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from registry.api.common import ERRORS, decode_position, page_of
+from registry.api.common import BATCH_ERRORS, ERRORS, decode_position, page_of
 from registry.api.deps import (
     CodeBookDep,
     CursorCodecDep,
@@ -29,8 +29,7 @@ from servicekit.routing import JsonRoute
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
 KIND = "openings"
 IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    409: {"description": "Idempotency-Key in use"},
+    **BATCH_ERRORS,
     422: {"description": "Unknown `format` (schema version) or an invalid envelope; `errors` names the field"},
 }
 

@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, decode_position, page_of, tagged
-from registry.api.deps import (
-    CodeBookDep,
-    CursorCodecDep,
-    IfMatch,
-    OpeningsWriter,
-    PageParamsDep,
-    RegistryReader,
-    SessionDep,
-)
+from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, tagged
+from registry.api.deps import CodeBookDep, IfMatch, OpeningsWriter, RegistryReader, SessionDep
+from registry.api.items import TenantItems
 from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE
-from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
+from registry.schemas.openings import OpeningCreate, OpeningFilter, OpeningRead, OpeningUpdate
 from registry.usecases import openings as usecase
 from registry.usecases.opening_batch import upsert_openings
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
-from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
-from servicekit.strict import QueryBool
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
 KIND = "openings"
+items = TenantItems(router, item="opening", answer=OpeningRead, reader=RegistryReader, writer=OpeningsWriter)
 
 
 @router.post("", status_code=201, response_model=OpeningRead, responses=CREATE_ERRORS)
@@ -48,12 +38,7 @@ async def create_opening(
     return created(response, found, location=f"/v1/openings/{found.resource.id}")
 
 
-@router.post(
-    ":batch",
-    openapi_extra=OPENINGS_BATCH_EXAMPLE,
-    response_model=BatchResult,
-    responses={**ERRORS, 409: {"description": "Idempotency-Key in use"}},
-)
+@router.post(":batch", openapi_extra=OPENINGS_BATCH_EXAMPLE, response_model=BatchResult, responses=BATCH_ERRORS)
 @idempotent
 async def batch_openings(
     body: BatchRequest, session: SessionDep, principal: OpeningsWriter, book: CodeBookDep
@@ -65,41 +50,8 @@ async def batch_openings(
     return result
 
 
-@router.get("", response_model=Page[OpeningRead], responses=ERRORS)
-async def list_openings(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageParamsDep,
-    codec: CursorCodecDep,
-    municipality: Annotated[str | None, Query()] = None,
-    status: Annotated[OpeningStatus | None, Query()] = None,
-    organisation_id: Annotated[uuid.UUID | None, Query()] = None,
-    occupation: Annotated[str | None, Query(max_length=300)] = None,
-    flexjob: Annotated[QueryBool | None, Query()] = None,
-    updated_since: Annotated[dt.datetime | None, Query()] = None,
-) -> Page[OpeningRead]:
-    """List openings, oldest first."""
-    found = await usecase.list_openings(
-        session,
-        tenant=principal.tenant,
-        after=decode_position(codec, page.cursor, kind=KIND),
-        limit=page.limit,
-        municipality=municipality,
-        status=status,
-        organisation_id=organisation_id,
-        occupation=occupation,
-        flexjob=flexjob,
-        updated_since=updated_since,
-    )
-    return page_of(codec, found, kind=KIND)
-
-
-@router.get("/{opening_id}", response_model=OpeningRead, responses=ERRORS)
-async def get_opening(
-    opening_id: uuid.UUID, session: SessionDep, principal: RegistryReader, response: Response
-) -> OpeningRead:
-    """Read one opening."""
-    return tagged(response, await usecase.get_opening(session, opening_id, tenant=principal.tenant))
+items.list("List openings, oldest first.", OpeningFilter, usecase.list_openings, kind=KIND)
+items.get("Read one opening.", usecase.get_opening)
 
 
 @router.patch("/{opening_id}", response_model=OpeningRead, responses=UPDATE_ERRORS)
@@ -119,8 +71,4 @@ async def update_opening(
     return tagged(response, found)
 
 
-@router.delete("/{opening_id}", status_code=204, responses=ERRORS)
-async def delete_opening(opening_id: uuid.UUID, session: SessionDep, principal: OpeningsWriter) -> Response:
-    """Delete an opening."""
-    await usecase.delete_opening(session, opening_id, tenant=principal.tenant)
-    return Response(status_code=204)
+items.delete("Delete an opening.", usecase.delete_opening, responses=ERRORS)

@@ -167,6 +167,21 @@ def ad_id(value: str | None, name: str) -> str:
     return value
 
 
+def identified(raw: Any, *, id_field: str) -> tuple[Mapping[str, Any], str]:
+    """The ad as a JSON object, and its id (the source's `id_field`); InvalidAd otherwise."""
+    if not isinstance(raw, Mapping):
+        raise InvalidAd([Violation("item", "must be an object", "type")])
+    return raw, ad_id(text(raw, id_field, required=True), id_field)
+
+
+def taken_down(raw: Mapping[str, Any], field: str) -> bool:
+    """Whether the source marks the ad removed (a tombstone); absent, it is not."""
+    removed = raw.get(field)
+    if removed is not None and not isinstance(removed, bool):
+        raise InvalidAd([Violation(field, "must be a boolean", "type")])
+    return bool(removed)
+
+
 def hours_range(low: int | None, high: int | None) -> tuple[int, int]:
     """Weekly hours clamped to the registry's scale; a missing end takes the other's value."""
     lo = low if low is not None else (high if high is not None else MIN_WEEKLY_HOURS)

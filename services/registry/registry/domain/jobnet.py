@@ -36,13 +36,14 @@ from registry.domain.imported_ads import (
     InvalidAd,
     SourceConcept,
     Workplace,
-    ad_id,
     hours_of_kind,
     hours_range,
+    identified,
     integer,
     number,
     obj,
     seats,
+    taken_down,
     text,
     timestamp,
     title,
@@ -113,13 +114,8 @@ def _occupation(raw: Mapping[str, Any], omap: OccupationMap) -> list[SourceConce
 
 def parse_jobnet_posting(raw: Any, omap: OccupationMap) -> ImportedAd:
     """One Jobnet posting as an `ImportedAd`; InvalidAd naming the fields otherwise."""
-    if not isinstance(raw, Mapping):
-        raise InvalidAd([Violation("item", "must be an object", "type")])
-    identifier = ad_id(text(raw, "ID", required=True), "ID")
-    removed = raw.get("Removed")
-    if removed is not None and not isinstance(removed, bool):
-        raise InvalidAd([Violation("Removed", "must be a boolean", "type")])
-    if removed:
+    raw, identifier = identified(raw, id_field="ID")
+    if taken_down(raw, "Removed"):
         return ImportedAd(ref_prefix="jobnet", ad_id=identifier, removed=True)
     conditions = _conditions(raw)
     hours_min, hours_max = _hours(raw)

@@ -33,13 +33,14 @@ from registry.domain.imported_ads import (
     InvalidAd,
     SourceConcept,
     Workplace,
-    ad_id,
     hours_of_kind,
     hours_range,
+    identified,
     integer,
     number,
     obj,
     seats,
+    taken_down,
     text,
     timestamp,
     title,
@@ -107,13 +108,8 @@ def _workplace(raw: Mapping[str, Any]) -> Workplace:
 
 def parse_jobstream_ad(raw: Any, omap: OccupationMap) -> ImportedAd:
     """One JobStream v2 ad (or tombstone) as an `ImportedAd`; InvalidAd naming the fields otherwise."""
-    if not isinstance(raw, Mapping):
-        raise InvalidAd([Violation("item", "must be an object", "type")])
-    identifier = ad_id(text(raw, "id", required=True), "id")
-    removed = raw.get("removed")
-    if removed is not None and not isinstance(removed, bool):
-        raise InvalidAd([Violation("removed", "must be a boolean", "type")])
-    if removed:
+    raw, identifier = identified(raw, id_field="id")
+    if taken_down(raw, "removed"):
         return ImportedAd(ref_prefix="jobtech", ad_id=identifier, removed=True)
 
     occupation, group = obj(raw, "occupation"), obj(raw, "occupation_group")

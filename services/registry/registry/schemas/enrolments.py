@@ -82,3 +82,13 @@ class EnrolmentRead(BaseModel):
     milestones: list[Milestone]
     created_at: datetime
     updated_at: datetime
+
+
+class EnrolmentFilter(BaseModel):
+    """The query of GET /v1/enrolments: each field given keeps the enrolments whose column equals it."""
+
+    municipality: str | None = None
+    partnership_id: UUID | None = None
+    programme: Programme | None = None
+    phase: Phase | None = None
+    citizen_id: UUID | None = None

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 from registry.schemas.common import CODE_MAX, REF_PATTERN, Location
+from servicekit.strict import QueryBool
 
 OpeningStatus = Literal["open", "filled", "closed"]
 EXAMPLE: dict[str, Any] = {
@@ -131,3 +132,13 @@ class OpeningRead(BaseModel):
     valid_through: datetime | None = Field(default=None, description="Imported ads: the last publication date")
     created_at: datetime
     updated_at: datetime
+
+
+class OpeningFilter(BaseModel):
+    """The query of GET /v1/openings: each field given keeps the openings whose column equals it."""
+
+    municipality: str | None = None
+    status: OpeningStatus | None = None
+    organisation_id: UUID | None = None
+    occupation: str | None = Field(default=None, max_length=300)
+    flexjob: QueryBool | None = None

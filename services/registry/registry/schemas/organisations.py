@@ -92,3 +92,10 @@ class OrganisationRead(BaseModel):
     bank_account: BankAccount | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class OrganisationFilter(BaseModel):
+    """The query of GET /v1/organisations: each field given keeps the organisations whose column equals it."""
+
+    municipality: str | None = Field(default=None, description="Filter (national clients)")
+    kind: OrganisationKind | None = None

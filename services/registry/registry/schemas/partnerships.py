@@ -71,3 +71,11 @@ class PartnershipRead(BaseModel):
     status: PartnershipStatus
     created_at: datetime
     updated_at: datetime
+
+
+class PartnershipFilter(BaseModel):
+    """The query of GET /v1/partnerships: each field given keeps the partnerships whose column equals it."""
+
+    municipality: str | None = None
+    status: PartnershipStatus | None = None
+    company_id: UUID | None = None

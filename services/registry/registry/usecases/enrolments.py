@@ -11,18 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.enrolment_rules import MilestoneDates, milestone_violations, participant_violations
 from registry.domain.violations import Violation, reject
-from registry.feed import publish
-from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, EnrolmentUpdate, Phase, Programme
+from registry.schemas.enrolments import EnrolmentCreate, EnrolmentRead, EnrolmentUpdate
 from registry.store import citizens as citizen_store
 from registry.store.enrolments import ENROLMENTS
 from registry.store.organisations import ORGANISATIONS
 from registry.store.partnerships import PARTNERSHIPS
 from registry.usecases.references import municipality_violations, reference_violations
-from registry.usecases.results import Position, Slice, Versioned
-from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
+from registry.usecases.results import Versioned
+from registry.usecases.tenant_rows import TenantCollection
 from registry.usecases.validation import validate_as
 
-ENTITY = "enrolment"
 FIELDS = {"programme", "citizen_id", "organisation_id", "partnership_id", "started_on", "phase", "milestones"}
 
 
@@ -62,49 +60,15 @@ def enrolment_read(row: Any) -> EnrolmentRead:
     return EnrolmentRead.model_validate(row, from_attributes=True)
 
 
+COLLECTION = TenantCollection(ENROLMENTS, enrolment_read, entity="enrolment")
+
+
 async def create_enrolment(
     session: AsyncSession, body: EnrolmentCreate, *, municipality: str
 ) -> Versioned[EnrolmentRead]:
     reject(await municipality_violations(session, municipality) + await _violations(session, body, municipality))
     row = await ENROLMENTS.insert(session, {**_values(body), "id": uuid.uuid4(), "municipality": municipality})
-    await publish.upserted(session, ENTITY, row)
-    return Versioned(enrolment_read(row), row.version)
-
-
-async def list_enrolments(
-    session: AsyncSession,
-    *,
-    tenant: str,
-    after: Position | None,
-    limit: int,
-    municipality: str | None,
-    partnership_id: uuid.UUID | None,
-    programme: Programme | None,
-    phase: Phase | None,
-    citizen_id: uuid.UUID | None,
-    updated_since: dt.datetime | None,
-) -> Slice[EnrolmentRead]:
-    equal = {
-        "municipality": municipality,
-        "partnership_id": partnership_id,
-        "programme": programme,
-        "phase": phase,
-        "citizen_id": citizen_id,
-    }
-    return await list_slice(
-        session,
-        ENROLMENTS,
-        enrolment_read,
-        tenant=tenant,
-        after=after,
-        limit=limit,
-        equal=equal,
-        updated_since=updated_since,
-    )
-
-
-async def get_enrolment(session: AsyncSession, enrolment_id: uuid.UUID, *, tenant: str) -> Versioned[EnrolmentRead]:
-    return await get_versioned(session, ENROLMENTS, enrolment_id, enrolment_read, tenant=tenant, entity=ENTITY)
+    return await COLLECTION.created(session, row)
 
 
 async def update_enrolment(
@@ -118,18 +82,10 @@ async def update_enrolment(
         reject(await _violations(session, merged, current.municipality))
         return _values(merged)
 
-    return await update_versioned(
-        session,
-        ENROLMENTS,
-        enrolment_id,
-        enrolment_read,
-        tenant=tenant,
-        expected=expected,
-        entity=ENTITY,
-        revise=revise,
-    )
+    return await COLLECTION.update(session, enrolment_id, tenant=tenant, expected=expected, revise=revise)
 
 
-async def delete_enrolment(session: AsyncSession, enrolment_id: uuid.UUID, *, tenant: str) -> None:
-    """Delete an enrolment recorded in error."""
-    await delete_row(session, ENROLMENTS, enrolment_id, tenant=tenant, entity=ENTITY)
+# Listing, reading one and deleting one (recorded in error) are the plain tenant-row steps.
+list_enrolments = COLLECTION.page
+get_enrolment = COLLECTION.get
+delete_enrolment = COLLECTION.delete

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -11,18 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.domain.codes import CodeBook
 from registry.domain.opening_rules import EMPLOYER_KINDS
 from registry.domain.violations import Violation, reject
-from registry.feed import publish
-from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningStatus, OpeningUpdate
+from registry.schemas.openings import OpeningCreate, OpeningRead, OpeningUpdate
 from registry.store.openings import OPENINGS
 from registry.store.organisations import ORGANISATIONS
 from registry.usecases.opening_values import as_create, opening_read, prepare_opening
 from registry.usecases.references import municipality_violations, reference_violations
-from registry.usecases.results import Position, Slice, Versioned
-from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
+from registry.usecases.results import Versioned
+from registry.usecases.tenant_rows import TenantCollection
 from registry.usecases.validation import validate_as
 from servicekit.domain_errors import Conflict
 
-ENTITY = "opening"
+COLLECTION = TenantCollection(OPENINGS, opening_read, entity="opening")
 
 
 async def _employer_violations(session: AsyncSession, organisation_id: uuid.UUID, municipality: str) -> list[Violation]:
@@ -45,44 +43,7 @@ async def create_opening(
     row = await OPENINGS.insert_unless_taken(session, values)
     if row is None:
         raise Conflict("An opening with this external_ref exists in the municipality.")
-    await publish.upserted(session, ENTITY, row)
-    return Versioned(opening_read(row), row.version)
-
-
-async def list_openings(
-    session: AsyncSession,
-    *,
-    tenant: str,
-    after: Position | None,
-    limit: int,
-    municipality: str | None,
-    status: OpeningStatus | None,
-    organisation_id: uuid.UUID | None,
-    occupation: str | None,
-    flexjob: bool | None,
-    updated_since: dt.datetime | None,
-) -> Slice[OpeningRead]:
-    equal = {
-        "municipality": municipality,
-        "status": status,
-        "organisation_id": organisation_id,
-        "occupation": occupation,
-        "flexjob": flexjob,
-    }
-    return await list_slice(
-        session,
-        OPENINGS,
-        opening_read,
-        tenant=tenant,
-        after=after,
-        limit=limit,
-        equal=equal,
-        updated_since=updated_since,
-    )
-
-
-async def get_opening(session: AsyncSession, opening_id: uuid.UUID, *, tenant: str) -> Versioned[OpeningRead]:
-    return await get_versioned(session, OPENINGS, opening_id, opening_read, tenant=tenant, entity=ENTITY)
+    return await COLLECTION.created(session, row)
 
 
 async def update_opening(
@@ -100,10 +61,10 @@ async def update_opening(
         values["organisation_id"] = merged.organisation_id
         return values
 
-    return await update_versioned(
-        session, OPENINGS, opening_id, opening_read, tenant=tenant, expected=expected, entity=ENTITY, revise=revise
-    )
+    return await COLLECTION.update(session, opening_id, tenant=tenant, expected=expected, revise=revise)
 
 
-async def delete_opening(session: AsyncSession, opening_id: uuid.UUID, *, tenant: str) -> None:
-    await delete_row(session, OPENINGS, opening_id, tenant=tenant, entity=ENTITY)
+# Listing, reading one and deleting one are the plain tenant-row steps.
+list_openings = COLLECTION.page
+get_opening = COLLECTION.get
+delete_opening = COLLECTION.delete

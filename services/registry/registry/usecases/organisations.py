@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.violations import reject
-from registry.feed import publish
-from registry.schemas.organisations import OrganisationCreate, OrganisationKind, OrganisationRead, OrganisationUpdate
+from registry.schemas.organisations import OrganisationCreate, OrganisationRead, OrganisationUpdate
 from registry.store.organisations import ORGANISATIONS
 from registry.usecases.organisation_values import as_create, organisation_read, prepare_organisation
 from registry.usecases.references import municipality_violations
-from registry.usecases.results import Position, Slice, Versioned
-from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
+from registry.usecases.results import Versioned
+from registry.usecases.tenant_rows import TenantCollection
 from registry.usecases.validation import validate_as
 
-ENTITY = "organisation"
+COLLECTION = TenantCollection(ORGANISATIONS, organisation_read, entity="organisation")
 
 
 async def create_organisation(
@@ -27,37 +25,7 @@ async def create_organisation(
     values, violations = prepare_organisation(body, municipality=municipality)
     reject(await municipality_violations(session, municipality) + violations)
     row = await ORGANISATIONS.insert(session, {**values, "id": uuid.uuid4()})
-    await publish.upserted(session, ENTITY, row)
-    return Versioned(organisation_read(row), row.version)
-
-
-async def list_organisations(
-    session: AsyncSession,
-    *,
-    tenant: str,
-    after: Position | None,
-    limit: int,
-    municipality: str | None,
-    kind: OrganisationKind | None,
-    updated_since: dt.datetime | None,
-) -> Slice[OrganisationRead]:
-    equal = {"municipality": municipality, "kind": kind}
-    return await list_slice(
-        session,
-        ORGANISATIONS,
-        organisation_read,
-        tenant=tenant,
-        after=after,
-        limit=limit,
-        equal=equal,
-        updated_since=updated_since,
-    )
-
-
-async def get_organisation(
-    session: AsyncSession, organisation_id: uuid.UUID, *, tenant: str
-) -> Versioned[OrganisationRead]:
-    return await get_versioned(session, ORGANISATIONS, organisation_id, organisation_read, tenant=tenant, entity=ENTITY)
+    return await COLLECTION.created(session, row)
 
 
 async def update_organisation(
@@ -70,18 +38,11 @@ async def update_organisation(
         reject(violations)
         return values
 
-    return await update_versioned(
-        session,
-        ORGANISATIONS,
-        organisation_id,
-        organisation_read,
-        tenant=tenant,
-        expected=expected,
-        entity=ENTITY,
-        revise=revise,
-    )
+    return await COLLECTION.update(session, organisation_id, tenant=tenant, expected=expected, revise=revise)
 
 
-async def delete_organisation(session: AsyncSession, organisation_id: uuid.UUID, *, tenant: str) -> None:
-    """Delete an organisation that no partnership, opening or enrolment refers to."""
-    await delete_row(session, ORGANISATIONS, organisation_id, tenant=tenant, entity=ENTITY)
+# Listing, reading one and deleting one (409 while a partnership, opening or enrolment refers to it) are the
+# plain tenant-row steps.
+list_organisations = COLLECTION.page
+get_organisation = COLLECTION.get
+delete_organisation = COLLECTION.delete

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -10,16 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.dates import in_order
 from registry.domain.violations import Violation, reject
-from registry.feed import publish
-from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, PartnershipStatus, PartnershipUpdate
+from registry.schemas.partnerships import PartnershipCreate, PartnershipRead, PartnershipUpdate
 from registry.store.organisations import ORGANISATIONS
 from registry.store.partnerships import PARTNERSHIPS
 from registry.usecases.references import municipality_violations, reference_violations
-from registry.usecases.results import Position, Slice, Versioned
-from registry.usecases.tenant_rows import delete_row, get_versioned, list_slice, update_versioned
+from registry.usecases.results import Versioned
+from registry.usecases.tenant_rows import TenantCollection
 from registry.usecases.validation import validate_as
 
-ENTITY = "partnership"
 COMPANY_KINDS = frozenset({"company", "social_enterprise"})
 
 
@@ -46,43 +43,15 @@ def partnership_read(row: Any) -> PartnershipRead:
     return PartnershipRead.model_validate(row, from_attributes=True)
 
 
+COLLECTION = TenantCollection(PARTNERSHIPS, partnership_read, entity="partnership")
+
+
 async def create_partnership(
     session: AsyncSession, body: PartnershipCreate, *, municipality: str
 ) -> Versioned[PartnershipRead]:
     reject(await municipality_violations(session, municipality) + await _violations(session, body, municipality))
     row = await PARTNERSHIPS.insert(session, {**_values(body), "id": uuid.uuid4(), "municipality": municipality})
-    await publish.upserted(session, ENTITY, row)
-    return Versioned(partnership_read(row), row.version)
-
-
-async def list_partnerships(
-    session: AsyncSession,
-    *,
-    tenant: str,
-    after: Position | None,
-    limit: int,
-    municipality: str | None,
-    status: PartnershipStatus | None,
-    company_id: uuid.UUID | None,
-    updated_since: dt.datetime | None,
-) -> Slice[PartnershipRead]:
-    equal = {"municipality": municipality, "status": status, "company_id": company_id}
-    return await list_slice(
-        session,
-        PARTNERSHIPS,
-        partnership_read,
-        tenant=tenant,
-        after=after,
-        limit=limit,
-        equal=equal,
-        updated_since=updated_since,
-    )
-
-
-async def get_partnership(
-    session: AsyncSession, partnership_id: uuid.UUID, *, tenant: str
-) -> Versioned[PartnershipRead]:
-    return await get_versioned(session, PARTNERSHIPS, partnership_id, partnership_read, tenant=tenant, entity=ENTITY)
+    return await COLLECTION.created(session, row)
 
 
 async def update_partnership(
@@ -96,18 +65,10 @@ async def update_partnership(
         reject(await _violations(session, merged, current.municipality))
         return _values(merged)
 
-    return await update_versioned(
-        session,
-        PARTNERSHIPS,
-        partnership_id,
-        partnership_read,
-        tenant=tenant,
-        expected=expected,
-        entity=ENTITY,
-        revise=revise,
-    )
+    return await COLLECTION.update(session, partnership_id, tenant=tenant, expected=expected, revise=revise)
 
 
-async def delete_partnership(session: AsyncSession, partnership_id: uuid.UUID, *, tenant: str) -> None:
-    """Delete a partnership that has no enrolments."""
-    await delete_row(session, PARTNERSHIPS, partnership_id, tenant=tenant, entity=ENTITY)
+# Listing, reading one and deleting one (409 while an enrolment refers to it) are the plain tenant-row steps.
+list_partnerships = COLLECTION.page
+get_partnership = COLLECTION.get
+delete_partnership = COLLECTION.delete

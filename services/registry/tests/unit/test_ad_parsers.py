@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,6 +106,22 @@ def test_jobnet_postings() -> None:
     assert fields["occupation"] == "jobnet-occupation:Lagermedarbejder"
     assert fields["support_offered"] == ["x-virksomhedspraktik"]
     assert parse_jobnet_posting({"ID": "1", "Removed": True}, NO_MAP).removed
+
+
+@pytest.mark.parametrize(
+    ("parse", "id_field", "removed_field"),
+    [(parse_jobnet_posting, "ID", "Removed"), (parse_jobstream_ad, "id", "removed")],
+)
+def test_both_sources_refuse_a_non_object_and_a_removed_flag_that_is_not_a_boolean(
+    parse: Any, id_field: str, removed_field: str
+) -> None:
+    with pytest.raises(InvalidAd) as not_an_object:
+        parse(["an", "ad"], NO_MAP)
+    with pytest.raises(InvalidAd) as flag_as_text:
+        parse({id_field: "1", removed_field: "yes"}, NO_MAP)
+    assert [v.field for v in not_an_object.value.violations] == ["item"]
+    assert [v.field for v in flag_as_text.value.violations] == [removed_field]
+    assert parse({id_field: "1", removed_field: True}, NO_MAP).removed
 
 
 def test_content_hash_tells_unchanged_from_updated() -> None:
