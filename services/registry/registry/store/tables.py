@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -47,23 +45,23 @@ outbox = sa.Table(
 )
 
 
-def _tenant_columns() -> list[sa.Column[Any]]:
-    return [
+def _entity(name: str, *columns: sa.schema.SchemaItem, index_municipality: bool = True) -> sa.Table:
+    """A registry entity: its id and municipality (a tenant that exists), `columns`, then the
+    `version` that If-Match and ETags compare and its creation and last change."""
+    return sa.Table(
+        name,
+        metadata,
+        uuid_pk(),
+        required("municipality", sa.Text, sa.ForeignKey("municipalities.code"), index=index_municipality),
+        *columns,
         required("version", sa.Integer, server_default="1"),
         moment("created_at"),
         moment("updated_at"),
-    ]
+    )
 
 
-def _municipality(*, index: bool = True) -> sa.Column[Any]:
-    return required("municipality", sa.Text, sa.ForeignKey("municipalities.code"), index=index)
-
-
-organisations = sa.Table(
+organisations = _entity(
     "organisations",
-    metadata,
-    uuid_pk(),
-    _municipality(),
     required("kind", sa.Text),
     required("name", sa.Text),
     required("country", sa.Text),
@@ -71,29 +69,21 @@ organisations = sa.Table(
     optional("asf_criteria", JSONB),
     # {iban, bic}: the account outcome payments are made to (pain.001's creditor).
     optional("bank_account", JSONB),
-    *_tenant_columns(),
     sa.UniqueConstraint("municipality", "kind", "registration_number"),
 )
 
-partnerships = sa.Table(
+partnerships = _entity(
     "partnerships",
-    metadata,
-    uuid_pk(),
-    _municipality(),
     required("company_id", sa.UUID, sa.ForeignKey("organisations.id"), index=True),
     required("business_council_id", sa.UUID, sa.ForeignKey("organisations.id")),
     required("provider_id", sa.UUID, sa.ForeignKey("organisations.id")),
     required("starts_on", sa.Date),
     required("ends_on", sa.Date),
     required("status", sa.Text),
-    *_tenant_columns(),
 )
 
-openings = sa.Table(
+openings = _entity(
     "openings",
-    metadata,
-    uuid_pk(),
-    _municipality(),
     required("external_ref", sa.Text),
     required("organisation_id", sa.UUID, sa.ForeignKey("organisations.id"), index=True),
     required("title", sa.Text),
@@ -111,20 +101,14 @@ openings = sa.Table(
     # ad's last publication date.
     required("source_concepts", JSONB, server_default="[]"),
     optional_moment("valid_through"),
-    *_tenant_columns(),
     sa.UniqueConstraint("municipality", "external_ref"),
     sa.Index("ix_openings_external_ref", "external_ref"),
 )
 
 # Personal data lives here only. An erased citizen keeps its row (id, municipality, erased_at)
 # so enrolments and feed consumers still resolve the pseudonymous id; every personal field is null.
-citizens = sa.Table(
+citizens = _entity(
     "citizens",
-    metadata,
-    uuid_pk(),
-    # No index of its own: the unique (municipality, …) indexes below serve every look-up by
-    # municipality, and a fifth index was a fifth write per row in every bulk sync.
-    _municipality(index=False),
     optional("external_ref", sa.Text),
     optional("national_id_pseudonym", sa.LargeBinary),
     optional("national_id_ciphertext", sa.LargeBinary),
@@ -143,16 +127,15 @@ citizens = sa.Table(
     required("consent_purposes", JSONB, server_default=sa.text("'{}'::jsonb")),
     optional("content_hash", sa.Text),
     optional_moment("erased_at"),
-    *_tenant_columns(),
     sa.UniqueConstraint("municipality", "external_ref"),
     sa.UniqueConstraint("municipality", "national_id_pseudonym"),
+    # No index on municipality of its own: the unique (municipality, …) indexes above serve every
+    # look-up by municipality, and a fifth index was a fifth write per row in every bulk sync.
+    index_municipality=False,
 )
 
-enrolments = sa.Table(
+enrolments = _entity(
     "enrolments",
-    metadata,
-    uuid_pk(),
-    _municipality(),
     required("programme", sa.Text),
     optional("citizen_id", sa.UUID, sa.ForeignKey("citizens.id"), index=True),
     optional("organisation_id", sa.UUID, sa.ForeignKey("organisations.id")),
@@ -160,7 +143,6 @@ enrolments = sa.Table(
     required("started_on", sa.Date),
     required("phase", sa.Text),
     required("milestones", JSONB, server_default="[]"),
-    *_tenant_columns(),
 )
 
 # Who read or changed which citizen's personal data, when and why (GDPR art. 15: the citizen may
