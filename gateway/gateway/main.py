@@ -136,12 +136,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         upstreams=upstreams_from(settings),
         verifier=BearerAuthenticator(verifier),
         rate_limiter=ClientRateLimiter(settings.rate_limit, redis_url=settings.redis_url),
-        connect_timeout=settings.upstream_connect_timeout,
-        read_timeout=settings.upstream_timeout,
-        attempts=settings.upstream_attempts,
-        body_limit=settings.body_limit,
-        pool_size=settings.upstream_pool_size,
-        concurrency=settings.upstream_concurrency,
+        settings=settings,
     )
     api = create_api(settings, keys, forwarder)
     return PathDispatch(proxy_stack(forwarder, settings), api)

@@ -46,10 +46,23 @@ def k8s_documents() -> list[dict[str, Any]]:
     return docs
 
 
-def test_every_service_listens_on_8000_in_its_image() -> None:
+def compose_images() -> dict[str, dict[str, Any]]:
+    """The images docker compose builds, by image name: their build section."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return {spec["image"]: spec["build"] for spec in compose["services"].values() if "build" in spec}
+
+
+def test_every_service_image_is_the_service_stage_serving_its_app_on_8000() -> None:
     text = (ROOT / "Dockerfile").read_text()
+    assert "ENV UVICORN_APP=${SERVICE}.main:create_app" in text
+    assert '"uvicorn", "--factory", "--host", "0.0.0.0", "--port", "8000"' in text
+    images = compose_images()
     for service in SERVICES:
-        assert f'"{service}.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"' in text
+        build = images[f"brobygger/{service}"]
+        assert build["target"] == "service"
+        assert build["args"]["SERVICE"] == service
+        directory = ROOT / build["args"].get("SERVICE_DIR", f"services/{service}")
+        assert (directory / service / "main.py").is_file(), directory
 
 
 def test_compose_builds_existing_targets_with_settings_the_code_reads() -> None:
@@ -88,7 +101,7 @@ def test_k8s_deployments_have_probes_limits_and_known_images() -> None:
         name = deployment["metadata"]["name"]
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         assert container["image"] == f"brobygger/{name}"
-        assert name in dockerfile_targets()
+        assert container["image"] in compose_images(), "an image docker compose (and so the Dockerfile) builds"
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
         assert container["resources"]["limits"]["memory"]

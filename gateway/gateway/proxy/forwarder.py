@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -25,6 +25,7 @@ from servicekit.errors import Problem, problem_from_domain
 
 from ..domain.breaker import BreakerState
 from ..domain.routes import collection_of, upstream_for
+from ..settings import Settings
 from .authentication import BearerAuthenticator
 from .headers import request_headers, response_headers
 from .metrics import REFUSALS, watch_breakers
@@ -98,21 +99,16 @@ class Forwarder:
         upstreams: dict[str, Upstream],
         verifier: BearerAuthenticator,
         rate_limiter: ClientRateLimiter,
-        connect_timeout: float,
-        read_timeout: float,
-        attempts: int,
-        body_limit: Callable[[str], int],
-        pool_size: int,
-        concurrency: int = 16,
+        settings: Settings,
     ) -> None:
+        """`settings` give the timeouts, attempts, pool sizes and body limits (`upstream_*`, `body_limit`)."""
         self.upstreams = upstreams
         self.verifier = verifier
         self.rate_limiter = rate_limiter
-        self.attempts = attempts
-        self.body_limit = body_limit
-        self.pool_size = pool_size
-        self.concurrency = concurrency
-        self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
+        self.settings = settings
+        self.timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=settings.upstream_connect_timeout, sock_read=settings.upstream_timeout
+        )
         self.routes = {name: ProxyRoute(f"/v1/{name}") for name in upstreams}
         self._session: aiohttp.ClientSession | None = None
         watch_breakers(upstreams)
@@ -124,7 +120,11 @@ class Forwarder:
     async def start(self) -> None:
         # limit_per_host caps the requests in flight to each upstream; aiohttp queues the others in
         # arrival order until a connection is free.
-        connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=self.concurrency, ttl_dns_cache=300)
+        connector = aiohttp.TCPConnector(
+            limit=self.settings.upstream_pool_size,
+            limit_per_host=self.settings.upstream_concurrency,
+            ttl_dns_cache=300,
+        )
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=self.timeout,
@@ -171,7 +171,7 @@ class Forwarder:
         if wait is not None:
             await _refuse(send, upstream, _rate_limited(), path, {"Retry-After": str(int(wait))})
             return
-        max_body_bytes = self.body_limit(path)
+        max_body_bytes = self.settings.body_limit(path)
         if facts.declared_length is not None and facts.declared_length > max_body_bytes:
             await _refuse(send, upstream, _too_large(max_body_bytes), path)
             return
@@ -213,7 +213,7 @@ class Forwarder:
                 if not message.get("more_body", False):
                     return
 
-        attempts = self.attempts if method in RETRYABLE_METHODS and not has_body else 1
+        attempts = self.settings.upstream_attempts if method in RETRYABLE_METHODS and not has_body else 1
         url = URL(target, encoded=True)
         for attempt in range(1, attempts + 1):
             try:

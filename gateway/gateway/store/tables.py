@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from servicekit.columns import moment, optional_moment, primary, required
 from servicekit.idempotency import idempotency_table
-from servicekit.tables import moment, optional_moment, service_metadata
+from servicekit.tables import service_metadata
 
 metadata = service_metadata()
 # Stored answers of client creations by Idempotency-Key (the secret sealed under the key).
@@ -16,11 +17,11 @@ idempotency_keys = idempotency_table(metadata)
 api_clients = sa.Table(
     "api_clients",
     metadata,
-    sa.Column("client_id", sa.Text, primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("tenant", sa.Text, nullable=False),
-    sa.Column("scopes", ARRAY(sa.Text), nullable=False),
-    sa.Column("secret_hash", sa.Text, nullable=False),
+    primary("client_id", sa.Text),
+    required("name", sa.Text),
+    required("tenant", sa.Text),
+    required("scopes", ARRAY(sa.Text)),
+    required("secret_hash", sa.Text),
     moment("created_at"),
     optional_moment("revoked_at"),
     sa.CheckConstraint(r"tenant = '*' or tenant ~ '^(DK|SE)-[0-9]{4}$'", name="tenant_format"),

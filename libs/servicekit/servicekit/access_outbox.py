@@ -26,15 +26,15 @@ from fastapi import Depends
 from prometheus_client import Counter
 from pydantic import Field
 from pydantic_settings import BaseSettings
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .access_log import Actor
 from .auth import CurrentPrincipal
 from .background import BackgroundLoop
+from .columns import moment, optional_moment, primary, required
 from .db import Database, set_tenant
 from .http import ServiceClient
-from .tables import moment, optional_moment
 
 log = structlog.get_logger(__name__)
 
@@ -62,10 +62,10 @@ def access_outbox_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "access_outbox",
         metadata,
-        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-        sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
-        sa.Column("entry", JSONB, nullable=False),
-        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        primary("id", sa.BigInteger, sa.Identity()),
+        required("citizen_id", sa.UUID, index=True),
+        required("entry", JSONB),
+        required("attempts", sa.Integer, server_default="0"),
         moment("created_at"),
         optional_moment("dead_at"),
     )

@@ -26,11 +26,24 @@ class FieldError:
 
 
 class DomainError(Exception):
-    """Base of every error a service raises on purpose. Subclasses pick the status."""
+    """Base of every error a service raises on purpose. A subclass names its problem type on its class
+    line, `class Gone(DomainError, status=410, slug="gone", title="Gone")`; what it leaves out it
+    inherits (a more precise `Conflict` keeps 409)."""
 
     status: ClassVar[int] = 400
     slug: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Bad request"
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, slug: str | None = None, title: str | None = None, **kw: Any
+    ) -> None:
+        super().__init_subclass__(**kw)
+        if status is not None:
+            cls.status = status
+        if slug is not None:
+            cls.slug = slug
+        if title is not None:
+            cls.title = title
 
     def __init__(self, detail: str = "", *, errors: Sequence[FieldError] = (), **extra: Any) -> None:
         super().__init__(detail or self.title)
@@ -43,38 +56,28 @@ class BadRequest(DomainError):
     """The request cannot be read at all (unparseable JSON, a malformed header)."""
 
 
-class Unauthenticated(DomainError):
-    status, slug, title = 401, "unauthenticated", "Authentication required"
+class Unauthenticated(DomainError, status=401, slug="unauthenticated", title="Authentication required"): ...
 
 
-class Forbidden(DomainError):
-    status, slug, title = 403, "forbidden", "Forbidden"
+class Forbidden(DomainError, status=403, slug="forbidden", title="Forbidden"): ...
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, status=404, slug="not-found", title="Not found"):
     """Absent, or another tenant's: the two are indistinguishable on purpose."""
 
-    status, slug, title = 404, "not-found", "Not found"
+
+class Conflict(DomainError, status=409, slug="conflict", title="Conflict"): ...
 
 
-class Conflict(DomainError):
-    status, slug, title = 409, "conflict", "Conflict"
-
-
-class StaleVersion(DomainError):
+class StaleVersion(DomainError, status=412, slug="precondition-failed", title="Precondition failed"):
     """An `If-Match` that no longer matches the stored version."""
 
-    status, slug, title = 412, "precondition-failed", "Precondition failed"
 
-
-class VersionRequired(DomainError):
+class VersionRequired(DomainError, status=428, slug="precondition-required", title="Precondition required"):
     """A change that must name the version it was based on (`If-Match`) and did not."""
 
-    status, slug, title = 428, "precondition-required", "Precondition required"
 
-
-class ValidationFailed(DomainError):
-    status, slug, title = 422, "validation-failed", "Validation failed"
+class ValidationFailed(DomainError, status=422, slug="validation-failed", title="Validation failed"): ...
 
 
 class InvalidField(ValidationFailed):
@@ -84,20 +87,15 @@ class InvalidField(ValidationFailed):
         super().__init__(f"Invalid fields: {field}", errors=[FieldError(field, message, code)], **extra)
 
 
-class PayloadTooLarge(DomainError):
-    status, slug, title = 413, "payload-too-large", "Payload too large"
+class PayloadTooLarge(DomainError, status=413, slug="payload-too-large", title="Payload too large"): ...
 
 
-class TooManyRequests(DomainError):
+class TooManyRequests(DomainError, status=429, slug="rate-limited", title="Too many requests"):
     """Pass `retry_after=<seconds>`; the handler turns it into a Retry-After header."""
 
-    status, slug, title = 429, "rate-limited", "Too many requests"
 
-
-class ServiceUnavailable(DomainError):
+class ServiceUnavailable(DomainError, status=503, slug="service-unavailable", title="Service unavailable"):
     """Pass `retry_after=<seconds>` where the caller should simply try again."""
-
-    status, slug, title = 503, "service-unavailable", "Service unavailable"
 
 
 def problem_document(error: DomainError, instance: str | None = None) -> dict[str, Any]:

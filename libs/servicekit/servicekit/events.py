@@ -21,10 +21,11 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import require_scope
+from .columns import moment, optional, primary, required
 from .db import SessionDep
 from .errors import FieldError, ValidationFailed
 from .routing import JsonRoute
-from .tables import NAMING_CONVENTION, moment
+from .tables import NAMING_CONVENTION
 
 EVENTS_LOCK_ID = 0x0E0E_FEED
 EVENTS_PATH = "/internal/v1/events"
@@ -53,12 +54,12 @@ def event_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "events",
         metadata,
-        sa.Column("seq", sa.BigInteger, sa.Identity(always=False), primary_key=True),
-        sa.Column("key", sa.Text, nullable=False, unique=True),
-        sa.Column("type", sa.Text, nullable=False),
+        primary("seq", sa.BigInteger, sa.Identity(always=False)),
+        required("key", sa.Text, unique=True),
+        required("type", sa.Text),
         # None for a national fact (a ranking run covers every municipality).
-        sa.Column("municipality", sa.Text, nullable=True),
-        sa.Column("data", JSONB, nullable=False),
+        optional("municipality", sa.Text),
+        required("data", JSONB),
         moment("occurred_at"),
     )
 

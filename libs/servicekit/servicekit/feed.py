@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import httpx
 import structlog
@@ -21,8 +21,16 @@ from .background import BackgroundLoop
 from .http import ServiceClient
 
 Change = dict[str, Any]
-ApplyPage = Callable[[list[Change], str], Awaitable[None]]
-LoadCursor = Callable[[], Awaitable[str | None]]
+
+
+class Follower(Protocol):
+    """What follows a feed into a service's database (servicekit.feed_cursor.CursorFollower, or a
+    service's own): the stored cursor, and a page applied with the cursor moved in one transaction."""
+
+    async def load_cursor(self) -> str | None: ...
+
+    async def apply_page(self, items: list[Change], next_cursor: str) -> None: ...
+
 
 log = structlog.get_logger("servicekit.feed")
 
@@ -36,8 +44,7 @@ class FeedConsumer(BackgroundLoop):
         self,
         *,
         client: ServiceClient,
-        load_cursor: LoadCursor,
-        apply_page: ApplyPage,
+        follower: Follower,
         name: str,
         path: str = "/internal/v1/changes",
         page_size: int = 500,
@@ -46,8 +53,7 @@ class FeedConsumer(BackgroundLoop):
     ) -> None:
         super().__init__(f"feed:{name}", idle_seconds=idle_seconds, max_backoff_seconds=max_backoff_seconds)
         self.client = client
-        self.load_cursor = load_cursor
-        self.apply_page = apply_page
+        self.follower = follower
         self.name = name
         self.path = path
         self.page_size = page_size
@@ -63,7 +69,7 @@ class FeedConsumer(BackgroundLoop):
 
     async def poll_once(self) -> int:
         """Fetch and apply one page; the number of changes applied (0 when caught up)."""
-        cursor = await self.load_cursor()
+        cursor = await self.follower.load_cursor()
         params: dict[str, Any] = {"limit": self.page_size}
         if cursor:
             params["after"] = cursor
@@ -72,7 +78,7 @@ class FeedConsumer(BackgroundLoop):
         page = from_json(response.content)  # pages of 1,000 changes: ~3x faster than json.loads
         items: list[Change] = page["items"]
         if items:
-            await self.apply_page(items, str(page["next_cursor"]))
+            await self.follower.apply_page(items, str(page["next_cursor"]))
             self.position = int(items[-1]["seq"])
         elif cursor and cursor.isdigit():
             self.position = int(cursor)

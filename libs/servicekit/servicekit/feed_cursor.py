@@ -19,9 +19,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import NATIONAL, Principal, require_scope
+from .columns import moment, primary, required
 from .db import Database, SessionDep, set_tenant
 from .routing import JsonRoute
-from .tables import moment
 
 FEED_POSITION_PATH = "/internal/v1/feed-position"
 
@@ -31,13 +31,13 @@ def feed_cursor_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "feed_cursors",
         metadata,
-        sa.Column("feed", sa.Text, primary_key=True),
+        primary("feed", sa.Text),
         # The registry's opaque cursor to pass as `after=` next time.
-        sa.Column("position", sa.Text, nullable=False),
+        required("position", sa.Text),
         # The sequence number of the last change applied, and the feed's head when it was read:
         # their difference is the follower's lag (readiness, benchmarks).
-        sa.Column("applied_seq", sa.BigInteger, nullable=False, server_default="0"),
-        sa.Column("head", sa.BigInteger, nullable=False, server_default="0"),
+        required("applied_seq", sa.BigInteger, server_default="0"),
+        required("head", sa.BigInteger, server_default="0"),
         moment("updated_at"),
     )
 

@@ -32,9 +32,9 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import CurrentPrincipal
+from .columns import moment, primary, required
 from .db import SessionDep, SystemSessionDep
 from .errors import Conflict, FieldError, ValidationFailed
-from .tables import moment
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -48,11 +48,11 @@ def idempotency_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "idempotency_keys",
         metadata,
-        sa.Column("client_id", sa.Text, primary_key=True),
-        sa.Column("key", sa.Text, primary_key=True),
-        sa.Column("request_hash", sa.Text, nullable=False),
-        sa.Column("status_code", sa.Integer, nullable=False),
-        sa.Column("response_body", JSONB, nullable=False),
+        primary("client_id", sa.Text),
+        primary("key", sa.Text),
+        required("request_hash", sa.Text),
+        required("status_code", sa.Integer),
+        required("response_body", JSONB),
         moment("created_at"),
     )
 

@@ -1,12 +1,17 @@
-"""What every service's tables share: the constraint naming convention and the feed-cursor table.
+"""What every service's tables share: the constraint naming convention and the tenant table shape.
 
 Migrations are written by hand and compared with each service's metadata in a test, so the names
-PostgreSQL gives constraints and indexes must follow one convention in every database.
+PostgreSQL gives constraints and indexes must follow one convention in every database. Columns are
+declared with servicekit.columns.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+
+from .columns import municipality_column, uuid_pk
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -22,16 +27,7 @@ def service_metadata() -> sa.MetaData:
     return sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def moment(name: str) -> sa.Column[object]:
-    """A required timestamp with time zone that PostgreSQL fills with now() (created_at, updated_at ...)."""
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
-
-
-def optional_moment(name: str) -> sa.Column[object]:
-    """A timestamp with time zone set when something happens (revoked_at, erased_at ...)."""
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=True)
-
-
-def municipality_column() -> sa.Column[object]:
-    """The tenant of a row: every tenant table has it, indexed, never empty."""
-    return sa.Column("municipality", sa.Text, nullable=False, index=True)
+def tenant_table(name: str, metadata: sa.MetaData, *columns: sa.schema.SchemaItem, **kw: Any) -> sa.Table:
+    """A table of rows that each belong to one municipality, keyed by a UUID `id`: those two columns
+    first, then `columns` (and constraints) as for sa.Table."""
+    return sa.Table(name, metadata, uuid_pk(), municipality_column(), *columns, **kw)

@@ -107,8 +107,7 @@ def lifecycle(
         app.state.feature_store_feed = store = FeatureStoreFeed(database, on_catalogue_change=warmer.schedule)
         app.state.feed = FeedConsumer(
             client=app.state.registry_client,
-            load_cursor=store.load_cursor,
-            apply_page=store.apply_page,
+            follower=store,
             name="registry",
             page_size=settings.feed_page_size,
             idle_seconds=settings.feed_poll_seconds,

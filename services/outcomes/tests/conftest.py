@@ -97,8 +97,7 @@ async def feed(registry: FakeRegistryFeed, outcomes_app: FastAPI) -> AsyncIterat
     projection = CitizenProjectionFeed(outcomes_app.state.database)
     yield FeedConsumer(
         client=service,
-        load_cursor=projection.load_cursor,
-        apply_page=projection.apply_page,
+        follower=projection,
         name="registry",
         page_size=50,
     )

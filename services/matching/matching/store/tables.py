@@ -4,14 +4,17 @@ Every SQL statement over them lives beside this module in store/."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 
 from servicekit.access_outbox import access_outbox_table
+from servicekit.columns import moment, optional, optional_moment, primary, required, uuid_pk
 from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
-from servicekit.tables import service_metadata
+from servicekit.tables import service_metadata, tenant_table
 
 metadata = service_metadata()
 
@@ -28,100 +31,89 @@ events = event_table(metadata)
 catalogue_versions = sa.Table(
     "catalogue_versions",
     metadata,
-    sa.Column("municipality", sa.Text, primary_key=True),
-    sa.Column("seq", sa.BigInteger, nullable=False),
+    primary("municipality", sa.Text),
+    required("seq", sa.BigInteger),
 )
+
+
+def _feature_table(name: str, *columns: sa.Column[Any], updated_at: bool = False) -> sa.Table:
+    """A registry entity as the feature store keeps it: its id and municipality, the columns matching
+    reads, and `seq`, the change-feed position that wrote the row (an older change never overwrites it)."""
+    stamp = [moment("updated_at")] if updated_at else []
+    return tenant_table(name, metadata, *columns, required("seq", sa.BigInteger), *stamp)
+
 
 # Citizens' matching features only: no name, no national id, no benefit amounts.
-citizen_features = sa.Table(
+citizen_features = _feature_table(
     "citizen_features",
-    metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
-    sa.Column("target_group", sa.Text, nullable=False),
-    sa.Column("work_capacity_hours", sa.Float, nullable=False),
-    sa.Column("skills", JSONB, nullable=False),
-    sa.Column("essential_support_needs", JSONB, nullable=False),
-    sa.Column("other_support_needs", JSONB, nullable=False),
-    sa.Column("interests", JSONB, nullable=False),
-    sa.Column("lat", sa.Float, nullable=True),
-    sa.Column("lon", sa.Float, nullable=True),
-    sa.Column("consent", sa.Boolean, nullable=False),
-    sa.Column("seq", sa.BigInteger, nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    required("target_group", sa.Text),
+    required("work_capacity_hours", sa.Float),
+    required("skills", JSONB),
+    required("essential_support_needs", JSONB),
+    required("other_support_needs", JSONB),
+    required("interests", JSONB),
+    optional("lat", sa.Float),
+    optional("lon", sa.Float),
+    required("consent", sa.Boolean),
+    updated_at=True,
 )
 
-opening_features = sa.Table(
+opening_features = _feature_table(
     "opening_features",
-    metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
-    sa.Column("organisation_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("occupation", sa.Text, nullable=False),
-    sa.Column("essential_skills", JSONB, nullable=False),
-    sa.Column("optional_skills", JSONB, nullable=False),
-    sa.Column("hours_min", sa.Float, nullable=False),
-    sa.Column("hours_max", sa.Float, nullable=False),
-    sa.Column("seats", sa.Integer, nullable=False),
-    sa.Column("support_offered", JSONB, nullable=False),
-    sa.Column("flexjob", sa.Boolean, nullable=False),
-    sa.Column("lat", sa.Float, nullable=True),
-    sa.Column("lon", sa.Float, nullable=True),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("seq", sa.BigInteger, nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    required("organisation_id", sa.UUID, index=True),
+    required("occupation", sa.Text),
+    required("essential_skills", JSONB),
+    required("optional_skills", JSONB),
+    required("hours_min", sa.Float),
+    required("hours_max", sa.Float),
+    required("seats", sa.Integer),
+    required("support_offered", JSONB),
+    required("flexjob", sa.Boolean),
+    optional("lat", sa.Float),
+    optional("lon", sa.Float),
+    required("status", sa.Text),
+    updated_at=True,
 )
 
-partnership_features = sa.Table(
-    "partnership_features",
-    metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
-    sa.Column("company_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("seq", sa.BigInteger, nullable=False),
-)
+partnership_features = _feature_table("partnership_features", required("company_id", sa.UUID))
 
 # Enrolments give the company's accelerator progress and who is in a partnership's course.
-enrolment_features = sa.Table(
+enrolment_features = _feature_table(
     "enrolment_features",
-    metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
-    sa.Column("programme", sa.Text, nullable=False),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
-    sa.Column("organisation_id", UUID(as_uuid=True), nullable=True, index=True),
-    sa.Column("partnership_id", UUID(as_uuid=True), nullable=True, index=True),
-    sa.Column("milestones_total", sa.Integer, nullable=False),
-    sa.Column("milestones_reached", sa.Integer, nullable=False),
-    sa.Column("seq", sa.BigInteger, nullable=False),
+    required("programme", sa.Text),
+    optional("citizen_id", sa.UUID, index=True),
+    optional("organisation_id", sa.UUID, index=True),
+    optional("partnership_id", sa.UUID, index=True),
+    required("milestones_total", sa.Integer),
+    required("milestones_reached", sa.Integer),
 )
 
 taxonomy_skills = sa.Table(
     "taxonomy_skills",
     metadata,
-    sa.Column("code", sa.Text, primary_key=True),
-    sa.Column("label", sa.Text, nullable=False),
-    sa.Column("groups", JSONB, nullable=False),
-    sa.Column("broader", JSONB, nullable=False),
-    sa.Column("transversal", sa.Boolean, nullable=False),
+    primary("code", sa.Text),
+    required("label", sa.Text),
+    required("groups", JSONB),
+    required("broader", JSONB),
+    required("transversal", sa.Boolean),
 )
 
 taxonomy_occupations = sa.Table(
     "taxonomy_occupations",
     metadata,
-    sa.Column("code", sa.Text, primary_key=True),
-    sa.Column("label", sa.Text, nullable=False),
-    sa.Column("essential_skills", JSONB, nullable=False),
-    sa.Column("optional_skills", JSONB, nullable=False),
+    primary("code", sa.Text),
+    required("label", sa.Text),
+    required("essential_skills", JSONB),
+    required("optional_skills", JSONB),
 )
 
 taxonomy_imports = sa.Table(
     "taxonomy_imports",
     metadata,
-    sa.Column("source", sa.Text, primary_key=True),
-    sa.Column("skills", sa.Integer, nullable=False),
-    sa.Column("occupations", sa.Integer, nullable=False),
-    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    primary("source", sa.Text),
+    required("skills", sa.Integer),
+    required("occupations", sa.Integer),
+    moment("imported_at"),
 )
 
 # Trained models, national (outcomes from every municipality train one model). Loaded only from
@@ -129,19 +121,19 @@ taxonomy_imports = sa.Table(
 scoring_models = sa.Table(
     "scoring_models",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False, unique=True),
-    sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("metrics", JSONB, nullable=False),
-    sa.Column("outcomes_used", sa.Integer, nullable=False),
-    sa.Column("sklearn_version", sa.Text, nullable=False),
+    uuid_pk(),
+    required("version", sa.Integer, unique=True),
+    required("kind", sa.Text),
+    required("metrics", JSONB),
+    required("outcomes_used", sa.Integer),
+    required("sklearn_version", sa.Text),
     # The features, in order, the model scores (a model is refused at load if they differ).
-    sa.Column("feature_schema", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    required("feature_schema", JSONB, server_default=sa.text("'[]'::jsonb")),
     # A skops file (never pickle): the estimator with its feature schema and library version.
-    sa.Column("blob", sa.LargeBinary, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("activated_at", sa.DateTime(timezone=True), nullable=True),
+    required("blob", sa.LargeBinary),
+    required("active", sa.Boolean, server_default=sa.false()),
+    moment("created_at"),
+    optional_moment("activated_at"),
     # At most one active model.
     sa.Index("uq_scoring_models_active", "active", unique=True, postgresql_where=sa.text("active")),
 )
@@ -150,27 +142,27 @@ scoring_models = sa.Table(
 ranking_runs = sa.Table(
     "ranking_runs",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False, unique=True),
-    sa.Column("model", sa.Text, nullable=False),
-    sa.Column("model_id", UUID(as_uuid=True), nullable=True),
-    sa.Column("top_n", sa.Integer, nullable=False),
-    sa.Column("citizens", sa.Integer, nullable=False),
-    sa.Column("openings", sa.Integer, nullable=False),
-    sa.Column("blocks", sa.Integer, nullable=False),
-    sa.Column("workers", sa.Integer, nullable=False),
-    sa.Column("seconds", sa.Float, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    uuid_pk(),
+    required("version", sa.Integer, unique=True),
+    required("model", sa.Text),
+    optional("model_id", sa.UUID),
+    required("top_n", sa.Integer),
+    required("citizens", sa.Integer),
+    required("openings", sa.Integer),
+    required("blocks", sa.Integer),
+    required("workers", sa.Integer),
+    required("seconds", sa.Float),
+    moment("created_at"),
 )
 
 ranking_entries = sa.Table(
     "ranking_entries",
     metadata,
-    sa.Column("run_id", UUID(as_uuid=True), sa.ForeignKey("ranking_runs.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("citizen_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("opening_ids", JSONB, nullable=False),
-    sa.Column("scores", JSONB, nullable=False),
+    primary("run_id", sa.UUID, sa.ForeignKey("ranking_runs.id", ondelete="CASCADE")),
+    primary("citizen_id", sa.UUID),
+    required("municipality", sa.Text),
+    required("opening_ids", JSONB),
+    required("scores", JSONB),
 )
 
 # Every recommendation list served for a citizen (issue 17): one row per citizen per list, also
@@ -178,45 +170,38 @@ ranking_entries = sa.Table(
 recommendation_logs = sa.Table(
     "recommendation_logs",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
+    uuid_pk(),
+    required("municipality", sa.Text),
+    required("citizen_id", sa.UUID),
     # openings_for_citizen | citizens_for_opening
-    sa.Column("list_kind", sa.Text, nullable=False),
-    sa.Column("opening_id", UUID(as_uuid=True), nullable=True),
+    required("list_kind", sa.Text),
+    optional("opening_id", sa.UUID),
     # [{opening_id, score, rank, explanation}] as served
-    sa.Column("items", JSONB, nullable=False),
-    sa.Column("model_id", UUID(as_uuid=True), nullable=True),
-    sa.Column("model_name", sa.Text, nullable=False),
-    sa.Column("client", sa.Text, nullable=False),
-    sa.Column("client_municipality", sa.Text, nullable=True),
-    sa.Column("request_id", sa.Text, nullable=True),
-    sa.Column("served_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    required("items", JSONB),
+    optional("model_id", sa.UUID),
+    required("model_name", sa.Text),
+    required("client", sa.Text),
+    optional("client_municipality", sa.Text),
+    optional("request_id", sa.Text),
+    moment("served_at"),
     sa.Index("ix_recommendation_logs_citizen_id", "citizen_id", "served_at"),
 )
 
 # A caseworker's decision on a suggestion, or an opening proposed over the ranking.
-decisions = sa.Table(
+decisions = tenant_table(
     "decisions",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("municipality", sa.Text, nullable=False, index=True),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("target_group", sa.Text, nullable=False),
-    sa.Column(
-        "recommendation_log_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("recommendation_logs.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
-    sa.Column("opening_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("decision", sa.Text, nullable=False),
-    sa.Column("reason_code", sa.Text, nullable=True),
-    sa.Column("reason_text", sa.Text, nullable=True),
-    sa.Column("client", sa.Text, nullable=False),
-    sa.Column("client_municipality", sa.Text, nullable=True),
-    sa.Column("request_id", sa.Text, nullable=True),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    required("citizen_id", sa.UUID),
+    required("target_group", sa.Text),
+    optional("recommendation_log_id", sa.UUID, sa.ForeignKey("recommendation_logs.id", ondelete="CASCADE")),
+    required("opening_id", sa.UUID),
+    required("decision", sa.Text),
+    optional("reason_code", sa.Text),
+    optional("reason_text", sa.Text),
+    required("client", sa.Text),
+    optional("client_municipality", sa.Text),
+    optional("request_id", sa.Text),
+    moment("decided_at"),
     sa.Index("ix_decisions_citizen_id", "citizen_id", "decided_at"),
 )
 

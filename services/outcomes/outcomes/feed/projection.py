@@ -178,8 +178,7 @@ def registry_follower(
     projection = CitizenProjectionFeed(database)
     return FeedConsumer(
         client=client,
-        load_cursor=projection.load_cursor,
-        apply_page=projection.apply_page,
+        follower=projection,
         name=CONSUMER,
         page_size=page_size,
         idle_seconds=idle_seconds,

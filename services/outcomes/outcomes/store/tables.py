@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 
 from servicekit.access_outbox import access_outbox_table
+from servicekit.columns import moment, municipality_column, optional, optional_moment, primary, required, uuid_pk
 from servicekit.events import event_table
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
-from servicekit.tables import moment, municipality_column, optional_moment, service_metadata
+from servicekit.tables import service_metadata, tenant_table
 
 metadata = service_metadata()
 
@@ -22,11 +23,11 @@ access_outbox = access_outbox_table(metadata)
 rate_cards = sa.Table(
     "rate_cards",
     metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("country", sa.Text, nullable=False),
-    sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("currency", sa.Text, nullable=False),
-    sa.Column("document", JSONB, nullable=False),
+    primary("id", sa.Text),
+    required("country", sa.Text),
+    required("year", sa.Integer),
+    required("currency", sa.Text),
+    required("document", JSONB),
     moment("loaded_at"),
 )
 
@@ -38,124 +39,112 @@ events = event_table(metadata)
 
 # The citizen projection: only what the rules of account need, never names or national ids.
 # An erased citizen keeps the row (amounts that payments were based on) with `erased_at` set.
-citizens = sa.Table(
+citizens = tenant_table(
     "citizens",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("target_group", sa.Text, nullable=True),
+    optional("target_group", sa.Text),
     # For the comparison group's age band (ECONOMICS §7); the registry feed carries it.
-    sa.Column("birth_year", sa.Integer, nullable=True),
-    sa.Column("benefit", JSONB, nullable=True),
-    sa.Column("benefit_at_enrolment", JSONB, nullable=True),
-    sa.Column("enrolled_on", sa.Date, nullable=True),
-    sa.Column("partnership_id", UUID(as_uuid=True), nullable=True, index=True),
+    optional("birth_year", sa.Integer),
+    optional("benefit", JSONB),
+    optional("benefit_at_enrolment", JSONB),
+    optional("enrolled_on", sa.Date),
+    optional("partnership_id", sa.UUID, index=True),
     optional_moment("erased_at"),
     moment("updated_at"),
 )
 
-enrolments = sa.Table(
+enrolments = tenant_table(
     "enrolments",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("programme", sa.Text, nullable=False),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
-    sa.Column("organisation_id", UUID(as_uuid=True), nullable=True),
-    sa.Column("partnership_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("started_on", sa.Date, nullable=False),
-    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    required("programme", sa.Text),
+    optional("citizen_id", sa.UUID, index=True),
+    optional("organisation_id", sa.UUID),
+    required("partnership_id", sa.UUID, index=True),
+    required("started_on", sa.Date),
+    required("deleted", sa.Boolean, server_default=sa.false()),
 )
 
-partnerships = sa.Table(
+partnerships = tenant_table(
     "partnerships",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("company_id", UUID(as_uuid=True), nullable=True),
-    sa.Column("provider_id", UUID(as_uuid=True), nullable=True),
-    sa.Column("starts_on", sa.Date, nullable=True),
-    sa.Column("ends_on", sa.Date, nullable=True),
+    optional("company_id", sa.UUID),
+    optional("provider_id", sa.UUID),
+    optional("starts_on", sa.Date),
+    optional("ends_on", sa.Date),
 )
 
 municipalities = sa.Table(
     "municipalities",
     metadata,
-    sa.Column("code", sa.Text, primary_key=True),
-    sa.Column("country", sa.Text, nullable=False),
-    sa.Column("name", sa.Text, nullable=True),
+    primary("code", sa.Text),
+    required("country", sa.Text),
+    optional("name", sa.Text),
     # {iban, bic} as the registry's feed carries it: the debtor account of payment files.
-    sa.Column("bank_account", JSONB, nullable=True),
+    optional("bank_account", JSONB),
 )
 
 # The registry's organisations as payment files need them: name, kind and the creditor account.
-organisations = sa.Table(
+organisations = tenant_table(
     "organisations",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("kind", sa.Text, nullable=True),
-    sa.Column("name", sa.Text, nullable=True),
-    sa.Column("bank_account", JSONB, nullable=True),
-    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    optional("kind", sa.Text),
+    optional("name", sa.Text),
+    optional("bank_account", JSONB),
+    required("deleted", sa.Boolean, server_default=sa.false()),
 )
 
 # Facts. The client's id makes a write idempotent; corrections are new rows that supersede.
 outcome_events = sa.Table(
     "outcome_events",
     metadata,
-    sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("id", sa.Text, nullable=False),
-    sa.Column("sequence", sa.BigInteger, sa.Identity(always=True), nullable=False, unique=True),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("type", sa.Text, nullable=False),
-    sa.Column("occurred_on", sa.Date, nullable=False),
-    sa.Column("data", JSONB, nullable=False),
-    sa.Column("supersedes", sa.Text, nullable=True),
-    sa.Column("body_hash", sa.Text, nullable=False),
+    required("municipality", sa.Text),
+    required("id", sa.Text),
+    required("sequence", sa.BigInteger, sa.Identity(always=True), unique=True),
+    required("citizen_id", sa.UUID, index=True),
+    required("type", sa.Text),
+    required("occurred_on", sa.Date),
+    required("data", JSONB),
+    optional("supersedes", sa.Text),
+    required("body_hash", sa.Text),
     moment("created_at"),
     sa.PrimaryKeyConstraint("municipality", "id"),
 )
 
-contracts = sa.Table(
+contracts = tenant_table(
     "contracts",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("partnership_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("side", sa.Text, nullable=False),
-    sa.Column("payee_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("company_id", UUID(as_uuid=True), nullable=True),
-    sa.Column("rate_card_id", sa.Text, sa.ForeignKey("rate_cards.id"), nullable=False),
-    sa.Column("terms", JSONB, nullable=False),
-    sa.Column("starts_on", sa.Date, nullable=False),
-    sa.Column("ends_on", sa.Date, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    required("partnership_id", sa.UUID),
+    required("side", sa.Text),
+    required("payee_id", sa.UUID),
+    optional("company_id", sa.UUID),
+    required("rate_card_id", sa.Text, sa.ForeignKey("rate_cards.id")),
+    required("terms", JSONB),
+    required("starts_on", sa.Date),
+    required("ends_on", sa.Date),
+    required("version", sa.Integer, server_default="1"),
     moment("created_at"),
 )
 
 # The ledger. A statement is computed as a draft and decided once (draft -> approved | rejected, the
 # database refuses any other change); its lines are insert-only and hash-chained per contract.
-settlements = sa.Table(
+settlements = tenant_table(
     "settlements",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("contract_id", UUID(as_uuid=True), sa.ForeignKey("contracts.id"), nullable=False),
-    sa.Column("period_from", sa.Date, nullable=False),
-    sa.Column("period_to", sa.Date, nullable=False),
-    sa.Column("total", sa.BigInteger, nullable=False),
-    sa.Column("currency", sa.Text, nullable=False),
+    required("contract_id", sa.UUID, sa.ForeignKey("contracts.id")),
+    required("period_from", sa.Date),
+    required("period_to", sa.Date),
+    required("total", sa.BigInteger),
+    required("currency", sa.Text),
     moment("created_at"),
-    sa.Column("status", sa.Text, nullable=False, server_default="draft"),
-    sa.Column("created_by", sa.Text, nullable=True),
-    sa.Column("decided_by", sa.Text, nullable=True),
+    required("status", sa.Text, server_default="draft"),
+    optional("created_by", sa.Text),
+    optional("decided_by", sa.Text),
     optional_moment("decided_at"),
-    sa.Column("decision_reason", sa.Text, nullable=True),
-    sa.Column("lines_digest", sa.Text, nullable=True),
-    sa.Column("rate_card_ids", JSONB, nullable=False, server_default="[]"),
-    sa.Column("contract_version", sa.Integer, nullable=True),
-    sa.Column("comparison_basis", sa.Text, nullable=True),
+    optional("decision_reason", sa.Text),
+    optional("lines_digest", sa.Text),
+    required("rate_card_ids", JSONB, server_default="[]"),
+    optional("contract_version", sa.Integer),
+    optional("comparison_basis", sa.Text),
     sa.CheckConstraint("status IN ('draft', 'approved', 'rejected')", name="status"),
     sa.Index(
         "ix_settlements_period_not_rejected",
@@ -170,24 +159,24 @@ settlements = sa.Table(
 settlement_lines = sa.Table(
     "settlement_lines",
     metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
-    sa.Column("settlement_id", UUID(as_uuid=True), sa.ForeignKey("settlements.id"), nullable=False, index=True),
-    sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("contract_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("target_group", sa.Text, nullable=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("reached_on", sa.Date, nullable=False),
-    sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("entitled", sa.BigInteger, nullable=False),
-    sa.Column("amount", sa.BigInteger, nullable=False),
-    sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("period_from", sa.Date, nullable=True),
+    primary("id", sa.BigInteger, sa.Identity(always=True)),
+    required("settlement_id", sa.UUID, sa.ForeignKey("settlements.id"), index=True),
+    required("municipality", sa.Text),
+    required("contract_id", sa.UUID, index=True),
+    required("citizen_id", sa.UUID),
+    optional("target_group", sa.Text),
+    required("name", sa.Text),
+    required("reached_on", sa.Date),
+    required("kind", sa.Text),
+    required("entitled", sa.BigInteger),
+    required("amount", sa.BigInteger),
+    optional("reason", sa.Text),
+    optional("period_from", sa.Date),
     # Savings-share lines: the basis (net | gross) and the comparison rung that applied (issue 15).
-    sa.Column("basis", sa.Text, nullable=True),
-    sa.Column("rung", sa.Text, nullable=True),
-    sa.Column("prev_hash", sa.Text, nullable=False),
-    sa.Column("row_hash", sa.Text, nullable=False),
+    optional("basis", sa.Text),
+    optional("rung", sa.Text),
+    required("prev_hash", sa.Text),
+    required("row_hash", sa.Text),
     sa.Index("ix_settlement_lines_contract_id_id", "contract_id", "id"),
     info={"insert_only": True},  # the ledger: the app role may add lines, never change them
 )
@@ -196,14 +185,14 @@ settlement_lines = sa.Table(
 settlement_transitions = sa.Table(
     "settlement_transitions",
     metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
-    sa.Column("settlement_id", UUID(as_uuid=True), sa.ForeignKey("settlements.id"), nullable=False, index=True),
-    sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("contract_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("from_status", sa.Text, nullable=True),
-    sa.Column("to_status", sa.Text, nullable=False),
-    sa.Column("actor", sa.Text, nullable=False),
-    sa.Column("reason", sa.Text, nullable=True),
+    primary("id", sa.BigInteger, sa.Identity(always=True)),
+    required("settlement_id", sa.UUID, sa.ForeignKey("settlements.id"), index=True),
+    required("municipality", sa.Text),
+    required("contract_id", sa.UUID),
+    optional("from_status", sa.Text),
+    required("to_status", sa.Text),
+    required("actor", sa.Text),
+    optional("reason", sa.Text),
     moment("at"),
     info={"insert_only": True},
 )
@@ -213,63 +202,59 @@ settlement_transitions = sa.Table(
 programme_costs = sa.Table(
     "programme_costs",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("sequence", sa.BigInteger, sa.Identity(always=True), nullable=False, unique=True),
+    uuid_pk(),
+    required("sequence", sa.BigInteger, sa.Identity(always=True), unique=True),
     municipality_column(),
-    sa.Column("partnership_id", UUID(as_uuid=True), nullable=False, index=True),
-    sa.Column("side", sa.Text, nullable=False),
-    sa.Column("category", sa.Text, nullable=False),
-    sa.Column("amount", sa.BigInteger, nullable=False),
-    sa.Column("month", sa.Date, nullable=False),
-    sa.Column("payer", sa.Text, nullable=False),
-    sa.Column("funder", sa.Text, nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
+    required("partnership_id", sa.UUID, index=True),
+    required("side", sa.Text),
+    required("category", sa.Text),
+    required("amount", sa.BigInteger),
+    required("month", sa.Date),
+    required("payer", sa.Text),
+    optional("funder", sa.Text),
+    optional("note", sa.Text),
     # A line is corrected at most once: the unique constraint makes a second correction a conflict.
-    sa.Column("supersedes", UUID(as_uuid=True), nullable=True, unique=True),
+    optional("supersedes", sa.UUID, unique=True),
     moment("created_at"),
     sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
 )
 
 # The state's refusion statements (Ydelsesrefusion) and their reconciliation, per citizen-week.
 # National ids are never stored: a line holds the pseudonymous citizen id, or none when unknown.
-refusion_statements = sa.Table(
+refusion_statements = tenant_table(
     "refusion_statements",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("rate_card_id", sa.Text, nullable=False),
-    sa.Column("lines", sa.Integer, nullable=False),
-    sa.Column("summary", JSONB, nullable=False),
+    required("rate_card_id", sa.Text),
+    required("lines", sa.Integer),
+    required("summary", JSONB),
     moment("created_at"),
 )
 
 refusion_statement_lines = sa.Table(
     "refusion_statement_lines",
     metadata,
-    sa.Column("statement_id", UUID(as_uuid=True), sa.ForeignKey("refusion_statements.id"), nullable=False),
-    sa.Column("line", sa.Integer, nullable=False),
-    sa.Column("municipality", sa.Text, nullable=False),
-    sa.Column("citizen_id", UUID(as_uuid=True), nullable=True, index=True),
-    sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("week", sa.Integer, nullable=False),
-    sa.Column("benefit", sa.Text, nullable=False),
-    sa.Column("paid", sa.BigInteger, nullable=False),
-    sa.Column("state_share_percent", sa.Numeric(5, 2), nullable=False),
-    sa.Column("state_refund", sa.BigInteger, nullable=False),
-    sa.Column("computed_share_percent", sa.Numeric(5, 2), nullable=True),
-    sa.Column("computed_refund", sa.BigInteger, nullable=True),
-    sa.Column("difference", sa.BigInteger, nullable=True),
-    sa.Column("status", sa.Text, nullable=False),
+    required("statement_id", sa.UUID, sa.ForeignKey("refusion_statements.id")),
+    required("line", sa.Integer),
+    required("municipality", sa.Text),
+    optional("citizen_id", sa.UUID, index=True),
+    required("year", sa.Integer),
+    required("week", sa.Integer),
+    required("benefit", sa.Text),
+    required("paid", sa.BigInteger),
+    required("state_share_percent", sa.Numeric(5, 2)),
+    required("state_refund", sa.BigInteger),
+    optional("computed_share_percent", sa.Numeric(5, 2)),
+    optional("computed_refund", sa.BigInteger),
+    optional("difference", sa.BigInteger),
+    required("status", sa.Text),
     sa.PrimaryKeyConstraint("statement_id", "line"),
 )
 
-simulations = sa.Table(
+simulations = tenant_table(
     "simulations",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("request", JSONB, nullable=False),
-    sa.Column("result", JSONB, nullable=False),
+    required("request", JSONB),
+    required("result", JSONB),
     moment("created_at"),
 )
 

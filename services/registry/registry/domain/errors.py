@@ -22,10 +22,8 @@ class PartnershipHasEnrolments(Conflict):
         super().__init__("The partnership still has enrolments.")
 
 
-class StoredAnswerGone(DomainError):
+class StoredAnswerGone(DomainError, status=410, slug="gone", title="Gone"):
     """What a replayed Idempotency-Key answers once the citizen its stored answer named is erased."""
-
-    status, slug, title = 410, "gone", "Gone"
 
     def __init__(self) -> None:
         super().__init__("The stored answer for this Idempotency-Key named a citizen who has since been erased.")

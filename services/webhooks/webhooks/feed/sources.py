@@ -41,8 +41,7 @@ def source_follower(
     follower = CursorFollower(database, feed_cursors, source, enqueue_page(source))
     return FeedConsumer(
         client=client,
-        load_cursor=follower.load_cursor,
-        apply_page=follower.apply_page,
+        follower=follower,
         name=source,
         path=PATHS[source],
         page_size=page_size,

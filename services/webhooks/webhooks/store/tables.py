@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from servicekit.columns import moment, municipality_column, optional, optional_moment, required, uuid_pk
 from servicekit.feed_cursor import feed_cursor_table
 from servicekit.idempotency import idempotency_table
-from servicekit.tables import moment, municipality_column, optional_moment, service_metadata
+from servicekit.tables import service_metadata, tenant_table
 
 metadata = service_metadata()
 
@@ -17,18 +18,16 @@ idempotency_keys = idempotency_table(metadata)
 feed_cursors = feed_cursor_table(metadata)
 
 # A municipality's subscription: where to send which events, signed with which secret.
-webhooks = sa.Table(
+webhooks = tenant_table(
     "webhooks",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    municipality_column(),
-    sa.Column("url", sa.Text, nullable=False),
-    sa.Column("events", ARRAY(sa.Text), nullable=False),
-    sa.Column("description", sa.Text, nullable=True),
+    required("url", sa.Text),
+    required("events", ARRAY(sa.Text)),
+    optional("description", sa.Text),
     # The Standard Webhooks secret (`whsec_...`): shown once on create and rotate, never on reads.
-    sa.Column("secret", sa.Text, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="active"),
-    sa.Column("created_by", sa.Text, nullable=False),
+    required("secret", sa.Text),
+    required("status", sa.Text, server_default="active"),
+    required("created_by", sa.Text),
     moment("created_at"),
     moment("updated_at"),
     optional_moment("secret_rotated_at"),
@@ -41,19 +40,19 @@ webhooks = sa.Table(
 deliveries = sa.Table(
     "deliveries",
     metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("webhook_id", UUID(as_uuid=True), sa.ForeignKey("webhooks.id"), nullable=False),
+    uuid_pk(),
+    required("webhook_id", sa.UUID, sa.ForeignKey("webhooks.id")),
     municipality_column(),
-    sa.Column("event_key", sa.Text, nullable=False),
-    sa.Column("event_type", sa.Text, nullable=False),
+    required("event_key", sa.Text),
+    required("event_type", sa.Text),
     # The exact bytes signed and sent, the same on every attempt.
-    sa.Column("body", sa.Text, nullable=False),
+    required("body", sa.Text),
     # pending -> delivered | failed (the dead-letter list); a replay makes it pending again.
-    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("last_status_code", sa.Integer, nullable=True),
-    sa.Column("last_error", sa.Text, nullable=True),
+    required("status", sa.Text, server_default="pending"),
+    required("attempts", sa.Integer, server_default="0"),
+    moment("next_attempt_at"),
+    optional("last_status_code", sa.Integer),
+    optional("last_error", sa.Text),
     moment("created_at"),
     optional_moment("delivered_at"),
     sa.UniqueConstraint("webhook_id", "event_key"),
