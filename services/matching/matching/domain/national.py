@@ -123,8 +123,8 @@ def ranked_lists(
     return found
 
 
-# Citizens encoded and scored at once: a worker holds one chunk's encodings, not its block's (the
-# expanded credit rows of a 77k-citizen block took 1.4 GB at once).
+# Citizens encoded and scored at once: a worker holds one chunk's encodings, not its block's (a
+# worker ranking a 77k-citizen block whole, from profiles, peaked at 1.66 GB).
 CITIZENS_PER_CHUNK = 8_192
 
 
