@@ -105,7 +105,6 @@ async def run_national(database: Database, engine: Engine, options: RunSettings)
         in_use = await engine.model(session)
         population = await profiles.national_population(session, engine.space)
     work = population.blocks()
-    del population
     started = time.perf_counter()
     ranked = await asyncio.to_thread(
         rank_on_dask,
