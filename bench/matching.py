@@ -36,6 +36,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -50,6 +51,7 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Pa
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
+import psutil  # noqa: E402
 from scipy import sparse  # noqa: E402
 
 from devstack.databases import drop_database  # noqa: E402
@@ -66,11 +68,13 @@ from matching.domain.features import FEATURES, pair_features  # noqa: E402
 from matching.domain.lookalike import lookalike_cases  # noqa: E402
 from matching.domain.national import (  # noqa: E402
     Block,
+    BlockRanking,
+    NationalPopulation,
     agreement,
-    blocks,
     exhaustive_top,
     rank_block,
     rank_block_pairwise,
+    ranked_lists,
 )
 from matching.domain.profiles import CitizenProfile, OpeningProfile  # noqa: E402
 from matching.domain.quality import RankingQuality, idf_cosine, plain_cosine, quality, system  # noqa: E402
@@ -101,6 +105,44 @@ def peak_rss_gb() -> float:
 
 def peak_rss_children_gb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+
+
+class TreeMemory:
+    """Peak of the SUM of resident memory over this process and every process below it (a Dask
+    LocalCluster's workers and nannies), sampled from a thread every `interval` seconds."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.peak_gb = 0.0
+        self.at_peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        root = psutil.Process()
+        while not self._stop.is_set():
+            sizes: dict[str, float] = {}
+            for process in [root, *root.children(recursive=True)]:
+                try:
+                    sizes[f"{process.pid} {process.name()}"] = process.memory_info().rss / 1024**3
+                except psutil.Error:
+                    continue
+            total = sum(sizes.values())
+            if total > self.peak_gb:
+                self.peak_gb, self.at_peak = total, sizes
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{gb:.2f}" for gb in sorted(self.at_peak.values(), reverse=True))
+        return f"peak of the summed RSS {self.peak_gb:.2f} GB over {len(self.at_peak)} processes ({parts} GB)"
 
 
 class Generator:
@@ -565,17 +607,40 @@ def bench_quality(taxonomy: Taxonomy, space: SkillSpace) -> None:
 NATIONAL_MUNICIPALITIES = ("DK-0101", "DK-0336", "DK-0461", "DK-0561", "DK-0751", "DK-0851")
 
 
-def national_population(generator: Generator, n_citizens: int, n_openings: int) -> tuple[list[Block], list, list]:  # type: ignore[type-arg]
+# Citizens generated at once while building the national population: their profiles are dropped
+# once they are columns, so the parent never holds the whole country as objects.
+NATIONAL_CHUNK = 20_000
+
+
+@dataclasses.dataclass
+class NationalBench:
+    work: list[Block]
+    openings: list[OpeningProfile]
+    sample: list[CitizenProfile]  # the citizens checked against exhaustive scoring, kept as profiles
+
+
+def national_population(
+    space: SkillSpace, generator: Generator, n_citizens: int, n_openings: int, sample: int = 0
+) -> NationalBench:
+    """The population of earlier runs (the same draws in the same order), gathered a chunk at a time."""
     rng = random.Random(9)
-    citizens = [
-        dataclasses.replace(c, municipality=rng.choice(NATIONAL_MUNICIPALITIES))
-        for c in generator.citizens(0, n_citizens)
-    ]
+    chosen = set(random.Random(4).sample(range(n_citizens), min(sample, n_citizens)))
+    citizen_rng = random.Random(generator.seed * 1_000_003)  # as generator.citizens(0, n_citizens)
+    population = NationalPopulation(space)
+    kept: list[CitizenProfile] = []
+    for start in range(0, n_citizens, NATIONAL_CHUNK):
+        chunk = [
+            dataclasses.replace(generator.citizen(i, citizen_rng), municipality=rng.choice(NATIONAL_MUNICIPALITIES))
+            for i in range(start, min(start + NATIONAL_CHUNK, n_citizens))
+        ]
+        population.add_citizens(chunk)
+        kept += [c for i, c in enumerate(chunk, start) if i in chosen]
     openings = [
         dataclasses.replace(generator.opening(i), municipality=rng.choice(NATIONAL_MUNICIPALITIES))
         for i in range(n_openings)
     ]
-    return blocks(citizens, openings), citizens, openings
+    population.add_openings(openings)
+    return NationalBench(population.blocks(), openings, kept)
 
 
 def bench_national(
@@ -590,9 +655,9 @@ def bench_national(
     """The national run (every pair of each commuting region scored by the final scorer, in matrix
     form) on Dask with 1 and 2 LocalCluster workers, its agreement with exhaustive per-pair national
     scoring, and - the baseline in the same run - the per-pair path against the matrix path on a
-    small population."""
+    small population. Memory is the peak of the summed RSS of this process and every process below it."""
     model = WeightedDefaultModel()
-    small, _, _ = national_population(generator, *baseline)
+    small = national_population(space, generator, *baseline).work
     small_pairs = sum(len(b.citizens) * len(b.openings) for b in small)
     timings = {}
     for label, ranker in (("per-pair path (before)", rank_block_pairwise), ("matrix path (now)", rank_block)):
@@ -606,34 +671,42 @@ def bench_national(
         )
     print(f"    speed-up of the matrix path: x{timings['per-pair path (before)'] / timings['matrix path (now)']:.0f}")
     started = time.perf_counter()
-    work, citizens, openings = national_population(generator, n_citizens, n_openings)
+    with TreeMemory() as setup_memory:
+        national = national_population(space, generator, n_citizens, n_openings, sample)
     setup = time.perf_counter() - started
+    work = national.work
     pairs = sum(len(b.citizens) * len(b.openings) for b in work)
     print(
         f"national run: {n_citizens:,} citizens x {n_openings:,} openings in {len(work)} commuting regions "
-        f"({pairs:,} pairs, every one scored by the final scorer), top-{TOP_N} (profiles generated in {setup:.0f} s):"
+        f"({pairs:,} pairs, every one scored by the final scorer), top-{TOP_N} (profiles generated and turned "
+        f"into columns in {setup:.0f} s, {setup_memory.describe()}):"
     )
-    ranked_lists: dict[str, list[str]] = {}
+    ranked: list[BlockRanking] = []
     for workers in worker_counts:
         started = time.perf_counter()
-        ranked = rank_on_dask(space, model, work, top_n=TOP_N, workers=workers, progress=False)
+        with TreeMemory() as memory:
+            ranked = rank_on_dask(space, model, work, top_n=TOP_N, workers=workers, progress=False)
         seconds = time.perf_counter() - started
         cpu = sum(r.cpu_seconds for r in ranked)
         load = os.getloadavg()[0]
         print(
             f"    Dask LocalCluster, {workers} worker(s): {seconds:.1f} s wall ({pairs / seconds:,.0f} pairs/s, "
-            f"including cluster start and shipping the skill space and the profiles; load average {load:.1f} "
+            f"including cluster start and shipping the skill space and the blocks; load average {load:.1f} "
             f"on {os.cpu_count()} cores); ranking CPU {cpu:.1f} s over the blocks ({cpu / pairs * 1e9:.0f} ns per "
-            f"pair, {cpu / workers:.1f} s per worker); peak RSS parent {peak_rss_gb():.2f} GB, largest worker "
-            f"{max(r.peak_rss_gb for r in ranked):.2f} GB"
+            f"pair, {cpu / workers:.1f} s per worker); largest worker peak {max(r.peak_rss_gb for r in ranked):.2f} "
+            f"GB; parent + scheduler + every worker: {memory.describe()}"
         )
-        ranked_lists = {c: ids for r in ranked for c, ids in zip(r.citizen_ids, r.opening_ids, strict=True)}
-    chosen = random.Random(4).sample(citizens, min(sample, len(citizens)))
+    sample_ids = [c.id for c in national.sample]
+    by_region = {r.region: r for r in ranked}
+    ours: dict[str, list[str]] = {}
+    for block in work:
+        rows = np.flatnonzero(np.isin(block.citizens.ids, sample_ids)).tolist()
+        ours.update((c, ids) for c, ids, _ in ranked_lists(block, by_region[block.region], rows))
     started = time.perf_counter()
-    reference = exhaustive_top(space, model, chosen, openings, top_n=TOP_N)
+    reference = exhaustive_top(space, model, national.sample, national.openings, top_n=TOP_N)
     print(
-        f"    agreement with exhaustive per-pair national scoring on {len(chosen):,} citizens: "
-        f"{agreement(ranked_lists, reference):.4f} (exhaustive: {time.perf_counter() - started:.1f} s)"
+        f"    agreement with exhaustive per-pair national scoring on {len(national.sample):,} citizens: "
+        f"{agreement(ours, reference):.4f} (exhaustive: {time.perf_counter() - started:.1f} s)"
     )
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import sparse
 
 from .arrays import BoolArray, FloatArray, IntArray
+from .citizen_columns import CitizenColumns, citizen_columns
 from .code_index import CodeIndex
 from .profiles import CitizenProfile, OpeningProfile
 from .skill_space import SkillSpace
@@ -71,7 +72,6 @@ class CitizenBlock:
     flexjob: BoolArray
     lat: FloatArray
     lon: FloatArray
-    target_group: list[str]
     specificity_mass: FloatArray  # sum of the specificity of the citizen's skills
 
     def __len__(self) -> int:
@@ -152,24 +152,36 @@ def opening_block(space: SkillSpace, openings: Sequence[OpeningProfile]) -> Open
     )
 
 
-def citizen_block(space: SkillSpace, openings: OpeningBlock, citizens: Sequence[CitizenProfile]) -> CitizenBlock:
-    """Encode citizens against the openings' IDF and vocabularies."""
-    skills = space.encode([c.skills for c in citizens])
-    lat, lon = coordinates([(c.location.lat, c.location.lon) if c.location else None for c in citizens])
+def _recoded(matrix: sparse.csr_matrix, to: IntArray, width: int) -> sparse.csr_matrix:
+    """Rows with column j moved to column to[j] (dropped where to[j] < 0), as 0/1 floats."""
+    entries = sparse.coo_matrix(matrix)
+    columns = to[entries.col]
+    kept = columns >= 0
+    values = np.ones(int(kept.sum()), dtype=np.float64)
+    return sparse.csr_matrix((values, (entries.row[kept], columns[kept])), shape=(matrix.shape[0], max(width, 1)))
+
+
+def citizen_block(
+    space: SkillSpace, openings: OpeningBlock, citizens: Sequence[CitizenProfile] | CitizenColumns
+) -> CitizenBlock:
+    """Encode citizens against the openings' IDF and vocabularies: support needs join the openings'
+    support codes; interests in occupations none of the openings has are dropped."""
+    columns = citizens if isinstance(citizens, CitizenColumns) else citizen_columns(space, citizens)
+    skills = sparse.csr_matrix(columns.skills, dtype=np.float64)
+    supports = np.array([openings.support_index.add(code) for code in columns.supports], dtype=np.int64)
+    known = openings.occupation_index.index
+    occupations = np.array([known.get(code, -1) for code in columns.occupations], dtype=np.int64)
     return CitizenBlock(
-        ids=[c.id for c in citizens],
+        ids=columns.ids.tolist(),
         skills=skills,
         credit=space.expand(skills),
         tfidf=l2_normalise(sparse.csr_matrix(skills @ sparse.diags(openings.idf))).astype(np.float32),
-        capacity=np.array([c.work_capacity_hours for c in citizens], dtype=np.float64),
-        essential_needs=openings.support_index.encode([c.essential_support_needs for c in citizens], grow=True),
-        other_needs=openings.support_index.encode(
-            [c.other_support_needs - c.essential_support_needs for c in citizens], grow=True
-        ),
-        interests=openings.occupation_index.encode([c.interests for c in citizens], grow=False),
-        flexjob=np.array([c.flexjob for c in citizens], dtype=np.bool_),
-        lat=lat,
-        lon=lon,
-        target_group=[c.target_group for c in citizens],
+        capacity=columns.capacity,
+        essential_needs=_recoded(columns.essential_needs, supports, len(openings.support_index)),
+        other_needs=_recoded(columns.other_needs, supports, len(openings.support_index)),
+        interests=_recoded(columns.interests, occupations, len(openings.occupation_index)),
+        flexjob=columns.flexjob,
+        lat=columns.lat,
+        lon=columns.lon,
         specificity_mass=np.asarray(skills @ space.specificity, dtype=np.float64).ravel(),
     )

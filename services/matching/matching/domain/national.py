@@ -18,15 +18,17 @@ approximations until the official commuting-area tables are imported.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .arrays import FloatArray, IntArray
 from .batch import top_per_row
-from .block_scoring import BlockScorer
+from .block_scoring import BlockScorer, linear_terms, opening_side
 from .blocks import citizen_block, opening_block
+from .citizen_columns import CitizenColumns, CitizenColumnsBuilder
 from .profiles import CitizenProfile, OpeningProfile
 from .ranking import ScoringModel
 from .recommend import score_pairs
@@ -50,56 +52,101 @@ def commuting_region(municipality: str) -> str:
 @dataclass(frozen=True)
 class Block:
     region: str
-    citizens: list[CitizenProfile]
+    citizens: CitizenColumns
     openings: list[OpeningProfile]
 
 
-def blocks(citizens: Sequence[CitizenProfile], openings: Sequence[OpeningProfile]) -> list[Block]:
-    """Citizens and open openings grouped by commuting region, largest block first (Dask
-    schedules the long tasks first)."""
-    by_region: dict[str, tuple[list[CitizenProfile], list[OpeningProfile]]] = defaultdict(lambda: ([], []))
-    for c in citizens:
-        by_region[commuting_region(c.municipality)][0].append(c)
-    for o in openings:
-        if o.status == "open":
-            by_region[commuting_region(o.municipality)][1].append(o)
-    found = [Block(region, cs, os) for region, (cs, os) in by_region.items() if cs and os]
-    return sorted(found, key=lambda b: -len(b.citizens) * len(b.openings))
+class NationalPopulation:
+    """Citizens and open openings gathered by commuting region a chunk of profiles at a time,
+    citizens as columns: the parent of a national run holds the whole country, and drops each
+    chunk's profiles once it is added."""
+
+    def __init__(self, space: SkillSpace) -> None:
+        self.space = space
+        self._citizens: dict[str, CitizenColumnsBuilder] = {}
+        self._openings: dict[str, list[OpeningProfile]] = defaultdict(list)
+
+    def add_citizens(self, citizens: Iterable[CitizenProfile]) -> None:
+        by_region: dict[str, list[CitizenProfile]] = defaultdict(list)
+        for c in citizens:
+            by_region[commuting_region(c.municipality)].append(c)
+        for region, found in by_region.items():
+            self._citizens.setdefault(region, CitizenColumnsBuilder(self.space)).add(found)
+
+    def add_openings(self, openings: Iterable[OpeningProfile]) -> None:
+        for o in openings:
+            if o.status == "open":
+                self._openings[commuting_region(o.municipality)].append(o)
+
+    def blocks(self) -> list[Block]:
+        """The regions with citizens and openings, largest block first (Dask schedules the long
+        tasks first)."""
+        found = [
+            Block(region, builder.build(), self._openings[region])
+            for region, builder in self._citizens.items()
+            if len(builder) and self._openings.get(region)
+        ]
+        return sorted(found, key=lambda b: -len(b.citizens) * len(b.openings))
 
 
-@dataclass(frozen=True)
+def blocks(space: SkillSpace, citizens: Iterable[CitizenProfile], openings: Iterable[OpeningProfile]) -> list[Block]:
+    """Citizens and open openings grouped by commuting region, largest block first."""
+    population = NationalPopulation(space)
+    population.add_citizens(citizens)
+    population.add_openings(openings)
+    return population.blocks()
+
+
+@dataclass(frozen=True, eq=False)
 class BlockRanking:
-    """Row i: the best openings (ids) of citizen i, best first, with their scores."""
+    """Row i: the best openings of the block's citizen i (indices into `Block.openings`, -1 where
+    fewer are feasible), best first, and their scores (rounded to 6 decimals). Compact: a block's
+    lists come back from a worker as two arrays, and the ids are looked up only when written."""
 
     region: str
-    citizen_ids: list[str]
-    opening_ids: list[list[str]]
-    scores: list[list[float]]
+    openings: npt.NDArray[np.int32]
+    scores: npt.NDArray[np.float32]
     # What ranking the block cost where it ran (filled by the runner): CPU seconds, peak memory.
-    cpu_seconds: float = field(default=0.0, compare=False)
-    peak_rss_gb: float = field(default=0.0, compare=False)
+    cpu_seconds: float = 0.0
+    peak_rss_gb: float = 0.0
+
+
+def ranked_lists(
+    block: Block, ranking: BlockRanking, rows: Iterable[int] | None = None
+) -> list[tuple[str, list[str], list[float]]]:
+    """(citizen id, opening ids best first, scores) of the block's citizens in `rows` (default all)."""
+    found: list[tuple[str, list[str], list[float]]] = []
+    for i in rows if rows is not None else range(len(block.citizens)):
+        kept = ranking.openings[i] >= 0
+        ids = [block.openings[o].id for o in ranking.openings[i][kept].tolist()]
+        found.append((str(block.citizens.ids[i]), ids, [round(s, 6) for s in ranking.scores[i][kept].tolist()]))
+    return found
+
+
+# Citizens encoded and scored at once: a worker holds one chunk's encodings, not its block's (a
+# worker ranking a 77k-citizen block whole, from profiles, peaked at 1.66 GB).
+CITIZENS_PER_CHUNK = 8_192
 
 
 def rank_block(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
     """Every pair of the block scored by the final scorer, in matrix form (block_scoring.py: the
-    same log-odds as `pair_features` + the model, a chunk of citizens x all openings at a time);
-    each citizen's top_n feasible openings."""
+    same log-odds as `pair_features` + the model); each citizen's top_n feasible openings. The
+    openings are prepared once, the citizens encoded and scored a chunk at a time."""
+    terms = linear_terms(model)
     obox = opening_block(space, block.openings)
-    cbox = citizen_block(space, obox, block.citizens)
-    ranked, scores = BlockScorer.build(model, cbox, obox).top(top_n)
-    return _ranking(block, ranked, scores)
+    openings = opening_side(terms, obox)
+    n = len(block.citizens)
+    ranked = np.full((n, top_n), -1, dtype=np.int32)
+    scores = np.zeros((n, top_n), dtype=np.float32)
+    for start in range(0, n, CITIZENS_PER_CHUNK):
+        stop = min(start + CITIZENS_PER_CHUNK, n)
+        cbox = citizen_block(space, obox, block.citizens.rows(start, stop))
+        ranked[start:stop], scores[start:stop] = _compact(*BlockScorer.of(terms, cbox, openings).top(top_n))
+    return BlockRanking(block.region, ranked, scores)
 
 
-def _ranking(block: Block, ranked: IntArray, scores: FloatArray) -> BlockRanking:
-    return BlockRanking(
-        region=block.region,
-        citizen_ids=[c.id for c in block.citizens],
-        opening_ids=[[block.openings[int(o)].id for o in row if o >= 0] for row in ranked],
-        scores=[
-            [round(float(s), 6) for s, o in zip(srow, row, strict=True) if o >= 0]
-            for srow, row in zip(scores, ranked, strict=True)
-        ],
-    )
+def _compact(ranked: IntArray, scores: FloatArray) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    return ranked.astype(np.int32), np.round(scores, 6).astype(np.float32)
 
 
 def rank_block_pairwise(space: SkillSpace, model: ScoringModel, block: Block, *, top_n: int) -> BlockRanking:
@@ -122,7 +169,7 @@ def rank_block_pairwise(space: SkillSpace, model: ScoringModel, block: Block, *,
         score_lists.append(top.score)
     ranked = np.concatenate(opening_lists) if opening_lists else np.zeros((0, top_n), dtype=np.int64)
     scores = np.concatenate(score_lists) if score_lists else np.zeros((0, top_n))
-    return _ranking(block, ranked, scores)
+    return BlockRanking(block.region, *_compact(ranked, np.where(ranked >= 0, scores, 0.0)))
 
 
 def exhaustive_top(

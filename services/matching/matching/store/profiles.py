@@ -12,7 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from matching.domain.national import NationalPopulation
 from matching.domain.profiles import CitizenProfile, Location, OpeningProfile, Partnership
+from matching.domain.skill_space import SkillSpace
 
 from .tables import (
     catalogue_versions,
@@ -182,15 +184,22 @@ async def openings_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
     return {str(row.id): opening_profile(row) for row in rows}
 
 
-async def all_consenting_citizens(session: AsyncSession) -> list[CitizenProfile]:
-    """Every consenting citizen the tenant sees (the whole country for the national tenant)."""
-    query = sa.select(citizen_features).where(citizen_features.c.consent.is_(True)).order_by(citizen_features.c.id)
-    return [citizen_profile(row) for row in (await session.execute(query)).all()]
+# Feature rows read from the server-side cursor at a time: the national run turns each batch into
+# columns and drops the rows, so memory follows the columns, not 460k profile objects.
+NATIONAL_ROWS_PER_FETCH = 5_000
 
 
-async def all_open_openings(session: AsyncSession) -> list[OpeningProfile]:
-    query = _openings_query().where(opening_features.c.status == "open").order_by(opening_features.c.id)
-    return [opening_profile(row) for row in (await session.execute(query)).all()]
+async def national_population(session: AsyncSession, space: SkillSpace) -> NationalPopulation:
+    """Every consenting citizen and open opening the tenant sees (the whole country for the national
+    tenant), gathered by commuting region, citizens as columns."""
+    population = NationalPopulation(space)
+    citizens = sa.select(citizen_features).where(citizen_features.c.consent.is_(True)).order_by(citizen_features.c.id)
+    streamed = await session.stream(citizens.execution_options(yield_per=NATIONAL_ROWS_PER_FETCH))
+    async for rows in streamed.partitions():
+        population.add_citizens([citizen_profile(row) for row in rows])
+    openings = _openings_query().where(opening_features.c.status == "open").order_by(opening_features.c.id)
+    population.add_openings(opening_profile(row) for row in (await session.execute(openings)).all())
+    return population
 
 
 async def skill_sets(session: AsyncSession) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching.domain.national import Block, BlockRanking, blocks, rank_block
+from matching.domain.national import Block, BlockRanking, rank_block, ranked_lists
 from matching.domain.personal_data import Actor, access_entry
 from matching.domain.ranking import ScoringModel
 from matching.domain.skill_space import SkillSpace
@@ -54,7 +54,8 @@ def rank_on_dask(
     progress: bool = True,
 ) -> list[BlockRanking]:
     """Every block ranked by `rank_block` on a Dask cluster (a LocalCluster of `workers` processes
-    unless `scheduler` names one)."""
+    unless `scheduler` names one). Each block's lists come back as compact arrays and the worker's
+    copy is released as soon as it arrives."""
     from dask.distributed import Client, LocalCluster, as_completed
     from tqdm import tqdm
 
@@ -64,21 +65,27 @@ def rank_on_dask(
     client = Client(scheduler) if scheduler else Client(cluster)  # type: ignore[no-untyped-call]
     try:
         shared_space, shared_model = client.scatter([space, model], broadcast=True)  # type: ignore[no-untyped-call]
-        futures = [
+        pending = as_completed(  # type: ignore[no-untyped-call]
             client.submit(rank_measured, shared_space, shared_model, block, top_n=top_n, pure=False) for block in work
-        ]
+        )
         done: list[BlockRanking] = []
         bar = tqdm(total=sum(len(b.citizens) for b in work), unit="citizen", disable=not progress)
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        for future in pending:
             ranking: BlockRanking = future.result()
+            future.release()
             done.append(ranking)
-            bar.update(len(ranking.citizen_ids))
+            bar.update(len(ranking.openings))
         bar.close()
         return done
     finally:
         client.close()  # type: ignore[no-untyped-call]
         if cluster is not None:
             cluster.close()
+
+
+# Citizens' lists turned into rows and inserted at once: the rows of the whole country as Python
+# objects would cost gigabytes; the compact arrays of every block cost 8 bytes per list entry.
+ENTRIES_PER_INSERT = 5_000
 
 
 @dataclass(frozen=True)
@@ -96,9 +103,8 @@ async def run_national(database: Database, engine: Engine, options: RunSettings)
     async with database.sessions() as session, session.begin():
         await set_tenant(session, NATIONAL)
         in_use = await engine.model(session)
-        citizens = await profiles.all_consenting_citizens(session)
-        openings = await profiles.all_open_openings(session)
-    work = blocks(citizens, openings)
+        population = await profiles.national_population(session, engine.space)
+    work = population.blocks()
     started = time.perf_counter()
     ranked = await asyncio.to_thread(
         rank_on_dask,
@@ -124,12 +130,12 @@ async def run_national(database: Database, engine: Engine, options: RunSettings)
             workers=options.workers,
             seconds=round(seconds, 3),
         )
-        entries = [
-            (c, ids, scores)
-            for block in ranked
-            for c, ids, scores in zip(block.citizen_ids, block.opening_ids, block.scores, strict=True)
-        ]
-        await ranking_runs.insert_entries(session, run.id, entries)
+        by_region = {r.region: r for r in ranked}
+        for block in work:
+            ranking = by_region[block.region]
+            for start in range(0, len(block.citizens), ENTRIES_PER_INSERT):
+                rows = range(start, min(start + ENTRIES_PER_INSERT, len(block.citizens)))
+                await ranking_runs.insert_entries(session, run.id, ranked_lists(block, ranking, rows))
         await events.ranking_run_finished(session, run)  # webhooks: in the run's transaction
     return run
 

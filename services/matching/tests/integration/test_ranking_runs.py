@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
+from matching.store import profiles
+from matching.store import ranking_runs as stored_runs
+from matching.usecases import ranking_runs
 from matching.usecases.engine import Engine
 from matching.usecases.ranking_runs import RunSettings, run_national
+from servicekit.auth import NATIONAL
+from servicekit.db import Database, set_tenant
 
 from ..factories import citizen, opening
 
@@ -45,3 +52,27 @@ async def test_national_run_is_stored_versioned_and_served_per_municipality(
 
     other = await client.get(f"/v1/ranking-runs/{run.id}/citizens/{person['id']}", headers=jammerbugt_reader)
     assert other.status_code == 404
+
+
+async def test_citizens_read_and_lists_written_a_few_at_a_time_are_all_stored(
+    registry: httpx.AsyncClient,
+    matching_app: FastAPI,
+    stevns_registry: dict[str, str],
+    employer: str,
+    sync: Sync,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    job = (await registry.post("/v1/openings", json=opening(employer), headers=stevns_registry)).json()
+    people = [(await registry.post("/v1/citizens", json=citizen(), headers=stevns_registry)).json() for _ in range(3)]
+    await sync()
+    monkeypatch.setattr(profiles, "NATIONAL_ROWS_PER_FETCH", 2)
+    monkeypatch.setattr(ranking_runs, "ENTRIES_PER_INSERT", 2)
+    database: Database = matching_app.state.database
+    run = await run_national(database, matching_app.state.engine, RunSettings(progress=False))
+    assert run.citizens >= 3
+    async with database.sessions() as session, session.begin():
+        await set_tenant(session, NATIONAL)
+        for person in people:
+            entry = await stored_runs.citizen_entry(session, run.id, uuid.UUID(person["id"]))
+            assert entry is not None
+            assert job["id"] in entry[0]
