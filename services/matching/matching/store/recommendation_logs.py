@@ -8,14 +8,17 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .tables import decisions, recommendation_logs
 
 
 async def insert_logs(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert served lists; each row's `items_json` is the list's JSON text, already serialised."""
     if rows:
-        await session.execute(sa.insert(recommendation_logs), rows)
+        items = sa.cast(sa.bindparam("items_json", type_=sa.Text), JSONB)
+        await session.execute(sa.insert(recommendation_logs).values(items=items), rows)
 
 
 async def logs_of(session: AsyncSession, citizen_id: uuid.UUID, *, limit: int | None = None) -> list[sa.Row[Any]]:

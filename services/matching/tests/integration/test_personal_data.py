@@ -115,6 +115,10 @@ async def test_served_lists_are_on_record_and_decisions_reference_them(
         (i["opening_id"], i["score"], i["rank"]) for i in page["items"]
     ]
     assert served["items"][0]["explanation"]["contributions"]
+    # On record exactly as answered (the answer adds only the citizen and the log id).
+    assert served["items"] == [
+        {k: v for k, v in i.items() if k not in ("citizen_id", "recommendation_log_id")} for i in page["items"]
+    ]
     assert items[0]["opening_id"] == job["id"]
     assert [i["opening_id"] for i in items[0]["items"]] == [job["id"]]
     assert items[0]["items"][0]["rank"] == mine["rank"]
