@@ -43,7 +43,7 @@ async def log_served(
     citizen_id: uuid.UUID | None = None,
 ) -> list[RecommendationRead]:
     """Log a served list: for a citizen's list one row; for an opening's list one row per citizen
-    in it (their place in it). The access-log entries go to the outbox in the same transaction.
+    in it (their place in it). Each row's access-log entry goes to the outbox in the same statement.
     Returns the items as answered, each with the log id of its citizen's row."""
     at = datetime.now(UTC)
     reads = [RecommendationRead.from_recommendation(item) for item in items]
@@ -67,11 +67,11 @@ async def log_served(
             "client_municipality": actor.municipality,
             "request_id": actor.request_id,
             "served_at": at,
+            "access_entry": access_entry(c, "recommendation", at, actor=actor),
         }
         for c, served in per_citizen.items()
     ]
     await store.insert_logs(session, rows)
-    await access_outbox.add(session, [access_entry(c, "recommendation", at, actor=actor) for c in per_citizen])
     return [read.model_copy(update={"recommendation_log_id": ids[str(read.citizen_id)]}) for read in reads]
 
 

@@ -82,6 +82,7 @@ async def test_served_lists_are_on_record_and_decisions_reference_them(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     client: httpx.AsyncClient,
+    matching_app: FastAPI,
     stevns_registry: dict[str, str],
     reader: dict[str, str],
     jammerbugt_reader: dict[str, str],
@@ -122,6 +123,9 @@ async def test_served_lists_are_on_record_and_decisions_reference_them(
     assert items[0]["opening_id"] == job["id"]
     assert [i["opening_id"] for i in items[0]["items"]] == [job["id"]]
     assert items[0]["items"][0]["rank"] == mine["rank"]
+    # Each list's access-log entry is written with its log row: the person was in two lists, the other in one.
+    for who, lists in ((person, 2), (someone, 1)):
+        assert [e["what"] for e in await outbox(matching_app, who["id"])].count("recommendation") == lists
 
     # Decisions on the served list; Idempotency-Key replays the first answer.
     accepted = {
