@@ -16,7 +16,6 @@ from matching.schemas.recommendations import (
     ExposureRead,
     GroupExposureRead,
     RecommendationPage,
-    RecommendationRead,
 )
 from matching.usecases import recommendations
 from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
@@ -57,12 +56,7 @@ async def list_recommendations(
             "Give exactly one of citizen_id or opening_id.",
             errors=[FieldError("query.citizen_id", "give exactly one of citizen_id or opening_id", "exactly_one")],
         )
-    return RecommendationPage(
-        items=[
-            RecommendationRead.from_recommendation(item, ranked.log_ids.get(item.citizen_id)) for item in ranked.items
-        ],
-        model=ModelRef(id=ranked.model.id, name=ranked.model.name),
-    )
+    return RecommendationPage(items=ranked.items, model=ModelRef(id=ranked.model.id, name=ranked.model.name))
 
 
 @router.get("/exposure", response_model=ExposureRead, responses=ERRORS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,16 +39,32 @@ class Explanation:
         }
 
 
-def skill_lists(
-    taxonomy: Taxonomy, citizen: CitizenProfile, opening: OpeningProfile, credits: Mapping[str, float] | None = None
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    matched: list[dict[str, Any]] = []
-    missing: list[dict[str, Any]] = []
+# An opening's skill as explanations list it: (code, label, essential).
+RequiredSkill = tuple[str, str, bool]
+
+
+def required_skills(taxonomy: Taxonomy, opening: OpeningProfile) -> list[RequiredSkill]:
+    """The opening's skills in the order explanations list them: essential ones, then optional
+    ones, each by code, with their labels."""
     required = [(code, True) for code in sorted(opening.essential_skills)]
     required += [(code, False) for code in sorted(opening.optional_skills - opening.essential_skills)]
-    for code, essential in required:
+    return [(code, taxonomy.skill_label(code), essential) for code, essential in required]
+
+
+def skill_lists(
+    taxonomy: Taxonomy,
+    citizen: CitizenProfile,
+    opening: OpeningProfile,
+    credits: Mapping[str, float] | None = None,
+    *,
+    required: Sequence[RequiredSkill] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(matched, missing) skills of the opening; `required`: its `required_skills` when kept."""
+    matched: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
+    for code, label, essential in required if required is not None else required_skills(taxonomy, opening):
         credit = credits[code] if credits is not None else taxonomy.skill_credit(citizen.skills, code)
-        item: dict[str, Any] = {"code": code, "label": taxonomy.skill_label(code), "essential": essential}
+        item: dict[str, Any] = {"code": code, "label": label, "essential": essential}
         if credit > 0:
             matched.append({**item, "credit": credit})
         else:
@@ -66,12 +82,14 @@ def explain(
     intercept: float,
     distance_km: float,
     credits: Mapping[str, float] | None = None,
+    required: Sequence[RequiredSkill] | None = None,
 ) -> Explanation:
     """Explanation of one scored pair, from its features and the model's contributions.
 
-    `credits`: the citizen's credit towards each of the opening's skills when already computed.
+    `credits`: the citizen's credit towards each of the opening's skills when already computed;
+    `required`: the opening's `required_skills` when kept (a catalogue keeps them).
     """
-    matched, missing = skill_lists(taxonomy, citizen, opening, credits)
+    matched, missing = skill_lists(taxonomy, citizen, opening, credits, required=required)
     needs = [(code, True) for code in sorted(citizen.essential_support_needs)]
     needs += [(code, False) for code in sorted(citizen.other_support_needs - citizen.essential_support_needs)]
     unmet = [{"code": code, "essential": essential} for code, essential in needs if code not in opening.support_offered]

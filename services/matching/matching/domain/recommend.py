@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from taxonomy import Taxonomy
+
 from .arrays import BoolArray, IntArray
 from .block_scoring import BlockScorer, LinearTerms, OpeningSide, linear_terms, opening_side
 from .blocks import CitizenBlock, OpeningBlock, citizen_block, opening_block
-from .explanation import Explanation, explain
+from .explanation import Explanation, RequiredSkill, explain, required_skills
 from .features import PairFeatures, pair_features
 from .geo import haversine_km
 from .profiles import CitizenProfile, OpeningProfile
@@ -83,6 +85,14 @@ class OpeningCatalogue:
     block: OpeningBlock
     index: sparse.csr_matrix
     sides: dict[tuple[float, ...], OpeningSide] = field(default_factory=dict, compare=False, repr=False)
+    # Each opening's skills as explanations list them, kept once asked for (labels and order).
+    required: dict[int, list[RequiredSkill]] = field(default_factory=dict, compare=False, repr=False)
+
+    def required_skills(self, taxonomy: Taxonomy, i: int) -> list[RequiredSkill]:
+        found = self.required.get(i)
+        if found is None:
+            found = self.required[i] = required_skills(taxonomy, self.openings[i])
+        return found
 
     def side(self, terms: LinearTerms) -> OpeningSide:
         key = (terms.intercept, *terms.weights.tolist())
@@ -156,10 +166,13 @@ def recommend_openings(
     scored = score_pairs(model, cbox, obox, citizen_idx, opening)
     allowed = distance_allowed(scored.features, filters) & opening_filter(obox, opening, filters)
     chosen = best(scored, allowed, limit)
-    return [
-        build(space, scored, i, rank, citizen, catalogue.openings[int(scored.features.opening[i])], cbox)
-        for rank, i in enumerate(chosen, start=1)
-    ]
+    held = held_credits(cbox, 0)
+    served = []
+    for rank, i in enumerate(chosen, start=1):
+        j = int(scored.features.opening[i])
+        required = catalogue.required_skills(space.taxonomy, j)
+        served.append(build(space, scored, i, rank, citizen, catalogue.openings[j], held, required))
+    return served
 
 
 def recommend_citizens(
@@ -191,21 +204,26 @@ def recommend_citizens(
     opening_idx = np.zeros(len(citizen), dtype=np.int64)
     scored = score_pairs(model, cbox, obox, citizen, opening_idx)
     chosen = best(scored, distance_allowed(scored.features, filters), limit)
-    return [
-        build(space, scored, i, rank, eligible[int(scored.features.citizen[i])], opening, cbox)
-        for rank, i in enumerate(chosen, start=1)
-    ]
+    required = required_skills(space.taxonomy, opening)
+    served = []
+    for rank, i in enumerate(chosen, start=1):
+        row = int(scored.features.citizen[i])
+        served.append(build(space, scored, i, rank, eligible[row], opening, held_credits(cbox, row), required))
+    return served
 
 
-def credits_towards(space: SkillSpace, cbox: CitizenBlock, row: int, opening: OpeningProfile) -> dict[str, float]:
-    """The citizen's best credit towards each of the opening's skills (unknown codes earn 0)."""
+def held_credits(cbox: CitizenBlock, row: int) -> dict[int, float]:
+    """The citizen's credit per skill column (the skills held and those they earn credit towards)."""
     # Plain dict look-ups in the citizen's one row: a few dozen codes do not pay for numpy calls.
     start, stop = int(cbox.credit.indptr[row]), int(cbox.credit.indptr[row + 1])
-    held = dict(zip(cbox.credit.indices[start:stop].tolist(), cbox.credit.data[start:stop].tolist(), strict=True))
-    return {
-        code: round(held.get(space.index.get(code, -1), 0.0), 4)
-        for code in sorted(opening.essential_skills | opening.optional_skills)
-    }
+    return dict(zip(cbox.credit.indices[start:stop].tolist(), cbox.credit.data[start:stop].tolist(), strict=True))
+
+
+def credits_towards(
+    space: SkillSpace, held: Mapping[int, float], required: Sequence[RequiredSkill]
+) -> dict[str, float]:
+    """The citizen's best credit towards each of the opening's skills (unknown codes earn 0)."""
+    return {code: round(held.get(space.index.get(code, -1), 0.0), 4) for code, _, _ in required}
 
 
 def build(
@@ -215,9 +233,9 @@ def build(
     rank: int,
     citizen: CitizenProfile,
     opening: OpeningProfile,
-    cbox: CitizenBlock,
+    held: Mapping[int, float],
+    required: Sequence[RequiredSkill],
 ) -> Recommendation:
-    row = int(scored.features.citizen[i])
     explanation = explain(
         space.taxonomy,
         citizen,
@@ -226,6 +244,7 @@ def build(
         contributions=scored.contributions[i].tolist(),
         intercept=scored.intercept,
         distance_km=float(scored.features.distance_km[i]),
-        credits=credits_towards(space, cbox, row, opening),
+        credits=credits_towards(space, held, required),
+        required=required,
     )
     return Recommendation(citizen.id, opening.id, round(float(scored.scores[i]), 6), rank, explanation)

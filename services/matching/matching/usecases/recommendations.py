@@ -14,7 +14,8 @@ from matching.domain.batch import top_citizens_per_opening
 from matching.domain.errors import NoMatchingConsent, OpeningNotOpen
 from matching.domain.exposure import GroupExposure, exposure
 from matching.domain.personal_data import Actor
-from matching.domain.recommend import Filters, Recommendation, recommend_citizens, recommend_openings
+from matching.domain.recommend import Filters, recommend_citizens, recommend_openings
+from matching.schemas.recommendations import RecommendationRead
 from matching.store import profiles
 from matching.store import recommendation_logs as logs
 from servicekit.domain_errors import NotFound
@@ -39,10 +40,9 @@ async def after_refresh_on_miss(load: Callable[[], Awaitable[T | None]], refresh
 
 @dataclass(frozen=True)
 class Ranked:
-    items: list[Recommendation]
+    # As answered, each with the id of the log row its citizen's list is on record in.
+    items: list[RecommendationRead]
     model: ModelInUse
-    # Where each citizen's list is on record (citizen id -> recommendation log id).
-    log_ids: dict[str, uuid.UUID] = field(default_factory=dict)
 
 
 async def openings_for_citizen(
@@ -68,8 +68,8 @@ async def openings_for_citizen(
     items = await asyncio.to_thread(
         recommend_openings, engine.space, model.model, citizen, catalogue, limit=limit, filters=filters
     )
-    log_ids = await log_served(session, items, model, actor, municipality=citizen.municipality, citizen_id=citizen_id)
-    return Ranked(items, model, log_ids)
+    served = await log_served(session, items, model, actor, municipality=citizen.municipality, citizen_id=citizen_id)
+    return Ranked(served, model)
 
 
 async def citizens_for_opening(
@@ -94,8 +94,8 @@ async def citizens_for_opening(
     items = await asyncio.to_thread(
         recommend_citizens, engine.space, model.model, opening, citizens, limit=limit, filters=filters
     )
-    log_ids = await log_served(session, items, model, actor, municipality=opening.municipality, opening_id=opening_id)
-    return Ranked(items, model, log_ids)
+    served = await log_served(session, items, model, actor, municipality=opening.municipality, opening_id=opening_id)
+    return Ranked(served, model)
 
 
 @dataclass(frozen=True)

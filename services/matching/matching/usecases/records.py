@@ -22,15 +22,19 @@ from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
 
 from .engine import ModelInUse
 
+# What a log row keeps of each served item (the answer adds citizen_id and recommendation_log_id).
+SERVED_FIELDS = {"opening_id", "score", "rank", "explanation"}
+
 
 def _recorded_for(actor: Actor) -> dict[str, Any]:
     """Who a served list or a decision is on record for: the client, its municipality, the request."""
     return {"client": actor.client, "client_municipality": actor.municipality, "request_id": actor.request_id}
 
 
-def _served(item: Recommendation) -> dict[str, Any]:
-    read = RecommendationRead.from_recommendation(item).model_dump(mode="json")
-    return {k: read[k] for k in ("opening_id", "score", "rank", "explanation")}
+def _served_json(served: Sequence[RecommendationRead]) -> str:
+    """The served list as the log stores it, serialised by pydantic-core from the answer's own
+    items: validated once, never dumped to Python objects and encoded again."""
+    return "[" + ",".join(item.model_dump_json(include=SERVED_FIELDS) for item in served) + "]"
 
 
 async def log_served(
@@ -42,16 +46,17 @@ async def log_served(
     municipality: str,
     opening_id: uuid.UUID | None = None,
     citizen_id: uuid.UUID | None = None,
-) -> dict[str, uuid.UUID]:
+) -> list[RecommendationRead]:
     """Log a served list: for a citizen's list one row; for an opening's list one row per citizen
-    in it (their place in it). The access-log entries go to the outbox in the same transaction.
-    Returns the log id per citizen id."""
+    in it (their place in it). Each row's access-log entry goes to the outbox in the same statement.
+    Returns the items as answered, each with the log id of its citizen's row."""
     at = datetime.now(UTC)
-    per_citizen: dict[str, list[Recommendation]] = {}
+    reads = [RecommendationRead.from_recommendation(item) for item in items]
+    per_citizen: dict[str, list[RecommendationRead]] = {}
     if citizen_id is not None:
-        per_citizen[str(citizen_id)] = list(items)
-    for item in items if citizen_id is None else ():
-        per_citizen.setdefault(item.citizen_id, []).append(item)
+        per_citizen[str(citizen_id)] = reads
+    for read in reads if citizen_id is None else ():
+        per_citizen.setdefault(str(read.citizen_id), []).append(read)
     ids = {c: uuid.uuid4() for c in per_citizen}
     rows = [
         {
@@ -60,17 +65,17 @@ async def log_served(
             "citizen_id": uuid.UUID(c),
             "list_kind": "openings_for_citizen" if citizen_id is not None else "citizens_for_opening",
             "opening_id": opening_id,
-            "items": [_served(item) for item in served],
+            "items_json": _served_json(served),
             "model_id": model.id,
             "model_name": model.name,
             **_recorded_for(actor),
             "served_at": at,
+            "access_entry": access_entry(c, "recommendation", at, actor=actor),
         }
         for c, served in per_citizen.items()
     ]
     await store.insert_logs(session, rows)
-    await access_outbox.add(session, [access_entry(c, "recommendation", at, actor=actor) for c in per_citizen])
-    return ids
+    return [read.model_copy(update={"recommendation_log_id": ids[str(read.citizen_id)]}) for read in reads]
 
 
 def _log_read(row: Any) -> RecommendationLogRead:

@@ -82,6 +82,7 @@ async def test_served_lists_are_on_record_and_decisions_reference_them(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     client: httpx.AsyncClient,
+    matching_app: FastAPI,
     stevns_registry: dict[str, str],
     reader: dict[str, str],
     jammerbugt_reader: dict[str, str],
@@ -115,9 +116,16 @@ async def test_served_lists_are_on_record_and_decisions_reference_them(
         (i["opening_id"], i["score"], i["rank"]) for i in page["items"]
     ]
     assert served["items"][0]["explanation"]["contributions"]
+    # On record exactly as answered (the answer adds only the citizen and the log id).
+    assert served["items"] == [
+        {k: v for k, v in i.items() if k not in ("citizen_id", "recommendation_log_id")} for i in page["items"]
+    ]
     assert items[0]["opening_id"] == job["id"]
     assert [i["opening_id"] for i in items[0]["items"]] == [job["id"]]
     assert items[0]["items"][0]["rank"] == mine["rank"]
+    # Each list's access-log entry is written with its log row: the person was in two lists, the other in one.
+    for who, lists in ((person, 2), (someone, 1)):
+        assert [e["what"] for e in await outbox(matching_app, who["id"])].count("recommendation") == lists
 
     # Decisions on the served list; Idempotency-Key replays the first answer.
     accepted = {

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from matching.domain.explanation import required_skills, skill_lists
 from matching.domain.features import FEATURES
 from matching.domain.ranking import ScoringModel, WeightedDefaultModel
-from matching.domain.recommend import recommend_citizens, recommend_openings
+from matching.domain.recommend import OpeningCatalogue, recommend_citizens, recommend_openings
 from matching.domain.skill_space import SkillSpace
 from matching.domain.training import train_model
 
@@ -46,3 +47,21 @@ def test_contributions_add_up_to_the_score_in_log_odds_for_every_served_item(
     for item in served:
         assert set(item.explanation.contributions) == {"intercept", *FEATURES}
         assert math.isclose(sum(item.explanation.contributions.values()), logit(item.score), abs_tol=2e-3)
+
+
+def test_skill_lists_kept_with_a_catalogue_explain_as_computed_afresh(space: SkillSpace) -> None:
+    job = opening(optional_skills=frozenset({"bb:skill:drive-car", "bb:skill:store-food"}))
+    person = citizen(skills=frozenset({"bb:skill:wash-dishes", "bb:skill:store-food"}))
+    kept = required_skills(space.taxonomy, job)
+    assert [essential for _, _, essential in kept] == sorted((e for _, _, e in kept), reverse=True)
+    assert skill_lists(space.taxonomy, person, job, required=kept) == skill_lists(space.taxonomy, person, job)
+
+
+def test_a_catalogue_serves_the_explanations_of_a_fresh_one(space: SkillSpace) -> None:
+    jobs = [opening(hours_min=h, optional_skills=frozenset({"bb:skill:drive-car"})) for h in (4, 15)]
+    catalogue = OpeningCatalogue.build(space, jobs)
+    model = WeightedDefaultModel()
+    for person in [citizen(skills=skills) for skills in SKILL_SETS]:
+        fresh = recommend_openings(space, model, person, jobs, limit=5)
+        assert recommend_openings(space, model, person, catalogue, limit=5) == fresh
+        assert recommend_openings(space, model, person, catalogue, limit=5) == fresh  # the kept lists again
