@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .tables import access_outbox, decisions, recommendation_logs
@@ -25,7 +24,7 @@ def _log_with_access_entry() -> sa.Insert:
         c.name: sa.bindparam(LOGGED + c.name) for c in recommendation_logs.c if c.name != "items"
     }
     logged = sa.insert(recommendation_logs).values(
-        **columns, items=sa.cast(sa.bindparam("items_json", type_=sa.Text), JSONB)
+        **columns, items=sa.cast(sa.bindparam("items_json", type_=sa.Text), sa.JSON)
     )
     entry = sa.bindparam("access_entry", type_=access_outbox.c.entry.type)
     return (

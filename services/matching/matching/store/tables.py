@@ -176,8 +176,8 @@ recommendation_logs = sa.Table(
     # openings_for_citizen | citizens_for_opening
     required("list_kind", sa.Text),
     optional("opening_id", sa.UUID),
-    # [{opening_id, score, rank, explanation}] as served
-    required("items", JSONB),
+    # [{opening_id, score, rank, explanation}]: the text as served (json, not re-encoded as jsonb)
+    required("items", sa.JSON),
     optional("model_id", sa.UUID),
     required("model_name", sa.Text),
     required("client", sa.Text),
