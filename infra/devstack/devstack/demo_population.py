@@ -11,7 +11,7 @@ another item stands for `<x>_id`. After posting an item, remember `ids[item["key
 and call `bind(item, ids)` on the items that refer to it (it drops `key` and swaps each
 `<x>_key` for `<x>_id`). Citizens go through `citizens:batch` (their key is their external_ref).
 
-Benefit amounts are 2025 monthly rates in øre from the DK-2025 rate card (data/rate_cards/DK-2025.json,
+Benefit amounts are 2025 monthly rates in øre from the DK-2025 rate card (outcomes/rate_cards/DK-2025.json,
 each figure with its public source): kontanthjælp, ressourceforløbsydelse, ledighedsydelse,
 førtidspension, max dagpenge for sygedagpenge. Swedish
 amounts (öre) are illustrative levels, not a rate card.
