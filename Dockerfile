@@ -9,9 +9,8 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 COPY libs libs
-# Reference data (the starter vocabulary, the rate cards): a few dozen kilobytes, in every image.
-COPY data/taxonomy data/taxonomy
-COPY data/rate_cards data/rate_cards
+# Reference data ships inside the packages that read it (taxonomy's starter vocabulary, outcomes'
+# rate cards), so installed code finds it in site-packages. ESCO is never copied: mount it, set ESCO_DIR.
 RUN pip install --no-deps ./libs/servicekit ./libs/taxonomy
 
 FROM base AS service

@@ -273,6 +273,7 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
         return None
     from devstack.databases import drop_database, prepare
     from outcomes.domain.ratecard import parse_rate_card
+    from outcomes.settings import RATE_CARDS
     from outcomes.usecases import net_evaluations
     from servicekit.db import Database, set_tenant
 
@@ -430,7 +431,7 @@ def bench_comparison_database(total: int, enrolled_count: int) -> float | None:
     async def run() -> float:
         db = Database(database.app_url)
         try:
-            card_file = Path(__file__).resolve().parents[1] / "data" / "rate_cards" / "DK-2024.json"
+            card_file = RATE_CARDS / "DK-2024.json"
             card = parse_rate_card(json.loads(card_file.read_text()))
             figures: dict[bool, list[float]] = {True: [], False: []}
             results: dict[bool, Any] = {}

@@ -33,7 +33,8 @@ from .store.tables import metadata
 from .usecases.bootstrap import ensure_admin_client
 
 log = structlog.get_logger("gateway")
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+# The migrations inside the installed package: the source tree's alembic.ini is not in an image.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # FastAPI's own document and UI are replaced by the merged ones (api/docs.py).
 REPLACED_ROUTES = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 
@@ -100,7 +101,7 @@ def create_api(settings: Settings, keys: SigningKeys, forwarder: Forwarder) -> F
         ),
         routers=[token.router, clients.router, jwks.router, docs.router],
         metadata=metadata,
-        alembic_ini=ALEMBIC_INI,
+        alembic_ini=MIGRATIONS,
         on_startup=[start],
         on_shutdown=[stop],
         readiness_checks=[upstreams_answer, marker_answer],

@@ -4,7 +4,12 @@ ports, environment and probes must agree with the Dockerfile and with each servi
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +20,29 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("gateway", "registry", "matching", "outcomes", "webhooks")
 SETTINGS = {name: f"{name}.settings" for name in SERVICES}
 NON_SERVICE_KEYS = {"DATABASE_URL", "MIGRATION_DATABASE_URL"}  # read by the migration job
+# The packages the service images pip-install (not editable): folder → import package.
+IMAGE_PACKAGES = {
+    "libs/servicekit": "servicekit",
+    "libs/taxonomy": "taxonomy",
+    "gateway": "gateway",
+    **{f"services/{name}": name for name in SERVICES if name != "gateway"},
+}
+# What the installed code reads at start-up, run where no source tree is (as in an image).
+INSTALLED_READS = """
+import sys
+from pathlib import Path
+site = Path(sys.argv[1])
+import taxonomy, outcomes.settings
+from servicekit.health import migration_heads
+from taxonomy.starter import load_starter
+assert Path(taxonomy.__file__).is_relative_to(site), taxonomy.__file__
+assert load_starter().occupations
+assert sorted(p.name for p in outcomes.settings.RATE_CARDS.glob("*.json")), outcomes.settings.RATE_CARDS
+for service in ("gateway", "registry", "matching", "outcomes", "webhooks"):
+    main = __import__(f"{service}.main", fromlist=["MIGRATIONS"])
+    assert Path(main.__file__).is_relative_to(site), main.__file__
+    assert migration_heads(main.MIGRATIONS), service
+"""
 
 
 def setting_names(service: str) -> set[str]:
@@ -129,3 +157,36 @@ def test_jwks_and_upstream_urls_point_at_k8s_services(service: str) -> None:
         if key.startswith(service.upper()) and key.endswith("_URL") and value.startswith("http"):
             host = value.split("//", 1)[1].split(":", 1)[0]
             assert host in SERVICES, key
+
+
+def test_dockerfile_copies_no_data_the_installed_code_cannot_reach() -> None:
+    """Data beside the source tree (/app/data) is invisible to code installed in site-packages."""
+    text = (ROOT / "Dockerfile").read_text()
+    for source in re.findall(r"^COPY ([^$\s]+) ", text, re.M):  # ${SERVICE_DIR}: a build argument
+        assert (ROOT / source).exists(), source
+        assert not source.startswith("data"), "ship reference data as package data of the package reading it"
+
+
+def test_installed_packages_carry_their_data_and_find_it_outside_the_source_tree(tmp_path: Path) -> None:
+    # pip builds a local folder in place (build/, *.egg-info): build copies, not the worktree.
+    sources = tmp_path / "src"
+    for folder in IMAGE_PACKAGES:
+        shutil.copytree(ROOT / folder, sources / folder, ignore=shutil.ignore_patterns("build", "*.egg-info", "tests"))
+    wheels = tmp_path / "wheels"
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels)]
+    subprocess.run([*command, *(f"./{folder}" for folder in IMAGE_PACKAGES)], cwd=sources, check=True)
+    site = tmp_path / "site-packages"
+    for folder, package in IMAGE_PACKAGES.items():
+        (wheel,) = wheels.glob(f"brobygger_{package}-*.whl")
+        with zipfile.ZipFile(wheel) as archive:
+            shipped = set(archive.namelist())
+            archive.extractall(site)
+        source = ROOT / folder / package
+        data = {
+            path.relative_to(source.parent).as_posix()
+            for path in source.rglob("*")
+            if path.is_file() and path.suffix not in {".py", ".pyc"}
+        }
+        assert not data - shipped, f"{folder}: files the wheel leaves out: {sorted(data - shipped)}"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    subprocess.run([sys.executable, "-c", INSTALLED_READS, str(site)], cwd=tmp_path, env=env, check=True)

@@ -11,18 +11,23 @@ another item stands for `<x>_id`. After posting an item, remember `ids[item["key
 and call `bind(item, ids)` on the items that refer to it (it drops `key` and swaps each
 `<x>_key` for `<x>_id`). Citizens go through `citizens:batch` (their key is their external_ref).
 
-Benefit amounts are 2025 monthly rates in øre from the DK-2025 rate card (data/rate_cards/DK-2025.json,
+Benefit amounts are 2025 monthly rates in øre from the DK-2025 rate card (outcomes/rate_cards/DK-2025.json,
 each figure with its public source): kontanthjælp, ressourceforløbsydelse, ledighedsydelse,
 førtidspension, max dagpenge for sygedagpenge. Swedish
 amounts (öre) are illustrative levels, not a rate card.
+
+The programme's places and the support-need codes it draws from are data, in demo_programme.json
+beside this module (package data of devstack).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any, Protocol
 
 from stdnum import luhn
@@ -55,24 +60,19 @@ class Place:
     weight: int  # relative number of citizens
 
 
+def _programme_data() -> dict[str, Any]:
+    # Data, not code: the places and the support-need codes the generator draws from, in the order
+    # that seeds the population (reordering them changes every citizen).
+    text = resources.files("devstack").joinpath("demo_programme.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+_PROGRAMME = _programme_data()
 # The programme's municipalities: real codes and names (Danish municipal codes, Swedish kommunkod).
-DANISH = (
-    Place("DK-0336", "Stevns", "4660", 55.31, 12.39, 6),
-    Place("DK-0849", "Jammerbugt", "9440", 57.16, 9.73, 10),
-    Place("DK-0813", "Frederikshavn", "9900", 57.44, 10.54, 16),
-    Place("DK-0860", "Hjørring", "9800", 57.46, 9.98, 17),
-    Place("DK-0810", "Brønderslev", "9700", 57.27, 9.94, 9),
-    Place("DK-0820", "Vesthimmerland", "9600", 56.80, 9.37, 9),
-    Place("DK-0846", "Mariagerfjord", "9500", 56.64, 9.79, 11),
-    Place("DK-0840", "Rebild", "9520", 56.84, 9.89, 7),
-    Place("DK-0360", "Lolland", "4900", 54.83, 11.14, 11),
-    Place("DK-0376", "Guldborgsund", "4800", 54.77, 11.87, 16),
-    Place("DK-0390", "Vordingborg", "4760", 55.01, 11.91, 11),
-    Place("DK-0320", "Faxe", "4640", 55.26, 12.12, 9),
-    Place("DK-0306", "Odsherred", "4500", 55.92, 11.67, 8),
-)
-SWEDISH = (Place("SE-2080", "Falun", "791 31", 60.61, 15.63, 6),)
-PLACES = DANISH + SWEDISH
+PLACES = tuple(Place(**place) for place in _PROGRAMME["places"])
+DANISH = tuple(p for p in PLACES if p.code.startswith("DK-"))
+SWEDISH = tuple(p for p in PLACES if p.code.startswith("SE-"))
 
 COMPANIES = 18
 CITIZENS = 2000
@@ -114,20 +114,9 @@ SE_BENEFITS: dict[str, tuple[tuple[str, int], ...]] = {
     "disability_pension": (("sjukersattning", 1_250_000),),
     "other": (("ekonomiskt_bistand", 850_000),),
 }
-SUPPORT_NEEDS = (
-    "mentor",
-    "flexible_hours",
-    "reduced_pace",
-    "physical_accessibility",
-    "language_support",
-    "quiet_environment",
-    "mental_health_support",
-    "transport",
-    "job_coach",
-    "gradual_start",
-    "written_instructions",
-)
-CUSTOM_SUPPORT_NEEDS = ("x-sign-language", "x-guide-dog", "x-shift-free-mornings")
+# A subset of the registry's core codes (registry.domain.vocabulary) plus custom `x-` codes.
+SUPPORT_NEEDS: tuple[str, ...] = tuple(_PROGRAMME["support_needs"])
+CUSTOM_SUPPORT_NEEDS: tuple[str, ...] = tuple(_PROGRAMME["custom_support_needs"])
 LEVELS = ("basic", "intermediate", "advanced")
 COMPANY_WORDS = (
     ("Kyst", "Fjord", "Bakke", "Lynge", "Strand", "Skov", "Havne", "Eng", "Klint", "Mose", "Vig", "Sø"),

@@ -1,27 +1,29 @@
-"""Reads the project's own starter vocabulary (data/taxonomy/*.csv) for machines without ESCO."""
+"""Reads the project's own starter vocabulary (taxonomy/starter_vocabulary/*.csv) for machines without ESCO."""
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from .model import Occupation, Skill, SkillGroup, Taxonomy
 
-# libs/taxonomy/taxonomy/starter.py → the repository root is three folders up.
-STARTER_DIR = Path(__file__).resolve().parents[3] / "data" / "taxonomy"
+# Package data, so an installed taxonomy (a container image, a wheel) finds it without the source tree.
+STARTER_DIR = resources.files("taxonomy") / "starter_vocabulary"
 
 
-def read_rows(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
+def read_rows(path: Traversable) -> Iterator[dict[str, str]]:
+    # Traversable.open takes no `newline`: read the text and let csv see the line ends unchanged.
+    yield from csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
 
 
 def split_codes(value: str) -> tuple[str, ...]:
     return tuple(code for code in value.split("|") if code)
 
 
-def load_starter(starter_dir: Path = STARTER_DIR) -> Taxonomy:
+def load_starter(starter_dir: Traversable = STARTER_DIR) -> Taxonomy:
     """Parse the starter vocabulary: skills with groups and broader skills, occupations, relations."""
     skill_groups = {
         row["code"]: SkillGroup(row["code"], row["label"]) for row in read_rows(starter_dir / "skill_groups.csv")
@@ -63,7 +65,7 @@ def load_starter(starter_dir: Path = STARTER_DIR) -> Taxonomy:
     )
 
 
-def programme_esco_occupations(starter_dir: Path = STARTER_DIR) -> tuple[tuple[str, str], ...]:
+def programme_esco_occupations(starter_dir: Traversable = STARTER_DIR) -> tuple[tuple[str, str], ...]:
     """(family, ESCO occupation URI) of the programme's jobs, as listed beside the starter vocabulary."""
     return tuple(
         (row["family"], row["esco_uri"]) for row in read_rows(starter_dir / "occupations.csv") if row["esco_uri"]

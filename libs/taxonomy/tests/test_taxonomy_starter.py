@@ -49,7 +49,8 @@ def test_loading_twice_returns_the_cached_parse() -> None:
     assert load_taxonomy(None) is load_taxonomy(None)
 
 
-def test_starter_files_live_in_the_repository_data_folder() -> None:
+def test_starter_files_are_package_data_of_taxonomy() -> None:
     from taxonomy.starter import STARTER_DIR
 
-    assert Path(__file__).resolve().parents[3] / "data" / "taxonomy" == STARTER_DIR
+    assert Path(__file__).resolve().parents[1] / "taxonomy" / "starter_vocabulary" == Path(str(STARTER_DIR))
+    assert {"occupations.csv", "skills.csv"} <= {entry.name for entry in STARTER_DIR.iterdir()}

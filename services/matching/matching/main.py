@@ -38,7 +38,8 @@ from servicekit.feed import FeedConsumer
 from servicekit.feed_cursor import feed_position_router
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+# The migrations inside the installed package: the source tree's alembic.ini is not in an image.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(
@@ -69,7 +70,7 @@ def create_app(
             events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,
-        alembic_ini=ALEMBIC_INI,
+        alembic_ini=MIGRATIONS,
         on_startup=[start],
         on_shutdown=[stop],
         readiness_checks=[feed_readiness],

@@ -20,7 +20,7 @@ class Settings(ServiceSettings, AccessLogSettings):
     service_name: str = "matching"
     registry_url: str = "http://127.0.0.1:8001"
     outcomes_url: str = "http://127.0.0.1:8003"
-    # Folder with the two official ESCO zips; unset: the starter vocabulary in data/taxonomy/.
+    # Folder with the two official ESCO zips; unset: the starter vocabulary shipped with the taxonomy package.
     esco_dir: Path | None = Field(default=None, validation_alias=AliasChoices("MATCHING_ESCO_DIR", "ESCO_DIR"))
     # The change-feed consumer: page size, pause when caught up, and whether it runs at all.
     feed_page_size: int = Field(default=1000, ge=1, le=1000)

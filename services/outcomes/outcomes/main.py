@@ -33,7 +33,8 @@ from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
 from servicekit.feed_cursor import feed_position_router
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+# The migrations inside the installed package: the source tree's alembic.ini is not in an image.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TAGS = [
     {"name": "outcome-events", "description": "Facts after enrolment; the client's id makes every write idempotent"},
     {"name": "rate-cards", "description": "Benefit rates, refusion staircase, discount rate, with public sources"},
@@ -106,7 +107,7 @@ def create_app(
             events_router(events),  # the events feed the webhooks service follows
         ],
         metadata=metadata,
-        alembic_ini=ALEMBIC_INI,
+        alembic_ini=MIGRATIONS,
         on_startup=[start],
         on_shutdown=[shutdown],
         openapi_tags=TAGS,

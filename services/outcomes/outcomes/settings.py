@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from pydantic import Field
@@ -10,7 +11,8 @@ from pydantic_settings import SettingsConfigDict
 from servicekit.access_outbox import AccessLogSettings
 from servicekit.settings import ServiceSettings
 
-RATE_CARDS = Path(__file__).resolve().parents[3] / "data" / "rate_cards"
+# Package data (outcomes/rate_cards), so an installed service (a container image) finds the cards.
+RATE_CARDS = Path(str(resources.files("outcomes") / "rate_cards"))
 
 
 class Settings(ServiceSettings, AccessLogSettings):

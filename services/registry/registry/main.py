@@ -32,7 +32,8 @@ from taxonomy import Taxonomy, load_taxonomy
 from taxonomy.esco import CLASSIFICATION_ZIP, find_zip, read_csv
 from taxonomy.starter import STARTER_DIR, read_rows
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+# The migrations inside the installed package: the source tree's alembic.ini is not in an image.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TAGS = [
     {"name": "municipalities", "description": "The tenants"},
     {
@@ -116,7 +117,7 @@ def create_app(
             national_ids.router,
         ],
         metadata=metadata,
-        alembic_ini=ALEMBIC_INI,
+        alembic_ini=MIGRATIONS,
         on_startup=[load_reference_data, open_followers],
         on_shutdown=[close_followers],
         openapi_tags=TAGS,

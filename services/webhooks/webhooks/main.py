@@ -19,7 +19,8 @@ from webhooks.feed.sources import source_follower
 from webhooks.settings import Settings
 from webhooks.store.tables import metadata
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+# The migrations inside the installed package: the source tree's alembic.ini is not in an image.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TAGS = [
     {
         "name": "webhooks",
@@ -99,7 +100,7 @@ def create_app(
         ),
         routers=[webhooks.router],
         metadata=metadata,
-        alembic_ini=ALEMBIC_INI,
+        alembic_ini=MIGRATIONS,
         on_startup=[start],
         on_shutdown=[shutdown],
         readiness_checks=[followers_ready],

@@ -41,7 +41,7 @@ def _value(entry: Any) -> Any:
 
 
 def parse_rate_card(document: Mapping[str, Any]) -> RateCard:
-    """Read a rate card document (data/rate_cards/*.json)."""
+    """Read a rate card document (outcomes/rate_cards/*.json)."""
     bands = [
         RefusionBand(int(band["first_week"]), parse_fraction(_value(band["share_percent"])))
         for band in document.get("refusion_bands", [])

@@ -18,7 +18,7 @@ class RateCardRead(BaseModel):
 
 class RateCardCreate(BaseModel):
     """A new card for a validity period; the rest of the document (rates, refusion_bands, payers,
-    min_comparisons, …) as in data/rate_cards, each figure with its source and mark."""
+    min_comparisons, …) as in outcomes/rate_cards, each figure with its source and mark."""
 
     model_config = ConfigDict(
         extra="allow",

@@ -19,7 +19,7 @@ idempotency_keys = idempotency_table(metadata)
 access_outbox = access_outbox_table(metadata)
 
 
-# Reference data shared by every tenant (public figures), loaded from data/rate_cards at start-up.
+# Reference data shared by every tenant (public figures), loaded from outcomes/rate_cards at start-up.
 rate_cards = sa.Table(
     "rate_cards",
     metadata,

@@ -23,7 +23,7 @@ def _read_rate_cards(folder: Path) -> list[dict[str, Any]]:
 
 
 async def load_rate_cards(database: Database, folder: Path) -> None:
-    """Load (or refresh) the rate cards shipped in data/rate_cards."""
+    """Load (or refresh) the rate cards shipped in outcomes/rate_cards."""
     documents = await asyncio.to_thread(_read_rate_cards, folder)
     async with database.sessions() as session, session.begin():
         for document in documents:

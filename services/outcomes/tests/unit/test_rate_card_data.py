@@ -1,17 +1,17 @@
-"""The rate cards in data/rate_cards: one card per period, no overlaps, a source and a mark beside each figure."""
+"""The shipped rate cards (outcomes/rate_cards): one card per period, no overlaps, a source and a mark per figure."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from outcomes.domain.card_periods import check_new_period, period_of
 from outcomes.domain.payers import SWEDISH_PAYERS, payer_map
 from outcomes.domain.ratecard import parse_rate_card
+from outcomes.settings import RATE_CARDS
 
-CARDS = Path(__file__).resolve().parents[4] / "data" / "rate_cards"
+CARDS = RATE_CARDS
 MARKS = {"verified", "derived", "unverified", "assumption"}
 DOCUMENTS = {path.stem: json.loads(path.read_text()) for path in sorted(CARDS.glob("*.json"))}
 

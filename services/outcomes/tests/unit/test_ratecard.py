@@ -1,13 +1,13 @@
 import json
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
 from outcomes.domain.ratecard import parse_rate_card
+from outcomes.settings import RATE_CARDS
 
-CARDS = Path(__file__).resolve().parents[4] / "data" / "rate_cards"
+CARDS = RATE_CARDS
 
 
 @pytest.mark.parametrize("name", ["DK-2024", "DK-2025", "SE-2025"])

@@ -1,7 +1,7 @@
 """A newer taxonomy version: every citizen's and opening's codes are carried over to their
 replacements in the registry, versioned, on the feed and audited; nothing is lost; a second run is a no-op.
 
-The two versions: v1 is the starter vocabulary the registry validates against (data/taxonomy);
+The two versions: v1 is the starter vocabulary the registry validates against (taxonomy/starter_vocabulary);
 v2 is the same concepts exported as ESCO's concept CSV (`conceptUri`, `status`, `isReplacedBy`)
 with five changes: a skill split in two, a skill replaced through a chain, a skill retired without
 replacement, an occupation renamed and an occupation split in two. Each test writes into a
