@@ -167,14 +167,23 @@ def test_dockerfile_copies_no_data_the_installed_code_cannot_reach() -> None:
         assert not source.startswith("data"), "ship reference data as package data of the package reading it"
 
 
+def wheel_builder(out: Path) -> list[str]:
+    """The command that builds one package's wheel into `out`: uv where `make install` used it (its
+    venvs carry no pip), else the venv's pip (the Makefile's fallback)."""
+    uv = shutil.which("uv")
+    if uv:
+        return [uv, "build", "--wheel", "-q", "--out-dir", str(out)]
+    return [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out)]
+
+
 def test_installed_packages_carry_their_data_and_find_it_outside_the_source_tree(tmp_path: Path) -> None:
     # pip builds a local folder in place (build/, *.egg-info): build copies, not the worktree.
     sources = tmp_path / "src"
     for folder in IMAGE_PACKAGES:
         shutil.copytree(ROOT / folder, sources / folder, ignore=shutil.ignore_patterns("build", "*.egg-info", "tests"))
     wheels = tmp_path / "wheels"
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels)]
-    subprocess.run([*command, *(f"./{folder}" for folder in IMAGE_PACKAGES)], cwd=sources, check=True)
+    for folder in IMAGE_PACKAGES:
+        subprocess.run([*wheel_builder(wheels), f"./{folder}"], cwd=sources, check=True)
     site = tmp_path / "site-packages"
     for folder, package in IMAGE_PACKAGES.items():
         (wheel,) = wheels.glob(f"brobygger_{package}-*.whl")
