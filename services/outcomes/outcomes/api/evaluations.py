@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Response, params
 
 from outcomes.api.charts import render_chart
 from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
@@ -110,9 +110,9 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
 Municipality = Annotated[str | None, Query(pattern=r"^(DK|SE)-\d{4}$")]
 
 
-def _month_bound(alias: str, description: str) -> Any:
+def _month_bound(alias: str, description: str) -> params.Query:
     """A bound of the period: a date, published with the first-of-month pattern it must match."""
-    return Query(alias=alias, description=description, json_schema_extra={"pattern": FIRST_OF_MONTH})
+    return params.Query(alias=alias, description=description, json_schema_extra={"pattern": FIRST_OF_MONTH})
 
 
 From = Annotated[date | None, _month_bound("from", "First day of a month (default: 36 months before `to`)")]
