@@ -32,6 +32,7 @@ from .blocks import CitizenBlock, OpeningBlock
 from .features import FEATURES, PROXIMITY_SCALE_KM, UNKNOWN_PROXIMITY
 from .geo import EARTH_RADIUS_KM
 from .ranking import ScoringModel, sigmoid
+from .sparse_scaling import scale_rows
 
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -60,8 +61,7 @@ def linear_terms(model: ScoringModel) -> LinearTerms:
 
 
 def _divide_rows(matrix: sparse.csr_matrix, by: FloatArray, weight: float) -> sparse.csr_matrix:
-    scale = np.where(by > 0, weight / np.maximum(by, 1e-12), 0.0)
-    return sparse.csr_matrix(sparse.diags(scale) @ matrix)
+    return scale_rows(matrix, np.where(by > 0, weight / np.maximum(by, 1e-12), 0.0))
 
 
 def _widen(matrix: sparse.csr_matrix, columns: int) -> sparse.csr_matrix:

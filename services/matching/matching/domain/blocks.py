@@ -15,6 +15,7 @@ from .code_index import CodeIndex
 from .profiles import CitizenProfile, OpeningProfile
 from .skill_space import SkillSpace
 from .sparse_lookup import SparseLookup
+from .sparse_scaling import scale_columns, scale_rows
 
 # An optional skill weighs half an essential one in the opening's TF-IDF vector.
 OPTIONAL_SKILL_WEIGHT = 0.5
@@ -23,7 +24,7 @@ OPTIONAL_SKILL_WEIGHT = 0.5
 def l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    return scale_rows(matrix, 1.0 / norms)
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,12 +154,17 @@ def opening_block(space: SkillSpace, openings: Sequence[OpeningProfile]) -> Open
 
 
 def _recoded(matrix: sparse.csr_matrix, to: IntArray, width: int) -> sparse.csr_matrix:
-    """Rows with column j moved to column to[j] (dropped where to[j] < 0), as 0/1 floats."""
-    entries = sparse.coo_matrix(matrix)
-    columns = to[entries.col]
-    kept = columns >= 0
-    values = np.ones(int(kept.sum()), dtype=np.float64)
-    return sparse.csr_matrix((values, (entries.row[kept], columns[kept])), shape=(matrix.shape[0], max(width, 1)))
+    """Rows with column j moved to column to[j] (dropped where to[j] < 0), as 0/1 floats, each
+    row's columns in order. `to` maps distinct codes to distinct columns, so no entries collide."""
+    n_rows = matrix.shape[0]
+    row = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(matrix.indptr))
+    column = to[matrix.indices]
+    kept = column >= 0
+    row, column = row[kept], column[kept]
+    order = np.lexsort((column, row))
+    indptr = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(np.bincount(row, minlength=n_rows))])
+    values = np.ones(len(column), dtype=np.float64)
+    return sparse.csr_matrix((values, column[order], indptr), shape=(n_rows, max(width, 1)))
 
 
 def citizen_block(
@@ -175,7 +181,7 @@ def citizen_block(
         ids=columns.ids.tolist(),
         skills=skills,
         credit=space.expand(skills),
-        tfidf=l2_normalise(sparse.csr_matrix(skills @ sparse.diags(openings.idf))).astype(np.float32),
+        tfidf=l2_normalise(scale_columns(skills, openings.idf)).astype(np.float32),
         capacity=columns.capacity,
         essential_needs=_recoded(columns.essential_needs, supports, len(openings.support_index)),
         other_needs=_recoded(columns.other_needs, supports, len(openings.support_index)),

@@ -71,6 +71,9 @@ def _flags(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def _stacked(chunks: list[sparse.csr_matrix], width: int) -> sparse.csr_matrix:
     """Row chunks stacked, each widened to `width` columns (code lists grow as chunks arrive)."""
+    if len(chunks) == 1:  # one request's citizen: widen without copying
+        only = chunks[0]
+        return sparse.csr_matrix((only.data, only.indices, only.indptr), shape=(only.shape[0], max(width, 1)))
     offsets = np.cumsum([0, *(int(c.indptr[-1]) for c in chunks)])
     indptr = [np.zeros(1, dtype=np.int64)]
     indptr += [c.indptr[1:].astype(np.int64) + offset for c, offset in zip(chunks, offsets[:-1], strict=True)]

@@ -56,6 +56,7 @@ def rank_on_dask(
     """Every block ranked by `rank_block` on a Dask cluster (a LocalCluster of `workers` processes
     unless `scheduler` names one). Each block's lists come back as compact arrays and the worker's
     copy is released as soon as it arrives."""
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
     from tqdm import tqdm
 
@@ -63,11 +64,17 @@ def rank_on_dask(
         None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")  # type: ignore[no-untyped-call]
     )
     client = Client(scheduler) if scheduler else Client(cluster)  # type: ignore[no-untyped-call]
+    # A block travels inside its own task (tens of MB for a large region; Dask warns above 10 MB):
+    # scattering the blocks first would place them on workers before the scheduler balances the
+    # tasks, and each block is used by exactly one task.
+    large_tasks = {"distributed.admin.large-graph-warning-threshold": "1GB"}
     try:
         shared_space, shared_model = client.scatter([space, model], broadcast=True)  # type: ignore[no-untyped-call]
-        pending = as_completed(  # type: ignore[no-untyped-call]
-            client.submit(rank_measured, shared_space, shared_model, block, top_n=top_n, pure=False) for block in work
-        )
+        with dask.config.set(large_tasks):
+            pending = as_completed(  # type: ignore[no-untyped-call]
+                client.submit(rank_measured, shared_space, shared_model, block, top_n=top_n, pure=False)
+                for block in work
+            )
         done: list[BlockRanking] = []
         bar = tqdm(total=sum(len(b.citizens) for b in work), unit="citizen", disable=not progress)
         for future in pending:

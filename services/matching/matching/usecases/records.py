@@ -51,13 +51,14 @@ async def log_served(
     in it (their place in it). Each row's access-log entry goes to the outbox in the same statement.
     Returns the items as answered, each with the log id of its citizen's row."""
     at = datetime.now(UTC)
-    reads = [RecommendationRead.from_recommendation(item) for item in items]
-    per_citizen: dict[str, list[RecommendationRead]] = {}
-    if citizen_id is not None:
-        per_citizen[str(citizen_id)] = reads
-    for read in reads if citizen_id is None else ():
-        per_citizen.setdefault(str(read.citizen_id), []).append(read)
-    ids = {c: uuid.uuid4() for c in per_citizen}
+    owners = [str(citizen_id) if citizen_id is not None else item.citizen_id for item in items]
+    ids = {c: uuid.uuid4() for c in ([str(citizen_id)] if citizen_id is not None else owners)}
+    per_citizen: dict[str, list[RecommendationRead]] = {c: [] for c in ids}
+    reads = []
+    for item, owner in zip(items, owners, strict=True):
+        read = RecommendationRead.from_recommendation(item, ids[owner])
+        per_citizen[owner].append(read)
+        reads.append(read)
     rows = [
         {
             "id": ids[c],
@@ -75,7 +76,7 @@ async def log_served(
         for c, served in per_citizen.items()
     ]
     await store.insert_logs(session, rows)
-    return [read.model_copy(update={"recommendation_log_id": ids[str(read.citizen_id)]}) for read in reads]
+    return reads
 
 
 def _log_read(row: Any) -> RecommendationLogRead:
