@@ -34,11 +34,19 @@ class Follower(Protocol):
 
 log = structlog.get_logger("servicekit.feed")
 
+# A long poll's read timeout: the wait asked for and this much more for the answer to arrive.
+LONG_POLL_MARGIN = 5.0
+
 
 class FeedConsumer(BackgroundLoop):
     """Runs as a background task in the service's lifespan; `poll_once` drives it in tests. Caught up
     (a page not full), it waits `idle_seconds`; a failed poll waits from `idle_seconds` doubling up to
-    `max_backoff_seconds`."""
+    `max_backoff_seconds`.
+
+    With `wait_seconds`, the background loop long-polls: it asks the feed to hold its answer up to that
+    long until a change is committed, and asks again as soon as an answer comes. A feed that answers
+    at once (it does not long-poll, or cannot right now) is asked again after `idle_seconds`, as
+    without `wait_seconds`."""
 
     def __init__(
         self,
@@ -50,8 +58,10 @@ class FeedConsumer(BackgroundLoop):
         page_size: int = 500,
         idle_seconds: float = 1.0,
         max_backoff_seconds: float = 30.0,
+        wait_seconds: float = 0.0,
     ) -> None:
         super().__init__(f"feed:{name}", idle_seconds=idle_seconds, max_backoff_seconds=max_backoff_seconds)
+        self.wait_seconds = wait_seconds
         self.client = client
         self.follower = follower
         self.name = name
@@ -67,13 +77,18 @@ class FeedConsumer(BackgroundLoop):
     def lag(self) -> int:
         return max(0, self.head - self.position)
 
-    async def poll_once(self) -> int:
-        """Fetch and apply one page; the number of changes applied (0 when caught up)."""
+    async def poll_once(self, *, wait: float = 0.0) -> int:
+        """Fetch and apply one page; the number of changes applied (0 when caught up). `wait`: let
+        the feed hold its answer up to that many seconds until there is a change."""
         cursor = await self.follower.load_cursor()
         params: dict[str, Any] = {"limit": self.page_size}
         if cursor:
             params["after"] = cursor
-        response = await self.client.request("GET", self.path, params=params)
+        options: dict[str, Any] = {}
+        if wait > 0:
+            params["wait"] = wait
+            options["timeout"] = httpx.Timeout(wait + LONG_POLL_MARGIN, connect=2.0)
+        response = await self.client.request("GET", self.path, params=params, **options)
         response.raise_for_status()
         page = from_json(response.content)  # pages of 1,000 changes: ~3x faster than json.loads
         items: list[Change] = page["items"]
@@ -120,8 +135,13 @@ class FeedConsumer(BackgroundLoop):
         return self.last_error is None and self.lag == 0
 
     async def step(self) -> bool:
-        """One page; whether a full page came (more is waiting)."""
-        return await self.poll_once() >= self.page_size
+        """One page; whether to ask again at once: a full page came (more is waiting), or the feed
+        long-polled (it held its answer, or answered as soon as a change came)."""
+        if not self.wait_seconds:
+            return await self.poll_once() >= self.page_size
+        started = time.monotonic()
+        applied = await self.poll_once(wait=self.wait_seconds)
+        return applied > 0 or time.monotonic() - started >= self.wait_seconds / 2
 
     def failed(self, error: Exception, retry_in: float) -> str:
         if isinstance(error, (httpx.HTTPError, OSError, KeyError, ValueError)):

@@ -1,0 +1,76 @@
+"""The feed consumer long-polls when asked to: it sends `wait`, asks again at once when the feed held
+its answer or brought changes, and rests `idle_seconds` when the feed answered at once with nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from servicekit import feed
+from servicekit.feed import FeedConsumer
+from servicekit.http import ServiceClient
+
+
+class Cursor:
+    def __init__(self) -> None:
+        self.applied: list[dict[str, Any]] = []
+
+    async def load_cursor(self) -> str | None:
+        return str(self.applied[-1]["seq"]) if self.applied else None
+
+    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
+        self.applied += items
+
+
+class Clock:
+    """time.monotonic for the feed module; a request moves it on by what the fake feed 'held'."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def consumer(
+    pages: list[tuple[list[dict[str, Any]], float]], clock: Clock, asked: list[httpx.Request], wait: float
+) -> FeedConsumer:
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        items, held = pages.pop(0)
+        clock.now += held
+        return httpx.Response(200, json={"items": items, "next_cursor": "0", "head": 0})
+
+    client = ServiceClient("http://registry.test", transport=httpx.MockTransport(answer))
+    return FeedConsumer(client=client, follower=Cursor(), name="registry", wait_seconds=wait)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(feed, "time", fake)
+    return fake
+
+
+async def test_it_asks_again_at_once_when_the_feed_held_its_answer_or_brought_changes(clock: Clock) -> None:
+    asked: list[httpx.Request] = []
+    change = {"seq": 1, "entity": "citizen", "entity_id": "c1", "op": "upsert"}
+    follower = consumer([([], 5.0), ([change], 0.2)], clock, asked, wait=5.0)
+    assert await follower.step() is True  # held 5 s: a long poll that ran out, ask again
+    assert await follower.step() is True  # a change came: ask again
+    assert [request.url.params.get("wait") for request in asked] == ["5.0", "5.0"]
+
+
+async def test_a_feed_that_answers_at_once_with_nothing_is_left_to_rest(clock: Clock) -> None:
+    asked: list[httpx.Request] = []
+    follower = consumer([([], 0.01)], clock, asked, wait=5.0)
+    assert await follower.step() is False
+
+
+async def test_without_wait_seconds_it_polls_as_before(clock: Clock) -> None:
+    asked: list[httpx.Request] = []
+    follower = consumer([([], 0.0)], clock, asked, wait=0.0)
+    assert await follower.step() is False
+    assert "wait" not in asked[0].url.params
