@@ -26,8 +26,10 @@ from registry.api import (
 from registry.clients.followers import Followers, follower_clients
 from registry.domain.occupation_map import OccupationMap, build_occupation_map
 from registry.settings import Settings
+from registry.store.outbox import CHANGES_CHANNEL
 from registry.store.tables import metadata
 from servicekit.app import create_service_app
+from servicekit.notifications import ChannelListener
 from taxonomy import Taxonomy, load_taxonomy
 from taxonomy.esco import CLASSIFICATION_ZIP, find_zip, read_csv
 from taxonomy.starter import STARTER_DIR, read_rows
@@ -93,6 +95,13 @@ def create_app(
             transports=follower_transports,
         )
 
+    async def listen_for_changes(app: FastAPI) -> None:
+        app.state.changes_listener = ChannelListener(settings.database_url, CHANGES_CHANNEL)
+        await app.state.changes_listener.start()
+
+    async def stop_listening(app: FastAPI) -> None:
+        await app.state.changes_listener.stop()
+
     async def close_followers(app: FastAPI) -> None:
         followers: Followers | None = getattr(app.state, "followers", None)
         if followers is not None:
@@ -118,8 +127,8 @@ def create_app(
         ],
         metadata=metadata,
         alembic_ini=MIGRATIONS,
-        on_startup=[load_reference_data, open_followers],
-        on_shutdown=[close_followers],
+        on_startup=[load_reference_data, open_followers, listen_for_changes],
+        on_shutdown=[stop_listening, close_followers],
         openapi_tags=TAGS,
     )
     app.state.national_id_vault = vault

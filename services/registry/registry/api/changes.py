@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from registry.api.deps import Internal, SessionDep
+from registry.api.deps import ChangesListener, DatabaseDep, Internal
 from registry.feed.pages import changes_page
 from registry.schemas.changes import ChangePage
 from servicekit.errors import FieldError, ValidationFailed
@@ -27,12 +27,31 @@ def _position(after: str | None) -> int:
 
 @router.get("", response_model=ChangePage)
 async def read_feed(
-    session: SessionDep,
+    request: Request,
+    database: DatabaseDep,
+    listener: ChangesListener,
     principal: Internal,
     after: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=25,
+            description="Long poll: with no change after the cursor, answer when one is committed or after "
+            "this many seconds (0: at once)",
+        ),
+    ] = 0,
 ) -> Response:
     """Changes after a cursor, in commit order (scope internal)."""
-    body = await changes_page(session, after=_position(after), limit=limit)
+    body = await changes_page(
+        database,
+        principal.tenant,
+        listener,
+        after=_position(after),
+        limit=limit,
+        wait=wait,
+        gone=request.is_disconnected,
+    )
     # The body is ChangePage's JSON, assembled by the feed around the items PostgreSQL serialised.
     return Response(content=body, media_type="application/json")

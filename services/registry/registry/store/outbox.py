@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.store.tables import outbox
 
+# The channel the outbox's insert trigger notifies (migration 0008), heard by the feed's long polls.
+CHANGES_CHANNEL = "registry_changes"
 # Every transaction that writes outbox rows takes this lock first and holds it to commit, so
 # sequence numbers become visible in order and a feed cursor can never skip a late row.
 OUTBOX_LOCK_ID = 0x0B0B_FEED
