@@ -112,6 +112,7 @@ def lifecycle(
             name="registry",
             page_size=settings.feed_page_size,
             idle_seconds=settings.feed_poll_seconds,
+            wait_seconds=settings.feed_wait_seconds,
         )
         app.state.access_log = AccessLogShipper.configured(
             database, access_outbox, app.state.registry_client, settings, service="matching"

@@ -25,6 +25,9 @@ class Settings(ServiceSettings, AccessLogSettings):
     # The change-feed consumer: page size, pause when caught up, and whether it runs at all.
     feed_page_size: int = Field(default=1000, ge=1, le=1000)
     feed_poll_seconds: float = Field(default=1.0, gt=0)
+    # Long poll: caught up, ask the registry to answer when a change is committed, up to this long
+    # (0: ask every `feed_poll_seconds` instead).
+    feed_wait_seconds: float = Field(default=5.0, ge=0, le=25)
     feed_enabled: bool = True
     # Readiness fails when the feed is further behind than this many changes.
     feed_max_lag: int = 10_000

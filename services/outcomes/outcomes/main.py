@@ -69,6 +69,7 @@ def create_app(
                 app.state.registry_client,
                 page_size=settings.feed_batch_size,
                 idle_seconds=settings.feed_poll_seconds,
+                wait_seconds=settings.feed_wait_seconds,
             )
             app.state.feed.start()
             app.state.access_log = AccessLogShipper.configured(

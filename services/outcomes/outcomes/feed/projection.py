@@ -172,7 +172,7 @@ class CitizenProjectionFeed(CursorFollower):
 
 
 def registry_follower(
-    database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float = 2.0
+    database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float = 2.0, wait_seconds: float = 0.0
 ) -> FeedConsumer:
     """servicekit's consumer of the registry feed, applying pages to this service's projection."""
     projection = CitizenProjectionFeed(database)
@@ -182,4 +182,5 @@ def registry_follower(
         name=CONSUMER,
         page_size=page_size,
         idle_seconds=idle_seconds,
+        wait_seconds=wait_seconds,
     )
