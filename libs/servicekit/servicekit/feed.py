@@ -43,10 +43,10 @@ class FeedConsumer(BackgroundLoop):
     (a page not full), it waits `idle_seconds`; a failed poll waits from `idle_seconds` doubling up to
     `max_backoff_seconds`.
 
-    With `wait_seconds`, the background loop long-polls: it asks the feed to hold its answer up to that
-    long until a change is committed, and asks again as soon as an answer comes. A feed that answers
-    at once (it does not long-poll, or cannot right now) is asked again after `idle_seconds`, as
-    without `wait_seconds`."""
+    With `wait_seconds`, the background loop long-polls when caught up: it asks the feed to hold its
+    answer up to that long until a change is committed. A feed that answers at once with nothing (it
+    does not long-poll, or cannot right now) is asked again after `idle_seconds`, as without
+    `wait_seconds`."""
 
     def __init__(
         self,
@@ -135,13 +135,17 @@ class FeedConsumer(BackgroundLoop):
         return self.last_error is None and self.lag == 0
 
     async def step(self) -> bool:
-        """One page; whether to ask again at once: a full page came (more is waiting), or the feed
-        long-polled (it held its answer, or answered as soon as a change came)."""
+        """One page; whether to ask again at once: a full page came (more is waiting), or a long poll
+        was held until its wait ran out. After a partial page the loop rests `idle_seconds`, long poll
+        or not: a busy feed (a bulk sync) is then read in pages instead of one commit at a time, which
+        on a shared machine took CPU from the sync itself."""
         if not self.wait_seconds:
             return await self.poll_once() >= self.page_size
         started = time.monotonic()
         applied = await self.poll_once(wait=self.wait_seconds)
-        return applied > 0 or time.monotonic() - started >= self.wait_seconds / 2
+        if applied:
+            return applied >= self.page_size
+        return time.monotonic() - started >= self.wait_seconds / 2
 
     def failed(self, error: Exception, retry_in: float) -> str:
         if isinstance(error, (httpx.HTTPError, OSError, KeyError, ValueError)):

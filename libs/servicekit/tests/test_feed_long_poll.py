@@ -54,13 +54,19 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-async def test_it_asks_again_at_once_when_the_feed_held_its_answer_or_brought_changes(clock: Clock) -> None:
+async def test_it_asks_again_at_once_when_the_feed_held_its_answer(clock: Clock) -> None:
+    asked: list[httpx.Request] = []
+    follower = consumer([([], 5.0)], clock, asked, wait=5.0)
+    assert await follower.step() is True  # held 5 s: a long poll that ran out, ask again
+    assert asked[0].url.params["wait"] == "5.0"
+
+
+async def test_after_a_partial_page_it_rests_so_that_a_busy_feed_is_read_in_pages(clock: Clock) -> None:
     asked: list[httpx.Request] = []
     change = {"seq": 1, "entity": "citizen", "entity_id": "c1", "op": "upsert"}
-    follower = consumer([([], 5.0), ([change], 0.2)], clock, asked, wait=5.0)
-    assert await follower.step() is True  # held 5 s: a long poll that ran out, ask again
-    assert await follower.step() is True  # a change came: ask again
-    assert [request.url.params.get("wait") for request in asked] == ["5.0", "5.0"]
+    follower = consumer([([change], 0.2), ([change] * 500, 0.0)], clock, asked, wait=5.0)
+    assert await follower.step() is False  # one change came at once: apply it, rest idle_seconds
+    assert await follower.step() is True  # a full page: more is waiting
 
 
 async def test_a_feed_that_answers_at_once_with_nothing_is_left_to_rest(clock: Clock) -> None:
