@@ -29,6 +29,9 @@ class Settings(ServiceSettings, AccessLogSettings):
     # (0: ask every `feed_poll_seconds` instead).
     feed_wait_seconds: float = Field(default=5.0, ge=0, le=25)
     feed_enabled: bool = True
+    # The national run's commuting regions: a CSV of `municipality,region` (the official commuting
+    # areas / local labour markets); unset or for municipalities it does not list, the approximation.
+    commuting_regions_file: Path | None = None
     # Readiness fails when the feed is further behind than this many changes.
     feed_max_lag: int = 10_000
     # How long recommendation lists served and caseworker decisions are kept, counted from when

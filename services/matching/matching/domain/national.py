@@ -8,17 +8,18 @@ that could change the answer). Pair scores depend on the pair alone (skills weig
 specificity over the taxonomy, not over the openings beside them), so where a pair is scored
 does not matter either.
 
-Commuting regions: Danish municipality codes (DK-0101 …) are grouped by their hundreds digit,
-which follows the regions' commuting areas (1xx-2xx the capital area, 3xx Zealand, 4xx Funen,
-5xx-6xx Southern Jutland, 7xx East and Central Jutland, 8xx North Jutland); Swedish ones
-(SE-0180 …) by county, the frame of Statistics Sweden's local labour markets. Both are
-approximations until the official commuting-area tables are imported.
+Commuting regions: an official table (municipality → commuting area or local labour market) where
+one is loaded (`CommutingRegions.from_rows`, `MATCHING_COMMUTING_REGIONS_FILE`); for a municipality
+it does not list, Danish municipality codes (DK-0101 …) are grouped by their hundreds digit, which
+follows the regions' commuting areas (1xx-2xx the capital area, 3xx Zealand, 4xx Funen, 5xx-6xx
+Southern Jutland, 7xx East and Central Jutland, 8xx North Jutland), and Swedish ones (SE-0180 …)
+by county, the frame of Statistics Sweden's local labour markets. Both are approximations.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,36 @@ def commuting_region(municipality: str) -> str:
     return municipality
 
 
+class CommutingRegions:
+    """Which commuting region a municipality's citizens and openings are blocked in: the loaded
+    table's region, else the approximation (`commuting_region`)."""
+
+    def __init__(self, table: Mapping[str, str] | None = None, *, source: str = "approximation") -> None:
+        self.table = dict(table or {})
+        self.source = source
+
+    def __call__(self, municipality: str) -> str:
+        return self.table.get(municipality) or commuting_region(municipality)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, str | None]], *, source: str) -> CommutingRegions:
+        """From rows with `municipality` and `region` (a CSV's, say); ValueError naming the row (1 is
+        the first after the header) of a missing value or of a municipality listed twice."""
+        table: dict[str, str] = {}
+        for number, row in enumerate(rows, start=1):
+            municipality = (row.get("municipality") or "").strip()
+            region = (row.get("region") or "").strip()
+            if not municipality or not region:
+                raise ValueError(f"{source}, row {number}: needs a municipality and a region")
+            if municipality in table:
+                raise ValueError(f"{source}, row {number}: {municipality} is listed twice")
+            table[municipality] = region
+        return cls(table, source=source)
+
+
+APPROXIMATE_REGIONS = CommutingRegions()
+
+
 @dataclass(frozen=True)
 class Block:
     region: str
@@ -61,22 +92,23 @@ class NationalPopulation:
     citizens as columns: the parent of a national run holds the whole country, and drops each
     chunk's profiles once it is added."""
 
-    def __init__(self, space: SkillSpace) -> None:
+    def __init__(self, space: SkillSpace, regions: CommutingRegions = APPROXIMATE_REGIONS) -> None:
         self.space = space
+        self.regions = regions
         self._citizens: dict[str, CitizenColumnsBuilder] = {}
         self._openings: dict[str, list[OpeningProfile]] = defaultdict(list)
 
     def add_citizens(self, citizens: Iterable[CitizenProfile]) -> None:
         by_region: dict[str, list[CitizenProfile]] = defaultdict(list)
         for c in citizens:
-            by_region[commuting_region(c.municipality)].append(c)
+            by_region[self.regions(c.municipality)].append(c)
         for region, found in by_region.items():
             self._citizens.setdefault(region, CitizenColumnsBuilder(self.space)).add(found)
 
     def add_openings(self, openings: Iterable[OpeningProfile]) -> None:
         for o in openings:
             if o.status == "open":
-                self._openings[commuting_region(o.municipality)].append(o)
+                self._openings[self.regions(o.municipality)].append(o)
 
     def blocks(self) -> list[Block]:
         """The regions with citizens and openings, largest block first (Dask schedules the long
@@ -89,9 +121,14 @@ class NationalPopulation:
         return sorted(found, key=lambda b: -len(b.citizens) * len(b.openings))
 
 
-def blocks(space: SkillSpace, citizens: Iterable[CitizenProfile], openings: Iterable[OpeningProfile]) -> list[Block]:
+def blocks(
+    space: SkillSpace,
+    citizens: Iterable[CitizenProfile],
+    openings: Iterable[OpeningProfile],
+    regions: CommutingRegions = APPROXIMATE_REGIONS,
+) -> list[Block]:
     """Citizens and open openings grouped by commuting region, largest block first."""
-    population = NationalPopulation(space)
+    population = NationalPopulation(space, regions)
     population.add_citizens(citizens)
     population.add_openings(openings)
     return population.blocks()
@@ -179,11 +216,12 @@ def exhaustive_top(
     openings: Sequence[OpeningProfile],
     *,
     top_n: int,
+    regions: CommutingRegions = APPROXIMATE_REGIONS,
 ) -> dict[str, list[str]]:
     """The reference: each citizen scored against every open opening in the country, the
     commuting-region rule applied after scoring. Slow; for checking samples."""
     every = [o for o in openings if o.status == "open"]
-    region = np.array([commuting_region(o.municipality) for o in every])
+    region = np.array([regions(o.municipality) for o in every])
     obox = opening_block(space, every)
     cbox = citizen_block(space, obox, list(citizens))
     result: dict[str, list[str]] = {}
@@ -191,7 +229,7 @@ def exhaustive_top(
         citizen = np.full(len(every), i, dtype=np.int64)
         opening = np.arange(len(every), dtype=np.int64)
         scored = score_pairs(model, cbox, obox, citizen, opening)
-        allowed = ~scored.features.excluded & (region == commuting_region(c.municipality))
+        allowed = ~scored.features.excluded & (region == regions(c.municipality))
         score = np.where(allowed, scored.scores, -1.0)
         top = top_per_row(1, np.zeros(len(every), dtype=np.int64), opening, score, top_n).opening[0]
         result[c.id] = [every[int(o)].id for o in top if o >= 0]

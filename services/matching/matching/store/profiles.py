@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching.domain.national import NationalPopulation
+from matching.domain.national import APPROXIMATE_REGIONS, CommutingRegions, NationalPopulation
 from matching.domain.profiles import CitizenProfile, Location, OpeningProfile, Partnership
 from matching.domain.skill_space import SkillSpace
 
@@ -189,10 +189,12 @@ async def openings_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
 NATIONAL_ROWS_PER_FETCH = 5_000
 
 
-async def national_population(session: AsyncSession, space: SkillSpace) -> NationalPopulation:
+async def national_population(
+    session: AsyncSession, space: SkillSpace, regions: CommutingRegions = APPROXIMATE_REGIONS
+) -> NationalPopulation:
     """Every consenting citizen and open opening the tenant sees (the whole country for the national
     tenant), gathered by commuting region, citizens as columns."""
-    population = NationalPopulation(space)
+    population = NationalPopulation(space, regions)
     citizens = sa.select(citizen_features).where(citizen_features.c.consent.is_(True)).order_by(citizen_features.c.id)
     streamed = await session.stream(citizens.execution_options(yield_per=NATIONAL_ROWS_PER_FETCH))
     async for rows in streamed.partitions():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import dataclasses
 import resource
 import time
@@ -18,10 +19,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching.domain.national import Block, BlockRanking, rank_block, ranked_lists
+from matching.domain.national import (
+    APPROXIMATE_REGIONS,
+    Block,
+    BlockRanking,
+    CommutingRegions,
+    rank_block,
+    ranked_lists,
+)
 from matching.domain.personal_data import Actor, access_entry
 from matching.domain.ranking import ScoringModel
 from matching.domain.skill_space import SkillSpace
@@ -101,6 +110,16 @@ class RunSettings:
     scheduler: str | None = None
     workers: int = 1
     progress: bool = True
+    regions: CommutingRegions = APPROXIMATE_REGIONS
+
+
+def commuting_regions(path: Path | None) -> CommutingRegions:
+    """The official commuting-area table in a CSV file (columns `municipality`, `region`; others,
+    such as the source, are ignored), or the approximation without one."""
+    if path is None:
+        return APPROXIMATE_REGIONS
+    with path.open(newline="", encoding="utf-8") as file:
+        return CommutingRegions.from_rows(csv.DictReader(file), source=path.name)
 
 
 async def run_national(database: Database, engine: Engine, options: RunSettings) -> RankingRunRead:
@@ -110,7 +129,7 @@ async def run_national(database: Database, engine: Engine, options: RunSettings)
     async with database.sessions() as session, session.begin():
         await set_tenant(session, NATIONAL)
         in_use = await engine.model(session)
-        population = await profiles.national_population(session, engine.space)
+        population = await profiles.national_population(session, engine.space, options.regions)
     work = population.blocks()
     started = time.perf_counter()
     ranked = await asyncio.to_thread(
@@ -189,7 +208,12 @@ def main() -> None:
     async def go() -> RankingRunRead:
         database = Database(settings.database_url)
         try:
-            options = RunSettings(top_n=args.top_n, scheduler=args.scheduler, workers=args.workers)
+            options = RunSettings(
+                top_n=args.top_n,
+                scheduler=args.scheduler,
+                workers=args.workers,
+                regions=commuting_regions(settings.commuting_regions_file),
+            )
             return await run_national(database, engine, options)
         finally:
             await database.dispose()
