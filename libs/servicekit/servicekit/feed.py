@@ -61,7 +61,6 @@ class FeedConsumer(BackgroundLoop):
         wait_seconds: float = 0.0,
     ) -> None:
         super().__init__(f"feed:{name}", idle_seconds=idle_seconds, max_backoff_seconds=max_backoff_seconds)
-        self.wait_seconds = wait_seconds
         self.client = client
         self.follower = follower
         self.name = name
@@ -69,6 +68,7 @@ class FeedConsumer(BackgroundLoop):
         self.page_size = page_size
         self.position = 0
         self.head = 0
+        self.wait_seconds = wait_seconds
         self.last_success: float | None = None
         self._refresh_lock = asyncio.Lock()
         self._refreshes = 0
