@@ -48,6 +48,11 @@ class Database:
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
+    def driver_url(self) -> str:
+        """This database's URL as asyncpg takes it, for a connection of its own outside the pool
+        (a LISTEN, which must stay connected)."""
+        return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

@@ -14,22 +14,17 @@ import time
 from typing import Any
 
 import asyncpg
-import sqlalchemy as sa
 import structlog
 
 log = structlog.get_logger(__name__)
 
 
-def libpq_url(database_url: str) -> str:
-    """The SQLAlchemy URL (`postgresql+asyncpg://…`) as asyncpg takes it."""
-    return sa.make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 class ChannelListener:
     """Hears `channel` and wakes whoever armed themselves before the notification."""
 
-    def __init__(self, database_url: str, channel: str, *, retry_seconds: float = 5.0) -> None:
-        self.url = libpq_url(database_url)
+    def __init__(self, url: str, channel: str, *, retry_seconds: float = 5.0) -> None:
+        """`url`: where to listen, as asyncpg takes it (`Database.driver_url`)."""
+        self.url = url
         self.channel = channel
         self.retry_seconds = retry_seconds
         self._connection: asyncpg.Connection | None = None

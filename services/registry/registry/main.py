@@ -96,7 +96,7 @@ def create_app(
         )
 
     async def listen_for_changes(app: FastAPI) -> None:
-        app.state.changes_listener = ChannelListener(settings.database_url, CHANGES_CHANNEL)
+        app.state.changes_listener = ChannelListener(app.state.database.driver_url(), CHANGES_CHANNEL)
         await app.state.changes_listener.start()
 
     async def stop_listening(app: FastAPI) -> None:

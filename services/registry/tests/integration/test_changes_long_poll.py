@@ -65,7 +65,7 @@ async def test_a_poll_with_nothing_new_answers_empty_when_its_wait_runs_out(
 
 async def test_without_a_listener_the_feed_answers_at_once(registry_app: FastAPI) -> None:
     # Nothing listens on a port where no server runs: the reader must not wait for a notification.
-    deaf = ChannelListener("postgresql+asyncpg://nobody@127.0.0.1:9/none", "registry_changes", retry_seconds=3600)
+    deaf = ChannelListener("postgresql://nobody@127.0.0.1:9/none", "registry_changes", retry_seconds=3600)
     await deaf.start()
     assert not deaf.listening
     body = await asyncio.wait_for(
