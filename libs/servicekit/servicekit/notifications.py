@@ -51,6 +51,8 @@ class ChannelListener:
     async def stop(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None and not connection.is_closed():
+            # asyncpg calls termination listeners on a close we asked for too: this one is no loss.
+            connection.remove_termination_listener(self._lost)
             await connection.close()
         self._wake()  # readers waiting now answer at once
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import httpx
+import structlog.testing
 from fastapi import FastAPI
 
 from registry.feed.pages import changes_page
@@ -78,3 +80,39 @@ async def test_wait_is_bounded(client: httpx.AsyncClient, internal: dict[str, st
     answer = await client.get(FEED, params={"wait": 26}, headers=internal)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "query.wait"
+
+
+async def test_stopping_the_listener_is_not_reported_as_a_lost_connection(registry_app: FastAPI) -> None:
+    listener = ChannelListener(registry_app.state.database.driver_url(), "registry_changes")
+    await listener.start()
+    assert listener.listening
+    with structlog.testing.capture_logs() as logs:
+        await listener.stop()
+    assert not listener.listening
+    assert [entry for entry in logs if entry["event"] == "listener_lost"] == []
+
+
+async def test_a_connection_the_server_ends_is_reported_and_readers_answer_at_once(registry_app: FastAPI) -> None:
+    listener = ChannelListener(registry_app.state.database.driver_url(), "registry_changes", retry_seconds=3600)
+    await listener.start()
+    woken = await listener.armed()
+    assert woken is not None
+    connection = listener._connection
+    assert connection is not None
+    with structlog.testing.capture_logs() as logs:
+        await _terminate(registry_app, connection.get_server_pid())
+        # A reader waiting when the connection went is woken, not left to its timeout.
+        assert await listener.wait(woken, timeout=10)
+    assert [entry["event"] for entry in logs] == ["listener_lost"]
+    assert not listener.listening
+    assert await listener.armed() is None
+    await listener.stop()
+
+
+async def _terminate(registry_app: FastAPI, backend_pid: int) -> None:
+    """End one backend from the server side, as a restart or an administrator would."""
+    admin = await asyncpg.connect(registry_app.state.database.driver_url())
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", backend_pid)
+    finally:
+        await admin.close()
