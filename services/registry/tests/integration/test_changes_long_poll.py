@@ -88,6 +88,7 @@ async def test_stopping_the_listener_is_not_reported_as_a_lost_connection(regist
     assert listener.listening
     with structlog.testing.capture_logs() as logs:
         await listener.stop()
+        await asyncio.sleep(0)  # one loop turn: asyncpg calls termination listeners with call_soon
     assert not listener.listening
     assert [entry for entry in logs if entry["event"] == "listener_lost"] == []
 
