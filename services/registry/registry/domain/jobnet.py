@@ -31,23 +31,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from registry.domain.imported_ads import (
-    ImportedAd,
-    InvalidAd,
-    SourceConcept,
-    Workplace,
-    hours_of_kind,
-    hours_range,
-    identified,
-    integer,
-    number,
-    obj,
-    seats,
-    taken_down,
-    text,
-    timestamp,
-    title,
-)
+from registry.domain import imported_ads as ads
+from registry.domain.imported_ads import ImportedAd, InvalidAd, SourceConcept, Workplace
 from registry.domain.occupation_map import OccupationMap
 from registry.domain.violations import Violation
 
@@ -61,7 +46,7 @@ def _conditions(raw: Mapping[str, Any]) -> tuple[str, ...]:
     listed = raw.get("WorkConditions") or []
     if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
         raise InvalidAd([Violation("WorkConditions", "must be a list of strings", "type")])
-    announcement = text(raw, "JobAnnouncementType")
+    announcement = ads.text(raw, "JobAnnouncementType")
     names = [c.strip().lower() for c in listed] + ([announcement.lower()] if announcement else [])
     found: list[str] = []
     for name in names:
@@ -72,24 +57,24 @@ def _conditions(raw: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _hours(raw: Mapping[str, Any]) -> tuple[int, int]:
-    described = text(obj(raw, "JoblogWorkTime"), "WorkHour", where="JoblogWorkTime.")
+    described = ads.text(ads.obj(raw, "JoblogWorkTime"), "WorkHour", where="JoblogWorkTime.")
     numbers = [int(n) for n in HOURS.findall(described or "")]
     if numbers:
-        return hours_range(min(numbers), max(numbers))
-    return hours_of_kind(text(raw, "WorkHours"), full_time="fuldtid", part_time="deltid")
+        return ads.hours_range(min(numbers), max(numbers))
+    return ads.hours_of_kind(ads.text(raw, "WorkHours"), full_time="fuldtid", part_time="deltid")
 
 
 def _workplace(raw: Mapping[str, Any]) -> Workplace:
-    code = text(raw, "MunicipalityCode")
+    code = ads.text(raw, "MunicipalityCode")
     if code is not None and not (code.isdigit() and 1 <= len(code) <= 4):
         raise InvalidAd([Violation("MunicipalityCode", "must be a 3-digit kommunekode", "invalid")])
-    location = obj(raw, "Location")
-    lat = number(location.get("Latitude", raw.get("Latitude")), "Location.Latitude")
-    lon = number(location.get("Longitude", raw.get("Longitude")), "Location.Longitude")
-    postcode = text(raw, "WorkPlacePostalCode") or text(raw, "PostalCode")
+    location = ads.obj(raw, "Location")
+    lat = ads.number(location.get("Latitude", raw.get("Latitude")), "Location.Latitude")
+    lon = ads.number(location.get("Longitude", raw.get("Longitude")), "Location.Longitude")
+    postcode = ads.text(raw, "WorkPlacePostalCode") or ads.text(raw, "PostalCode")
     return Workplace(
         municipality_code=f"DK-{int(code):04d}" if code else None,
-        municipality_name=text(raw, "Municipality"),
+        municipality_name=ads.text(raw, "Municipality"),
         postcode=postcode,
         lat=lat,
         lon=lon,
@@ -97,7 +82,7 @@ def _workplace(raw: Mapping[str, Any]) -> Workplace:
 
 
 def _occupation(raw: Mapping[str, Any], omap: OccupationMap) -> list[SourceConcept]:
-    code, label = text(raw, "OccupationCode"), text(raw, "Occupation")
+    code, label = ads.text(raw, "OccupationCode"), ads.text(raw, "Occupation")
     if code is not None:
         scheme = "disco-08" if code.isdigit() and len(code) in (4, 6) else "star-occupation"
         return [SourceConcept(scheme, code, label, "occupation", None, omap.resolve(scheme, code))]
@@ -114,8 +99,8 @@ def _occupation(raw: Mapping[str, Any], omap: OccupationMap) -> list[SourceConce
 
 def parse_jobnet_posting(raw: Any, omap: OccupationMap) -> ImportedAd:
     """One Jobnet posting as an `ImportedAd`; InvalidAd naming the fields otherwise."""
-    raw, identifier = identified(raw, id_field="ID")
-    if taken_down(raw, "Removed"):
+    raw, identifier = ads.identified(raw, id_field="ID")
+    if ads.taken_down(raw, "Removed"):
         return ImportedAd(ref_prefix="jobnet", ad_id=identifier, removed=True)
     conditions = _conditions(raw)
     hours_min, hours_max = _hours(raw)
@@ -124,22 +109,24 @@ def parse_jobnet_posting(raw: Any, omap: OccupationMap) -> ImportedAd:
         ref_prefix="jobnet",
         ad_id=identifier,
         removed=False,
-        title=title(text(raw, "Title") or text(raw, "JobHeadline") or text(raw, "Occupation") or identifier),
-        employer_name=text(raw, "HiringOrgName"),
+        title=ads.title(
+            ads.text(raw, "Title") or ads.text(raw, "JobHeadline") or ads.text(raw, "Occupation") or identifier
+        ),
+        employer_name=ads.text(raw, "HiringOrgName"),
         employer_number=None
         if cvr in (None, "", 0)
         else f"{int(cvr):08d}"
         if isinstance(cvr, int)
-        else text(raw, "HiringOrgCVR"),
+        else ads.text(raw, "HiringOrgCVR"),
         workplace=_workplace(raw),
         hours_min=hours_min,
         hours_max=hours_max,
-        seats=seats(integer(raw, "NumberToFill")),
+        seats=ads.seats(ads.integer(raw, "NumberToFill")),
         flexjob="fleksjob" in conditions,
         conditions=conditions,
         concepts=tuple(_occupation(raw, omap)),
-        published=timestamp(raw, "PostingCreated"),
-        valid_through=timestamp(raw, "LastDateApplication"),
+        published=ads.timestamp(raw, "PostingCreated"),
+        valid_through=ads.timestamp(raw, "LastDateApplication"),
     )
 
 

@@ -27,24 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from registry.domain.imported_ads import (
-    ConceptRole,
-    ImportedAd,
-    InvalidAd,
-    SourceConcept,
-    Workplace,
-    hours_of_kind,
-    hours_range,
-    identified,
-    integer,
-    number,
-    obj,
-    seats,
-    taken_down,
-    text,
-    timestamp,
-    title,
-)
+from registry.domain import imported_ads as ads
+from registry.domain.imported_ads import ConceptRole, ImportedAd, InvalidAd, SourceConcept, Workplace
 from registry.domain.occupation_map import OccupationMap
 from registry.domain.violations import Violation
 
@@ -53,7 +37,7 @@ SWEDISH_FULL_TIME_HOURS = 40
 
 
 def _skills(raw: Mapping[str, Any], part: str, role: ConceptRole, omap: OccupationMap) -> list[SourceConcept]:
-    items = obj(raw, part).get("skills") or []
+    items = ads.obj(raw, part).get("skills") or []
     if not isinstance(items, list):
         raise InvalidAd([Violation(f"{part}.skills", "must be a list", "type")])
     found = []
@@ -61,16 +45,16 @@ def _skills(raw: Mapping[str, Any], part: str, role: ConceptRole, omap: Occupati
         if not isinstance(item, Mapping):
             raise InvalidAd([Violation(f"{part}.skills.{i}", "must be an object", "type")])
         where = f"{part}.skills.{i}."
-        code = text(item, "concept_id", where=where) or text(item, "legacy_ams_taxonomy_id", where=where)
+        code = ads.text(item, "concept_id", where=where) or ads.text(item, "legacy_ams_taxonomy_id", where=where)
         if code is None:
             raise InvalidAd([Violation(where + "concept_id", "is required", "missing")])
         found.append(
             SourceConcept(
                 scheme="jobtech-skill",
                 code=code,
-                label=text(item, "label", where=where),
+                label=ads.text(item, "label", where=where),
                 role=role,
-                weight=integer(item, "weight", where=where),
+                weight=ads.integer(item, "weight", where=where),
                 mapped_to=omap.resolve("jobtech-skill", code),
             )
         )
@@ -78,28 +62,30 @@ def _skills(raw: Mapping[str, Any], part: str, role: ConceptRole, omap: Occupati
 
 
 def _hours(raw: Mapping[str, Any]) -> tuple[int, int]:
-    scope = obj(raw, "scope_of_work")
-    low, high = integer(scope, "min", where="scope_of_work."), integer(scope, "max", where="scope_of_work.")
+    scope = ads.obj(raw, "scope_of_work")
+    low, high = ads.integer(scope, "min", where="scope_of_work."), ads.integer(scope, "max", where="scope_of_work.")
     if low is not None or high is not None:
         as_hours = [None if p is None else round(p * SWEDISH_FULL_TIME_HOURS / 100) for p in (low, high)]
-        return hours_range(as_hours[0], as_hours[1])
-    return hours_of_kind(text(obj(raw, "working_hours_type"), "label"), full_time="heltid", part_time="deltid")
+        return ads.hours_range(as_hours[0], as_hours[1])
+    return ads.hours_of_kind(
+        ads.text(ads.obj(raw, "working_hours_type"), "label"), full_time="heltid", part_time="deltid"
+    )
 
 
 def _workplace(raw: Mapping[str, Any]) -> Workplace:
-    address = obj(raw, "workplace_address")
-    code = text(address, "municipality_code", where="workplace_address.")
+    address = ads.obj(raw, "workplace_address")
+    code = ads.text(address, "municipality_code", where="workplace_address.")
     if code is not None and not (code.isdigit() and len(code) == 4):
         raise InvalidAd([Violation("workplace_address.municipality_code", "must be a 4-digit kommunkod", "invalid")])
     lat = lon = None
     coordinates = address.get("coordinates")
     if isinstance(coordinates, list) and len(coordinates) == 2 and all(c is not None for c in coordinates):
-        lon = number(coordinates[0], "workplace_address.coordinates.0")
-        lat = number(coordinates[1], "workplace_address.coordinates.1")
-    postcode = text(address, "postcode", where="workplace_address.")
+        lon = ads.number(coordinates[0], "workplace_address.coordinates.0")
+        lat = ads.number(coordinates[1], "workplace_address.coordinates.1")
+    postcode = ads.text(address, "postcode", where="workplace_address.")
     return Workplace(
         municipality_code=f"SE-{code}" if code else None,
-        municipality_name=text(address, "municipality", where="workplace_address."),
+        municipality_name=ads.text(address, "municipality", where="workplace_address."),
         postcode=postcode.replace(" ", "") if postcode else None,
         lat=lat,
         lon=lon,
@@ -108,42 +94,47 @@ def _workplace(raw: Mapping[str, Any]) -> Workplace:
 
 def parse_jobstream_ad(raw: Any, omap: OccupationMap) -> ImportedAd:
     """One JobStream v2 ad (or tombstone) as an `ImportedAd`; InvalidAd naming the fields otherwise."""
-    raw, identifier = identified(raw, id_field="id")
-    if taken_down(raw, "removed"):
+    raw, identifier = ads.identified(raw, id_field="id")
+    if ads.taken_down(raw, "removed"):
         return ImportedAd(ref_prefix="jobtech", ad_id=identifier, removed=True)
 
-    occupation, group = obj(raw, "occupation"), obj(raw, "occupation_group")
-    ssyk = text(group, "legacy_ams_taxonomy_id", where="occupation_group.")
-    occupation_id = text(occupation, "concept_id", where="occupation.")
+    occupation, group = ads.obj(raw, "occupation"), ads.obj(raw, "occupation_group")
+    ssyk = ads.text(group, "legacy_ams_taxonomy_id", where="occupation_group.")
+    occupation_id = ads.text(occupation, "concept_id", where="occupation.")
     if occupation_id is None and ssyk is None:
         raise InvalidAd([Violation("occupation.concept_id", "an ad names its occupation", "missing")])
     concepts: list[SourceConcept] = []
     if occupation_id is not None:
         mapped = omap.resolve("jobtech-occupation", occupation_id) or omap.resolve("ssyk-2012", ssyk)
         concepts.append(
-            SourceConcept("jobtech-occupation", occupation_id, text(occupation, "label"), "occupation", None, mapped)
+            SourceConcept(
+                "jobtech-occupation", occupation_id, ads.text(occupation, "label"), "occupation", None, mapped
+            )
         )
     if ssyk is not None:
         concepts.append(
-            SourceConcept("ssyk-2012", ssyk, text(group, "label"), "occupation", None, omap.resolve("ssyk-2012", ssyk))
+            SourceConcept(
+                "ssyk-2012", ssyk, ads.text(group, "label"), "occupation", None, omap.resolve("ssyk-2012", ssyk)
+            )
         )
     concepts += _skills(raw, "must_have", "essential_skill", omap)
     concepts += _skills(raw, "nice_to_have", "optional_skill", omap)
 
-    employer = obj(raw, "employer")
+    employer = ads.obj(raw, "employer")
     hours_min, hours_max = _hours(raw)
     return ImportedAd(
         ref_prefix="jobtech",
         ad_id=identifier,
         removed=False,
-        title=title(text(raw, "headline") or text(occupation, "label") or identifier),
-        employer_name=text(employer, "name", where="employer.") or text(employer, "workplace", where="employer."),
-        employer_number=text(employer, "organization_number", where="employer."),
+        title=ads.title(ads.text(raw, "headline") or ads.text(occupation, "label") or identifier),
+        employer_name=ads.text(employer, "name", where="employer.")
+        or ads.text(employer, "workplace", where="employer."),
+        employer_number=ads.text(employer, "organization_number", where="employer."),
         workplace=_workplace(raw),
         hours_min=hours_min,
         hours_max=hours_max,
-        seats=seats(integer(raw, "number_of_vacancies")),
+        seats=ads.seats(ads.integer(raw, "number_of_vacancies")),
         concepts=tuple(concepts),
-        published=timestamp(raw, "publication_date"),
-        valid_through=timestamp(raw, "last_publication_date") or timestamp(raw, "application_deadline"),
+        published=ads.timestamp(raw, "publication_date"),
+        valid_through=ads.timestamp(raw, "last_publication_date") or ads.timestamp(raw, "application_deadline"),
     )
