@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .bootstrap import Band, percentile_band, resampled_weights
 from .calendar import Month
 from .refusion import RefusionStaircase
 from .savings import BenefitPath, MonthlySavings, monthly_savings
@@ -73,12 +74,9 @@ class MonthRow:
 
 
 @dataclass(frozen=True)
-class UncertaintyBand:
+class UncertaintyBand(Band):
     """Bootstrap over citizens: the spread of the net gain had other citizens of the same kind enrolled."""
 
-    p5: int
-    p50: int
-    p95: int
     probability_economic_gain: float
     resamples: int
 
@@ -86,15 +84,15 @@ class UncertaintyBand:
 def bootstrap_net_gain(
     per_citizen: Sequence[int], shared: int, *, resamples: int = 2000, seed: int = 0
 ) -> UncertaintyBand | None:
-    """Resample citizens with replacement (seeded); `shared` is the part not tied to a citizen."""
+    """`resamples` resamples of the citizens with replacement (seeded, as every band of the evaluation
+    is drawn: domain/bootstrap.py); `shared` is the part of the net gain not tied to a citizen."""
     if not per_citizen:
         return None
     values = np.asarray(per_citizen, dtype=np.float64)
-    resamples = max(100, min(resamples, 20_000_000 // len(values)))
     rng = np.random.default_rng(seed)
-    totals = values[rng.integers(0, len(values), size=(resamples, len(values)))].sum(axis=1) + shared
-    p5, p50, p95 = np.percentile(totals, [5, 50, 95])
-    return UncertaintyBand(round(p5), round(p50), round(p95), float((totals > 0).mean()), resamples)
+    totals = np.concatenate([weights @ values for weights in resampled_weights(rng, len(values), resamples)]) + shared
+    spread = percentile_band(totals)
+    return UncertaintyBand(spread.p5, spread.p50, spread.p95, float((totals > 0).mean()), resamples)
 
 
 @dataclass

@@ -8,31 +8,21 @@ sum is an integer far below 2^53 (weights are counts of at most N, lines at most
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import numpy.typing as npt
 
 from servicekit.domain_errors import InvalidField
 
-from .money import IntArray, divide_half_away, divide_half_away_array
+from .bootstrap import Band, FloatArray, percentile_band, resampled_weights
+from .money import IntArray, divide_half_away, divide_half_away_array, round_half_away
 from .valuation import monthly_discount_factor
 
 DEFAULT_HORIZON_MONTHS = 36
 MIN_DRAWS = 1_000
 CARRY_MONTHS = 6
-FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Band:
-    """5th, 50th and 95th percentile (numpy's linear method), rounded to øre half away from zero."""
-
-    p5: int
-    p50: int
-    p95: int
 
 
 @dataclass(frozen=True)
@@ -91,11 +81,6 @@ def _discounts(horizon: int, annual_rate: Fraction) -> FloatArray:
     return discounts
 
 
-def _round_half_away(values: FloatArray) -> IntArray:
-    rounded: IntArray = (np.sign(values) * np.floor(np.abs(values) + 0.5)).astype(np.int64)
-    return rounded
-
-
 def _fundable(sums: FloatArray, counts: FloatArray, horizon: int, discounts: FloatArray) -> tuple[IntArray, IntArray]:
     """Fundable cost per citizen for each row of curve sums/counts, and its observed months.
 
@@ -118,7 +103,7 @@ def _fundable(sums: FloatArray, counts: FloatArray, horizon: int, discounts: Flo
     keep = min(width, horizon)
     padded[:, :keep] = curve[:, :keep]
     values = np.where(k < observed[:, None], padded, carried[:, None]).astype(np.float64)
-    present = _round_half_away(values @ discounts)
+    present = round_half_away(values @ discounts)
     return present, np.minimum(observed, horizon)
 
 
@@ -136,20 +121,6 @@ def savings_curve(since: SinceEnrolment) -> list[int]:
     counts = observed.sum(axis=0)
     sums = np.where(observed, since.lines, 0).sum(axis=0)
     return [divide_half_away(int(total), int(number)) for total, number in zip(sums, counts, strict=True) if number]
-
-
-def _resampled_weights(rng: np.random.Generator, citizens: int, draws: int) -> Iterator[FloatArray]:
-    """Bootstrap weights: `draws` resamples of the citizens with replacement, in chunks of rows.
-
-    Row r, column c says how often citizen c was drawn in resample r (the seeded rng decides)."""
-    chunk = max(1, min(draws, 2_000_000 // max(citizens, 1)))
-    done = 0
-    while done < draws:
-        size = min(chunk, draws - done)
-        picks = rng.integers(0, citizens, size=(size, citizens))
-        flat = (np.arange(size)[:, None] * citizens + picks).ravel()
-        yield np.bincount(flat, minlength=size * citizens).reshape(size, citizens).astype(np.float64)
-        done += size
 
 
 def forward(
@@ -185,14 +156,14 @@ def forward(
     rng = np.random.default_rng(seed)
     fundable_draws: list[IntArray] = []
     total_draws: list[FloatArray] = []
-    for weights in _resampled_weights(rng, citizens, draws):
+    for weights in resampled_weights(rng, citizens, draws):
         present, _ = _fundable(weights @ lines, weights @ observed_mask, horizon, discounts)
         fundable_draws.append(present)
         total_draws.append(weights @ totals)
     fundable_all = np.concatenate(fundable_draws).astype(np.float64)
     totals_all = np.concatenate(total_draws)
-    fundable_band = _band(fundable_all)
-    net_band = _band(totals_all)
+    fundable_band = percentile_band(fundable_all)
+    net_band = percentile_band(totals_all)
     probability = float((np.rint(totals_all) - outlays > 0).mean())
     observed_months = min(len(curve), horizon)
     return Forward(
@@ -210,11 +181,6 @@ def forward(
         seed=seed,
         answer=answer_sentence(point, fundable_band, horizon, cost_per_citizen, currency),
     )
-
-
-def _band(values: FloatArray) -> Band:
-    p5, p50, p95 = _round_half_away(np.percentile(values, [5, 50, 95]))
-    return Band(int(p5), int(p50), int(p95))
 
 
 def per_citizen_cost(outlays: int, citizens: int) -> int | None:
@@ -270,7 +236,7 @@ def cumulative_band(
     rng = np.random.default_rng(seed)
     lines = calendar_lines.astype(np.float64)
     totals: list[FloatArray] = [
-        np.cumsum(weights @ lines, axis=1) for weights in _resampled_weights(rng, citizens, draws)
+        np.cumsum(weights @ lines, axis=1) for weights in resampled_weights(rng, citizens, draws)
     ]
     low, high = np.percentile(np.concatenate(totals), [5, 95], axis=0)
-    return _round_half_away(low).tolist(), _round_half_away(high).tolist()
+    return round_half_away(low).tolist(), round_half_away(high).tolist()

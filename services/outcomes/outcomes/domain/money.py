@@ -47,3 +47,9 @@ def parse_fraction(text: str | int | float | Decimal | Fraction) -> Fraction:
 def percent_of(amount: int, percent: Fraction) -> Fraction:
     """The exact amount x percent / 100, unrounded."""
     return Fraction(amount) * percent / 100
+
+
+def round_half_away(values: npt.NDArray[np.float64]) -> IntArray:
+    """Whole øre from floats (a resampled sum, a present value), half away from zero as §1 rounds."""
+    rounded: IntArray = (np.sign(values) * np.floor(np.abs(values) + 0.5)).astype(np.int64)
+    return rounded
