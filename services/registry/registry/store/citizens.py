@@ -97,14 +97,18 @@ APPEND_UPSERTS = sa.text(
                 'matching', c.consent_purposes -> 'matching' ->> 'status' IN ('granted', 'legal_basis'),
                 'given_at', c.consent_purposes -> 'matching' -> 'since')
             ELSE c.consent END,
-        'purposes', (
+        'purposes', CASE WHEN c.consent_purposes = '{}'::jsonb
+            -- No purpose recorded on its own (every citizen a bulk sync writes): the legacy flag alone.
+            THEN CASE WHEN coalesce((c.consent ->> 'matching')::boolean, false)
+                THEN '["matching"]'::jsonb ELSE '[]'::jsonb END
+            ELSE (
             SELECT coalesce(jsonb_agg(p.purpose ORDER BY p.purpose), '[]'::jsonb) FROM (
                 SELECT e.key AS purpose FROM jsonb_each(c.consent_purposes) AS e
                 WHERE e.value ->> 'status' IN ('granted', 'legal_basis')
                 UNION ALL
                 SELECT 'matching' WHERE NOT c.consent_purposes ? 'matching'
                     AND coalesce((c.consent ->> 'matching')::boolean, false)
-            ) AS p),
+            ) AS p) END,
         'updated_at', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))
     FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS k(id, n)
     CROSS JOIN LATERAL (SELECT * FROM citizens s WHERE s.id = k.id LIMIT 1) AS c

@@ -170,13 +170,29 @@ async def test_resend_encrypts_only_a_national_id_that_changed(
 async def test_batch_feed_entries_are_what_the_single_writes_put_on_the_feed(
     client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str], registry_database: ServiceDatabase
 ) -> None:
-    """The batch builds its feed entries in SQL; they must equal entries.citizen_data of the stored row."""
+    """The batch builds its feed entries in SQL; they must equal entries.citizen_data of the stored row,
+    whether the citizen's purposes were recorded one by one (consents) or only by the legacy flag."""
+    with_purposes = citizen()
+    stored = (await client.post("/v1/citizens", json=with_purposes, headers=stevns)).json()
+    for purpose in (
+        {"purpose": "sharing_with_employer", "action": "grant", "method": "paper"},
+        {"purpose": "evaluation", "action": "legal_basis", "legal_basis": "gdpr_6_1_e"},
+    ):
+        answer = await client.post(f"/v1/citizens/{stored['id']}/consents", json=purpose, headers=stevns)
+        assert answer.status_code == 201, answer.text
     head = (await client.get("/internal/v1/changes", params={"limit": 1}, headers=internal)).json()["head"]
-    items = [citizen(), citizen(benefit=None, location=None, consent=None, national_id=None, birth_year=1971)]
+    items = [
+        citizen(),
+        citizen(benefit=None, location=None, consent=None, national_id=None, birth_year=1971),
+        citizen(consent={"matching": False, "given_at": "2026-01-10T10:00:00+01:00"}),
+        {**with_purposes, "work_capacity_hours": with_purposes["work_capacity_hours"] + 1},
+    ]
     created = (await client.post("/v1/citizens:batch", json={"items": items}, headers=stevns)).json()["items"]
+    assert [item["status"] for item in created] == ["created", "created", "created", "updated"], created
     feed_items = (await client.get("/internal/v1/changes", params={"after": str(head)}, headers=internal)).json()
     by_id = {c["entity_id"]: c for c in feed_items["items"]}
     engine = sa_async.create_async_engine(registry_database.owner_url.replace("postgresql://", "postgresql+asyncpg://"))
+    purposes: list[list[str]] = []
     try:
         async with engine.connect() as conn:
             for result in created:
@@ -187,6 +203,9 @@ async def test_batch_feed_entries_are_what_the_single_writes_put_on_the_feed(
                 expected.pop("updated_at")
                 assert data == expected
                 assert by_id[result["id"]]["op"] == "upsert"
+                purposes.append(data["purposes"])
     finally:
         await engine.dispose()
     assert [c["entity_id"] for c in feed_items["items"]] == [r["id"] for r in created]  # in batch order
+    # Legacy flag on, none, off; and purposes recorded one by one (plus the legacy flag's matching).
+    assert purposes == [["matching"], [], [], ["evaluation", "matching", "sharing_with_employer"]]
