@@ -102,25 +102,46 @@ def feed_position_router(table: sa.Table, feed: str = "registry") -> APIRouter:
 
 
 ApplyChanges = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+AfterCommit = Callable[[list[dict[str, Any]]], None]
 
 
 class CursorFollower:
     """`load_cursor` and `apply_page` for servicekit.feed.FeedConsumer over a `feed_cursors` table:
     `apply` writes a page's changes and the cursor moves in the same transaction. Changes at or
     before the stored position are skipped (another replica applied them): the cursor never moves
-    back and nothing is applied twice."""
+    back and nothing is applied twice. `after_commit` hears the changes applied once they are
+    committed (matching rebuilds the opening catalogues a page changed)."""
 
-    def __init__(self, database: Database, table: sa.Table, feed: str, apply: ApplyChanges) -> None:
+    def __init__(
+        self,
+        database: Database,
+        table: sa.Table,
+        feed: str,
+        apply: ApplyChanges,
+        *,
+        after_commit: AfterCommit | None = None,
+    ) -> None:
         self.database = database
         self.table = table
         self.feed = feed
         self.apply = apply
+        self.after_commit = after_commit
 
-    async def load_cursor(self) -> str | None:
+    async def stored(self) -> FeedCursor | None:
+        """The stored cursor as it is now (not locked)."""
         async with self.database.sessions() as session, session.begin():
             await set_tenant(session, NATIONAL)
-            cursor = await load_feed_cursor(session, self.table, self.feed, lock=False)
-            return cursor.position if cursor and cursor.position else None
+            return await load_feed_cursor(session, self.table, self.feed, lock=False)
+
+    async def load_cursor(self) -> str | None:
+        cursor = await self.stored()
+        return cursor.position if cursor and cursor.position else None
+
+    async def applied_position(self) -> tuple[int, int]:
+        """(last applied feed position, the feed head when it was applied), from the database: what
+        every replica together has applied, not only this one."""
+        cursor = await self.stored()
+        return (cursor.applied_seq, cursor.head) if cursor else (0, 0)
 
     async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
         async with self.database.sessions() as session, session.begin():
@@ -135,3 +156,5 @@ class CursorFollower:
             last = int(fresh[-1]["seq"])
             head = max(last, cursor.head if cursor else 0)
             await save_feed_cursor(session, self.table, self.feed, position=next_cursor, applied_seq=last, head=head)
+        if self.after_commit is not None:
+            self.after_commit(fresh)

@@ -24,7 +24,7 @@ from matching.api import (
     skills,
 )
 from matching.clients.outcomes import OutcomesClient
-from matching.feed.feature_store import FeatureStoreFeed
+from matching.feed.feature_store import feature_store_follower
 from matching.settings import Settings
 from matching.store.tables import access_outbox, events, feed_cursors, metadata
 from matching.usecases.catalogues import CatalogueWarmer
@@ -35,7 +35,7 @@ from servicekit.app import create_service_app
 from servicekit.db import Database
 from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
-from servicekit.feed_cursor import feed_position_router
+from servicekit.feed_cursor import CursorFollower, feed_position_router
 from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
 
 # The migrations inside the installed package: the source tree's alembic.ini is not in an image.
@@ -105,7 +105,7 @@ def lifecycle(
         app.state.outcomes = OutcomesClient(app.state.outcomes_client)
         warmer = CatalogueWarmer(engine.catalogues, database)
         app.state.catalogue_warmer = warmer
-        app.state.feature_store_feed = store = FeatureStoreFeed(database, on_catalogue_change=warmer.schedule)
+        app.state.feature_store_feed = store = feature_store_follower(database, on_catalogue_change=warmer.schedule)
         app.state.feed = FeedConsumer(
             client=app.state.registry_client,
             follower=store,
@@ -145,7 +145,7 @@ async def feed_readiness(request: Request) -> dict[str, Any]:
     """Feed lag (changes the registry has that we have not applied): the stored cursor against the
     head the consumer last saw (the stored one if this replica has not polled yet)."""
     settings: Settings = request.app.state.settings
-    store: FeatureStoreFeed = request.app.state.feature_store_feed
+    store: CursorFollower = request.app.state.feature_store_feed
     feed: FeedConsumer = request.app.state.feed
     applied, stored_head = await store.applied_position()
     head = max(stored_head, feed.head)

@@ -1,7 +1,8 @@
 """Keeps the feature store in step with the registry's change feed.
 
-servicekit's FeedConsumer fetches the pages; `FeatureStoreFeed` applies them. The cursor lives in
-the matching database and moves in the same transaction as the changes it covers, so a crash
+servicekit's FeedConsumer fetches the pages; servicekit's CursorFollower (`feature_store_follower`)
+applies them through `_apply_page`, as every follower of the feed does. The cursor lives in
+the matching database (`feed_cursors`) and moves in the same transaction as the changes it covers, so a crash
 never skips or half-applies a page; changes at or before the stored position are skipped (another
 replica applied them), and rows only move forward in feed order, so a page applied twice changes
 nothing. After downtime the consumer resumes from its cursor.
@@ -19,10 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.clients.registry_feed import Change
 from matching.domain.personal_data import access_entry
-from matching.store import access_outbox, cursors
+from matching.store import access_outbox
 from matching.store import feature_store as store
-from matching.store.tables import citizen_features, enrolment_features, opening_features, partnership_features
-from servicekit.db import Database, set_tenant
+from matching.store.tables import (
+    citizen_features,
+    enrolment_features,
+    feed_cursors,
+    opening_features,
+    partnership_features,
+)
+from servicekit.db import Database
+from servicekit.feed_cursor import CursorFollower
 
 from .records import citizen_row, enrolment_row, opening_row, partnership_row
 
@@ -32,6 +40,7 @@ ROWS = {
     "partnership": (partnership_features, partnership_row),
     "enrolment": (enrolment_features, enrolment_row),
 }
+REGISTRY_FEED = "registry"
 # Changes to these alter a municipality's opening catalogue (enrolments: the accelerator progress).
 CATALOGUE_ENTITIES = frozenset({"opening", "enrolment"})
 
@@ -95,46 +104,26 @@ def catalogue_changes(changes: list[Change]) -> dict[str, int]:
     return versions
 
 
-class FeatureStoreFeed:
-    """The cursor and the page application behind servicekit's FeedConsumer."""
+async def _apply_page(session: AsyncSession, items: list[dict[str, Any]]) -> None:
+    """A page's fresh changes in the cursor's transaction: the feature rows, the system's own reads
+    of the citizens it brought in (erasures are not reads), the catalogue versions it moved."""
+    fresh = [Change.from_item(item) for item in items]
+    await apply_changes(session, fresh)
+    erased = {c.entity_id for c in fresh if c.entity == "citizen" and c.op != "upsert"}
+    reads = [e for e in feed_reads(fresh, datetime.now(UTC)) if e["citizen_id"] not in erased]
+    await access_outbox.add(session, reads)
+    await store.bump_catalogue_versions(session, catalogue_changes(fresh))
 
-    def __init__(self, database: Database, on_catalogue_change: Callable[[set[str]], None] | None = None) -> None:
-        self.database = database
-        # Told, after the commit, which municipalities' opening catalogues a page changed.
-        self.on_catalogue_change = on_catalogue_change
 
-    async def load_cursor(self) -> str | None:
-        async with self.database.sessions() as session, session.begin():
-            await set_tenant(session, "*")
-            cursor = await cursors.read_cursor(session)
-            return cursor.position if cursor and cursor.position else None
+def feature_store_follower(
+    database: Database, on_catalogue_change: Callable[[set[str]], None] | None = None
+) -> CursorFollower:
+    """servicekit's follower over matching's `feed_cursors`, applying pages to the feature store;
+    `on_catalogue_change` is told, after the commit, which municipalities' opening catalogues changed."""
 
-    async def applied_position(self) -> tuple[int, int]:
-        """(last applied feed position, the feed head when it was applied), from the database."""
-        async with self.database.sessions() as session, session.begin():
-            await set_tenant(session, "*")
-            cursor = await cursors.read_cursor(session)
-            return (cursor.applied_seq, cursor.head) if cursor else (0, 0)
+    def after_commit(items: list[dict[str, Any]]) -> None:
+        changed = catalogue_changes([Change.from_item(item) for item in items])
+        if changed and on_catalogue_change is not None:
+            on_catalogue_change(set(changed))
 
-    async def apply_page(self, items: list[dict[str, Any]], next_cursor: str) -> None:
-        """Apply a page and move the cursor in one transaction."""
-        async with self.database.sessions() as session, session.begin():
-            await set_tenant(session, "*")
-            await cursors.ensure_cursor(session)
-            current = await cursors.read_cursor(session, lock=True)  # one replica applies at a time
-            applied = current.applied_seq if current else 0
-            fresh = [change for change in map(Change.from_item, items) if change.seq > applied]
-            if not fresh:
-                return
-            await apply_changes(session, fresh)
-            erased = {c.entity_id for c in fresh if c.entity == "citizen" and c.op != "upsert"}
-            reads = [e for e in feed_reads(fresh, datetime.now(UTC)) if e["citizen_id"] not in erased]
-            await access_outbox.add(session, reads)
-            changed = catalogue_changes(fresh)
-            await store.bump_catalogue_versions(session, changed)
-            last = fresh[-1].seq
-            await cursors.save_cursor(
-                session, position=next_cursor, applied_seq=last, head=max(last, current.head if current else 0)
-            )
-        if changed and self.on_catalogue_change is not None:
-            self.on_catalogue_change(set(changed))
+    return CursorFollower(database, feed_cursors, REGISTRY_FEED, _apply_page, after_commit=after_commit)

@@ -8,11 +8,15 @@ from collections.abc import Awaitable, Callable
 import httpx
 from fastapi import FastAPI
 
-from matching.store import cursors, profiles
+from matching.feed.feature_store import feature_store_follower
+from matching.store import profiles
+from matching.store.tables import feed_cursors
 from servicekit.db import Database, set_tenant
+from servicekit.feed import FeedConsumer
+from servicekit.feed_cursor import load_feed_cursor
 from servicekit.testing import TokenFactory
 
-from ..factories import citizen
+from ..factories import citizen, opening
 from .test_recommendations import create
 
 Sync = Callable[[], Awaitable[None]]
@@ -33,7 +37,7 @@ async def test_a_page_another_replica_applied_changes_nothing(
     database: Database = matching_app.state.database
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        before = await cursors.read_cursor(session)
+        before = await load_feed_cursor(session, feed_cursors, "registry", lock=False)
     assert before is not None
 
     # The citizen's upsert again, as a replica that fetched an older page would hand it over.
@@ -49,7 +53,7 @@ async def test_a_page_another_replica_applied_changes_nothing(
 
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        after = await cursors.read_cursor(session)
+        after = await load_feed_cursor(session, feed_cursors, "registry", lock=False)
         assert await profiles.get_citizen(session, uuid.UUID(person["id"])) is None  # the erasure stands
     assert after is not None
     assert (after.position, after.applied_seq) == (before.position, before.applied_seq)
@@ -101,10 +105,41 @@ async def test_feed_position_answers_the_last_applied_change_to_internal_callers
     database: Database = matching_app.state.database
     async with database.sessions() as session, session.begin():
         await set_tenant(session, "*")
-        cursor = await cursors.read_cursor(session)
+        cursor = await load_feed_cursor(session, feed_cursors, "registry", lock=False)
     assert cursor is not None
     internal = tokens.headers(tenant="*", scopes=["internal"], client_id="registry")
     answer = await client.get("/internal/v1/feed-position", headers=internal)
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"feed": "registry", "applied_seq": cursor.applied_seq, "head": cursor.head}
     assert (await client.get("/internal/v1/feed-position", headers=reader)).status_code == 403
+
+
+async def test_the_catalogues_a_page_changed_are_named_after_it_commits_and_only_once(
+    registry: httpx.AsyncClient,
+    matching_app: FastAPI,
+    stevns_registry: dict[str, str],
+    employer: str,
+    tokens: TokenFactory,
+    sync: Sync,
+) -> None:
+    await sync()
+    feed: FeedConsumer = matching_app.state.feed
+    told: list[set[str]] = []
+    follower = feature_store_follower(matching_app.state.database, on_catalogue_change=told.append)
+    before, _ = await follower.applied_position()
+    await create(registry, "/v1/openings", opening(employer), stevns_registry)
+    await create(registry, "/v1/citizens", citizen(), stevns_registry)
+    original, feed.follower = feed.follower, follower
+    try:
+        await sync()
+    finally:
+        feed.follower = original
+    assert told == [{"DK-0336"}]  # the opening's municipality; the citizen changes no catalogue
+    applied, _ = await follower.applied_position()
+    assert applied > before
+    # The same changes handed over again, as by a replica that fetched the page too: nothing to tell.
+    internal = tokens.headers(tenant="*", scopes=["internal"], client_id="matching")
+    page = await registry.get("/internal/v1/changes", params={"after": str(before)}, headers=internal)
+    await follower.apply_page(page.json()["items"], page.json()["next_cursor"])
+    assert told == [{"DK-0336"}]
+    assert await follower.applied_position() == (applied, applied)

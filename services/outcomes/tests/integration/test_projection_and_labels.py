@@ -8,7 +8,9 @@ from sqlalchemy import text
 
 from outcomes.feed.projection import CitizenProjectionFeed
 from outcomes.main import create_app
-from outcomes.store import feed_cursor, projection
+from outcomes.store import projection
+from outcomes.store.tables import feed_cursors
+from servicekit.feed_cursor import load_feed_cursor
 from tests.conftest import FakeRegistryFeed
 from tests.integration.world import add_citizen, add_partnership
 
@@ -35,7 +37,7 @@ async def test_projection_follows_the_feed_keeps_its_cursor_and_erasure_drops_un
     async with outcomes_app.state.database.sessions() as session, session.begin():
         await session.execute(text("select set_config('app.tenant', '*', true)"))
         row = await projection.get_citizen(session, uuid.UUID(citizen))
-        cursor = await feed_cursor.feed_position(session, "registry")
+        cursor = await load_feed_cursor(session, feed_cursors, "registry", lock=False)
     assert row is not None
     assert cursor is not None
     assert row.benefit_at_enrolment["monthly_amount"] == 1_232_600
@@ -140,7 +142,7 @@ async def test_a_page_another_replica_applied_leaves_cursor_and_erasure_alone(
     async def stored() -> tuple[Any, Any]:
         async with outcomes_app.state.database.sessions() as session, session.begin():
             await session.execute(text("select set_config('app.tenant', '*', true)"))
-            return await feed_cursor.feed_position(session, "registry"), await projection.get_citizen(
+            return await load_feed_cursor(session, feed_cursors, "registry", lock=False), await projection.get_citizen(
                 session, uuid.UUID(citizen)
             )
 
