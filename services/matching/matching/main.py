@@ -36,7 +36,7 @@ from servicekit.db import Database
 from servicekit.events import events_router
 from servicekit.feed import FeedConsumer
 from servicekit.feed_cursor import CursorFollower, feed_position_router
-from servicekit.http import ClientCredentialsToken, ServiceClient, TokenSource
+from servicekit.http import ServiceClient, TokenSource
 
 # The migrations inside the installed package: the source tree's alembic.ini is not in an image.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -77,14 +77,6 @@ def create_app(
     )
 
 
-def token_source(settings: Settings) -> TokenSource | None:
-    if settings.token_url and settings.service_client_id and settings.service_client_secret:
-        return ClientCredentialsToken(
-            settings.token_url, settings.service_client_id, settings.service_client_secret.get_secret_value()
-        )
-    return None
-
-
 def lifecycle(
     settings: Settings,
     *,
@@ -99,7 +91,7 @@ def lifecycle(
         app.state.engine = engine
         database: Database = app.state.database
         await import_taxonomy_if_absent(database, engine.taxonomy)
-        auth = token or token_source(settings)
+        auth = token or settings.service_token()
         app.state.registry_client = ServiceClient(settings.registry_url, token=auth, transport=registry_transport)
         app.state.outcomes_client = ServiceClient(settings.outcomes_url, token=auth, transport=outcomes_transport)
         app.state.outcomes = OutcomesClient(app.state.outcomes_client)

@@ -12,7 +12,7 @@ from servicekit.app import create_service_app
 from servicekit.feed import FeedConsumer
 from webhooks.api import webhooks
 from webhooks.clients.receivers import Receivers
-from webhooks.clients.sources import source_client, source_urls
+from webhooks.clients.sources import source_clients
 from webhooks.domain.backoff import RetryPolicy
 from webhooks.feed.dispatch import Dispatcher
 from webhooks.feed.sources import source_follower
@@ -58,9 +58,7 @@ def create_app(
             concurrency=settings.dispatch_concurrency,
             idle_seconds=settings.dispatch_idle_seconds,
         )
-        app.state.source_clients = {
-            name: source_client(settings, url, source_transport) for name, url in source_urls(settings).items()
-        }
+        app.state.source_clients = source_clients(settings, source_transport)
         app.state.feeds = {
             name: source_follower(
                 name,

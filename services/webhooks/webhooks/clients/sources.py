@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from servicekit.http import ClientCredentialsToken, ServiceClient
+from servicekit.http import ServiceClient
 from webhooks.settings import Settings
 
 
@@ -14,11 +14,8 @@ def source_urls(settings: Settings) -> dict[str, str]:
     return {name: url for name, url in urls.items() if url}
 
 
-def source_client(settings: Settings, url: str, transport: httpx.AsyncBaseTransport | None = None) -> ServiceClient:
-    """One shared client per source; a token only when the service has client credentials."""
-    token = None
-    if settings.token_url and settings.service_client_id and settings.service_client_secret:
-        token = ClientCredentialsToken(
-            settings.token_url, settings.service_client_id, settings.service_client_secret.get_secret_value()
-        )
-    return ServiceClient(url, token=token, transport=transport)
+def source_clients(settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> dict[str, ServiceClient]:
+    """One shared client per configured source, all asking with one token (one cache, one token
+    request when it expires); no token when the service has no client credentials."""
+    token = settings.service_token()
+    return {name: ServiceClient(url, token=token, transport=transport) for name, url in source_urls(settings).items()}
