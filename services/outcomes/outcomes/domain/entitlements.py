@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from .benefits import Benefit
+from .benefits import Benefit, benefit_path
 from .calendar import Month, months_between
 from .events import OutcomeEvent, effective_events
 from .milestones import reached_milestones
@@ -15,7 +15,7 @@ from .money import round_ore
 from .pbr import ContractTerms, milestone_payment
 from .placement_kinds import JOB_KINDS
 from .placements import placements
-from .savings import MonthlySavings
+from .savings import BenefitPath, MonthlySavings
 from .settlement import SAVINGS_SHARE, Entitlement, savings_share_period_day
 
 
@@ -29,6 +29,17 @@ class CitizenFacts:
     since: date | None
     benefit_at_enrolment: Benefit | None
     events: Sequence[OutcomeEvent] = field(default_factory=tuple)
+
+    def benefit_path(self, exit_rate: Fraction = Fraction(0)) -> BenefitPath:
+        """The citizen's benefit history from enrolment (§2), corrections applied; `exit_rate` turns
+        deadweight on for the baseline."""
+        return benefit_path(
+            enrolled_on=self.enrolled_on,
+            since=self.since,
+            at_enrolment=self.benefit_at_enrolment,
+            events=effective_events(self.events),
+            exit_rate=exit_rate,
+        )
 
 
 def require_month_aligned(day: date, name: str) -> None:

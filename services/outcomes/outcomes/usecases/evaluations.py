@@ -10,13 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, add_months, months_between, require_month_period
 from outcomes.domain.card_periods import Pricing
 from outcomes.domain.costs import CostLine, in_force
 from outcomes.domain.entitlements import CitizenFacts
 from outcomes.domain.evaluation import EvaluatedCitizen, Evaluation, Outlay, evaluate
-from outcomes.domain.events import effective_events
 from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS
 from outcomes.domain.net_evaluation import NetEvaluation
 from outcomes.domain.ratecard import RateCard
@@ -139,12 +137,7 @@ async def _evaluation_parts(session: AsyncSession, scope: Scope, *, card: RateCa
             citizen_id=item.citizen_id,
             target_group=item.target_group,
             partnership_id=partnership_of.get(item.citizen_id),
-            path=benefit_path(
-                enrolled_on=item.enrolled_on,
-                since=item.since,
-                at_enrolment=item.benefit_at_enrolment,
-                events=effective_events(item.events),
-            ),
+            path=item.benefit_path(),
         )
         for item in facts
     ]

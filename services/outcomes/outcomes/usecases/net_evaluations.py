@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from outcomes.domain.benefits import benefit_path
 from outcomes.domain.calendar import Month, months_between
 from outcomes.domain.card_periods import Pricing, card_pricer, monthly_savings_by_card, period_of, staircases_for
 from outcomes.domain.comparison import (
@@ -93,16 +92,7 @@ def citizen_lines(
 
     `exit_rates` (target group → monthly rate) switches deadweight on (§2: a contract's option; never in
     an evaluation)."""
-    paths = [
-        benefit_path(
-            enrolled_on=item.enrolled_on,
-            since=item.since,
-            at_enrolment=item.benefit_at_enrolment,
-            events=effective_events(item.events),
-            exit_rate=_exit_rate(item, exit_rates),
-        )
-        for item in facts
-    ]
+    paths = [item.benefit_path(_exit_rate(item, exit_rates)) for item in facts]
     deadweight = exit_rates is not None
     lines = monthly_savings_by_card(PathArrays.from_paths(paths), months, prices.spans, deadweight=deadweight)
     if card.country != "SE" or not facts:
@@ -140,12 +130,7 @@ async def comparison_for(
     enrolled = []
     for item in facts:
         row = row_of[item.citizen_id]
-        path = benefit_path(
-            enrolled_on=item.enrolled_on,
-            since=item.since,
-            at_enrolment=item.benefit_at_enrolment,
-            events=effective_events(item.events),
-        )
+        path = item.benefit_path()
         enrolled.append(
             EnrolledCitizen(
                 citizen_id=item.citizen_id,
