@@ -302,6 +302,16 @@ async def run_taxonomy_remap(
     return report
 
 
+def _reported(summary: BatchSummary, problems: list[str]) -> int:
+    """An import's tally on stdout, each rejected item on stderr; exit code 1 if any was rejected."""
+    print(
+        f"created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}, rejected {summary.error}"
+    )
+    for problem in problems:
+        print("  " + problem, file=sys.stderr)
+    return 1 if summary.error else 0
+
+
 def _remap_taxonomy(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.municipality is not None and not is_municipality_code(args.municipality):
         parser.error("--municipality must look like DK-0336 or SE-2080")
@@ -336,15 +346,8 @@ def _import_ads(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         parser.error("--municipality must look like DK-0336 or SE-2080")
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
-    summary, problems = asyncio.run(
-        import_ads_file(args.file, args.ad_format, Settings(), municipality=args.municipality)
-    )
-    print(
-        f"created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}, rejected {summary.error}"
-    )
-    for problem in problems:
-        print("  " + problem, file=sys.stderr)
-    return 1 if summary.error else 0
+    imported = import_ads_file(args.file, args.ad_format, Settings(), municipality=args.municipality)
+    return _reported(*asyncio.run(imported))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,13 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--municipality must look like DK-0336 or SE-2080")
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
-    summary, problems = asyncio.run(import_citizens(args.file, args.municipality, Settings()))
-    print(
-        f"created {summary.created}, updated {summary.updated}, unchanged {summary.unchanged}, rejected {summary.error}"
-    )
-    for problem in problems:
-        print("  " + problem, file=sys.stderr)
-    return 1 if summary.error else 0
+    return _reported(*asyncio.run(import_citizens(args.file, args.municipality, Settings())))
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ in PostgreSQL is the second fence should a statement ever forget.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -218,13 +219,19 @@ class TenantRows:
             where.append(columns.updated_at >= updated_since)
         return await list_page(session, self.table, tenant=tenant, where=where, after=after, limit=limit)
 
-    async def insert(self, session: AsyncSession, values: dict[str, Any]) -> sa.Row[Any]:
+    @contextlib.contextmanager
+    def _taken_as_conflict(self) -> Iterator[None]:
+        """A unique violation is the collection's own `taken` error where it has one."""
         try:
-            return await insert(session, self.table, values)
+            yield
         except IntegrityError as exc:
             if self._taken is None:
                 raise
             raise self._taken() from exc
+
+    async def insert(self, session: AsyncSession, values: dict[str, Any]) -> sa.Row[Any]:
+        with self._taken_as_conflict():
+            return await insert(session, self.table, values)
 
     async def insert_unless_taken(self, session: AsyncSession, values: dict[str, Any]) -> sa.Row[Any] | None:
         return await insert_unless_taken(session, self.table, values)
@@ -232,14 +239,10 @@ class TenantRows:
     async def update(
         self, session: AsyncSession, row_id: uuid.UUID, *, tenant: str, expected_version: int, values: dict[str, Any]
     ) -> sa.Row[Any] | None:
-        try:
+        with self._taken_as_conflict():
             return await update(
                 session, self.table, row_id, tenant=tenant, expected_version=expected_version, values=values
             )
-        except IntegrityError as exc:
-            if self._taken is None:
-                raise
-            raise self._taken() from exc
 
     async def delete(self, session: AsyncSession, row_id: uuid.UUID, *, tenant: str) -> sa.Row[Any] | None:
         try:
