@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
 from servicekit.domain_errors import FieldError, ValidationFailed
+
+from .pbr import milestone_payment
 
 FloatArray = npt.NDArray[np.float64]
 WEEKS_PER_MONTH = 365.25 / 12 / 7
@@ -365,7 +368,7 @@ def _milestone_payments(spec: SimulationInput, cohort: _Cohort, draws: _Draws) -
             tariff = spec.tariffs.get(name)
             if not tariff or (name == "hours_13_of_16" and group.hours_per_week < spec.min_hours):
                 continue
-            amount = float(np.round(tariff * (1.0 + premium / 100.0)))
+            amount = float(milestone_payment(tariff, Fraction(str(premium)) if premium else None))
             if spec.cap_per_citizen is not None:
                 amount = min(amount, max(spec.cap_per_citizen - paid, 0.0))
             paid += amount

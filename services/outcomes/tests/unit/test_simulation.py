@@ -57,6 +57,16 @@ def test_everyone_placed_and_kept_pays_tariffs_and_saves() -> None:
     assert 0 <= result.break_even_month.p50 < 36
 
 
+def test_a_milestone_with_a_premium_is_priced_as_a_statement_prices_it() -> None:
+    # 15 øre + 10 % = 16.5: a statement pays 17 (half away from zero, pbr.milestone_payment); numpy's
+    # round would pay 16. Everyone placed: 10 citizens x 17.
+    groups = [GroupAssumptions("cash_benefit", 10, 1.0, 0.0, 1_000_000, weeks_on_support_at_enrolment=200)]
+    result = simulate(
+        spec(groups=groups, tariffs={"placement_started": 15}, premium_percent={"cash_benefit": 10.0}, runs=50)
+    )
+    assert result.outcome_payments.mean == 170
+
+
 def test_total_cap_limits_payments() -> None:
     result = simulate(spec(cap_total=10_000_000))
     assert result.outcome_payments.p95 <= 10_000_000 + 1e-6
