@@ -14,6 +14,7 @@ from statistics import mean
 
 from .entitlements import CitizenFacts
 from .events import effective_events
+from .money import divide_half_away
 from .placements import placements
 from .simulation import GroupAssumptions
 
@@ -44,7 +45,7 @@ def observed_groups(
                 citizens=len(members),
                 placement_probability=base.placement_probability,
                 monthly_dropout=base.monthly_dropout,
-                monthly_benefit=round(mean(benefits)) if benefits else base.monthly_benefit,
+                monthly_benefit=divide_half_away(sum(benefits), len(benefits)) if benefits else base.monthly_benefit,
                 residual_benefit_share=base.residual_benefit_share,
                 weeks_on_support_at_enrolment=max(0, round(mean(weeks)))
                 if weeks
