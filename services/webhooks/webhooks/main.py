@@ -66,6 +66,7 @@ def create_app(
                 client,
                 page_size=settings.feed_batch_size,
                 idle_seconds=settings.feed_poll_seconds,
+                wait_seconds=settings.feed_wait_seconds,
             )
             for name, client in app.state.source_clients.items()
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from webhooks.clients.sources import source_clients
+from webhooks.feed.sources import source_follower
 from webhooks.settings import Settings
 
 
@@ -35,6 +36,25 @@ async def test_without_client_credentials_no_source_sends_a_token() -> None:
     clients = source_clients(settings())
     try:
         assert all(client.token is None for client in clients.values())
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+async def test_only_the_registry_feed_is_long_polled() -> None:
+    clients = source_clients(settings(matching_url="http://matching.test"))
+    try:
+        followers = {
+            name: source_follower(name, None, client, page_size=500, idle_seconds=1.0, wait_seconds=5.0)  # type: ignore[arg-type]
+            for name, client in clients.items()
+        }
+        # The registry's feed holds a caught-up request until a change commits; the events feeds of
+        # outcomes and matching answer at once whatever `wait` says, so they are polled.
+        assert {name: f.wait_seconds for name, f in followers.items()} == {
+            "registry": 5.0,
+            "outcomes": 0.0,
+            "matching": 0.0,
+        }
     finally:
         for client in clients.values():
             await client.aclose()

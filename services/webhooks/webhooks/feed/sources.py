@@ -18,6 +18,8 @@ from webhooks.store.tables import feed_cursors
 
 # The registry publishes its change feed; outcomes and matching their events feed.
 PATHS = {"registry": "/internal/v1/changes", "outcomes": EVENTS_PATH, "matching": EVENTS_PATH}
+# Feeds that hold a caught-up request until a change commits (`wait`); the others are polled.
+LONG_POLLED = frozenset({"registry"})
 
 
 def enqueue_page(source: str) -> Any:
@@ -35,9 +37,16 @@ def enqueue_page(source: str) -> Any:
 
 
 def source_follower(
-    source: str, database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float
+    source: str,
+    database: Database,
+    client: ServiceClient,
+    *,
+    page_size: int,
+    idle_seconds: float,
+    wait_seconds: float = 0.0,
 ) -> FeedConsumer:
-    """servicekit's consumer of one source's feed, enqueuing deliveries."""
+    """servicekit's consumer of one source's feed, enqueuing deliveries; `wait_seconds` long-polls a
+    source that can hold its answer (the registry), the others are asked every `idle_seconds`."""
     follower = CursorFollower(database, feed_cursors, source, enqueue_page(source))
     return FeedConsumer(
         client=client,
@@ -46,4 +55,5 @@ def source_follower(
         path=PATHS[source],
         page_size=page_size,
         idle_seconds=idle_seconds,
+        wait_seconds=wait_seconds if source in LONG_POLLED else 0.0,
     )
