@@ -12,10 +12,10 @@ statement that shows it is recomputed).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from pydantic_core import to_json
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .auth import require_scope
 from .columns import moment, optional, primary, required
 from .db import SessionDep
-from .errors import FieldError, ValidationFailed
+from .feed_query import DEFAULT_LIMIT, FeedAfter, FeedLimit, feed_position
 from .routing import JsonRoute
 from .tables import NAMING_CONVENTION
 
@@ -103,16 +103,6 @@ async def events_page(session: AsyncSession, table: sa.Table, *, after: int, lim
     return {"items": items, "next_cursor": str(rows[-1].seq if rows else after), "head": int(head or 0)}
 
 
-def _position(after: str | None) -> int:
-    if not after:
-        return 0
-    if not after.isdigit():
-        raise ValidationFailed(
-            "`after` must be a cursor from this feed.", errors=[FieldError("query.after", "not a feed cursor")]
-        )
-    return int(after)
-
-
 def events_router(table: sa.Table) -> APIRouter:
     """`GET /internal/v1/events` over `table` (scope internal)."""
     router = APIRouter(route_class=JsonRoute, prefix=EVENTS_PATH, tags=["internal"])
@@ -120,11 +110,11 @@ def events_router(table: sa.Table) -> APIRouter:
     @router.get("", dependencies=[require_scope("internal")])
     async def read_events(
         session: SessionDep,
-        after: Annotated[str | None, Query(max_length=20)] = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+        after: FeedAfter = None,
+        limit: FeedLimit = DEFAULT_LIMIT,
     ) -> Response:
         """Events after a cursor, in commit order (scope internal)."""
-        page = await events_page(session, table, after=_position(after), limit=limit)
+        page = await events_page(session, table, after=feed_position(after), limit=limit)
         return Response(content=to_json(page), media_type="application/json")
 
     return router

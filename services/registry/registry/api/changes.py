@@ -9,20 +9,10 @@ from fastapi import APIRouter, Query, Request, Response
 from registry.api.deps import ChangesListener, DatabaseDep, Internal
 from registry.feed.pages import changes_page
 from registry.schemas.changes import ChangePage
-from servicekit.errors import FieldError, ValidationFailed
+from servicekit.feed_query import DEFAULT_LIMIT, FeedAfter, FeedLimit, feed_position
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/changes", tags=["internal"])
-
-
-def _position(after: str | None) -> int:
-    if after is None or after == "":
-        return 0
-    if not after.isdigit():
-        raise ValidationFailed(
-            "`after` must be a cursor from this feed.", errors=[FieldError("query.after", "not a feed cursor")]
-        )
-    return int(after)
 
 
 @router.get("", response_model=ChangePage)
@@ -31,8 +21,8 @@ async def read_feed(
     database: DatabaseDep,
     listener: ChangesListener,
     principal: Internal,
-    after: Annotated[str | None, Query(max_length=20)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    after: FeedAfter = None,
+    limit: FeedLimit = DEFAULT_LIMIT,
     wait: Annotated[
         float,
         Query(
@@ -48,7 +38,7 @@ async def read_feed(
         database,
         principal.tenant,
         listener,
-        after=_position(after),
+        after=feed_position(after),
         limit=limit,
         wait=wait,
         gone=request.is_disconnected,

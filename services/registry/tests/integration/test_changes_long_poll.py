@@ -117,3 +117,9 @@ async def _terminate(registry_app: FastAPI, backend_pid: int) -> None:
         await admin.execute("SELECT pg_terminate_backend($1)", backend_pid)
     finally:
         await admin.close()
+
+
+async def test_a_cursor_the_feed_did_not_hand_out_is_422(client: httpx.AsyncClient, internal: dict[str, str]) -> None:
+    answer = await client.get(FEED, params={"after": "not-a-cursor"}, headers=internal)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "query.after"
