@@ -15,9 +15,12 @@ from typing import Annotated, Any, Protocol
 import httpx
 import structlog
 from fastapi import Depends, Request
+from pydantic import Field
 from pydantic_core import from_json
+from pydantic_settings import BaseSettings
 
 from .background import BackgroundLoop
+from .feed_query import MAX_WAIT_SECONDS
 from .http import ServiceClient
 
 Change = dict[str, Any]
@@ -30,6 +33,14 @@ class Follower(Protocol):
     async def load_cursor(self) -> str | None: ...
 
     async def apply_page(self, items: list[Change], next_cursor: str) -> None: ...
+
+
+class FeedWaitSettings(BaseSettings):
+    """Mixed into the Settings of a service that follows the registry's change feed (env
+    `<PREFIX>FEED_WAIT_SECONDS`): caught up, it asks the feed to answer when a change commits, up to
+    this long; 0 asks every `feed_poll_seconds` instead."""
+
+    feed_wait_seconds: float = Field(default=5.0, ge=0, le=MAX_WAIT_SECONDS)
 
 
 log = structlog.get_logger("servicekit.feed")

@@ -15,6 +15,8 @@ from .errors import FieldError, ValidationFailed
 FeedAfter = Annotated[str | None, Query(max_length=20)]
 FeedLimit = Annotated[int, Query(ge=1, le=1000)]
 DEFAULT_LIMIT = 500
+# The longest a feed holds a caught-up request (`wait`), and so the longest a follower may ask for.
+MAX_WAIT_SECONDS = 25
 
 
 def feed_position(after: str | None) -> int:

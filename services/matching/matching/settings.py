@@ -8,10 +8,11 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.access_outbox import AccessLogSettings
+from servicekit.feed import FeedWaitSettings
 from servicekit.settings import ServiceSettings
 
 
-class Settings(ServiceSettings, AccessLogSettings):
+class Settings(ServiceSettings, AccessLogSettings, FeedWaitSettings):
     """Access-log entries go to the registry in batches from the outbox (AccessLogSettings: batch, pause,
     whether it runs, and when a failing entry is given up)."""
 
@@ -25,9 +26,6 @@ class Settings(ServiceSettings, AccessLogSettings):
     # The change-feed consumer: page size, pause when caught up, and whether it runs at all.
     feed_page_size: int = Field(default=1000, ge=1, le=1000)
     feed_poll_seconds: float = Field(default=1.0, gt=0)
-    # Long poll: caught up, ask the registry to answer when a change is committed, up to this long
-    # (0: ask every `feed_poll_seconds` instead).
-    feed_wait_seconds: float = Field(default=5.0, ge=0, le=25)
     feed_enabled: bool = True
     # The national run's commuting regions: a CSV of `municipality,region` (the official commuting
     # areas / local labour markets); unset or for municipalities it does not list, the approximation.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from servicekit.feed import FeedWaitSettings
 from servicekit.settings import ServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, FeedWaitSettings):
     model_config = SettingsConfigDict(env_prefix="WEBHOOKS_", extra="ignore")
 
     service_name: str = "webhooks"
@@ -17,9 +18,6 @@ class Settings(ServiceSettings):
     outcomes_url: str | None = None
     matching_url: str | None = None
     feed_poll_seconds: float = 1.0
-    # Long poll of the registry's change feed: caught up, ask it to answer when a change commits, up
-    # to this long (0: ask every `feed_poll_seconds`). The events feeds of outcomes and matching are polled.
-    feed_wait_seconds: float = Field(default=5.0, ge=0, le=25)
     feed_batch_size: int = Field(default=500, ge=1, le=1000)
     # Development only: accept http:// URLs to a loopback address (a receiver on this machine).
     allow_loopback_http: bool = False

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from registry.api.deps import ChangesListener, DatabaseDep, Internal
 from registry.feed.pages import changes_page
 from registry.schemas.changes import ChangePage
-from servicekit.feed_query import DEFAULT_LIMIT, FeedAfter, FeedLimit, feed_position
+from servicekit.feed_query import DEFAULT_LIMIT, MAX_WAIT_SECONDS, FeedAfter, FeedLimit, feed_position
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/changes", tags=["internal"])
@@ -27,7 +27,7 @@ async def read_feed(
         float,
         Query(
             ge=0,
-            le=25,
+            le=MAX_WAIT_SECONDS,
             description="Long poll: with no change after the cursor, answer when one is committed or after "
             "this many seconds (0: at once)",
         ),
