@@ -23,6 +23,19 @@ async def _read_all(
         after = page["next_cursor"]
 
 
+async def _until_waiting_for_outbox_lock(connection: Any, within_seconds: float = 10.0) -> None:
+    """Poll (bounded) until another writer queues behind the outbox's advisory lock."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_seconds
+    waiting = (
+        "select count(*) from pg_locks join pg_database on pg_database.oid = pg_locks.database"
+        " where locktype = 'advisory' and not granted and datname = current_database()"
+    )
+    while not await connection.fetchval(waiting):
+        assert loop.time() < deadline, "the second writer never reached the outbox"
+        await asyncio.sleep(0.01)
+
+
 async def test_consumer_resumes_and_gets_exactly_the_changes_it_missed(
     client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str]
 ) -> None:
@@ -113,7 +126,7 @@ async def test_a_later_commit_waits_for_an_earlier_open_outbox_writer(
             " values ('citizen', 'slow', 'delete', 'DK-0336') returning seq"
         )
         fast = asyncio.create_task(client.post("/v1/citizens", json=citizen(), headers=stevns))
-        await asyncio.sleep(0.3)  # let the second writer reach the outbox
+        await _until_waiting_for_outbox_lock(slow)
         page = (await client.get("/internal/v1/changes", params={"after": cursor}, headers=internal)).json()
         assert page["items"] == []
         assert page["next_cursor"] == cursor
