@@ -52,5 +52,5 @@ def test_loading_twice_returns_the_cached_parse() -> None:
 def test_starter_files_are_package_data_of_taxonomy() -> None:
     from taxonomy.starter import STARTER_DIR
 
-    assert Path(__file__).resolve().parents[1] / "taxonomy" / "starter_vocabulary" == Path(str(STARTER_DIR))
+    assert Path(__file__).resolve().parents[2] / "taxonomy" / "starter_vocabulary" == Path(str(STARTER_DIR))
     assert {"occupations.csv", "skills.csv"} <= {entry.name for entry in STARTER_DIR.iterdir()}

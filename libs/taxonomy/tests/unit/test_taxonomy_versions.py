@@ -8,7 +8,7 @@ from pathlib import Path
 
 from taxonomy.versions import Changes, esco_changes, jobtech_changes, remap_profiles
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 ESCO = "http://data.europa.eu/esco/skill/"
 
 

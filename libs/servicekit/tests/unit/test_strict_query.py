@@ -29,7 +29,6 @@ async def ask(query: str) -> httpx.Response:
         return await client.get(f"/openings{query}")
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize(("query", "expected"), [("", None), ("?flexjob=true", True), ("?flexjob=false", False)])
 async def test_true_false_and_absent_are_read(query: str, expected: bool | None) -> None:
     response = await ask(query)
@@ -37,7 +36,6 @@ async def test_true_false_and_absent_are_read(query: str, expected: bool | None)
     assert response.json() == {"flexjob": expected}
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize("written", ["1", "0", "yes", "on", "TRUE", "t"])
 async def test_lax_spellings_are_refused_naming_the_parameter(written: str) -> None:
     response = await ask(f"?flexjob={written}")
@@ -46,7 +44,6 @@ async def test_lax_spellings_are_refused_naming_the_parameter(written: str) -> N
     assert "query.flexjob" in response.text
 
 
-@pytest.mark.unit
 def test_the_schema_stays_a_plain_boolean() -> None:
     parameters = app().openapi()["paths"]["/openings"]["get"]["parameters"]
     assert parameters[0]["schema"]["anyOf"][0] == {"type": "boolean"}
