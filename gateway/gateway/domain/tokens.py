@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 
-from .signing import SigningKeys
+from servicekit.claims import access_claims
 
-ISSUER_DEFAULT = "brobygger"
+from .signing import SigningKeys
 
 
 @dataclass(frozen=True)
@@ -30,15 +29,7 @@ def issue_token(
     now: float | None = None,
 ) -> IssuedToken:
     issued_at = int(now if now is not None else time.time())
-    scope = " ".join(scopes)
-    claims = {
-        "iss": issuer,
-        "aud": audience,
-        "sub": client_id,
-        "tenant": tenant,
-        "scope": scope,
-        "iat": issued_at,
-        "exp": issued_at + ttl_seconds,
-        "jti": uuid.uuid4().hex,
-    }
-    return IssuedToken(keys.sign(claims), ttl_seconds, scope)
+    claims = access_claims(
+        client_id, tenant, scopes, issuer=issuer, audience=audience, issued_at=issued_at, ttl_seconds=ttl_seconds
+    )
+    return IssuedToken(keys.sign(claims), ttl_seconds, str(claims["scope"]))

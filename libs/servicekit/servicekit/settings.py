@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .claims import AUDIENCE, ISSUER
 from .http import ClientCredentialsToken
 
 WEAK_SECRETS = {"", "changeme", "secret", "password", "dev"}
@@ -24,8 +25,8 @@ class ServiceSettings(BaseSettings):
     # Auth: tokens are verified against the gateway's JWKS (cached), or a static JWKS document.
     jwks_url: str | None = None
     jwks_json: str | None = None
-    jwt_issuer: str = "brobygger"
-    jwt_audience: str = "brobygger-api"
+    jwt_issuer: str = ISSUER
+    jwt_audience: str = AUDIENCE
     # Service-to-service calls get a token from the gateway with client credentials.
     token_url: str | None = None
     service_client_id: str | None = None

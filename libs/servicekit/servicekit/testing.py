@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
@@ -14,8 +13,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
-ISSUER = "brobygger"
-AUDIENCE = "brobygger-api"
+from .claims import AUDIENCE, ISSUER, access_claims
 
 
 class TokenFactory:
@@ -41,17 +39,15 @@ class TokenFactory:
         audience: str = AUDIENCE,
         issuer: str = ISSUER,
     ) -> str:
-        now = int(time.time())
-        claims = {
-            "iss": issuer,
-            "aud": audience,
-            "sub": client_id,
-            "tenant": tenant,
-            "scope": " ".join(scopes),
-            "iat": now,
-            "exp": now + expires_in,
-            "jti": uuid.uuid4().hex,
-        }
+        claims = access_claims(
+            client_id,
+            tenant,
+            scopes,
+            issuer=issuer,
+            audience=audience,
+            issued_at=int(time.time()),
+            ttl_seconds=expires_in,
+        )
         return jwt.encode(claims, self.private_key, algorithm="EdDSA", headers={"kid": self.kid})
 
     def headers(self, **kwargs: object) -> dict[str, str]:
