@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from devstack.databases import ServiceDatabase, drop_database, prepare
 from devstack.postgres import free_port
+from servicekit.claims import AUDIENCE, ISSUER, access_claims
 
 
 def _use_the_gateway_package() -> None:
@@ -44,8 +45,6 @@ SUPPORT = Path(__file__).parent / "support"
 READY_TIMEOUT = 60.0  # two gateways starting at once on a loaded 2-core machine took over 30 s
 ADMIN_ID = "test-bootstrap-admin"
 ADMIN_SECRET = secrets.token_urlsafe(24)
-ISSUER = "brobygger"
-AUDIENCE = "brobygger-api"
 
 
 def child_env(extra: dict[str, str]) -> dict[str, str]:
@@ -221,17 +220,15 @@ def admin_headers(admin_token: str) -> dict[str, str]:
 
 
 def claims(**overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    base: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": "minted-client",
-        "tenant": "DK-0336",
-        "scope": "citizens:read",
-        "iat": now,
-        "exp": now + 300,
-        "jti": uuid.uuid4().hex,
-    }
+    base: dict[str, Any] = access_claims(
+        "minted-client",
+        "DK-0336",
+        ["citizens:read"],
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        issued_at=int(time.time()),
+        ttl_seconds=300,
+    )
     base.update(overrides)
     return base
 

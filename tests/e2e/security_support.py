@@ -21,6 +21,7 @@ from stdnum import luhn
 
 from devstack.stack import Stack
 from gateway.domain.scopes import KNOWN_SCOPES
+from servicekit.claims import AUDIENCE, ISSUER, access_claims
 
 from .polling import wait_until
 from .vocabulary import occupation_code, skill_code
@@ -339,17 +340,9 @@ def forge(claims: dict[str, Any], *, key: Ed25519PrivateKey | None = None, kid: 
 
 
 def valid_claims(tenant: str, scopes: list[str], /, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": "brobygger",
-        "aud": "brobygger-api",
-        "sub": "forger",
-        "tenant": tenant,
-        "scope": " ".join(scopes),
-        "iat": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-    }
+    claims: dict[str, Any] = access_claims(
+        "forger", tenant, scopes, issuer=ISSUER, audience=AUDIENCE, issued_at=int(time.time()), ttl_seconds=600
+    )
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
 

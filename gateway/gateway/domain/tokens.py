@@ -1,4 +1,4 @@
-"""The access token the gateway issues (claims contract in docs/api.md, "Tokens")."""
+"""The access token the gateway issues (its claims: docs/api.md, "Authentication")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The access token's claims: what the gateway signs and every service's `JwksVerifier` reads
-(the contract in docs/api.md, "Tokens"). Plain Python, so the gateway's domain can build them."""
+(docs/api.md, "Authentication"). Plain Python, so the gateway's domain can build them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def access_claims(
     client_id: str, tenant: str, scopes: Iterable[str], *, issuer: str, audience: str, issued_at: int, ttl_seconds: int
 ) -> dict[str, str | int]:
     """The claims of a token for `client_id` in `tenant` ('*': national), valid `ttl_seconds`;
-    scopes space-separated (RFC 8693 `scope`), a fresh `jti` the access log can name."""
+    scopes space-separated (RFC 8693 `scope`), a fresh `jti`."""
     return {
         "iss": issuer,
         "aud": audience,
