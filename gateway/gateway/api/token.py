@@ -9,9 +9,8 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from servicekit.domain_errors import TooManyRequests
+from servicekit.domain_errors import InvalidTokenRequest, TooManyRequests, UnsupportedMediaType
 
-from ..domain.errors import InvalidTokenRequest, UnsupportedMediaType
 from ..proxy.ratelimit import ClientRateLimiter
 from ..schemas.api_clients import TokenResponse
 from ..usecases.access_tokens import invalid_client, issue_for_client

@@ -14,6 +14,13 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from servicekit.domain_errors import (
+    DomainError,
+    TooManyRequests,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    problem_document,
+)
 from servicekit.scopes import oauth2_security_scheme
 
 SECURITY_SCHEME = "oauth2"
@@ -22,11 +29,11 @@ COMPONENT_PREFIX = "#/components/"
 PROBLEM_REF = "#/components/schemas/Problem"
 # What the gateway itself may answer on a proxied path (proxy/forwarder.py), before or instead of
 # the service: the client's rate limit, and an upstream that is down or too slow.
-GATEWAY_ERRORS = {
-    429: ("Too many requests", "rate-limited", "The client's rate limit is exhausted; retry later."),
-    503: ("Service unavailable", "upstream-unavailable", "The service behind this path cannot be reached."),
-    504: ("Gateway timeout", "upstream-timeout", "The service behind this path did not answer in time."),
-}
+GATEWAY_ERRORS: tuple[DomainError, ...] = (
+    TooManyRequests("The client's rate limit is exhausted; retry later."),
+    UpstreamUnavailable("The service behind this path cannot be reached."),
+    UpstreamTimeout("The service behind this path did not answer in time."),
+)
 
 Document = dict[str, Any]
 
@@ -74,17 +81,12 @@ def _gateway_responses(path_item: dict[str, Any]) -> dict[str, Any]:
         if method not in HTTP_METHODS or not isinstance(operation, dict):
             continue
         responses = operation.setdefault("responses", {})
-        for status, (title, slug, detail) in GATEWAY_ERRORS.items():
-            example = {
-                "type": f"https://brobygger.dk/problems/{slug}",
-                "title": title,
-                "status": status,
-                "detail": detail,
-            }
+        for error in GATEWAY_ERRORS:
+            example = problem_document(error)
             responses.setdefault(
-                str(status),
+                str(error.status),
                 {
-                    "description": f"{title} (answered by the gateway)",
+                    "description": f"{error.title} (answered by the gateway)",
                     "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}, "example": example}},
                 },
             )

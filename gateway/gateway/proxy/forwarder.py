@@ -20,8 +20,17 @@ from asgi_correlation_id.context import correlation_id
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
-from servicekit.domain_errors import DomainError
-from servicekit.errors import Problem, problem_from_domain
+from servicekit.domain_errors import (
+    CircuitOpen,
+    DomainError,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    problem_document,
+)
+from servicekit.errors import PROBLEM_JSON, problem_headers
 
 from ..domain.breaker import BreakerState
 from ..domain.routes import collection_of, upstream_for
@@ -82,11 +91,11 @@ class _BodyAbandoned(Exception):
     """The request body stopped: too large, or the client went away."""
 
 
-async def send_problem(send: Send, problem: Problem, instance: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps(problem.body(instance)).encode()
-    raw = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": problem.status, "headers": raw})
+async def send_problem(send: Send, error: DomainError, instance: str) -> None:
+    body = json.dumps(problem_document(error, instance)).encode()
+    raw = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in problem_headers(error).items()]
+    await send({"type": "http.response.start", "status": error.status, "headers": raw})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
@@ -148,16 +157,13 @@ class Forwarder:
         path: str = scope["path"]
         name = upstream_for(path)
         if name is None:  # PathDispatch sends only routed paths here
-            await send_problem(send, Problem(404, "Not found", "No such route.", "not-found"), path)
+            await send_problem(send, NotFound("No such route."), path)
             return
         scope["route"] = ProxyRoute(f"/v1/{collection_of(path)}")
         try:
             await self._forward(scope, receive, send, self.upstreams[name])
         except DomainError as error:
-            headers = {"Retry-After": str(error.extra.pop("retry_after"))} if "retry_after" in error.extra else {}
-            if error.status == 401:
-                headers["WWW-Authenticate"] = "Bearer"
-            await send_problem(send, problem_from_domain(error), path, headers)
+            await send_problem(send, error, path)
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send, upstream: Upstream) -> None:
         path: str = scope["path"]
@@ -169,16 +175,18 @@ class Forwarder:
             state["principal"] = principal
         wait = await self.rate_limiter.admit(principal.client_id)
         if wait is not None:
-            await _refuse(send, upstream, _rate_limited(), path, {"Retry-After": str(int(wait))})
+            limited = TooManyRequests("The client's rate limit is exhausted; retry later.", retry_after=int(wait))
+            await _refuse(send, upstream, limited, path)
             return
         max_body_bytes = self.settings.body_limit(path)
         if facts.declared_length is not None and facts.declared_length > max_body_bytes:
-            await _refuse(send, upstream, _too_large(max_body_bytes), path)
+            await _refuse(send, upstream, PayloadTooLarge.over(max_body_bytes), path)
             return
         breaker = upstream.breaker
         if not breaker.allow():
-            retry_after = str(max(1, math.ceil(breaker.retry_after())))
-            await _refuse(send, upstream, _circuit_open(upstream.name), path, {"Retry-After": retry_after})
+            retry_after = max(1, math.ceil(breaker.retry_after()))
+            failing = CircuitOpen(f"The {upstream.name} service is failing; retry later.", retry_after=retry_after)
+            await _refuse(send, upstream, failing, path)
             return
         has_body = facts.has_body
         method: str = scope["method"]
@@ -224,23 +232,23 @@ class Forwarder:
                 breaker.record_failure()
                 if attempt < attempts and breaker.state is BreakerState.CLOSED:
                     continue
-                await _refuse(send, upstream, _unavailable(upstream.name), path)
+                await _refuse(send, upstream, _unreachable(upstream), path)
                 return
             except (TimeoutError, aiohttp.ServerTimeoutError):
                 breaker.record_failure()
-                await _refuse(send, upstream, _timed_out(upstream.name), path)
+                await _refuse(send, upstream, _too_slow(upstream), path)
                 return
             except (aiohttp.ClientError, _BodyAbandoned, OSError) as exc:
                 if too_large or client_gone:
                     breaker.release_probe()
                     if too_large:
-                        await _refuse(send, upstream, _too_large(max_body_bytes), path)
+                        await _refuse(send, upstream, PayloadTooLarge.over(max_body_bytes), path)
                     return
                 breaker.record_failure()
                 if attempt < attempts and breaker.state is BreakerState.CLOSED:
                     continue
                 log.warning("upstream_unreachable", upstream=upstream.name, error_type=type(exc).__name__)
-                await _refuse(send, upstream, _unavailable(upstream.name), path)
+                await _refuse(send, upstream, _unreachable(upstream), path)
                 return
             await self._relay(
                 response, send, breaker_ok=response.status not in BREAKER_FAILURE_STATUS, upstream=upstream, path=path
@@ -271,17 +279,8 @@ class Forwarder:
             log.warning("upstream_body_failed", upstream=upstream.name, error_type=type(exc).__name__)
             if started:
                 raise  # the status line is out; all that is left is to cut the connection
-            await _refuse(
-                send,
-                upstream,
-                Problem(
-                    504,
-                    "Gateway timeout",
-                    f"The {upstream.name} service did not finish its answer.",
-                    "upstream-timeout",
-                ),
-                path,
-            )
+            unfinished = UpstreamTimeout(f"The {upstream.name} service did not finish its answer.")
+            await _refuse(send, upstream, unfinished, path)
             return
         finally:
             response.release()
@@ -291,29 +290,15 @@ class Forwarder:
             breaker.record_failure()
 
 
-async def _refuse(
-    send: Send, upstream: Upstream, problem: Problem, instance: str, headers: dict[str, str] | None = None
-) -> None:
+async def _refuse(send: Send, upstream: Upstream, error: DomainError, instance: str) -> None:
     """Answer for the upstream, and count why (the gateway's own alerts read these counters)."""
-    REFUSALS.labels(upstream.name, problem.slug).inc()
-    await send_problem(send, problem, instance, headers)
+    REFUSALS.labels(upstream.name, error.slug).inc()
+    await send_problem(send, error, instance)
 
 
-def _rate_limited() -> Problem:
-    return Problem(429, "Too many requests", "The client's rate limit is exhausted; retry later.", "rate-limited")
+def _unreachable(upstream: Upstream) -> UpstreamUnavailable:
+    return UpstreamUnavailable(f"The {upstream.name} service cannot be reached.")
 
 
-def _circuit_open(name: str) -> Problem:
-    return Problem(503, "Service unavailable", f"The {name} service is failing; retry later.", "circuit-open")
-
-
-def _timed_out(name: str) -> Problem:
-    return Problem(504, "Gateway timeout", f"The {name} service did not answer in time.", "upstream-timeout")
-
-
-def _unavailable(name: str) -> Problem:
-    return Problem(503, "Service unavailable", f"The {name} service cannot be reached.", "upstream-unavailable")
-
-
-def _too_large(limit: int) -> Problem:
-    return Problem(413, "Payload too large", f"The body exceeds {limit} bytes.", "payload-too-large")
+def _too_slow(upstream: Upstream) -> UpstreamTimeout:
+    return UpstreamTimeout(f"The {upstream.name} service did not answer in time.")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from servicekit.db import Database
-from servicekit.domain_errors import Unauthenticated
+from servicekit.domain_errors import InvalidTokenRequest, Unauthenticated
 
-from ..domain.errors import InvalidTokenRequest
 from ..domain.passwords import verify_secret
 from ..domain.scopes import InvalidScope, narrow_scopes
 from ..domain.signing import SigningKeys

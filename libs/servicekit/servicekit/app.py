@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import JwksVerifier
 from .db import Database
-from .errors import Problem, install_error_handlers
+from .errors import PayloadTooLarge, install_error_handlers, problem_response
 from .health import ReadinessCheck, health_router
 from .heap import settle_after_startup
 from .logging import configure_logging
@@ -112,9 +112,7 @@ class BodyLimitMiddleware:
             await self._reject(scope, send, limit)
 
     async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
-        response = Problem(413, "Payload too large", f"The body exceeds {limit} bytes.", "payload-too-large").response(
-            scope["path"]
-        )
+        response = problem_response(PayloadTooLarge.over(limit), scope["path"])
         await response(scope, _empty_receive, send)
 
 

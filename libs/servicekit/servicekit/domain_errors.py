@@ -56,6 +56,10 @@ class BadRequest(DomainError):
     """The request cannot be read at all (unparseable JSON, a malformed header)."""
 
 
+class InvalidTokenRequest(BadRequest, slug="invalid-token-request", title="Invalid token request"):
+    """RFC 6749 §5.2 errors other than invalid_client; `error=` carries the OAuth2 code."""
+
+
 class Unauthenticated(DomainError, status=401, slug="unauthenticated", title="Authentication required"): ...
 
 
@@ -66,15 +70,28 @@ class NotFound(DomainError, status=404, slug="not-found", title="Not found"):
     """Absent, or another tenant's: the two are indistinguishable on purpose."""
 
 
+class MethodNotAllowed(DomainError, status=405, slug="method-not-allowed", title="Method not allowed"):
+    """The path exists; `Allow` names its methods."""
+
+
 class Conflict(DomainError, status=409, slug="conflict", title="Conflict"): ...
+
+
+class Gone(DomainError, status=410, slug="gone", title="Gone"):
+    """It was there and is no more, on purpose (an erased citizen's stored answer)."""
 
 
 class StaleVersion(DomainError, status=412, slug="precondition-failed", title="Precondition failed"):
     """An `If-Match` that no longer matches the stored version."""
 
 
-class VersionRequired(DomainError, status=428, slug="precondition-required", title="Precondition required"):
-    """A change that must name the version it was based on (`If-Match`) and did not."""
+class PayloadTooLarge(DomainError, status=413, slug="payload-too-large", title="Payload too large"):
+    @classmethod
+    def over(cls, limit: int) -> PayloadTooLarge:
+        return cls(f"The body exceeds {limit} bytes.")
+
+
+class UnsupportedMediaType(DomainError, status=415, slug="unsupported-media-type", title="Unsupported media type"): ...
 
 
 class ValidationFailed(DomainError, status=422, slug="validation-failed", title="Validation failed"): ...
@@ -87,15 +104,38 @@ class InvalidField(ValidationFailed):
         super().__init__(f"Invalid fields: {field}", errors=[FieldError(field, message, code)], **extra)
 
 
-class PayloadTooLarge(DomainError, status=413, slug="payload-too-large", title="Payload too large"): ...
+class RefusionStatementRejected(
+    ValidationFailed, slug="refusion-statement-rejected", title="Refusion statement rejected"
+):
+    """The state's refusion statement file cannot be imported; `errors` name its lines."""
+
+
+class VersionRequired(DomainError, status=428, slug="precondition-required", title="Precondition required"):
+    """A change that must name the version it was based on (`If-Match`) and did not."""
 
 
 class TooManyRequests(DomainError, status=429, slug="rate-limited", title="Too many requests"):
     """Pass `retry_after=<seconds>`; the handler turns it into a Retry-After header."""
 
 
+class InternalError(DomainError, status=500, slug="internal", title="Internal error"):
+    """Never raised on purpose: the answer to a bug, which the log records."""
+
+
 class ServiceUnavailable(DomainError, status=503, slug="service-unavailable", title="Service unavailable"):
     """Pass `retry_after=<seconds>` where the caller should simply try again."""
+
+
+class UpstreamUnavailable(ServiceUnavailable, slug="upstream-unavailable"):
+    """The gateway cannot reach the service behind the path."""
+
+
+class CircuitOpen(ServiceUnavailable, slug="circuit-open"):
+    """The gateway stopped calling a failing service for a while."""
+
+
+class UpstreamTimeout(DomainError, status=504, slug="upstream-timeout", title="Gateway timeout"):
+    """The service behind the path did not answer (or finish answering) in time."""
 
 
 def problem_document(error: DomainError, instance: str | None = None) -> dict[str, Any]:
@@ -119,16 +159,21 @@ PreconditionFailed = StaleVersion
 PreconditionRequired = VersionRequired
 
 
-def _catalogue() -> dict[str, tuple[int, str]]:
-    types: dict[str, tuple[int, str]] = {}
-    pending: list[type[DomainError]] = [DomainError]
+def _catalogue() -> dict[str, type[DomainError]]:
+    types: dict[str, type[DomainError]] = {}
+    pending = DomainError.__subclasses__()
     while pending:
-        cls = pending.pop()
-        types.setdefault(cls.slug, (cls.status, cls.title))
+        cls = pending.pop(0)
+        types.setdefault(cls.slug, cls)
         pending.extend(cls.__subclasses__())
     return types
 
 
-# slug -> (status, title). The statuses the HTTP layer answers on its own (405, 406, 415, 500)
-# are added by servicekit.errors.
-PROBLEM_TYPES: dict[str, tuple[int, str]] = _catalogue()
+# Every problem type an answer can carry, by slug: the API guide lists them (a test compares).
+# A service's own error subclasses one of these; it does not make up a type of its own.
+PROBLEM_TYPES: dict[str, type[DomainError]] = _catalogue()
+# The type answered for a bare status (a route Starlette did not find, a method it does not allow):
+# the first class declared with that status.
+ERROR_FOR_STATUS: dict[int, type[DomainError]] = {}
+for _declared in PROBLEM_TYPES.values():
+    ERROR_FOR_STATUS.setdefault(_declared.status, _declared)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -19,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from .domain_errors import (
+    ERROR_FOR_STATUS,
     PROBLEM_BASE,
     PROBLEM_TYPES,
     BadRequest,
@@ -26,6 +26,7 @@ from .domain_errors import (
     DomainError,
     FieldError,
     Forbidden,
+    InternalError,
     InvalidField,
     NotFound,
     PayloadTooLarge,
@@ -37,6 +38,7 @@ from .domain_errors import (
     Unauthenticated,
     ValidationFailed,
     VersionRequired,
+    problem_document,
 )
 
 __all__ = [
@@ -52,7 +54,6 @@ __all__ = [
     "PayloadTooLarge",
     "PreconditionFailed",
     "PreconditionRequired",
-    "Problem",
     "ServiceUnavailable",
     "StaleVersion",
     "TooManyRequests",
@@ -60,6 +61,7 @@ __all__ = [
     "ValidationFailed",
     "VersionRequired",
     "install_error_handlers",
+    "problem_document",
 ]
 
 PROBLEM_JSON = "application/problem+json"
@@ -70,59 +72,22 @@ UNSTORABLE_TEXT = frozenset({"22021", "22P05"})
 log = structlog.get_logger("servicekit.errors")
 
 
-@dataclass
-class Problem:
-    """An RFC 9457 problem document."""
-
-    status: int
-    title: str
-    detail: str
-    slug: str
-    errors: list[dict[str, str]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def body(self, instance: str | None = None) -> dict[str, Any]:
-        doc: dict[str, Any] = {
-            "type": PROBLEM_BASE + self.slug,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-        }
-        if instance:
-            doc["instance"] = instance
-        if self.errors:
-            doc["errors"] = self.errors
-        doc.update(self.extra)
-        return doc
-
-    def response(self, instance: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(self.body(instance), status_code=self.status, media_type=PROBLEM_JSON, headers=headers)
+def problem_headers(error: DomainError) -> dict[str, str]:
+    """The headers an error's answer carries: when to retry, and how to authenticate."""
+    headers = {"Retry-After": str(error.extra["retry_after"])} if "retry_after" in error.extra else {}
+    if error.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return headers
 
 
-def problem_from_domain(error: DomainError) -> Problem:
-    return Problem(
-        status=error.status,
-        title=error.title,
-        detail=error.detail,
-        slug=error.slug,
-        errors=[e.as_dict() for e in error.errors],
-        extra=dict(error.extra),
+def problem_response(error: DomainError, instance: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The problem+json answer of `error` at `instance`, with its own headers and `headers`."""
+    return JSONResponse(
+        problem_document(error, instance),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers={**problem_headers(error), **(headers or {})},
     )
-
-
-HTTP_TITLES = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthenticated", "Authentication required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict"),
-    413: ("payload-too-large", "Payload too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("validation-failed", "Validation failed"),
-    429: ("rate-limited", "Too many requests"),
-}
 
 
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
@@ -165,10 +130,10 @@ def field_location(loc: Sequence[Any], body: Any = None) -> str:
     return ".".join(parts) or "body"
 
 
-def validation_problem(exc: RequestValidationError) -> Problem:
+def validation_problem(exc: RequestValidationError) -> DomainError:
     if exc.errors() and all(err.get("type") == "json_invalid" for err in exc.errors()):
         # Not JSON at all: the request cannot be read, which is 400; 422 is for JSON that is wrong.
-        return Problem(400, "Bad request", "The body is not valid JSON.", "bad-request")
+        return BadRequest("The body is not valid JSON.")
     errors = []
     for err in exc.errors():
         msg = str(err.get("msg", "invalid"))
@@ -177,9 +142,9 @@ def validation_problem(exc: RequestValidationError) -> Problem:
         if err.get("type") in UNION_TAG_ERRORS:  # the discriminator itself is wrong: name it
             loc = (*loc, str(err.get("ctx", {}).get("discriminator", "")).strip("'"))
         location = field_location(loc, exc.body)
-        errors.append(FieldError(location, msg, str(err.get("type", "invalid"))).as_dict())
-    names = ", ".join(e["field"] for e in errors[:5])
-    return Problem(422, "Validation failed", f"Invalid fields: {names}", "validation-failed", errors)
+        errors.append(FieldError(location, msg, str(err.get("type", "invalid"))))
+    names = ", ".join(e.field for e in errors[:5])
+    return ValidationFailed(f"Invalid fields: {names}", errors=errors)
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -200,40 +165,40 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        headers = {"Retry-After": str(exc.extra.pop("retry_after"))} if "retry_after" in exc.extra else None
-        if exc.status == 401:
-            headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
-        return problem_from_domain(exc).response(request.url.path, headers)
+        return problem_response(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return validation_problem(exc).response(request.url.path)
+        return problem_response(validation_problem(exc), request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        slug, title = HTTP_TITLES.get(exc.status_code, ("error", "Error"))
-        detail = exc.detail if isinstance(exc.detail, str) else title
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(request))
-        return Problem(exc.status_code, title, detail, slug).response(request.url.path, headers)
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        declared = ERROR_FOR_STATUS.get(exc.status_code)
+        if declared is None:  # a status no problem type names (none of Starlette's today)
+            document = {"type": PROBLEM_BASE + "error", "title": "Error", "status": exc.status_code, "detail": detail}
+            return JSONResponse(document, status_code=exc.status_code, media_type=PROBLEM_JSON, headers=headers)
+        return problem_response(declared(detail), request.url.path, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-        return Problem(500, "Internal error", "An unexpected error occurred.", "internal").response(request.url.path)
+        return problem_response(InternalError("An unexpected error occurred."), request.url.path)
 
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         # Answered here rather than in the catch-all above, which Starlette re-raises after
         # answering: an outage would be logged as crashes and counted as 500s in the metrics.
         if database_unavailable(exc):
             log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
-            problem = problem_from_domain(ServiceUnavailable("The database cannot be reached; retry shortly."))
-            return problem.response(request.url.path, {"Retry-After": "1"})
+            unavailable = ServiceUnavailable("The database cannot be reached; retry shortly.", retry_after=1)
+            return problem_response(unavailable, request.url.path)
         if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
             detail = "Text may not contain NUL characters (or others PostgreSQL cannot store)."
-            errors = [FieldError("body", "holds a character PostgreSQL cannot store", "unstorable_text").as_dict()]
-            return Problem(422, "Validation failed", detail, "validation-failed", errors).response(request.url.path)
+            errors = [FieldError("body", "holds a character PostgreSQL cannot store", "unstorable_text")]
+            return problem_response(ValidationFailed(detail, errors=errors), request.url.path)
         return await _unexpected(request, exc)  # a bug
 
     # One handler for every database error: registering a second one for the same class would

@@ -21,7 +21,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from .auth import current_principal
-from .errors import HTTP_TITLES, PROBLEM_BASE, PROBLEM_JSON
+from .domain_errors import ERROR_FOR_STATUS, FieldError, ValidationFailed, problem_document
+from .errors import PROBLEM_JSON
 from .etag import if_match_dependency
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import KEY_DEPENDENCIES, MAX_KEY_LENGTH
@@ -67,11 +68,6 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests; see Retry-After",
     503: "A dependency is unavailable; retry later",
 }
-EXTRA_TITLES = {
-    412: ("precondition-failed", "Precondition failed"),
-    428: ("precondition-required", "Precondition required"),
-    503: ("service-unavailable", "Service unavailable"),
-}
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
@@ -89,18 +85,13 @@ def summary_from_docstring(endpoint: Callable[..., Any] | None) -> str | None:
 
 
 def problem_example(status: int, instance: str) -> dict[str, Any]:
-    slug, title = HTTP_TITLES.get(status) or EXTRA_TITLES.get(status) or ("error", "Error")
-    example: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": ERROR_DESCRIPTIONS.get(status, title) + ".",
-        "instance": instance,
-    }
     if status == 422:
-        example["detail"] = "Invalid fields: birth_year"
-        example["errors"] = [{"field": "birth_year", "message": "must be between 1900 and 2100", "code": "range"}]
-    return example
+        wrong = FieldError("birth_year", "must be between 1900 and 2100", "range")
+        return problem_document(ValidationFailed("Invalid fields: birth_year", errors=[wrong]), instance)
+    declared = ERROR_FOR_STATUS.get(status)
+    if declared is None:
+        raise LookupError(f"status {status} is documented, but no problem type in servicekit.domain_errors has it")
+    return problem_document(declared(ERROR_DESCRIPTIONS.get(status, declared.title) + "."), instance)
 
 
 def problem_response(description: str, status: int, path: str) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from servicekit.domain_errors import FieldError, ValidationFailed
+from servicekit.domain_errors import FieldError, RefusionStatementRejected
 
 from .calendar import Month
 from .money import divide_half_away
@@ -61,11 +61,8 @@ MAX_ERRORS = 100
 TOLERANCE_ORE = 100
 
 
-class StatementRejected(ValidationFailed):
+class StatementRejected(RefusionStatementRejected):
     """The statement file cannot be imported; `errors` name the lines (`line 12: uge`)."""
-
-    slug = "refusion-statement-rejected"
-    title = "Refusion statement rejected"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicekit.domain_errors import Conflict, DomainError
+from servicekit.domain_errors import Conflict, Gone
 
 TAKEN_NATIONAL_ID = "This national id belongs to another citizen of the municipality."
 
@@ -22,7 +22,7 @@ class PartnershipHasEnrolments(Conflict):
         super().__init__("The partnership still has enrolments.")
 
 
-class StoredAnswerGone(DomainError, status=410, slug="gone", title="Gone"):
+class StoredAnswerGone(Gone):
     """What a replayed Idempotency-Key answers once the citizen its stored answer named is erased."""
 
     def __init__(self) -> None:

@@ -24,7 +24,7 @@ from registry.store import municipalities as municipality_store
 from registry.usecases.references import UNKNOWN_MUNICIPALITY
 from registry.usecases.validation import pydantic_field_errors
 from servicekit.batch import BatchItemResult, BatchResult, ItemStatus, ProblemDetails
-from servicekit.errors import PROBLEM_BASE, DomainError, FieldError, problem_from_domain
+from servicekit.errors import Conflict, DomainError, FieldError, ValidationFailed, problem_document
 
 M = TypeVar("M", bound=BaseModel)
 Key = tuple[str, str]  # (municipality, external_ref): what a batch item upserts by
@@ -34,13 +34,7 @@ MunicipalityFor = Callable[[str | None], str]
 
 def _validation_problem(errors: Sequence[FieldError]) -> dict[str, Any]:
     names = ", ".join(e.field for e in errors[:5])
-    return {
-        "type": PROBLEM_BASE + "validation-failed",
-        "title": "Validation failed",
-        "status": 422,
-        "detail": f"Invalid fields: {names}",
-        "errors": [e.as_dict() for e in errors],
-    }
+    return problem_document(ValidationFailed(f"Invalid fields: {names}", errors=errors))
 
 
 def violations_problem(violations: Sequence[Violation]) -> dict[str, Any]:
@@ -53,18 +47,11 @@ def pydantic_problem(exc: ValidationError) -> dict[str, Any]:
 
 
 def domain_problem(error: DomainError) -> dict[str, Any]:
-    body: dict[str, Any] = problem_from_domain(error).body()
-    return body
+    return problem_document(error)
 
 
 def conflict_problem(detail: str, field_name: str) -> dict[str, Any]:
-    return {
-        "type": PROBLEM_BASE + "conflict",
-        "title": "Conflict",
-        "status": 409,
-        "detail": detail,
-        "errors": [{"field": field_name, "message": detail, "code": "conflict"}],
-    }
+    return problem_document(Conflict(detail, errors=[FieldError(field_name, detail, "conflict")]))
 
 
 @dataclass

@@ -33,7 +33,7 @@ from registry.store import audit, consent, idempotency, outbox
 from registry.store import citizens as store
 from registry.usecases.actors import Actor
 from servicekit.domain_errors import NotFound
-from servicekit.errors import problem_from_domain
+from servicekit.errors import problem_document
 
 ENTITY = "citizen"
 NOT_ERASED = "No erasure of this citizen is known."
@@ -50,7 +50,7 @@ async def erase_citizens(
         ids = list(erased)
         await outbox.tombstone(session, entity=ENTITY, entity_ids=[str(i) for i in ids])
         await publish.removed_many(session, ENTITY, list(erased.values()), op="erased")
-        gone = problem_from_domain(StoredAnswerGone()).body()
+        gone = problem_document(StoredAnswerGone())
         await idempotency.purge_answers_naming(session, ids, status=StoredAnswerGone.status, gone=gone)
         await consent.forget(session, ids)
         await audit.record(
