@@ -286,7 +286,7 @@ class Stack:
         head = int(changes.json()["head"])
 
         def caught_up(answer: httpx.Response) -> bool:
-            return int(answer.json()["checks"]["feed"]["position"]) >= head
+            return int(answer.json()["checks"]["feeds"]["registry"]["position"]) >= head
 
         for name in ("matching", "outcomes"):
             self._wait(name, "/readyz", timeout, accept=caught_up)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Protocol
 
 import httpx
@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings
 
 from .background import BackgroundLoop
 from .feed_query import MAX_WAIT_SECONDS
+from .health import ReadinessCheck
 from .http import ServiceClient
 
 Change = dict[str, Any]
@@ -170,9 +171,29 @@ class FeedConsumer(BackgroundLoop):
         """The follower has read the feed at least once, without error, and stands at its head."""
         return self.last_success is not None and self.last_error is None and self.lag == 0
 
-    def readiness(self) -> dict[str, Any]:
-        """For /readyz: lag behind the feed head and the last error, if any."""
-        return {f"{self.name}_feed_lag": self.lag, f"{self.name}_feed_error": self.last_error}
+    def report(self) -> dict[str, Any]:
+        """Where the follower stands, for /readyz: the last change applied, the head it last saw,
+        their difference and the last error, if any."""
+        return {"position": self.position, "head": self.head, "lag": self.lag, "last_error": self.last_error}
+
+    def within(self, max_lag: int) -> bool:
+        """Read at least once (before that the service knows no citizen), and at most `max_lag`
+        changes behind the head."""
+        return self.last_success is not None and self.lag <= max_lag
+
+
+def feeds_readiness(max_lag: int | None = None) -> ReadinessCheck:
+    """The /readyz check of a service following feeds (`app.state.feeds`, by feed name): each one's
+    `report()` under `feeds`; with `max_lag`, not ready until every one is `within(max_lag)`."""
+
+    async def feeds(request: Request) -> dict[str, Any]:
+        followed: Mapping[str, FeedConsumer] = request.app.state.feeds
+        answer: dict[str, Any] = {"feeds": {name: feed.report() for name, feed in followed.items()}}
+        if max_lag is not None:
+            answer["ready"] = all(feed.within(max_lag) for feed in followed.values())
+        return answer
+
+    return feeds
 
 
 FeedCheck = Callable[[], Awaitable[bool]]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from matching.api import (
     assignments,
@@ -34,8 +34,8 @@ from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.db import Database
 from servicekit.events import events_router
-from servicekit.feed import FeedConsumer
-from servicekit.feed_cursor import CursorFollower, feed_position_router
+from servicekit.feed import FeedConsumer, feeds_readiness
+from servicekit.feed_cursor import feed_position_router
 from servicekit.http import ServiceClient, TokenSource
 
 # The migrations inside the installed package: the source tree's alembic.ini is not in an image.
@@ -73,7 +73,7 @@ def create_app(
         alembic_ini=MIGRATIONS,
         on_startup=[start],
         on_shutdown=[stop],
-        readiness_checks=[feed_readiness],
+        readiness_checks=[feeds_readiness(settings.feed_max_lag)],
     )
 
 
@@ -106,6 +106,9 @@ def lifecycle(
             idle_seconds=settings.feed_poll_seconds,
             wait_seconds=settings.feed_wait_seconds,
         )
+        # Reported and awaited by /readyz even when the service does not run the loop itself
+        # (feed_enabled=False: tests step it).
+        app.state.feeds = {"registry": app.state.feed}
         app.state.access_log = AccessLogShipper.configured(
             database, access_outbox, app.state.registry_client, settings, service="matching"
         )
@@ -131,18 +134,3 @@ def lifecycle(
                 await client.aclose()
 
     return start, stop
-
-
-async def feed_readiness(request: Request) -> dict[str, Any]:
-    """Feed lag (changes the registry has that we have not applied): the stored cursor against the
-    head the consumer last saw (the stored one if this replica has not polled yet)."""
-    settings: Settings = request.app.state.settings
-    store: CursorFollower = request.app.state.feature_store_feed
-    feed: FeedConsumer = request.app.state.feed
-    applied, stored_head = await store.applied_position()
-    head = max(stored_head, feed.head)
-    lag = max(0, head - applied)
-    return {
-        "feed": {"position": applied, "head": head, "lag": lag, "last_error": feed.last_error},
-        "ready": lag <= settings.feed_max_lag,
-    }

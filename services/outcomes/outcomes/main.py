@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from outcomes.api import (
     contracts,
@@ -30,7 +29,7 @@ from outcomes.usecases.rate_cards import load_rate_cards
 from servicekit.access_outbox import AccessLogShipper
 from servicekit.app import create_service_app
 from servicekit.events import events_router
-from servicekit.feed import FeedConsumer
+from servicekit.feed import feeds_readiness
 from servicekit.feed_cursor import feed_position_router
 
 # The migrations inside the installed package: the source tree's alembic.ini is not in an image.
@@ -61,6 +60,7 @@ def create_app(
     async def start(app: FastAPI) -> None:
         await load_rate_cards(app.state.database, settings.rate_cards_dir)
         app.state.feed = None
+        app.state.feeds = {}
         if settings.registry_url:
             app.state.registry_client = registry_client(settings, registry_transport)
             app.state.national_id_resolver = RegistryNationalIds(app.state.registry_client)
@@ -71,6 +71,7 @@ def create_app(
                 idle_seconds=settings.feed_poll_seconds,
                 wait_seconds=settings.feed_wait_seconds,
             )
+            app.state.feeds = {"registry": app.state.feed}
             app.state.feed.start()
             app.state.access_log = AccessLogShipper.configured(
                 app.state.database, access_outbox, app.state.registry_client, settings, service="outcomes"
@@ -112,18 +113,5 @@ def create_app(
         on_startup=[start],
         on_shutdown=[shutdown],
         openapi_tags=TAGS,
-        readiness_checks=[feed_readiness],
+        readiness_checks=[feeds_readiness(settings.feed_max_lag)],
     )
-
-
-async def feed_readiness(request: Request) -> dict[str, Any]:
-    """The registry feed's lag; not ready before the first poll succeeded (no citizen known yet)."""
-    feed: FeedConsumer | None = request.app.state.feed
-    if feed is None:
-        return {}
-    settings: Settings = request.app.state.settings
-    polled = feed.last_success is not None
-    return {
-        "feed": {"position": feed.position, "head": feed.head, "lag": feed.lag, "last_error": feed.last_error},
-        "ready": polled and feed.lag <= settings.feed_max_lag,
-    }

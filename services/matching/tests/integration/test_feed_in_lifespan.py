@@ -50,7 +50,7 @@ async def test_consumer_started_in_the_lifespan_follows_the_feed(
 
         response = await asyncio.wait_for(synced(), timeout=20)
         assert response.status_code == 200
-        assert (await http.get("/readyz")).json()["checks"]["feed"]["lag"] >= 0
+        assert (await http.get("/readyz")).json()["checks"]["feeds"]["registry"]["lag"] >= 0
         assert app.state.feed.last_success is not None
 
 

@@ -114,12 +114,12 @@ async def test_sync_is_idempotent_and_resumes_from_the_stored_cursor(
     sync: Sync,
 ) -> None:
     await sync()
-    before = (await client.get("/readyz")).json()["checks"]["feed"]
+    before = (await client.get("/readyz")).json()["checks"]["feeds"]["registry"]
     person = await create(registry, "/v1/citizens", citizen(), stevns_registry)
-    behind = (await client.get("/readyz")).json()["checks"]["feed"]
+    behind = (await client.get("/readyz")).json()["checks"]["feeds"]["registry"]
     assert behind["position"] == before["position"]  # nothing applied while "down"
     await sync()
-    after = (await client.get("/readyz")).json()["checks"]["feed"]
+    after = (await client.get("/readyz")).json()["checks"]["feeds"]["registry"]
     assert after["lag"] == 0
     assert after["position"] > before["position"]
     assert (await matching_app.state.feed.poll_once()) == 0  # caught up: nothing re-applied

@@ -11,4 +11,4 @@ async def test_skill_search_finds_labels(client: httpx.AsyncClient, reader: dict
 
 async def test_readyz_reports_feed_lag(client: httpx.AsyncClient) -> None:
     response = await client.get("/readyz")
-    assert set(response.json()["checks"]["feed"]) >= {"position", "head", "lag"}
+    assert set(response.json()["checks"]["feeds"]["registry"]) == {"position", "head", "lag", "last_error"}
