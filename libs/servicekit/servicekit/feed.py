@@ -20,7 +20,7 @@ from pydantic_core import from_json
 from pydantic_settings import BaseSettings
 
 from .background import BackgroundLoop
-from .feed_query import MAX_WAIT_SECONDS
+from .feed_query import MAX_LIMIT, MAX_WAIT_SECONDS
 from .health import ReadinessCheck
 from .http import ServiceClient
 
@@ -36,11 +36,15 @@ class Follower(Protocol):
     async def apply_page(self, items: list[Change], next_cursor: str) -> None: ...
 
 
-class FeedWaitSettings(BaseSettings):
-    """Mixed into the Settings of a service that follows the registry's change feed (env
-    `<PREFIX>FEED_WAIT_SECONDS`): caught up, it asks the feed to answer when a change commits, up to
-    this long; 0 asks every `feed_poll_seconds` instead."""
+class FeedFollowerSettings(BaseSettings):
+    """Mixed into the Settings of a service that follows feeds (env `<PREFIX>FEED_PAGE_SIZE` …), the
+    pace `FeedConsumer.paced` reads."""
 
+    # Changes asked for a page (a feed serves at most MAX_LIMIT).
+    feed_page_size: int = Field(default=1000, ge=1, le=MAX_LIMIT)
+    # The rest after a partial page, or after an empty one where the feed is not long-polled.
+    feed_poll_seconds: float = Field(default=1.0, gt=0)
+    # Caught up, ask the feed to answer when a change commits, up to this long; 0 polls instead.
     feed_wait_seconds: float = Field(default=5.0, ge=0, le=MAX_WAIT_SECONDS)
 
 
@@ -84,6 +88,29 @@ class FeedConsumer(BackgroundLoop):
         self.last_success: float | None = None
         self._refresh_lock = asyncio.Lock()
         self._refreshes = 0
+
+    @classmethod
+    def paced(
+        cls,
+        settings: FeedFollowerSettings,
+        *,
+        client: ServiceClient,
+        follower: Follower,
+        name: str,
+        path: str = "/internal/v1/changes",
+        long_poll: bool = True,
+    ) -> FeedConsumer:
+        """A consumer at the service's configured pace; `long_poll=False` for a feed that answers at
+        once whatever `wait` says (the events feeds)."""
+        return cls(
+            client=client,
+            follower=follower,
+            name=name,
+            path=path,
+            page_size=settings.feed_page_size,
+            idle_seconds=settings.feed_poll_seconds,
+            wait_seconds=settings.feed_wait_seconds if long_poll else 0.0,
+        )
 
     @property
     def lag(self) -> int:

@@ -13,7 +13,8 @@ from fastapi import Query
 from .errors import FieldError, ValidationFailed
 
 FeedAfter = Annotated[str | None, Query(max_length=20)]
-FeedLimit = Annotated[int, Query(ge=1, le=1000)]
+MAX_LIMIT = 1000
+FeedLimit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 DEFAULT_LIMIT = 500
 # The longest a feed holds a caught-up request (`wait`), and so the longest a follower may ask for.
 MAX_WAIT_SECONDS = 25

@@ -98,14 +98,7 @@ def lifecycle(
         warmer = CatalogueWarmer(engine.catalogues, database)
         app.state.catalogue_warmer = warmer
         app.state.feature_store_feed = store = feature_store_follower(database, on_catalogue_change=warmer.schedule)
-        app.state.feed = FeedConsumer(
-            client=app.state.registry_client,
-            follower=store,
-            name="registry",
-            page_size=settings.feed_page_size,
-            idle_seconds=settings.feed_poll_seconds,
-            wait_seconds=settings.feed_wait_seconds,
-        )
+        app.state.feed = FeedConsumer.paced(settings, client=app.state.registry_client, follower=store, name="registry")
         # Reported and awaited by /readyz even when the service does not run the loop itself
         # (feed_enabled=False: tests step it).
         app.state.feeds = {"registry": app.state.feed}

@@ -64,13 +64,7 @@ def create_app(
         if settings.registry_url:
             app.state.registry_client = registry_client(settings, registry_transport)
             app.state.national_id_resolver = RegistryNationalIds(app.state.registry_client)
-            app.state.feed = registry_follower(
-                app.state.database,
-                app.state.registry_client,
-                page_size=settings.feed_batch_size,
-                idle_seconds=settings.feed_poll_seconds,
-                wait_seconds=settings.feed_wait_seconds,
-            )
+            app.state.feed = registry_follower(app.state.database, app.state.registry_client, settings)
             app.state.feeds = {"registry": app.state.feed}
             app.state.feed.start()
             app.state.access_log = AccessLogShipper.configured(

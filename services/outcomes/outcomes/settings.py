@@ -9,14 +9,14 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.access_outbox import AccessLogSettings
-from servicekit.feed import FeedWaitSettings
+from servicekit.feed import FeedFollowerSettings
 from servicekit.settings import ServiceSettings
 
 # Package data (outcomes/rate_cards), so an installed service (a container image) finds the cards.
 RATE_CARDS = Path(str(resources.files("outcomes") / "rate_cards"))
 
 
-class Settings(ServiceSettings, AccessLogSettings, FeedWaitSettings):
+class Settings(ServiceSettings, AccessLogSettings, FeedFollowerSettings):
     """Reads of personal data reach the registry's access log through the outbox (AccessLogSettings)."""
 
     model_config = SettingsConfigDict(env_prefix="OUTCOMES_", extra="ignore")
@@ -24,10 +24,9 @@ class Settings(ServiceSettings, AccessLogSettings, FeedWaitSettings):
     service_name: str = "outcomes"
     # The registry's change feed (citizen projection); unset: no consumer runs (tests drive it directly).
     registry_url: str | None = None
-    feed_poll_seconds: float = 2.0
+    feed_poll_seconds: float = Field(default=2.0, gt=0)
     # /readyz: not ready before the first successful poll, nor while further behind than this.
     feed_max_lag: int = Field(default=10_000, ge=0)
-    feed_batch_size: int = Field(default=1000, ge=1, le=1000)
     rate_cards_dir: Path = RATE_CARDS
     # Settlement lines and evaluations use the rate card of the contract; evaluations without a
     # contract use this card per country.

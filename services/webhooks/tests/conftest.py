@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 from fastapi import FastAPI
 
 from devstack.databases import ServiceDatabase, drop_database, prepare
-from servicekit.feed import FeedConsumer
+from servicekit.feed import FeedConsumer, FeedFollowerSettings
 from servicekit.http import ServiceClient
 from servicekit.testing import TokenFactory, asgi_client, started
 from webhooks.feed.dispatch import Dispatcher
@@ -24,6 +24,8 @@ from webhooks.main import create_app
 from webhooks.settings import Settings
 
 MAX_ATTEMPTS = 3
+# The followers the tests step themselves: small pages, a short rest.
+STEPPED = FeedFollowerSettings(feed_page_size=50, feed_poll_seconds=0.1)
 
 
 class FakeSources:
@@ -151,10 +153,7 @@ async def followers(sources: FakeSources, webhooks_app: FastAPI) -> AsyncIterato
     """The service's followers over the fake feeds, stepped by the tests."""
     transport = httpx.MockTransport(sources.handle)
     clients = {name: ServiceClient(f"http://{name}.test", transport=transport) for name in sources.items}
-    yield {
-        name: source_follower(name, webhooks_app.state.database, http, page_size=50, idle_seconds=0.1)
-        for name, http in clients.items()
-    }
+    yield {name: source_follower(name, webhooks_app.state.database, http, STEPPED) for name, http in clients.items()}
     for http in clients.values():
         await http.aclose()
 

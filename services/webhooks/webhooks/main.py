@@ -60,14 +60,7 @@ def create_app(
         )
         app.state.source_clients = source_clients(settings, source_transport)
         app.state.feeds = {
-            name: source_follower(
-                name,
-                app.state.database,
-                client,
-                page_size=settings.feed_batch_size,
-                idle_seconds=settings.feed_poll_seconds,
-                wait_seconds=settings.feed_wait_seconds,
-            )
+            name: source_follower(name, app.state.database, client, settings)
             for name, client in app.state.source_clients.items()
         }
         for feed in app.state.feeds.values():

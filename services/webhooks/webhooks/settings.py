@@ -5,11 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.feed import FeedWaitSettings
+from servicekit.feed import FeedFollowerSettings
 from servicekit.settings import ServiceSettings
 
 
-class Settings(ServiceSettings, FeedWaitSettings):
+class Settings(ServiceSettings, FeedFollowerSettings):
     model_config = SettingsConfigDict(env_prefix="WEBHOOKS_", extra="ignore")
 
     service_name: str = "webhooks"
@@ -17,8 +17,7 @@ class Settings(ServiceSettings, FeedWaitSettings):
     registry_url: str | None = None
     outcomes_url: str | None = None
     matching_url: str | None = None
-    feed_poll_seconds: float = 1.0
-    feed_batch_size: int = Field(default=500, ge=1, le=1000)
+    feed_page_size: int = Field(default=500, ge=1, le=1000)
     # Development only: accept http:// URLs to a loopback address (a receiver on this machine).
     allow_loopback_http: bool = False
     # The dispatcher: rows claimed per transaction, sends in flight at once, a receiver's time to answer.

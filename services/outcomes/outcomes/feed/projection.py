@@ -13,7 +13,7 @@ from outcomes.store import projection as store
 from outcomes.store.access_outbox import record_access
 from outcomes.store.tables import feed_cursors
 from servicekit.db import Database
-from servicekit.feed import FeedConsumer
+from servicekit.feed import FeedConsumer, FeedFollowerSettings
 from servicekit.feed_cursor import CursorFollower
 from servicekit.http import ServiceClient
 
@@ -171,16 +171,6 @@ class CitizenProjectionFeed(CursorFollower):
         super().__init__(database, feed_cursors, CONSUMER, _apply_page)
 
 
-def registry_follower(
-    database: Database, client: ServiceClient, *, page_size: int, idle_seconds: float = 2.0, wait_seconds: float = 0.0
-) -> FeedConsumer:
+def registry_follower(database: Database, client: ServiceClient, settings: FeedFollowerSettings) -> FeedConsumer:
     """servicekit's consumer of the registry feed, applying pages to this service's projection."""
-    projection = CitizenProjectionFeed(database)
-    return FeedConsumer(
-        client=client,
-        follower=projection,
-        name=CONSUMER,
-        page_size=page_size,
-        idle_seconds=idle_seconds,
-        wait_seconds=wait_seconds,
-    )
+    return FeedConsumer.paced(settings, client=client, follower=CitizenProjectionFeed(database), name=CONSUMER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
+from servicekit.feed import FeedFollowerSettings
 from webhooks.clients.sources import source_clients
 from webhooks.feed.sources import source_follower
 from webhooks.settings import Settings
@@ -45,7 +46,7 @@ async def test_only_the_registry_feed_is_long_polled() -> None:
     clients = source_clients(settings(matching_url="http://matching.test"))
     try:
         followers = {
-            name: source_follower(name, None, client, page_size=500, idle_seconds=1.0, wait_seconds=5.0)  # type: ignore[arg-type]
+            name: source_follower(name, None, client, FeedFollowerSettings(feed_wait_seconds=5.0))  # type: ignore[arg-type]
             for name, client in clients.items()
         }
         # The registry's feed holds a caught-up request until a change commits; the events feeds of

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.db import Database
 from servicekit.events import EVENTS_PATH
-from servicekit.feed import FeedConsumer
+from servicekit.feed import FeedConsumer, FeedFollowerSettings
 from servicekit.feed_cursor import CursorFollower
 from servicekit.http import ServiceClient
 from webhooks.domain.event_types import events_from, payload_body
@@ -37,23 +37,11 @@ def enqueue_page(source: str) -> Any:
 
 
 def source_follower(
-    source: str,
-    database: Database,
-    client: ServiceClient,
-    *,
-    page_size: int,
-    idle_seconds: float,
-    wait_seconds: float = 0.0,
+    source: str, database: Database, client: ServiceClient, settings: FeedFollowerSettings
 ) -> FeedConsumer:
-    """servicekit's consumer of one source's feed, enqueuing deliveries; `wait_seconds` long-polls a
-    source that can hold its answer (the registry), the others are asked every `idle_seconds`."""
+    """servicekit's consumer of one source's feed, enqueuing deliveries; it long-polls a source that
+    can hold its answer (the registry), the others are asked every `feed_poll_seconds`."""
     follower = CursorFollower(database, feed_cursors, source, enqueue_page(source))
-    return FeedConsumer(
-        client=client,
-        follower=follower,
-        name=source,
-        path=PATHS[source],
-        page_size=page_size,
-        idle_seconds=idle_seconds,
-        wait_seconds=wait_seconds if source in LONG_POLLED else 0.0,
+    return FeedConsumer.paced(
+        settings, client=client, follower=follower, name=source, path=PATHS[source], long_poll=source in LONG_POLLED
     )
