@@ -94,7 +94,11 @@ class PayloadTooLarge(DomainError, status=413, slug="payload-too-large", title="
 class UnsupportedMediaType(DomainError, status=415, slug="unsupported-media-type", title="Unsupported media type"): ...
 
 
-class ValidationFailed(DomainError, status=422, slug="validation-failed", title="Validation failed"): ...
+class ValidationFailed(DomainError, status=422, slug="validation-failed", title="Validation failed"):
+    @classmethod
+    def naming(cls, errors: Sequence[FieldError], **extra: Any) -> ValidationFailed:
+        """`detail` names the first five fields; `errors` holds every one."""
+        return cls("Invalid fields: " + ", ".join(error.field for error in errors[:5]), errors=errors, **extra)
 
 
 class InvalidField(ValidationFailed):

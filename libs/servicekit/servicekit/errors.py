@@ -143,8 +143,7 @@ def validation_problem(exc: RequestValidationError) -> DomainError:
             loc = (*loc, str(err.get("ctx", {}).get("discriminator", "")).strip("'"))
         location = field_location(loc, exc.body)
         errors.append(FieldError(location, msg, str(err.get("type", "invalid"))))
-    names = ", ".join(e.field for e in errors[:5])
-    return ValidationFailed(f"Invalid fields: {names}", errors=errors)
+    return ValidationFailed.naming(errors)
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -87,7 +87,7 @@ def summary_from_docstring(endpoint: Callable[..., Any] | None) -> str | None:
 def problem_example(status: int, instance: str) -> dict[str, Any]:
     if status == 422:
         wrong = FieldError("birth_year", "must be between 1900 and 2100", "range")
-        return problem_document(ValidationFailed("Invalid fields: birth_year", errors=[wrong]), instance)
+        return problem_document(ValidationFailed.naming([wrong]), instance)
     declared = ERROR_FOR_STATUS.get(status)
     if declared is None:
         raise LookupError(f"status {status} is documented, but no problem type in servicekit.domain_errors has it")

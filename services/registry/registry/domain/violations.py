@@ -24,5 +24,4 @@ def field_errors(violations: Sequence[Violation], prefix: str = "") -> list[Fiel
 def reject(violations: Sequence[Violation]) -> None:
     """Raise 422 naming every rejected field, if there is any."""
     if violations:
-        names = ", ".join(v.field for v in violations[:5])
-        raise ValidationFailed(f"Invalid fields: {names}", errors=field_errors(violations))
+        raise ValidationFailed.naming(field_errors(violations))

@@ -33,8 +33,7 @@ MunicipalityFor = Callable[[str | None], str]
 
 
 def _validation_problem(errors: Sequence[FieldError]) -> dict[str, Any]:
-    names = ", ".join(e.field for e in errors[:5])
-    return problem_document(ValidationFailed(f"Invalid fields: {names}", errors=errors))
+    return problem_document(ValidationFailed.naming(errors))
 
 
 def violations_problem(violations: Sequence[Violation]) -> dict[str, Any]:
