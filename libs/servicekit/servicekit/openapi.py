@@ -69,6 +69,11 @@ ERROR_DESCRIPTIONS = {
     503: "A dependency is unavailable; retry later",
 }
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+Responses = dict[int | str, dict[str, Any]]
+# What an operation declares as `responses=` besides what its parameters imply (servicekit adds 401
+# and 403 for a principal, 404 for a path, 422 for input): the answers nearly every endpoint can give,
+# described once for every service. An operation adds its own (`{**ERRORS, 409: {...}}`).
+ERRORS: Responses = {status: {"description": ERROR_DESCRIPTIONS[status]} for status in (401, 403, 404, 422)}
 
 
 def operation_id(route: APIRoute) -> str:

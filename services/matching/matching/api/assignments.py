@@ -6,8 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from matching.api.deps import EngineDep, Runner, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, EngineDep, Runner, SessionDep
 from matching.schemas.assignments import AssignedSeat, AssignmentRead, AssignmentRequest, FairnessRead, Unassigned
 from matching.schemas.models import ModelRef
 from matching.usecases.assignments import AssignmentRun, assign_seats

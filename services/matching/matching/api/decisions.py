@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.deps import ReadingActor, RunningActor, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, ReadingActor, RunningActor, SessionDep
 from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
 from matching.usecases import records
 from servicekit.idempotency import idempotent

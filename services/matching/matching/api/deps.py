@@ -14,6 +14,8 @@ from servicekit.access_outbox import ActorDep, current_actor
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
+from servicekit.openapi import ERRORS as COMMON_ERRORS
+from servicekit.openapi import Responses
 from servicekit.state import state_dependency
 
 Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
@@ -51,7 +53,16 @@ EngineDep = Annotated[Engine, Depends(state_dependency("engine"))]
 FeedRefresh = Annotated[Callable[[], Awaitable[None]], Depends(_feed_refresh)]
 OutcomesDep = Annotated[OutcomesClient, Depends(state_dependency("outcomes"))]
 
+# Any endpoint that scores may also answer 409: the stored active model cannot be loaded (retrain it),
+# the citizen has no consent for matching, the opening is closed, a trained model does not beat the
+# default.
+ERRORS: Responses = {
+    **COMMON_ERRORS,
+    409: {"description": "The request cannot be served in the current state (e.g. no consent)"},
+}
+
 __all__ = [
+    "ERRORS",
     "ActorDep",
     "EngineDep",
     "FeedRefresh",

@@ -6,8 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from matching.api.deps import ActorDep, Internal, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, ActorDep, Internal, SessionDep
 from matching.schemas.exports import MatchingExport
 from matching.usecases import exports
 from servicekit.routing import JsonRoute

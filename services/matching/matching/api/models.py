@@ -6,8 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from matching.api.deps import EngineDep, OutcomesDep, Reader, Runner, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, EngineDep, OutcomesDep, Reader, Runner, SessionDep
 from matching.schemas.models import ModelPage, ModelRead
 from matching.usecases import models
 from servicekit.domain_errors import Forbidden

@@ -6,8 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from matching.api.deps import ActorDep, Reader, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, ActorDep, Reader, SessionDep
 from matching.schemas.ranking_runs import CitizenRankingRead, RankingRunPage
 from matching.usecases import ranking_runs
 from servicekit.routing import JsonRoute

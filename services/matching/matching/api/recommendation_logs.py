@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.deps import ReadingActor, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, ReadingActor, SessionDep
 from matching.schemas.recommendation_logs import RecommendationLogPage
 from matching.usecases import records
 from servicekit.routing import JsonRoute

@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matching.api.deps import ActorDep, EngineDep, FeedRefresh, Reader, SessionDep
-from matching.api.problems import ERRORS
+from matching.api.deps import ERRORS, ActorDep, EngineDep, FeedRefresh, Reader, SessionDep
 from matching.domain.recommend import Filters
 from matching.schemas.models import ModelRef
 from matching.schemas.recommendations import (

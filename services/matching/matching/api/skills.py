@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from matching.api.deps import EngineDep, Reader
-from matching.api.problems import ERRORS
 from matching.schemas.skills import SkillPage, SkillRead
 from matching.usecases import skills
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/skills", tags=["skills"])

@@ -8,10 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import ERRORS, ListingDep, OutcomesReader, SessionDep, SettingsDep, SettlementsWriter, located
+from outcomes.api.deps import ListingDep, OutcomesReader, SessionDep, SettingsDep, SettlementsWriter, located
 from outcomes.schemas.contracts import ContractCreate, ContractRead
 from outcomes.usecases import contracts
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

@@ -14,6 +14,7 @@ from outcomes.settings import Settings
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
+from servicekit.openapi import ERRORS, Responses
 from servicekit.pagination import CursorCodec, CursorCodecDep, Page, PageParams, PageParamsDep
 from servicekit.state import state_dependency
 
@@ -47,13 +48,6 @@ SettingsDep = Annotated[Settings, Depends(state_dependency("settings"))]
 MunicipalityFilter = Annotated[
     str | None, Query(pattern=r"^(DK|SE)-\d{4}$", description="Only this municipality's rows", examples=["DK-0336"])
 ]
-Responses = dict[int | str, dict[str, Any]]
-ERRORS: Responses = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Token lacks the scope"},
-    404: {"description": "Not found (or another municipality's)"},
-    422: {"description": "Invalid input; `errors` names each field"},
-}
 
 
 def page_slice(

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response, params
 
 from outcomes.api.charts import render_chart
-from outcomes.api.deps import ERRORS, ReportsReader, SessionDep, SettingsDep
+from outcomes.api.deps import ReportsReader, SessionDep, SettingsDep
 from outcomes.api.downloads import csv_attachment
 from outcomes.domain.evaluation import Totals
 from outcomes.domain.forward import DEFAULT_HORIZON_MONTHS, Forward
@@ -31,7 +31,7 @@ from outcomes.schemas.evaluations import (
 from outcomes.usecases import evaluations
 from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
 from servicekit.access_outbox import ActorDep
-from servicekit.openapi import file_answer
+from servicekit.openapi import ERRORS, file_answer
 from servicekit.routing import JsonRoute
 from servicekit.strict import FIRST_OF_MONTH
 

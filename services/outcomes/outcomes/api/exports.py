@@ -7,10 +7,11 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from outcomes.api.deps import ERRORS, Internal, SessionDep, SettingsDep
+from outcomes.api.deps import Internal, SessionDep, SettingsDep
 from outcomes.schemas.exports import OutcomesExport
 from outcomes.usecases import exports
 from servicekit.access_outbox import ActorDep
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/citizens", tags=["internal"])

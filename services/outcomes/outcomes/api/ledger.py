@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from outcomes.api.deps import ERRORS, OutcomesReader, SessionDep
+from outcomes.api.deps import OutcomesReader, SessionDep
 from outcomes.schemas.ledger import LedgerCheckRead
 from outcomes.usecases import settlements
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/ledger", tags=["ledger"])

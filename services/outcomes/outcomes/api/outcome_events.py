@@ -9,13 +9,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import ERRORS, ListingDep, OutcomesWriter, SessionDep, answered, creates_or_finds
+from outcomes.api.deps import ListingDep, OutcomesWriter, SessionDep, answered, creates_or_finds
 from outcomes.schemas.outcome_events import OutcomeEventBatch, OutcomeEventCreate, OutcomeEventPage, OutcomeEventRead
 from outcomes.usecases import outcome_events
 from servicekit.access_outbox import ActorDep
 from servicekit.batch import BatchResult
 from servicekit.feed import FeedCheckDep
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/outcome-events", tags=["outcome-events"])

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import ERRORS, ListingDep, OutcomesWriter, SessionDep, located
+from outcomes.api.deps import ListingDep, OutcomesWriter, SessionDep, located
 from outcomes.schemas.programme_costs import ProgrammeCostCreate, ProgrammeCostRead
 from outcomes.usecases import programme_costs
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

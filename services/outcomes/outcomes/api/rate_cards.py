@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from outcomes.api.deps import ERRORS, Admin, OutcomesReader, SessionDep
+from outcomes.api.deps import Admin, OutcomesReader, SessionDep
 from outcomes.schemas.rate_cards import RateCardCreate, RateCardRead
 from outcomes.usecases import rate_cards
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

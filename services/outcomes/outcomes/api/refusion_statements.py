@@ -6,11 +6,12 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from outcomes.api.deps import ERRORS, MunicipalityFilter, OutcomesReader, OutcomesWriter, SessionDep, SettingsDep
+from outcomes.api.deps import MunicipalityFilter, OutcomesReader, OutcomesWriter, SessionDep, SettingsDep
 from outcomes.clients.national_ids import NationalIdResolver, NoRegistry
 from outcomes.schemas.refusion_statements import RefusionStatementRead
 from outcomes.usecases import refusion_statements
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/refusion-statements", tags=["refusion-statements"])

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Response
 from fastapi.types import DecoratedCallable
 
 from outcomes.api.deps import (
-    ERRORS,
     ListingDep,
     OutcomesReader,
     SessionDep,
@@ -34,7 +33,7 @@ from outcomes.schemas.settlements import (
 from outcomes.usecases import settlements
 from servicekit.access_outbox import ActorDep
 from servicekit.idempotency import idempotent
-from servicekit.openapi import file_answer
+from servicekit.openapi import ERRORS, file_answer
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

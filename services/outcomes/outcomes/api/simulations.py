@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from outcomes.api.charts import render_flows_chart
-from outcomes.api.deps import ERRORS, OutcomesReader, SessionDep, SettingsDep, located
+from outcomes.api.deps import OutcomesReader, SessionDep, SettingsDep, located
 from outcomes.api.downloads import csv_attachment
 from outcomes.schemas.simulations import SimulationCreate, SimulationRead
 from outcomes.usecases import simulations
 from servicekit.idempotency import idempotent
-from servicekit.openapi import file_answer
+from servicekit.openapi import ERRORS, file_answer
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/simulations", tags=["simulations"])

@@ -6,11 +6,11 @@ import uuid
 
 from fastapi import APIRouter
 
-from registry.api.common import ERRORS
 from registry.api.deps import AccessLogReader, CursorCodecDep, Internal, PageParamsDep, SessionDep
 from registry.schemas.access_log import AccessLogEntry, AccessReportReceipt, AccessReports
 from registry.usecases import access_log as usecase
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

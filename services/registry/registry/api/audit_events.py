@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from registry.api.common import ERRORS
 from registry.api.deps import Admin, CursorCodecDep, PageParamsDep, SessionDep
 from registry.schemas.audit import AuditEventRead
 from registry.usecases.audit_events import list_audit_events as list_for_citizen
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

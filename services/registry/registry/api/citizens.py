@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, ERRORS, UPDATE_ERRORS, create_located, listed, tagged
+from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, UPDATE_ERRORS, create_located, listed, tagged
 from registry.api.deps import (
     Admin,
     CitizensReader,
@@ -34,6 +34,7 @@ from registry.usecases.results import Versioned
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 

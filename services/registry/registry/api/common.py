@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from fastapi import Response
 
 from registry.usecases.results import Position, Slice, Versioned
 from servicekit.errors import ValidationFailed
 from servicekit.etag import etag_for
+from servicekit.openapi import ERRORS, Responses
 from servicekit.pagination import CursorCodec, Page, PageParams
 
 R = TypeVar("R")
@@ -23,24 +24,18 @@ class HasId(Protocol):
 
 
 Identified = TypeVar("Identified", bound=HasId)
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Token lacks the scope, or names another municipality"},
-    404: {"description": "No such resource (or not yours)"},
-    422: {"description": "Invalid input; `errors` names each field"},
-}
-UPDATE_ERRORS: dict[int | str, dict[str, Any]] = {
+UPDATE_ERRORS: Responses = {
     **ERRORS,
     412: {"description": "Stale ETag: the resource changed since it was read"},
     428: {"description": "If-Match missing"},
 }
-CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+CREATE_ERRORS: Responses = {
     **ERRORS,
     409: {"description": "Exists already, or Idempotency-Key in use"},
 }
-DELETE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "Still referenced"}}
+DELETE_ERRORS: Responses = {**ERRORS, 409: {"description": "Still referenced"}}
 # The bulk endpoints (`:batch`, `:import`): a rejected item is an item result, not a 409.
-BATCH_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"description": "Idempotency-Key in use"}}
+BATCH_ERRORS: Responses = {**ERRORS, 409: {"description": "Idempotency-Key in use"}}
 
 
 def decode_position(codec: CursorCodec, cursor: str | None, *, kind: str) -> Position | None:

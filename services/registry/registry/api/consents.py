@@ -6,12 +6,12 @@ import uuid
 
 from fastapi import APIRouter
 
-from registry.api.common import ERRORS
 from registry.api.deps import CitizensReader, CitizensWriter, Purpose, RequestId, SessionDep
 from registry.schemas.consent import ConsentEventCreate, ConsentRead
 from registry.usecases import consent as usecase
 from registry.usecases.actors import Actor
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/citizens", tags=["citizens"])

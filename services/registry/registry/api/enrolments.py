@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from registry.api.common import ERRORS
 from registry.api.deps import CitizensWriter, RegistryReader
 from registry.api.items import TenantItems
 from registry.schemas.enrolments import EnrolmentCreate, EnrolmentFilter, EnrolmentRead, EnrolmentUpdate
 from registry.usecases import enrolments as usecase
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/enrolments", tags=["enrolments"])

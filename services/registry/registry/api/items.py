@@ -21,12 +21,13 @@ from typing import Annotated, Any, Generic, Protocol, TypeVar
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from registry.api.common import CREATE_ERRORS, ERRORS, UPDATE_ERRORS, HasId, create_located, listed, tagged
+from registry.api.common import CREATE_ERRORS, UPDATE_ERRORS, HasId, create_located, listed, tagged
 from registry.api.deps import CursorCodecDep, IfMatch, PageParamsDep, SessionDep
 from registry.usecases.results import Position, Slice, Versioned
 from servicekit.auth import Principal
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 
 Endpoint = Callable[..., Awaitable[Any]]

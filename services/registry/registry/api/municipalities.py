@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from registry.api.common import created, tagged
@@ -12,17 +10,12 @@ from registry.schemas.municipalities import MunicipalityCreate, MunicipalityRead
 from registry.usecases import municipalities as usecase
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/municipalities", tags=["municipalities"])
 KIND = "municipalities"
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Token lacks the scope"},
-    404: {"description": "No such municipality (or not yours)"},
-    422: {"description": "Invalid input; `errors` names each field"},
-}
 
 
 @router.post(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from registry.api.common import BATCH_ERRORS, ERRORS, decode_position, page_of
+from registry.api.common import BATCH_ERRORS, decode_position, page_of
 from registry.api.deps import (
     CodeBookDep,
     CursorCodecDep,
@@ -24,6 +24,7 @@ from registry.usecases import jobpostings
 from registry.usecases.opening_import import import_ads
 from servicekit.batch import BatchResult
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, ERRORS, UPDATE_ERRORS, created, tagged
+from registry.api.common import BATCH_ERRORS, CREATE_ERRORS, UPDATE_ERRORS, created, tagged
 from registry.api.deps import CodeBookDep, IfMatch, OpeningsWriter, RegistryReader, SessionDep
 from registry.api.items import TenantItems
 from registry.schemas.batch import OPENINGS_BATCH_EXAMPLE
@@ -16,6 +16,7 @@ from registry.usecases.opening_batch import upsert_openings
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends
 
@@ -15,15 +15,8 @@ from webhooks.settings import Settings
 
 WebhooksManager = Annotated[Principal, require_scope("webhooks:manage")]
 SettingsDep = Annotated[Settings, Depends(state_dependency("settings"))]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Token lacks the scope"},
-    404: {"description": "Not found (or another municipality's)"},
-    422: {"description": "Invalid input; `errors` names each field"},
-}
 
 __all__ = [
-    "ERRORS",
     "CursorCodecDep",
     "IdempotencyDep",
     "PageParamsDep",

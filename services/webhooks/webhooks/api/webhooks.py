@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from servicekit.idempotency import idempotent, idempotent_sealed
+from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 from webhooks.api.deps import (
-    ERRORS,
     CursorCodecDep,
     PageParamsDep,
     SessionDep,
