@@ -34,8 +34,8 @@ import httpx  # noqa: E402
 
 from devstack.databases import ServiceDatabase, drop_database, prepare  # noqa: E402
 from devstack.postgres import PostgresServer  # noqa: E402
-from servicekit.auth import NATIONAL  # noqa: E402
 from servicekit.db import Database, set_tenant  # noqa: E402
+from servicekit.municipalities import NATIONAL  # noqa: E402
 from webhooks.clients.receivers import Receivers  # noqa: E402
 from webhooks.domain.backoff import RetryPolicy  # noqa: E402
 from webhooks.domain.signing import new_secret, signed_headers  # noqa: E402

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from servicekit.scopes import SCOPES
 
 KNOWN_SCOPES: frozenset[str] = frozenset(SCOPES)
-NATIONAL_TENANT = "*"
-# Country prefix + the official 4-digit municipality code (DK-0336 Stevns, SE-2080 Falun).
-MUNICIPALITY_CODE = re.compile(r"^(DK|SE)-\d{4}$")
 
 
 class InvalidScope(ValueError):
     """A token request asked for a scope the client does not hold."""
-
-
-def is_valid_tenant(tenant: str) -> bool:
-    return tenant == NATIONAL_TENANT or MUNICIPALITY_CODE.fullmatch(tenant) is not None
 
 
 def unknown_scopes(scopes: Iterable[str]) -> list[str]:

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..domain.scopes import KNOWN_SCOPES, is_valid_tenant, unknown_scopes
+from servicekit.municipalities import TENANT_PATTERN
+
+from ..domain.scopes import KNOWN_SCOPES, unknown_scopes
 
 
 class TokenResponse(BaseModel):
@@ -32,7 +34,7 @@ class ClientCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     tenant: str = Field(
-        pattern=r"^(\*|(DK|SE)-\d{4})$",
+        pattern=TENANT_PATTERN,
         description="A municipality code (`DK-0336`, `SE-2080`) the registry holds, or `*` for national roles.",
     )
     scopes: list[str] = Field(
@@ -41,13 +43,6 @@ class ClientCreate(BaseModel):
         description=f"Any of: {', '.join(sorted(KNOWN_SCOPES))}.",
         json_schema_extra={"items": SCOPE_ITEMS},
     )
-
-    @field_validator("tenant")
-    @classmethod
-    def _tenant_format(cls, value: str) -> str:
-        if not is_valid_tenant(value):
-            raise ValueError("must be '*' or a municipality code like DK-0336 or SE-2080")
-        return value
 
     @field_validator("scopes")
     @classmethod

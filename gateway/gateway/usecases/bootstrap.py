@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.municipalities import NATIONAL
+
 from ..domain.passwords import hash_secret, verify_secret
-from ..domain.scopes import NATIONAL_TENANT
 from ..store import api_clients as repository
 
 BOOTSTRAP_NAME = "bootstrap admin"
@@ -19,7 +20,7 @@ async def ensure_admin_client(session: AsyncSession, *, client_id: str, secret: 
         session,
         client_id=client_id,
         name=BOOTSTRAP_NAME,
-        tenant=NATIONAL_TENANT,
+        tenant=NATIONAL,
         scopes=["admin"],
         secret_hash=secret_hash,
     )

@@ -15,8 +15,8 @@ import jwt
 from fastapi import Depends, Request
 
 from .errors import Forbidden, NotFound, Unauthenticated
+from .municipalities import NATIONAL
 
-NATIONAL = "*"
 ALGORITHMS = ["EdDSA", "RS256"]
 INVALID_TOKEN = "The bearer token is missing, expired or invalid."
 

@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .auth import NATIONAL, Principal, require_scope
+from .auth import Principal, require_scope
 from .columns import moment, primary, required
 from .db import Database, SessionDep, set_tenant
+from .municipalities import NATIONAL
 from .routing import JsonRoute
 
 FEED_POSITION_PATH = "/internal/v1/feed-position"

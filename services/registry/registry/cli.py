@@ -64,7 +64,6 @@ from typing import Any
 from tqdm import tqdm
 
 from registry.domain.imported_ads import AD_FORMATS, AdFormat
-from registry.domain.municipality import is_municipality_code
 from registry.domain.taxonomy_remap import RemapReport
 from registry.settings import Settings
 from registry.usecases.citizen_batch import upsert_citizens
@@ -75,6 +74,7 @@ from registry.usecases.taxonomy_remap import RECORDS, remap_page
 from servicekit.batch import MAX_BATCH, BatchResult, BatchSummary
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import Forbidden
+from servicekit.municipalities import is_municipality_code
 from taxonomy import load_taxonomy
 from taxonomy.versions import Changes, load_changes
 

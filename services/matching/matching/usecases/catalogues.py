@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from matching.domain.recommend import OpeningCatalogue
 from matching.domain.skill_space import SkillSpace
 from matching.store import profiles
-from servicekit.auth import NATIONAL
 from servicekit.background import cancel
 from servicekit.db import Database, set_tenant
+from servicekit.municipalities import NATIONAL
 
 log = structlog.get_logger("matching.catalogues")
 

@@ -37,9 +37,9 @@ from matching.domain.skill_space import SkillSpace
 from matching.schemas.ranking_runs import CitizenRankingRead, RankedOpening, RankingRunRead
 from matching.settings import Settings
 from matching.store import access_outbox, events, profiles, ranking_runs
-from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
 from servicekit.domain_errors import NotFound
+from servicekit.municipalities import NATIONAL
 
 from .engine import Engine, build_engine
 

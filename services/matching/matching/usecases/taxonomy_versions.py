@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.settings import Settings
 from matching.store import profiles
-from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
+from servicekit.municipalities import NATIONAL
 from taxonomy.versions import Changes, RemapReport, load_changes, remap_profiles
 
 

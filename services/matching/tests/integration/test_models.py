@@ -8,8 +8,8 @@ from fastapi import FastAPI
 
 from matching.domain.features import FEATURES
 from matching.store import scoring_models
-from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
+from servicekit.municipalities import NATIONAL
 from servicekit.testing import TokenFactory
 
 from ..factories import citizen, opening, organisation

@@ -12,8 +12,8 @@ from matching.store import ranking_runs as stored_runs
 from matching.usecases import ranking_runs
 from matching.usecases.engine import Engine
 from matching.usecases.ranking_runs import RunSettings, run_national
-from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
+from servicekit.municipalities import NATIONAL
 
 from ..factories import citizen, opening
 

@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI
 
 from matching.usecases.taxonomy_versions import remap_report
-from servicekit.auth import NATIONAL
 from servicekit.db import Database, set_tenant
+from servicekit.municipalities import NATIONAL
 from taxonomy.versions import Changes
 
 from ..factories import citizen

@@ -14,6 +14,7 @@ from outcomes.settings import Settings
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.openapi import ERRORS, Responses
 from servicekit.pagination import CursorCodec, CursorCodecDep, Page, PageParams, PageParamsDep
 from servicekit.state import state_dependency
@@ -46,7 +47,8 @@ Admin = Annotated[Principal, require_scope("admin")]
 SettingsDep = Annotated[Settings, Depends(state_dependency("settings"))]
 # Narrows a list to one municipality (national clients); a municipal token only ever sees its own.
 MunicipalityFilter = Annotated[
-    str | None, Query(pattern=r"^(DK|SE)-\d{4}$", description="Only this municipality's rows", examples=["DK-0336"])
+    str | None,
+    Query(pattern=MUNICIPALITY_CODE_PATTERN, description="Only this municipality's rows", examples=["DK-0336"]),
 ]
 
 

@@ -31,6 +31,7 @@ from outcomes.schemas.evaluations import (
 from outcomes.usecases import evaluations
 from outcomes.usecases.evaluations import EvaluationRequest, Scope, ScopedEvaluation
 from servicekit.access_outbox import ActorDep
+from servicekit.municipalities import COUNTRY_PATTERN, MUNICIPALITY_CODE_PATTERN
 from servicekit.openapi import ERRORS, file_answer
 from servicekit.routing import JsonRoute
 from servicekit.strict import FIRST_OF_MONTH
@@ -107,7 +108,7 @@ def read(evaluated: ScopedEvaluation) -> EvaluationRead:
     )
 
 
-Municipality = Annotated[str | None, Query(pattern=r"^(DK|SE)-\d{4}$")]
+Municipality = Annotated[str | None, Query(pattern=MUNICIPALITY_CODE_PATTERN)]
 
 
 def _month_bound(alias: str, description: str) -> params.Query:
@@ -118,7 +119,7 @@ def _month_bound(alias: str, description: str) -> params.Query:
 From = Annotated[date | None, _month_bound("from", "First day of a month (default: 36 months before `to`)")]
 To = Annotated[date | None, _month_bound("to", "First day of a month, exclusive, after `from` (default: next month)")]
 Country = Annotated[
-    str | None, Query(pattern="^(DK|SE)$", description="National evaluations: which country's citizens")
+    str | None, Query(pattern=COUNTRY_PATTERN, description="National evaluations: which country's citizens")
 ]
 
 

@@ -10,6 +10,7 @@ from outcomes.api.deps import Admin, OutcomesReader, SessionDep
 from outcomes.schemas.rate_cards import RateCardCreate, RateCardRead
 from outcomes.usecases import rate_cards
 from servicekit.idempotency import idempotent
+from servicekit.municipalities import COUNTRY_PATTERN
 from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -19,7 +20,9 @@ router = APIRouter(route_class=JsonRoute, prefix="/v1/rate-cards", tags=["rate-c
 
 @router.get("", response_model=Page[RateCardRead], responses=ERRORS)
 async def list_rate_cards(
-    session: SessionDep, principal: OutcomesReader, country: Annotated[str | None, Query(pattern="^(DK|SE)$")] = None
+    session: SessionDep,
+    principal: OutcomesReader,
+    country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
 ) -> Page[RateCardRead]:
     """List rate cards (a handful; one page)."""
     return Page[RateCardRead](items=await rate_cards.list_rate_cards(session, country=country))

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from servicekit.municipalities import COUNTRY_PATTERN
+
 
 class RateCardRead(BaseModel):
     id: str
@@ -40,7 +42,7 @@ class RateCardCreate(BaseModel):
     )
 
     id: str = Field(pattern=r"^(DK|SE)-[A-Za-z0-9-]{1,40}$")
-    country: str = Field(pattern="^(DK|SE)$")
+    country: str = Field(pattern=COUNTRY_PATTERN)
     year: int = Field(ge=2000, le=2100)
     currency: str = Field(pattern="^(DKK|SEK)$")
     valid_from: date

@@ -18,12 +18,12 @@ from registry.api.deps import (
     RegistryReader,
     SessionDep,
 )
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.schemas.jobpostings import JSON_LD, ImportRequest, JobPosting, JobPostingList
 from registry.usecases import jobpostings
 from registry.usecases.opening_import import import_ads
 from servicekit.batch import BatchResult
 from servicekit.idempotency import idempotent
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.openapi import ERRORS
 from servicekit.routing import JsonRoute
 

@@ -8,12 +8,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 from registry.schemas.access_log import AccessLogEntry
 from registry.schemas.common import CODE_MAX, REF_PATTERN, Location
 from registry.schemas.consent import ConsentEventRead
 from registry.schemas.held_exports import HeldByOtherServices
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 
 TargetGroup = Literal[
     "flexjob", "disability_pension", "resource_programme", "cash_benefit", "integration", "sickness_benefit", "other"

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 
 Programme = Literal["citizen_course", "company_accelerator"]
 Phase = Literal["enrolled", "onboarding", "training", "placement", "follow_up", "completed", "dropped_out"]

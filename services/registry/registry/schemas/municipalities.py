@@ -5,9 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.domain.retention import MAX_RETENTION_YEARS, MIN_RETENTION_YEARS
 from registry.schemas.common import BankAccount
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 
 
 class MunicipalityCreate(BaseModel):

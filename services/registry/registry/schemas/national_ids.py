@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
+
 MAX_RESOLVE = 10_000
 
 
@@ -15,7 +17,7 @@ class NationalIdResolve(BaseModel):
         json_schema_extra={"examples": [{"municipality": "DK-0336", "national_ids": ["0101901234"]}]},
     )
 
-    municipality: str = Field(pattern=r"^(DK|SE)-\d{4}$")
+    municipality: str = Field(pattern=MUNICIPALITY_CODE_PATTERN)
     national_ids: list[str] = Field(min_length=1, max_length=MAX_RESOLVE)
 
 

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.domain.vocabulary import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS
 from registry.schemas.common import CODE_MAX, REF_PATTERN, Location
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.strict import QueryBool
 
 OpeningStatus = Literal["open", "filled", "closed"]

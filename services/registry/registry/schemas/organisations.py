@@ -8,8 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
 from registry.schemas.common import BankAccount
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 
 # An investor funds a social impact bond up front and is repaid from outcome payments.
 OrganisationKind = Literal["company", "social_enterprise", "business_council", "provider", "municipal_unit", "investor"]

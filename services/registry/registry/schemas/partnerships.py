@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.domain.municipality import MUNICIPALITY_CODE_PATTERN
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 
 PartnershipStatus = Literal["planned", "active", "ended"]
 EXAMPLE: dict[str, Any] = {

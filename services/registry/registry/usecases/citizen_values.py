@@ -10,12 +10,12 @@ from registry.domain.citizen_rules import citizen_violations
 from registry.domain.codes import CodeBook
 from registry.domain.consent import legacy_consent
 from registry.domain.content_hash import content_hash
-from registry.domain.municipality import country_of
 from registry.domain.national_id import InvalidNationalId, NationalId, parse_national_id
 from registry.domain.national_id_vault import NationalIdVault
 from registry.domain.violations import Violation
 from registry.schemas.citizens import CitizenCreate, CitizenRead
 from registry.usecases.validation import Prepared, validate_as
+from servicekit.municipalities import country_of
 
 STORED_FIELDS = (
     "name",

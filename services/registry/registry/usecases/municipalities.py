@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.bank_accounts import bank_account_violations, compact_bank_account
-from registry.domain.municipality import country_of
 from registry.domain.violations import reject
 from registry.feed import publish
 from registry.schemas.municipalities import MunicipalityCreate, MunicipalityRead, MunicipalityUpdate
@@ -15,6 +14,7 @@ from registry.store import municipalities as store
 from registry.usecases.results import Versioned
 from registry.usecases.tenant_rows import STALE
 from servicekit.domain_errors import Conflict, NotFound, StaleVersion
+from servicekit.municipalities import country_of
 
 
 def municipality_read(row: Any) -> MunicipalityRead:

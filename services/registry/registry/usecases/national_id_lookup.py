@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.domain.municipality import country_of
 from registry.domain.national_id import InvalidNationalId, parse_national_id
 from registry.domain.national_id_vault import NationalIdVault
 from registry.schemas.national_ids import NationalIdResolution, ResolvedNationalId
@@ -15,6 +14,7 @@ from registry.store import audit
 from registry.store import citizens as store
 from registry.usecases.actors import Actor
 from servicekit.auth import Principal
+from servicekit.municipalities import country_of
 
 
 async def resolve_national_ids(

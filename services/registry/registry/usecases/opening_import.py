@@ -21,7 +21,6 @@ from registry.domain.ad_openings import opening_fields
 from registry.domain.imported_ads import AdFormat, ImportedAd, InvalidAd
 from registry.domain.jobnet import parse_jobnet_posting
 from registry.domain.jobstream import parse_jobstream_ad
-from registry.domain.municipality import country_of
 from registry.domain.occupation_map import OccupationMap
 from registry.domain.opening_rules import EMPLOYER_KINDS
 from registry.domain.registration_number import InvalidRegistrationNumber, normalise_registration_number
@@ -42,6 +41,7 @@ from registry.usecases.batch import (
 from registry.usecases.opening_batch import OPENINGS
 from servicekit.batch import BatchResult
 from servicekit.domain_errors import DomainError, NotFound
+from servicekit.municipalities import country_of
 
 Parser = Callable[[Any, OccupationMap], ImportedAd]
 PARSERS: dict[AdFormat, Parser] = {"jobtech-jobstream-v2": parse_jobstream_ad, "jobnet-v1": parse_jobnet_posting}

@@ -6,10 +6,10 @@ from typing import Any
 
 from registry.domain.asf import asf_violations
 from registry.domain.bank_accounts import bank_account_violations, compact_bank_account
-from registry.domain.municipality import country_of
 from registry.domain.registration_number import InvalidRegistrationNumber, normalise_registration_number
 from registry.domain.violations import Violation
 from registry.schemas.organisations import OrganisationCreate, OrganisationRead
+from servicekit.municipalities import country_of
 
 # Companies and social enterprises are identified by their registration number (CVR, orgnr).
 NEEDS_REGISTRATION = frozenset({"company", "social_enterprise"})

@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 from standardwebhooks import Webhook
 
-from servicekit.auth import NATIONAL
 from servicekit.db import set_tenant
+from servicekit.municipalities import NATIONAL
 from tests.conftest import MAX_ATTEMPTS, FakeSources, Receiver
 from webhooks.feed.dispatch import Dispatcher
 from webhooks.store import deliveries

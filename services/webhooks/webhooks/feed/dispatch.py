@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import structlog
 
-from servicekit.auth import NATIONAL
 from servicekit.background import BackgroundLoop
 from servicekit.db import Database, set_tenant
+from servicekit.municipalities import NATIONAL
 from webhooks.clients.receivers import Receivers
 from webhooks.domain.backoff import RetryPolicy
 from webhooks.domain.signing import signed_headers

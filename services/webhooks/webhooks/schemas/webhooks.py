@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from webhooks.domain.event_types import EVENT_TYPES
 
 EventType = Literal["citizen.enrolled", "milestone.reached", "statement.approved", "ranking_run.finished"]
@@ -50,7 +51,7 @@ class WebhookCreate(BaseModel):
     events: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES))
     description: str | None = Field(default=None, max_length=500)
     municipality: str | None = Field(
-        default=None, pattern=r"^(DK|SE)-\d{4}$", description="Only for national clients: whose subscription"
+        default=None, pattern=MUNICIPALITY_CODE_PATTERN, description="Only for national clients: whose subscription"
     )
 
 
