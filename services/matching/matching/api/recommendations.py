@@ -18,6 +18,7 @@ from matching.schemas.recommendations import (
 )
 from matching.usecases import recommendations
 from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.routing import JsonRoute
 from servicekit.strict import QueryBool
 
@@ -63,7 +64,7 @@ async def recommendation_exposure(
     session: SessionDep,
     principal: Reader,
     engine: EngineDep,
-    municipality: Annotated[str, Query(min_length=2, max_length=16, examples=["DK-0336"])],
+    municipality: Annotated[str, Query(pattern=MUNICIPALITY_CODE_PATTERN, examples=["DK-0336"])],
 ) -> ExposureRead:
     """Share of top-10 slots each target group receives versus its share of consenting citizens."""
     if not principal.can_see(municipality):

@@ -7,6 +7,8 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
+
 from .models import ModelRef
 
 
@@ -15,7 +17,7 @@ class AssignmentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    municipality: str | None = Field(default=None, max_length=16, examples=["DK-0336"])
+    municipality: str | None = Field(default=None, pattern=MUNICIPALITY_CODE_PATTERN, examples=["DK-0336"])
     partnership_id: uuid.UUID | None = None
     min_share: dict[str, float] | None = Field(
         default=None,

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, fi
 from pydantic_core import PydanticCustomError
 
 from outcomes.domain.milestones import known_milestones
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 
 
 def _known_milestones(tariffs: dict[str, int]) -> dict[str, int]:
@@ -42,7 +43,9 @@ CONTRACT_EXAMPLES: list[JsonValue] = [
 class ContractCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": CONTRACT_EXAMPLES})
 
-    municipality: str | None = Field(default=None, description="Only for national clients (tenant '*')")
+    municipality: str | None = Field(
+        default=None, pattern=MUNICIPALITY_CODE_PATTERN, description="Only for national clients (tenant '*')"
+    )
     partnership_id: uuid.UUID
     side: Literal["citizen_course", "company_accelerator"]
     payee_id: uuid.UUID

@@ -34,6 +34,7 @@ from registry.usecases.results import Versioned
 from servicekit.batch import BatchRequest, BatchResult
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
+from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.openapi import ERRORS
 from servicekit.pagination import Page
 from servicekit.routing import JsonRoute
@@ -84,7 +85,7 @@ async def list_citizens(
     codec: CursorCodecDep,
     purpose: Purpose,
     request_id: RequestId,
-    municipality: Annotated[str | None, Query()] = None,
+    municipality: Annotated[str | None, Query(pattern=MUNICIPALITY_CODE_PATTERN)] = None,
     target_group: Annotated[TargetGroup | None, Query()] = None,
     partnership_id: Annotated[uuid.UUID | None, Query(description="Citizens enrolled in this partnership")] = None,
     updated_since: Annotated[dt.datetime | None, Query()] = None,

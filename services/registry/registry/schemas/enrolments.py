@@ -87,7 +87,7 @@ class EnrolmentRead(BaseModel):
 class EnrolmentFilter(BaseModel):
     """The query of GET /v1/enrolments: each field given keeps the enrolments whose column equals it."""
 
-    municipality: str | None = None
+    municipality: str | None = Field(default=None, pattern=MUNICIPALITY_CODE_PATTERN)
     partnership_id: UUID | None = None
     programme: Programme | None = None
     phase: Phase | None = None

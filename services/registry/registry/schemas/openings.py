@@ -137,7 +137,7 @@ class OpeningRead(BaseModel):
 class OpeningFilter(BaseModel):
     """The query of GET /v1/openings: each field given keeps the openings whose column equals it."""
 
-    municipality: str | None = None
+    municipality: str | None = Field(default=None, pattern=MUNICIPALITY_CODE_PATTERN)
     status: OpeningStatus | None = None
     organisation_id: UUID | None = None
     occupation: str | None = Field(default=None, max_length=300)

@@ -97,5 +97,7 @@ class OrganisationRead(BaseModel):
 class OrganisationFilter(BaseModel):
     """The query of GET /v1/organisations: each field given keeps the organisations whose column equals it."""
 
-    municipality: str | None = Field(default=None, description="Filter (national clients)")
+    municipality: str | None = Field(
+        default=None, pattern=MUNICIPALITY_CODE_PATTERN, description="Filter (national clients)"
+    )
     kind: OrganisationKind | None = None

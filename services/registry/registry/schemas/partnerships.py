@@ -76,6 +76,6 @@ class PartnershipRead(BaseModel):
 class PartnershipFilter(BaseModel):
     """The query of GET /v1/partnerships: each field given keeps the partnerships whose column equals it."""
 
-    municipality: str | None = None
+    municipality: str | None = Field(default=None, pattern=MUNICIPALITY_CODE_PATTERN)
     status: PartnershipStatus | None = None
     company_id: UUID | None = None

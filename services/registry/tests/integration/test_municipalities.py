@@ -88,3 +88,16 @@ async def test_change_feed_carries_the_new_municipality(
     assert (await create(client, admin, code)).status_code in (201, 409)
     feed = (await client.get("/internal/v1/changes", params={"after": str(start)}, headers=internal)).json()
     assert any(item["entity_id"] == code for item in feed["items"])
+
+
+async def test_every_list_refuses_a_municipality_filter_that_is_not_a_code(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """A national reader's `municipality=` is checked as the same code everywhere: 422 naming it, never
+    an empty page that looks like a municipality without data."""
+    for collection in ("citizens", "organisations", "partnerships", "openings", "enrolments"):
+        answer = await client.get(
+            f"/v1/{collection}", params={"municipality": "Stevns", "purpose": "case-work"}, headers=admin
+        )
+        assert answer.status_code == 422, collection
+        assert [e["field"] for e in answer.json()["errors"]] == ["query.municipality"], collection
