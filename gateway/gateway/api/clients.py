@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 from servicekit.auth import Principal, require_scope
 from servicekit.db import SystemSessionDep
 from servicekit.idempotency import idempotent_system
-from servicekit.pagination import CursorCodecDep, Page, PageParamsDep
+from servicekit.pagination import CursorCodecDep, Keyset, Page, PageParamsDep
 from servicekit.routing import JsonRoute
 
 from ..clients.registry_municipalities import require_municipality
@@ -62,10 +62,9 @@ async def list_clients(
     principal: AdminDep, session: SystemSessionDep, page: PageParamsDep, codec: CursorCodecDep
 ) -> Page[ClientRead]:
     """List API clients (revoked ones included, with `revoked_at`)."""
-    after = str(codec.decode(page.cursor, kind=CURSOR_KIND)["after"]) if page.cursor else None
-    clients = await api_clients.list_clients(session, principal, after=after, limit=page.limit + 1)
-    items = clients[: page.limit]
-    next_cursor = codec.encode({"after": items[-1].client_id}, kind=CURSOR_KIND) if len(clients) > page.limit else None
+    keyset = Keyset.by_text(CURSOR_KIND, "after")
+    clients = await api_clients.list_clients(session, principal, after=keyset.start(codec, page), limit=page.limit + 1)
+    items, next_cursor = keyset.page(codec, page, clients, lambda client: client.client_id)
     return Page[ClientRead](items=items, next_cursor=next_cursor)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from cryptography.exceptions import InvalidTag
@@ -15,6 +19,7 @@ from pydantic import BaseModel
 from .errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
+P = TypeVar("P")
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 
@@ -44,13 +49,74 @@ class CursorCodec:
             plain = self._aead.decrypt(raw[:12], raw[12:], kind.encode())
             value = json.loads(plain)
         except (ValueError, InvalidTag, json.JSONDecodeError) as exc:
-            raise ValidationFailed(
-                "The cursor is not valid for this list.",
-                errors=[FieldError("query.cursor", "not a cursor this list issued", "invalid_cursor")],
-            ) from exc
+            raise _not_a_cursor() from exc
         if not isinstance(value, dict):
-            raise ValidationFailed("The cursor is not valid for this list.")
+            raise _not_a_cursor()
         return value
+
+
+@dataclass(frozen=True)
+class Keyset(Generic[P]):
+    """How one list is paged by its order: the cursor kind it seals (another list refuses the cursor)
+    and the form of a position in that order: `sealed` writes it into the cursor, `opened` reads it
+    back. A list reads `limit + 1` rows after `start(...)`; `page(...)` shows `limit` of them and,
+    when the extra one came, seals where the page ended."""
+
+    kind: str
+    sealed: Callable[[P], dict[str, Any]]
+    opened: Callable[[dict[str, Any]], P]
+
+    @classmethod
+    def by_id(cls, kind: str) -> Keyset[uuid.UUID]:
+        return Keyset(kind, lambda after: {"id": str(after)}, lambda position: uuid.UUID(position["id"]))
+
+    @classmethod
+    def by_number(cls, kind: str, name: str) -> Keyset[int]:
+        """A list in the order of an integer column (`sequence`, `version`, `id`)."""
+        return Keyset(kind, lambda after: {name: after}, lambda position: int(position[name]))
+
+    @classmethod
+    def by_text(cls, kind: str, name: str) -> Keyset[str]:
+        """A list in the order of a text column (a municipality's code, a client's id)."""
+        return Keyset(kind, lambda after: {name: after}, lambda position: str(position[name]))
+
+    @classmethod
+    def by_time(cls, kind: str, name: str = "created_at") -> Keyset[tuple[dt.datetime, uuid.UUID]]:
+        """A list in the order of a timestamp, ties broken by id."""
+        return Keyset(
+            kind,
+            lambda after: {name: after[0].isoformat(), "id": str(after[1])},
+            lambda position: (dt.datetime.fromisoformat(position[name]), uuid.UUID(position["id"])),
+        )
+
+    def start(self, codec: CursorCodec, page: PageParams) -> P | None:
+        """Where the asked page starts (None: at the beginning); 422 naming `query.cursor` for a cursor
+        this list did not hand out."""
+        if page.cursor is None:
+            return None
+        position = codec.decode(page.cursor, kind=self.kind)
+        try:
+            return self.opened(position)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise _not_a_cursor() from exc
+
+    def cursor(self, codec: CursorCodec, after: P | None) -> str | None:
+        """The cursor of the page after `after` (None: no page follows)."""
+        return None if after is None else codec.encode(self.sealed(after), kind=self.kind)
+
+    def page(
+        self, codec: CursorCodec, page: PageParams, rows: Sequence[T], position: Callable[[T], P]
+    ) -> tuple[list[T], str | None]:
+        """`rows` were read with `page.limit + 1`: the first `limit`, and the next cursor if one more came."""
+        shown = list(rows[: page.limit])
+        return shown, self.cursor(codec, position(shown[-1]) if len(rows) > page.limit else None)
+
+
+def _not_a_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        "The cursor is not valid for this list.",
+        errors=[FieldError("query.cursor", "not a cursor this list issued", "invalid_cursor")],
+    )
 
 
 class PageParams(BaseModel):

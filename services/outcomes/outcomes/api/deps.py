@@ -16,7 +16,7 @@ from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
 from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.openapi import ERRORS, Responses
-from servicekit.pagination import CursorCodec, CursorCodecDep, Page, PageParams, PageParamsDep
+from servicekit.pagination import CursorCodec, CursorCodecDep, Keyset, Page, PageParams, PageParamsDep
 from servicekit.state import state_dependency
 
 T = TypeVar("T")
@@ -27,8 +27,14 @@ class HasId(Protocol):
     def id(self) -> object: ...
 
 
+class HasUuid(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
 Item = TypeVar("Item", bound=HasId)
-IdentifiedRow = TypeVar("IdentifiedRow", bound=HasId, covariant=True)
+Identified = TypeVar("Identified", bound=HasUuid)
+IdentifiedRow = TypeVar("IdentifiedRow", bound=HasUuid, covariant=True)
 Row = TypeVar("Row", covariant=True)
 
 OutcomesWriter = Annotated[Principal, require_scope("outcomes:write")]
@@ -50,15 +56,6 @@ MunicipalityFilter = Annotated[
     str | None,
     Query(pattern=MUNICIPALITY_CODE_PATTERN, description="Only this municipality's rows", examples=["DK-0336"]),
 ]
-
-
-def page_slice(
-    items: Sequence[T], *, limit: int, codec: CursorCodec, kind: str, position: Callable[[T], dict[str, Any]]
-) -> tuple[list[T], str | None]:
-    """Keyset paging: `items` holds up to limit + 1 rows; the extra one says a next page exists."""
-    page = list(items[:limit])
-    cursor = codec.encode(position(page[-1]), kind=kind) if len(items) > limit else None
-    return page, cursor
 
 
 class ListedById(Protocol[IdentifiedRow]):
@@ -87,25 +84,23 @@ class Listing:
     page: PageParams
     codec: CursorCodec
 
-    async def by_id(self, kind: str, fetch: ListedById[Item]) -> Page[Item]:
+    async def by_id(self, kind: str, fetch: ListedById[Identified]) -> Page[Identified]:
         """One page of a list ordered by id: `fetch` loads limit + 1 rows, the cursor names the last id."""
-        after = uuid.UUID(self.codec.decode(self.page.cursor, kind=kind)["id"]) if self.page.cursor else None
+        keyset = Keyset.by_id(kind)
+        after = keyset.start(self.codec, self.page)
         rows = await fetch(self.session, municipality=self.municipality, after=after, limit=self.page.limit + 1)
-        items, cursor = page_slice(
-            rows, limit=self.page.limit, codec=self.codec, kind=kind, position=lambda item: {"id": str(item.id)}
-        )
+        items, cursor = keyset.page(self.codec, self.page, rows, lambda item: item.id)
         return Page(items=items, next_cursor=cursor)
 
     async def by_sequence(self, kind: str, fetch: ListedBySequence[T]) -> Page[T]:
         """One page of a list in recording order: `fetch` loads limit + 1 (sequence, item) rows."""
-        after = int(self.codec.decode(self.page.cursor, kind=kind)["sequence"]) if self.page.cursor else None
+        keyset = Keyset.by_number(kind, "sequence")
+        after = keyset.start(self.codec, self.page)
         rows = await fetch(
             self.session, municipality=self.municipality, after_sequence=after, limit=self.page.limit + 1
         )
-        rows, cursor = page_slice(
-            rows, limit=self.page.limit, codec=self.codec, kind=kind, position=lambda row: {"sequence": row[0]}
-        )
-        return Page(items=[item for _, item in rows], next_cursor=cursor)
+        shown, cursor = keyset.page(self.codec, self.page, rows, lambda row: row[0])
+        return Page(items=[item for _, item in shown], next_cursor=cursor)
 
 
 async def listing(
@@ -166,5 +161,4 @@ __all__ = [
     "answered",
     "creates_or_finds",
     "located",
-    "page_slice",
 ]

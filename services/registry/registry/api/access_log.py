@@ -11,7 +11,7 @@ from registry.schemas.access_log import AccessLogEntry, AccessReportReceipt, Acc
 from registry.usecases import access_log as usecase
 from servicekit.idempotency import idempotent
 from servicekit.openapi import ERRORS
-from servicekit.pagination import Page
+from servicekit.pagination import Keyset, Page
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute)
@@ -29,12 +29,11 @@ async def read_access_log(
     codec: CursorCodecDep,
 ) -> Page[AccessLogEntry]:
     """Who read, exported, changed or erased the citizen's data, and when (GDPR art. 15), oldest first."""
-    after = int(codec.decode(page.cursor, kind=KIND)["id"]) if page.cursor else None
+    keyset = Keyset.by_number(KIND, "id")
     items, more_after = await usecase.read_access_log(
-        session, citizen_id, tenant=principal.tenant, after_id=after, limit=page.limit
+        session, citizen_id, tenant=principal.tenant, after_id=keyset.start(codec, page), limit=page.limit
     )
-    cursor = codec.encode({"id": more_after}, kind=KIND) if more_after is not None else None
-    return Page[AccessLogEntry](items=items, next_cursor=cursor)
+    return Page[AccessLogEntry](items=items, next_cursor=keyset.cursor(codec, more_after))
 
 
 @router.post("/internal/v1/access-log", response_model=AccessReportReceipt, responses=ERRORS, tags=["internal"])

@@ -11,7 +11,7 @@ from registry.api.deps import Admin, CursorCodecDep, PageParamsDep, SessionDep
 from registry.schemas.audit import AuditEventRead
 from registry.usecases.audit_events import list_audit_events as list_for_citizen
 from servicekit.openapi import ERRORS
-from servicekit.pagination import Page
+from servicekit.pagination import Keyset, Page
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/audit-events", tags=["audit"])
@@ -27,9 +27,8 @@ async def list_audit_events(
     citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose data was read")],
 ) -> Page[AuditEventRead]:
     """Reads of one citizen's data, oldest first (admin)."""
-    after = int(codec.decode(page.cursor, kind=KIND)["id"]) if page.cursor else None
+    keyset = Keyset.by_number(KIND, "id")
     items, more_after = await list_for_citizen(
-        session, citizen_id=citizen_id, tenant=principal.tenant, after_id=after, limit=page.limit
+        session, citizen_id=citizen_id, tenant=principal.tenant, after_id=keyset.start(codec, page), limit=page.limit
     )
-    cursor = codec.encode({"id": more_after}, kind=KIND) if more_after is not None else None
-    return Page[AuditEventRead](items=items, next_cursor=cursor)
+    return Page[AuditEventRead](items=items, next_cursor=keyset.cursor(codec, more_after))

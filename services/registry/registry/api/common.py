@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
@@ -10,10 +9,9 @@ from typing import Protocol, TypeVar
 from fastapi import Response
 
 from registry.usecases.results import Position, Slice, Versioned
-from servicekit.errors import ValidationFailed
 from servicekit.etag import etag_for
 from servicekit.openapi import ERRORS, Responses
-from servicekit.pagination import CursorCodec, Page, PageParams
+from servicekit.pagination import CursorCodec, Keyset, Page, PageParams
 
 R = TypeVar("R")
 
@@ -38,23 +36,9 @@ DELETE_ERRORS: Responses = {**ERRORS, 409: {"description": "Still referenced"}}
 BATCH_ERRORS: Responses = {**ERRORS, 409: {"description": "Idempotency-Key in use"}}
 
 
-def decode_position(codec: CursorCodec, cursor: str | None, *, kind: str) -> Position | None:
-    if cursor is None:
-        return None
-    position = codec.decode(cursor, kind=kind)
-    try:
-        return dt.datetime.fromisoformat(position["created_at"]), uuid.UUID(position["id"])
-    except (KeyError, ValueError, TypeError) as exc:
-        raise ValidationFailed("The cursor is not valid for this list.") from exc
-
-
-def page_of(codec: CursorCodec, found: Slice[R], *, kind: str) -> Page[R]:
+def page_of(codec: CursorCodec, page: PageParams, found: Slice[R], *, kind: str) -> Page[R]:
     """A page of answers, with a cursor after its last item when more follow."""
-    cursor = None
-    if found.more_after is not None:
-        created_at, row_id = found.more_after
-        cursor = codec.encode({"created_at": created_at.isoformat(), "id": str(row_id)}, kind=kind)
-    return Page(items=found.items, next_cursor=cursor)
+    return Page(items=found.items, next_cursor=Keyset.by_time(kind).cursor(codec, found.more_after))
 
 
 def tagged(response: Response, found: Versioned[R]) -> R:
@@ -85,5 +69,5 @@ async def listed(
     fetch: Callable[[Position | None, int], Awaitable[Slice[R]]],
 ) -> Page[R]:
     """One page of a collection: `fetch(after, limit)` reads it, the cursor follows its last item."""
-    found = await fetch(decode_position(codec, page.cursor, kind=kind), page.limit)
-    return page_of(codec, found, kind=kind)
+    found = await fetch(Keyset.by_time(kind).start(codec, page), page.limit)
+    return page_of(codec, page, found, kind=kind)

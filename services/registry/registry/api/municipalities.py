@@ -11,7 +11,7 @@ from registry.usecases import municipalities as usecase
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
 from servicekit.openapi import ERRORS
-from servicekit.pagination import Page
+from servicekit.pagination import Keyset, Page
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/municipalities", tags=["municipalities"])
@@ -35,12 +35,14 @@ async def list_municipalities(
     session: SessionDep, principal: RegistryReader, page: PageParamsDep, codec: CursorCodecDep
 ) -> Page[MunicipalityRead]:
     """List municipalities (a municipal client sees its own)."""
-    after = codec.decode(page.cursor, kind=KIND)["code"] if page.cursor else None
+    keyset = Keyset.by_text(KIND, "code")
     items, more_after = await usecase.list_municipalities(
-        session, after_code=after, limit=page.limit, tenant=None if principal.is_national else principal.tenant
+        session,
+        after_code=keyset.start(codec, page),
+        limit=page.limit,
+        tenant=None if principal.is_national else principal.tenant,
     )
-    cursor = codec.encode({"code": more_after}, kind=KIND) if more_after is not None else None
-    return Page[MunicipalityRead](items=items, next_cursor=cursor)
+    return Page[MunicipalityRead](items=items, next_cursor=keyset.cursor(codec, more_after))
 
 
 @router.get("/{code}", response_model=MunicipalityRead, responses=ERRORS)

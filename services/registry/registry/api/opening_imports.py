@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from registry.api.common import BATCH_ERRORS, decode_position, page_of
+from registry.api.common import BATCH_ERRORS, page_of
 from registry.api.deps import (
     CodeBookDep,
     CursorCodecDep,
@@ -25,6 +25,7 @@ from servicekit.batch import BatchResult
 from servicekit.idempotency import idempotent
 from servicekit.municipalities import MUNICIPALITY_CODE_PATTERN
 from servicekit.openapi import ERRORS
+from servicekit.pagination import Keyset
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/openings", tags=["openings"])
@@ -85,13 +86,13 @@ async def list_job_postings(
         session,
         tenant=principal.tenant,
         municipality=municipality,
-        after=decode_position(codec, page.cursor, kind=KIND),
+        after=Keyset.by_time(KIND).start(codec, page),
         limit=page.limit,
         omap=occupation_map,
         book=book,
         base_url=_base_url(request),
     )
-    listed = page_of(codec, found, kind=KIND)
+    listed = page_of(codec, page, found, kind=KIND)
     return JobPostingList.model_validate(
         {
             "@context": "https://schema.org/",

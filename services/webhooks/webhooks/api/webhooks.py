@@ -55,9 +55,7 @@ async def list_webhooks(
     session: SessionDep, principal: WebhooksManager, page: PageParamsDep, codec: CursorCodecDep
 ) -> WebhookPage:
     """The municipality's subscriptions, active and disabled."""
-    return await webhooks.list_webhooks(
-        session, tenant=principal.tenant, limit=page.limit, cursor=page.cursor, codec=codec
-    )
+    return await webhooks.list_webhooks(session, tenant=principal.tenant, page=page, codec=codec)
 
 
 @router.get("/{webhook_id}", response_model=WebhookRead, responses=ERRORS)
@@ -93,7 +91,7 @@ async def list_webhook_deliveries(
 ) -> DeliveryPage:
     """Deliveries of a subscription, newest first; `status=failed` lists the dead letters."""
     return await deliveries.list_deliveries(
-        session, webhook_id, tenant=principal.tenant, status=status, limit=page.limit, cursor=page.cursor, codec=codec
+        session, webhook_id, tenant=principal.tenant, status=status, page=page, codec=codec
     )
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.domain_errors import NotFound
-from servicekit.pagination import CursorCodec
+from servicekit.pagination import CursorCodec, Keyset, PageParams
 from webhooks.schemas.webhooks import DeliveryPage, DeliveryRead
 from webhooks.store import deliveries as store
 from webhooks.usecases.webhooks import require_webhook
@@ -27,22 +26,17 @@ async def list_deliveries(
     *,
     tenant: str,
     status: str | None,
-    limit: int,
-    cursor: str | None,
+    page: PageParams,
     codec: CursorCodec,
 ) -> DeliveryPage:
     """Newest first; `status=failed` is the dead-letter list."""
     await require_webhook(session, webhook_id, tenant=tenant)
-    before = None
-    if cursor:
-        position = codec.decode(cursor, kind=CURSOR_KIND)
-        before = (datetime.fromisoformat(position["created_at"]), uuid.UUID(position["id"]))
-    rows = await store.list_deliveries(session, webhook_id, status=status, before=before, limit=limit + 1)
-    items = [delivery_read(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = codec.encode({"created_at": last.created_at.isoformat(), "id": str(last.id)}, kind=CURSOR_KIND)
+    keyset = Keyset.by_time(CURSOR_KIND)
+    rows = await store.list_deliveries(
+        session, webhook_id, status=status, before=keyset.start(codec, page), limit=page.limit + 1
+    )
+    answers = [delivery_read(row) for row in rows]
+    items, next_cursor = keyset.page(codec, page, answers, lambda item: (item.created_at, item.id))
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.auth import Principal
 from servicekit.domain_errors import NotFound
-from servicekit.pagination import CursorCodec
+from servicekit.pagination import CursorCodec, Keyset, PageParams
 from webhooks.domain.endpoints import check_endpoint_url
 from webhooks.domain.signing import new_secret
 from webhooks.schemas.webhooks import WebhookCreate, WebhookCreated, WebhookPage, WebhookRead, WebhookSecret
@@ -52,13 +52,10 @@ async def create_webhook(
     return WebhookCreated(**webhook_read(row).model_dump(), secret=secret)
 
 
-async def list_webhooks(
-    session: AsyncSession, *, tenant: str, limit: int, cursor: str | None, codec: CursorCodec
-) -> WebhookPage:
-    after = uuid.UUID(codec.decode(cursor, kind=CURSOR_KIND)["id"]) if cursor else None
-    rows = await store.list_webhooks(session, tenant=tenant, after=after, limit=limit + 1)
-    items = [webhook_read(row) for row in rows[:limit]]
-    next_cursor = codec.encode({"id": str(items[-1].id)}, kind=CURSOR_KIND) if len(rows) > limit else None
+async def list_webhooks(session: AsyncSession, *, tenant: str, page: PageParams, codec: CursorCodec) -> WebhookPage:
+    keyset = Keyset.by_id(CURSOR_KIND)
+    rows = await store.list_webhooks(session, tenant=tenant, after=keyset.start(codec, page), limit=page.limit + 1)
+    items, next_cursor = keyset.page(codec, page, [webhook_read(row) for row in rows], lambda item: item.id)
     return WebhookPage(items=items, next_cursor=next_cursor)
 
 
