@@ -11,6 +11,7 @@ from matching.api.deps import ERRORS, ReadingActor, RunningActor, SessionDep
 from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
 from matching.usecases import records
 from servicekit.idempotency import idempotent
+from servicekit.pagination import CursorCodecDep, Keyset, PageParamsDep
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/decisions", tags=["decisions"])
@@ -26,11 +27,19 @@ async def record_decision(body: DecisionCreate, session: SessionDep, actor: Runn
     return await records.record_decision(session, body, actor)
 
 
+KEYSET = Keyset.by_time("decisions", "decided_at")
+
+
 @router.get("", response_model=DecisionPage, responses=ERRORS)
 async def list_decisions(
     session: SessionDep,
     actor: ReadingActor,
+    page: PageParamsDep,
+    codec: CursorCodecDep,
     citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose decisions to read")],
 ) -> DecisionPage:
     """The decisions recorded for the citizen, newest first (the read is reported to the access log)."""
-    return DecisionPage(items=await records.decisions_of(session, citizen_id, actor))
+    after = KEYSET.start(codec, page)
+    found = await records.decisions_of(session, citizen_id, actor, after=after, limit=page.limit + 1)
+    items, next_cursor = KEYSET.page(codec, page, found, lambda decision: (decision.decided_at, decision.id))
+    return DecisionPage(items=items, next_cursor=next_cursor)

@@ -11,6 +11,7 @@ from matching.schemas.models import ModelPage, ModelRead
 from matching.usecases import models
 from servicekit.domain_errors import Forbidden
 from servicekit.idempotency import idempotent
+from servicekit.pagination import CursorCodecDep, Keyset, PageParamsDep
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/models", tags=["models"])
@@ -23,11 +24,19 @@ async def create_model(session: SessionDep, principal: Runner, engine: EngineDep
     return await models.train_from_outcomes(session, engine, outcomes)
 
 
+KEYSET = Keyset.by_number("models", "version")
+
+
 @router.get("", response_model=ModelPage, responses=ERRORS)
-async def list_models(session: SessionDep, principal: Reader, engine: EngineDep) -> ModelPage:
+async def list_models(
+    session: SessionDep, principal: Reader, engine: EngineDep, page: PageParamsDep, codec: CursorCodecDep
+) -> ModelPage:
     """Model versions, newest first, with validation AUC, Brier score and precision@10."""
-    versions = await models.model_versions(session, engine)
-    return ModelPage(items=versions.items, active_model=versions.active_name)
+    versions = await models.model_versions(
+        session, engine, before_version=KEYSET.start(codec, page), limit=page.limit + 1
+    )
+    items, next_cursor = KEYSET.page(codec, page, versions.items, lambda model: model.version)
+    return ModelPage(items=items, next_cursor=next_cursor, active_model=versions.active_name)
 
 
 @router.get("/{model_id}", response_model=ModelRead, responses=ERRORS)

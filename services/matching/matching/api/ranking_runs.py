@@ -9,15 +9,23 @@ from fastapi import APIRouter
 from matching.api.deps import ERRORS, ActorDep, Reader, SessionDep
 from matching.schemas.ranking_runs import CitizenRankingRead, RankingRunPage
 from matching.usecases import ranking_runs
+from servicekit.pagination import CursorCodecDep, Keyset, PageParamsDep
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/ranking-runs", tags=["ranking-runs"])
 
 
+KEYSET = Keyset.by_number("ranking-runs", "version")
+
+
 @router.get("", response_model=RankingRunPage, responses=ERRORS)
-async def list_ranking_runs(session: SessionDep, principal: Reader) -> RankingRunPage:
+async def list_ranking_runs(
+    session: SessionDep, principal: Reader, page: PageParamsDep, codec: CursorCodecDep
+) -> RankingRunPage:
     """National ranking runs, newest first (started with `python -m matching.usecases.ranking_runs`)."""
-    return RankingRunPage(items=await ranking_runs.list_runs(session))
+    found = await ranking_runs.list_runs(session, before_version=KEYSET.start(codec, page), limit=page.limit + 1)
+    items, next_cursor = KEYSET.page(codec, page, found, lambda run: run.version)
+    return RankingRunPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/{run_id}/citizens/{citizen_id}", response_model=CitizenRankingRead, responses=ERRORS)

@@ -71,3 +71,4 @@ class DecisionRead(BaseModel):
 
 class DecisionPage(BaseModel):
     items: list[DecisionRead]
+    next_cursor: str | None = None

@@ -25,3 +25,4 @@ class RecommendationLogRead(BaseModel):
 
 class RecommendationLogPage(BaseModel):
     items: list[RecommendationLogRead]
+    next_cursor: str | None = None

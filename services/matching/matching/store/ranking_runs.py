@@ -55,8 +55,11 @@ async def insert_entries(
         await session.execute(sa.insert(ranking_entries), rows[start : start + batch])
 
 
-async def list_runs(session: AsyncSession) -> list[RankingRunRead]:
-    query = sa.select(ranking_runs).order_by(ranking_runs.c.version.desc())
+async def list_runs(session: AsyncSession, *, before_version: int | None, limit: int) -> list[RankingRunRead]:
+    """Newest first, from the version before `before_version`."""
+    query = sa.select(ranking_runs).order_by(ranking_runs.c.version.desc()).limit(limit)
+    if before_version is not None:
+        query = query.where(ranking_runs.c.version < before_version)
     return [_run_read(row) for row in (await session.execute(query)).all()]
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .tables import access_outbox, decisions, recommendation_logs
 
+TimePosition = tuple[datetime, uuid.UUID]  # where a newest-first page ended: (time, id)
+
 # Bound parameters of the log row's columns are named `log_<column>`: the outbox insert around it
 # has its own `citizen_id` and `entry`.
 LOGGED = "log_"
@@ -44,11 +46,20 @@ async def insert_logs(session: AsyncSession, rows: list[dict[str, Any]]) -> None
         await session.execute(_log_with_access_entry(), params)
 
 
-async def logs_of(session: AsyncSession, citizen_id: uuid.UUID, *, limit: int | None = None) -> list[sa.Row[Any]]:
-    query = (
-        sa.select(recommendation_logs)
-        .where(recommendation_logs.c.citizen_id == citizen_id)
-        .order_by(recommendation_logs.c.served_at.desc(), recommendation_logs.c.id)
+def _newest_first(table: sa.Table, at: sa.Column[Any], after: TimePosition | None) -> sa.Select[Any]:
+    """Newest first, ties by id: the rows after `after` in that order."""
+    query = sa.select(table).order_by(at.desc(), table.c.id)
+    if after is not None:
+        moment, row_id = after
+        query = query.where(sa.or_(at < moment, sa.and_(at == moment, table.c.id > row_id)))
+    return query
+
+
+async def logs_of(
+    session: AsyncSession, citizen_id: uuid.UUID, *, after: TimePosition | None = None, limit: int | None = None
+) -> list[sa.Row[Any]]:
+    query = _newest_first(recommendation_logs, recommendation_logs.c.served_at, after).where(
+        recommendation_logs.c.citizen_id == citizen_id
     )
     if limit is not None:
         query = query.limit(limit)
@@ -66,12 +77,12 @@ async def insert_decision(session: AsyncSession, **values: Any) -> sa.Row[Any]:
     return row
 
 
-async def decisions_of(session: AsyncSession, citizen_id: uuid.UUID) -> list[sa.Row[Any]]:
-    query = (
-        sa.select(decisions)
-        .where(decisions.c.citizen_id == citizen_id)
-        .order_by(decisions.c.decided_at.desc(), decisions.c.id)
-    )
+async def decisions_of(
+    session: AsyncSession, citizen_id: uuid.UUID, *, after: TimePosition | None = None, limit: int | None = None
+) -> list[sa.Row[Any]]:
+    query = _newest_first(decisions, decisions.c.decided_at, after).where(decisions.c.citizen_id == citizen_id)
+    if limit is not None:
+        query = query.limit(limit)
     return list((await session.execute(query)).all())
 
 

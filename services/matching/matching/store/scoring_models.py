@@ -50,8 +50,11 @@ async def insert_model(
     )
 
 
-async def list_models(session: AsyncSession) -> list[ModelRead]:
-    query = sa.select(*_model_columns()).order_by(scoring_models.c.version.desc())
+async def list_models(session: AsyncSession, *, before_version: int | None, limit: int) -> list[ModelRead]:
+    """Newest first, from the version before `before_version`."""
+    query = sa.select(*_model_columns()).order_by(scoring_models.c.version.desc()).limit(limit)
+    if before_version is not None:
+        query = query.where(scoring_models.c.version < before_version)
     return [_model_read(row) for row in (await session.execute(query)).all()]
 
 

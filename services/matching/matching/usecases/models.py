@@ -64,9 +64,11 @@ class ModelVersions:
     active_name: str
 
 
-async def model_versions(session: AsyncSession, engine: Engine) -> ModelVersions:
-    """Every stored version, newest first, and the name of the model scoring now."""
-    items = await scoring_models.list_models(session)
+async def model_versions(
+    session: AsyncSession, engine: Engine, *, before_version: int | None, limit: int
+) -> ModelVersions:
+    """Stored versions, newest first from before `before_version`, and the name of the model scoring now."""
+    items = await scoring_models.list_models(session, before_version=before_version, limit=limit)
     active = await engine.model(session)
     return ModelVersions(items, active.name)
 

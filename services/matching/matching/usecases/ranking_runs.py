@@ -166,8 +166,8 @@ async def run_national(database: Database, engine: Engine, options: RunSettings)
     return run
 
 
-async def list_runs(session: AsyncSession) -> list[RankingRunRead]:
-    return await ranking_runs.list_runs(session)
+async def list_runs(session: AsyncSession, *, before_version: int | None, limit: int) -> list[RankingRunRead]:
+    return await ranking_runs.list_runs(session, before_version=before_version, limit=limit)
 
 
 async def citizen_ranking(

@@ -18,6 +18,7 @@ from matching.schemas.recommendation_logs import RecommendationLogRead
 from matching.schemas.recommendations import RecommendationRead
 from matching.store import access_outbox, profiles
 from matching.store import recommendation_logs as store
+from matching.store.recommendation_logs import TimePosition
 from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
 
 from .engine import ModelInUse
@@ -95,11 +96,11 @@ async def _require_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Any:
 
 
 async def recommendation_logs(
-    session: AsyncSession, citizen_id: uuid.UUID, actor: Actor, *, limit: int
+    session: AsyncSession, citizen_id: uuid.UUID, actor: Actor, *, after: TimePosition | None, limit: int
 ) -> list[RecommendationLogRead]:
-    """The lists served for a citizen, newest first (the read is reported to the access log)."""
+    """The lists served for a citizen, newest first, after `after` (the read is reported to the access log)."""
     await _require_citizen(session, citizen_id)
-    rows = await store.logs_of(session, citizen_id, limit=limit)
+    rows = await store.logs_of(session, citizen_id, after=after, limit=limit)
     await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
     return [_log_read(row) for row in rows]
 
@@ -136,8 +137,11 @@ async def record_decision(session: AsyncSession, body: DecisionCreate, actor: Ac
     return _decision_read(row)
 
 
-async def decisions_of(session: AsyncSession, citizen_id: uuid.UUID, actor: Actor) -> list[DecisionRead]:
+async def decisions_of(
+    session: AsyncSession, citizen_id: uuid.UUID, actor: Actor, *, after: TimePosition | None, limit: int
+) -> list[DecisionRead]:
+    """The decisions recorded for a citizen, newest first, after `after` (the read is reported)."""
     await _require_citizen(session, citizen_id)
-    rows = await store.decisions_of(session, citizen_id)
+    rows = await store.decisions_of(session, citizen_id, after=after, limit=limit)
     await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
     return [_decision_read(row) for row in rows]
