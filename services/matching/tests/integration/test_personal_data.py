@@ -24,16 +24,9 @@ from servicekit.testing import TokenFactory
 from servicekit.testing import tables_containing as shared_tables_containing
 
 from ..factories import KITCHEN_PORTER, citizen, opening
+from .test_recommendations import create
 
 Sync = Callable[[], Awaitable[None]]
-
-
-async def create(
-    registry: httpx.AsyncClient, path: str, body: dict[str, Any], headers: dict[str, str]
-) -> dict[str, Any]:
-    response = await registry.post(path, json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 def internal(tokens: TokenFactory) -> dict[str, str]:

@@ -9,14 +9,9 @@ from typing import Any
 import httpx
 
 from ..factories import citizen, opening
+from .test_recommendations import create
 
 Sync = Callable[[], Awaitable[None]]
-
-
-async def _created(registry: httpx.AsyncClient, path: str, body: dict[str, Any], headers: dict[str, str]) -> str:
-    response = await registry.post(path, json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
 
 
 async def _every_page(
@@ -45,8 +40,8 @@ async def test_served_lists_and_decisions_come_in_pages_newest_first(
     employer: str,
     sync: Sync,
 ) -> None:
-    job = await _created(registry, "/v1/openings", opening(employer), stevns_registry)
-    person = await _created(registry, "/v1/citizens", citizen(), stevns_registry)
+    job = (await create(registry, "/v1/openings", opening(employer), stevns_registry))["id"]
+    person = (await create(registry, "/v1/citizens", citizen(), stevns_registry))["id"]
     await sync()
     for _ in range(5):
         served = await client.get("/v1/recommendations", params={"citizen_id": person}, headers=reader)
