@@ -20,6 +20,7 @@ from .errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
 P = TypeVar("P")
+TimePosition = tuple[dt.datetime, uuid.UUID]  # where a page ordered by a timestamp ended: (time, id)
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 
@@ -81,7 +82,7 @@ class Keyset(Generic[P]):
         return Keyset(kind, lambda after: {name: after}, lambda position: str(position[name]))
 
     @classmethod
-    def by_time(cls, kind: str, name: str = "created_at") -> Keyset[tuple[dt.datetime, uuid.UUID]]:
+    def by_time(cls, kind: str, name: str = "created_at") -> Keyset[TimePosition]:
         """A list in the order of a timestamp, ties broken by id."""
         return Keyset(
             kind,

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from matching.api.deps import ERRORS, ReadingActor, RunningActor, SessionDep
+from matching.api.deps import ERRORS, CitizenRecordsDep, RunningActor, SessionDep
 from matching.schemas.decisions import DecisionCreate, DecisionPage, DecisionRead
 from matching.usecases import records
 from servicekit.idempotency import idempotent
-from servicekit.pagination import CursorCodecDep, Keyset, PageParamsDep
+from servicekit.pagination import Keyset
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/decisions", tags=["decisions"])
@@ -31,15 +28,7 @@ KEYSET = Keyset.by_time("decisions", "decided_at")
 
 
 @router.get("", response_model=DecisionPage, responses=ERRORS)
-async def list_decisions(
-    session: SessionDep,
-    actor: ReadingActor,
-    page: PageParamsDep,
-    codec: CursorCodecDep,
-    citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose decisions to read")],
-) -> DecisionPage:
+async def list_decisions(listing: CitizenRecordsDep) -> DecisionPage:
     """The decisions recorded for the citizen, newest first (the read is reported to the access log)."""
-    after = KEYSET.start(codec, page)
-    found = await records.decisions_of(session, citizen_id, actor, after=after, limit=page.limit + 1)
-    items, next_cursor = KEYSET.page(codec, page, found, lambda decision: (decision.decided_at, decision.id))
+    items, next_cursor = await listing.newest_first(KEYSET, records.decisions_of, lambda d: (d.decided_at, d.id))
     return DecisionPage(items=items, next_cursor=next_cursor)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Protocol, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from matching.clients.outcomes import OutcomesClient
 from matching.usecases.engine import Engine
@@ -16,8 +18,10 @@ from servicekit.db import SessionDep
 from servicekit.idempotency import IdempotencyDep
 from servicekit.openapi import ERRORS as COMMON_ERRORS
 from servicekit.openapi import Responses
+from servicekit.pagination import CursorCodec, CursorCodecDep, Keyset, PageParams, PageParamsDep, TimePosition
 from servicekit.state import state_dependency
 
+Answer = TypeVar("Answer")
 Reader = Annotated[Principal, require_scope("matching:read", "matching:run")]
 Runner = Annotated[Principal, require_scope("matching:run")]
 Internal = Annotated[Principal, require_scope("internal")]
@@ -53,6 +57,46 @@ EngineDep = Annotated[Engine, Depends(state_dependency("engine"))]
 FeedRefresh = Annotated[Callable[[], Awaitable[None]], Depends(_feed_refresh)]
 OutcomesDep = Annotated[OutcomesClient, Depends(state_dependency("outcomes"))]
 
+
+class CitizenRecordsRead(Protocol[Answer]):
+    """A usecase reading one citizen's records newest first (`records.decisions_of`, `…recommendation_logs`)."""
+
+    def __call__(
+        self, session: SessionDep, citizen_id: uuid.UUID, actor: Actor, *, after: TimePosition | None, limit: int
+    ) -> Awaitable[list[Answer]]: ...
+
+
+@dataclass(frozen=True)
+class CitizenRecords:
+    """What a list of one citizen's records takes: who reads (for the access log), the citizen, the page."""
+
+    session: SessionDep
+    actor: Actor
+    page: PageParams
+    codec: CursorCodec
+    citizen_id: uuid.UUID
+
+    async def newest_first(
+        self, keyset: Keyset[TimePosition], read: CitizenRecordsRead[Answer], at: Callable[[Answer], TimePosition]
+    ) -> tuple[list[Answer], str | None]:
+        """One page of them: `read` loads limit + 1 after the cursor; `at` is where a record stands."""
+        after = keyset.start(self.codec, self.page)
+        found = await read(self.session, self.citizen_id, self.actor, after=after, limit=self.page.limit + 1)
+        return keyset.page(self.codec, self.page, found, at)
+
+
+async def _citizen_records(
+    session: SessionDep,
+    actor: ReadingActor,
+    page: PageParamsDep,
+    codec: CursorCodecDep,
+    citizen_id: Annotated[uuid.UUID, Query(description="The citizen whose records to read")],
+) -> CitizenRecords:
+    return CitizenRecords(session, actor, page, codec, citizen_id)
+
+
+CitizenRecordsDep = Annotated[CitizenRecords, Depends(_citizen_records)]
+
 # Any endpoint that scores may also answer 409: the stored active model cannot be loaded (retrain it),
 # the citizen has no consent for matching, the opening is closed, a trained model does not beat the
 # default.
@@ -64,6 +108,7 @@ ERRORS: Responses = {
 __all__ = [
     "ERRORS",
     "ActorDep",
+    "CitizenRecordsDep",
     "EngineDep",
     "FeedRefresh",
     "IdempotencyDep",

@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .tables import access_outbox, decisions, recommendation_logs
+from servicekit.pagination import TimePosition
 
-TimePosition = tuple[datetime, uuid.UUID]  # where a newest-first page ended: (time, id)
+from .tables import access_outbox, decisions, recommendation_logs
 
 # Bound parameters of the log row's columns are named `log_<column>`: the outbox insert around it
 # has its own `citizen_id` and `entry`.

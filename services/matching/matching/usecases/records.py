@@ -5,9 +5,10 @@ suggestions or propose an opening over the ranking, and the citizen's logs and d
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,13 +19,15 @@ from matching.schemas.recommendation_logs import RecommendationLogRead
 from matching.schemas.recommendations import RecommendationRead
 from matching.store import access_outbox, profiles
 from matching.store import recommendation_logs as store
-from matching.store.recommendation_logs import TimePosition
 from servicekit.domain_errors import FieldError, NotFound, ValidationFailed
+from servicekit.pagination import TimePosition
 
 from .engine import ModelInUse
 
 # What a log row keeps of each served item (the answer adds citizen_id and recommendation_log_id).
 SERVED_FIELDS = {"opening_id", "score", "rank", "explanation"}
+
+R = TypeVar("R")
 
 
 def _recorded_for(actor: Actor) -> dict[str, Any]:
@@ -95,14 +98,26 @@ async def _require_citizen(session: AsyncSession, citizen_id: uuid.UUID) -> Any:
     return citizen
 
 
+async def _reported_read(
+    session: AsyncSession,
+    citizen_id: uuid.UUID,
+    actor: Actor,
+    rows: Callable[[], Awaitable[Sequence[Any]]],
+    read: Callable[[Any], R],
+) -> list[R]:
+    """A citizen's records as answers, for a citizen this service knows; the read goes to the access log."""
+    await _require_citizen(session, citizen_id)
+    found = await rows()
+    await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
+    return [read(row) for row in found]
+
+
 async def recommendation_logs(
     session: AsyncSession, citizen_id: uuid.UUID, actor: Actor, *, after: TimePosition | None, limit: int
 ) -> list[RecommendationLogRead]:
-    """The lists served for a citizen, newest first, after `after` (the read is reported to the access log)."""
-    await _require_citizen(session, citizen_id)
-    rows = await store.logs_of(session, citizen_id, after=after, limit=limit)
-    await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
-    return [_log_read(row) for row in rows]
+    """The lists served for a citizen, newest first, after `after`."""
+    rows = partial(store.logs_of, session, citizen_id, after=after, limit=limit)
+    return await _reported_read(session, citizen_id, actor, rows, _log_read)
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -140,8 +155,6 @@ async def record_decision(session: AsyncSession, body: DecisionCreate, actor: Ac
 async def decisions_of(
     session: AsyncSession, citizen_id: uuid.UUID, actor: Actor, *, after: TimePosition | None, limit: int
 ) -> list[DecisionRead]:
-    """The decisions recorded for a citizen, newest first, after `after` (the read is reported)."""
-    await _require_citizen(session, citizen_id)
-    rows = await store.decisions_of(session, citizen_id, after=after, limit=limit)
-    await access_outbox.add(session, [access_entry(str(citizen_id), "read", datetime.now(UTC), actor=actor)])
-    return [_decision_read(row) for row in rows]
+    """The decisions recorded for a citizen, newest first, after `after`."""
+    rows = partial(store.decisions_of, session, citizen_id, after=after, limit=limit)
+    return await _reported_read(session, citizen_id, actor, rows, _decision_read)
