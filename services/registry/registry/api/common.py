@@ -8,10 +8,10 @@ from typing import Protocol, TypeVar
 
 from fastapi import Response
 
-from registry.usecases.results import Position, Slice, Versioned
+from registry.usecases.results import Slice, Versioned
 from servicekit.etag import etag_for
 from servicekit.openapi import ERRORS, Responses
-from servicekit.pagination import CursorCodec, Keyset, Page, PageParams
+from servicekit.pagination import CursorCodec, Keyset, Page, PageParams, TimePosition
 
 R = TypeVar("R")
 
@@ -66,7 +66,7 @@ async def listed(
     page: PageParams,
     *,
     kind: str,
-    fetch: Callable[[Position | None, int], Awaitable[Slice[R]]],
+    fetch: Callable[[TimePosition | None, int], Awaitable[Slice[R]]],
 ) -> Page[R]:
     """One page of a collection: `fetch(after, limit)` reads it, the cursor follows its last item."""
     found = await fetch(Keyset.by_time(kind).start(codec, page), page.limit)

@@ -23,12 +23,12 @@ from pydantic import BaseModel
 
 from registry.api.common import CREATE_ERRORS, UPDATE_ERRORS, HasId, create_located, listed, tagged
 from registry.api.deps import CursorCodecDep, IfMatch, PageParamsDep, SessionDep
-from registry.usecases.results import Position, Slice, Versioned
+from registry.usecases.results import Slice, Versioned
 from servicekit.auth import Principal
 from servicekit.etag import parse_if_match
 from servicekit.idempotency import idempotent
 from servicekit.openapi import ERRORS
-from servicekit.pagination import Page
+from servicekit.pagination import Page, TimePosition
 
 Endpoint = Callable[..., Awaitable[Any]]
 
@@ -57,7 +57,7 @@ class ListPage(Protocol[Answer]):
         /,
         *,
         tenant: str,
-        after: Position | None,
+        after: TimePosition | None,
         limit: int,
         where: BaseModel,
         updated_since: dt.datetime | None,

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.store.outbox import lock_outbox
 from registry.store.rows import (
-    Position,
     TenantRows,
     by_external_ref,
     list_page,
@@ -23,6 +22,7 @@ from registry.store.rows import (
     upsert_json,
 )
 from registry.store.tables import citizens, enrolments
+from servicekit.pagination import TimePosition
 
 # Versioned writes (PATCH); reads go through get_live, which never returns an erased citizen.
 CITIZENS = TenantRows(citizens)
@@ -201,7 +201,7 @@ async def list_live(
     session: AsyncSession,
     *,
     tenant: str,
-    after: Position | None,
+    after: TimePosition | None,
     limit: int,
     municipality: str | None = None,
     target_group: str | None = None,

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.domain.errors import WriteRace
 from servicekit.domain_errors import DomainError
+from servicekit.pagination import TimePosition
 
 NATIONAL = "*"
-Position = tuple[dt.datetime, uuid.UUID]  # a keyset position: (created_at, id)
 # The two ways a concurrent writer can refuse an optimistic write: unique_violation, deadlock_detected.
 RACES = frozenset({"23505", "40P01"})
 
@@ -54,7 +54,7 @@ async def list_page(
     *,
     tenant: str,
     where: Sequence[sa.ColumnElement[bool]],
-    after: Position | None,
+    after: TimePosition | None,
     limit: int,
 ) -> list[sa.Row[Any]]:
     """Rows in (created_at, id) order after the keyset position `after`."""
@@ -207,7 +207,7 @@ class TenantRows:
         session: AsyncSession,
         *,
         tenant: str,
-        after: Position | None,
+        after: TimePosition | None,
         limit: int,
         equal: Mapping[str, object] | None = None,
         updated_since: dt.datetime | None = None,

@@ -28,11 +28,12 @@ from registry.usecases.consent import consent_history
 from registry.usecases.erasure import erase_citizens
 from registry.usecases.held_elsewhere import held_by_other_services
 from registry.usecases.references import municipality_violations
-from registry.usecases.results import Position, Slice, Versioned, slice_of
+from registry.usecases.results import Slice, Versioned, slice_of
 from registry.usecases.tenant_rows import current_for_update, save_update
 from registry.usecases.validation import validate_as
 from servicekit.auth import Principal
 from servicekit.domain_errors import Conflict, FieldError, NotFound
+from servicekit.pagination import TimePosition
 
 ENTITY = "citizen"
 NOT_FOUND = "Citizen not found."
@@ -87,7 +88,7 @@ async def list_citizens(
     session: AsyncSession,
     *,
     principal: Principal,
-    after: Position | None,
+    after: TimePosition | None,
     limit: int,
     purpose: str | None,
     request_id: str | None,

@@ -14,8 +14,9 @@ from registry.schemas.jobpostings import JobPosting
 from registry.store.openings import OPENINGS
 from registry.store.organisations import ORGANISATIONS
 from registry.usecases.opening_values import opening_read
-from registry.usecases.results import Position, Slice, slice_of
+from registry.usecases.results import Slice, slice_of
 from registry.usecases.tenant_rows import get_row
+from servicekit.pagination import TimePosition
 
 
 def _documents(
@@ -56,7 +57,7 @@ async def list_job_postings(
     *,
     tenant: str,
     municipality: str | None,
-    after: Position | None,
+    after: TimePosition | None,
     limit: int,
     omap: OccupationMap,
     book: CodeBook,

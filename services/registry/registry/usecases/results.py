@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from servicekit.pagination import TimePosition
+
 R = TypeVar("R")
-Position = tuple[dt.datetime, uuid.UUID]  # a keyset position in a list: (created_at, id)
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class Slice(Generic[R]):
     """One page of a list, and the position of its last item when more follow."""
 
     items: list[R]
-    more_after: Position | None
+    more_after: TimePosition | None
 
 
 def slice_of(rows: Sequence[Any], limit: int, read: Callable[[Any], R]) -> Slice[R]:

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.feed import publish
 from registry.store.rows import TenantRows
-from registry.usecases.results import Position, Slice, Versioned, slice_of
+from registry.usecases.results import Slice, Versioned, slice_of
 from servicekit.domain_errors import NotFound, StaleVersion
+from servicekit.pagination import TimePosition
 
 STALE = "The resource changed since you read it; read it again and retry."
 R = TypeVar("R")
@@ -81,7 +82,7 @@ class TenantCollection(Generic[R]):
         session: AsyncSession,
         *,
         tenant: str,
-        after: Position | None,
+        after: TimePosition | None,
         limit: int,
         where: BaseModel,
         updated_since: dt.datetime | None,
