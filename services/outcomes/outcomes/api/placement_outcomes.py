@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Annotated
 
@@ -11,9 +10,12 @@ from fastapi import APIRouter, Query
 from outcomes.api.deps import CursorCodecDep, Internal, SessionDep
 from outcomes.schemas.placement_outcomes import PlacementOutcomePage
 from outcomes.usecases import placement_outcomes
+from servicekit.pagination import Keyset, PageParams
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/placement-outcomes", tags=["internal"])
+# Paged by citizen (a citizen's placements never split across pages), in pages larger than a public list's.
+KEYSET = Keyset.by_id("placement-outcomes")
 
 
 @router.get("", response_model=PlacementOutcomePage)
@@ -25,9 +27,8 @@ async def list_placement_outcomes(
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> PlacementOutcomePage:
     """Placements with their three-month outcome, paged by citizen (scope internal)."""
-    after = uuid.UUID(codec.decode(cursor, kind="placement-outcomes")["citizen"]) if cursor else None
+    after = KEYSET.start(codec, PageParams(limit=limit, cursor=cursor))
     items, last = await placement_outcomes.list_placement_outcomes(
         session, after=after, limit=limit, today=date.today()
     )
-    next_cursor = codec.encode({"citizen": str(last)}, kind="placement-outcomes") if last else None
-    return PlacementOutcomePage(items=items, next_cursor=next_cursor)
+    return PlacementOutcomePage(items=items, next_cursor=KEYSET.cursor(codec, last))
