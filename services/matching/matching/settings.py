@@ -23,7 +23,8 @@ class Settings(ServiceSettings, AccessLogSettings, FeedFollowerSettings):
     outcomes_url: str = "http://127.0.0.1:8003"
     # Folder with the two official ESCO zips; unset: the starter vocabulary shipped with the taxonomy package.
     esco_dir: Path | None = Field(default=None, validation_alias=AliasChoices("MATCHING_ESCO_DIR", "ESCO_DIR"))
-    # Whether the change-feed consumer runs (its pace: FeedFollowerSettings).
+    # Whether the change-feed consumer runs (its pace: FeedFollowerSettings). Off, /readyz waits for
+    # whoever steps it instead (the tests).
     feed_enabled: bool = True
     # The national run's commuting regions: a CSV of `municipality,region` (the official commuting
     # areas / local labour markets); unset or for municipalities it does not list, the approximation.
