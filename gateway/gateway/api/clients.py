@@ -15,6 +15,7 @@ from servicekit.routing import JsonRoute
 from ..clients.registry_municipalities import require_municipality
 from ..schemas.api_clients import ClientCreate, ClientCreated, ClientRead
 from ..usecases import api_clients
+from .deps import ForwarderDep
 
 router = APIRouter(route_class=JsonRoute, prefix="/v1/clients", tags=["clients"])
 
@@ -34,11 +35,10 @@ CURSOR_KIND = "clients"
 )
 @idempotent_system(sealed=True)
 async def create_client(
-    body: ClientCreate, principal: AdminDep, session: SystemSessionDep, request: Request
+    body: ClientCreate, principal: AdminDep, session: SystemSessionDep, forwarder: ForwarderDep, request: Request
 ) -> ClientCreated:
     """Create an API client for an existing municipality (or `*`); the secret is in this answer only
     (a replay under the same Idempotency-Key answers it again: stored encrypted under that key)."""
-    forwarder = request.app.state.forwarder
 
     async def confirm_municipality(code: str) -> None:
         authorization = request.headers.get("Authorization", "")

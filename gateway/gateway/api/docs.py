@@ -15,10 +15,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from servicekit.domain_errors import NotFound
 
-from ..clients.upstream_documents import UpstreamDocuments
 from ..domain.openapi_merge import merge_openapi
 from ..domain.routes import upstream_for
-from ..proxy.forwarder import Forwarder
+from .deps import ForwarderDep, SettingsDep, UpstreamDocumentsDep
 
 router = APIRouter(include_in_schema=False)
 PUBLIC_PATHS = frozenset({"/v1/auth/token"})
@@ -54,15 +53,14 @@ def _owns(service: str, path: str) -> bool:
 
 
 @router.get("/openapi.json")
-async def openapi_document(request: Request) -> JSONResponse:
+async def openapi_document(
+    request: Request, forwarder: ForwarderDep, documents: UpstreamDocumentsDep, settings: SettingsDep
+) -> JSONResponse:
     """The public API: the gateway's own paths and every service's `/v1` paths."""
-    app = request.app
-    forwarder: Forwarder = app.state.forwarder
-    documents: UpstreamDocuments = app.state.upstream_documents
     services, missing = await documents.fetch_all(forwarder.session)
-    public_url = app.state.settings.public_url or str(request.base_url).rstrip("/")
+    public_url = settings.public_url or str(request.base_url).rstrip("/")
     merged = merge_openapi(
-        app.openapi(),
+        request.app.openapi(),
         services,
         owns=_owns,
         servers=[{"url": public_url, "description": "Brobygger gateway"}],

@@ -9,12 +9,12 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from servicekit.db import DatabaseDep
 from servicekit.domain_errors import InvalidTokenRequest, TooManyRequests, UnsupportedMediaType
 
-from ..proxy.ratelimit import ClientRateLimiter
 from ..schemas.api_clients import TokenResponse
 from ..usecases.access_tokens import invalid_client, issue_for_client
-from .deps import SettingsDep, SigningKeysDep
+from .deps import SettingsDep, SigningKeysDep, TokenFailuresDep
 
 router = APIRouter(tags=["auth"])
 
@@ -95,9 +95,10 @@ def _credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
         429: {"description": "Too many failed token requests from this address; see Retry-After"},
     },
 )
-async def issue_access_token(request: Request, settings: SettingsDep, keys: SigningKeysDep) -> JSONResponse:
+async def issue_access_token(
+    request: Request, settings: SettingsDep, keys: SigningKeysDep, database: DatabaseDep, failures: TokenFailuresDep
+) -> JSONResponse:
     """Issue a short-lived access token for a client (OAuth2 client credentials)."""
-    failures: ClientRateLimiter = request.app.state.token_failures
     address = request.client.host if request.client else "unknown"
     wait = await failures.exhausted(address)
     if wait is not None:
@@ -107,7 +108,7 @@ async def issue_access_token(request: Request, settings: SettingsDep, keys: Sign
         raise InvalidTokenRequest("grant_type must be client_credentials.", error="unsupported_grant_type")
     client_id, secret = _credentials(request, form)
     token = await issue_for_client(
-        request.app.state.database,
+        database,
         keys,
         settings,
         client_id=client_id,

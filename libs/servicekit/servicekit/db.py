@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from .auth import CurrentPrincipal
+from .state import state_dependency
 
 TENANT_SETTING = "app.tenant"
 
@@ -83,3 +84,5 @@ async def system_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 SessionDep = Annotated[AsyncSession, Depends(tenant_session, scope="function")]
 SystemSessionDep = Annotated[AsyncSession, Depends(system_session, scope="function")]
+# The app's database itself, for an endpoint that opens its own transactions (a long poll, a token).
+DatabaseDep = Annotated[Database, Depends(state_dependency("database"))]

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from registry.api.deps import ChangesListener, DatabaseDep, Internal
+from registry.api.deps import ChangesListener, Internal
 from registry.feed.pages import changes_page
 from registry.schemas.changes import ChangePage
+from servicekit.db import DatabaseDep
 from servicekit.feed_query import DEFAULT_LIMIT, MAX_WAIT_SECONDS, FeedAfter, FeedLimit, feed_position
 from servicekit.routing import JsonRoute
 

@@ -12,7 +12,7 @@ from registry.domain.codes import CodeBook
 from registry.domain.national_id_vault import NationalIdVault
 from registry.domain.occupation_map import OccupationMap
 from servicekit.auth import Principal, require_scope
-from servicekit.db import Database, SessionDep
+from servicekit.db import SessionDep
 from servicekit.etag import IfMatchHeader
 from servicekit.idempotency import IdempotencyDep
 from servicekit.notifications import ChannelListener
@@ -54,7 +54,6 @@ OccupationMapDep = Annotated[OccupationMap, Depends(state_dependency("occupation
 RequestId = Annotated[str | None, Depends(_request_id)]
 # matching and outcomes, asked for a citizen's export and an erasure's status.
 FollowersDep = Annotated[Followers, Depends(state_dependency("followers"))]
-DatabaseDep = Annotated[Database, Depends(state_dependency("database"))]
 # Hears the outbox's commit notifications, for the change feed's long polls.
 ChangesListener = Annotated[ChannelListener, Depends(state_dependency("changes_listener"))]
 
@@ -81,7 +80,6 @@ __all__ = [
     "CitizensWriter",
     "CodeBookDep",
     "CursorCodecDep",
-    "DatabaseDep",
     "Depends",
     "FollowersDep",
     "IdempotencyDep",
