@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from registry.api.deps import ChangesListener, Internal
 from registry.feed.pages import changes_page
-from registry.schemas.changes import ChangePage
+from registry.schemas.changes import ChangePage, FeedEntity
 from servicekit.db import DatabaseDep
 from servicekit.feed_query import DEFAULT_LIMIT, MAX_WAIT_SECONDS, FeedAfter, FeedLimit, feed_position
 from servicekit.routing import JsonRoute
@@ -33,6 +33,13 @@ async def read_feed(
             "this many seconds (0: at once)",
         ),
     ] = 0,
+    entity: Annotated[
+        list[FeedEntity] | None,
+        Query(
+            description="Only changes of these entities (repeat for several); the cursor still moves to "
+            "the head when none is left, so a follower that wants little reads little"
+        ),
+    ] = None,
 ) -> Response:
     """Changes after a cursor, in commit order (scope internal)."""
     body = await changes_page(
@@ -43,6 +50,7 @@ async def read_feed(
         limit=limit,
         wait=wait,
         gone=request.is_disconnected,
+        entities=entity,
     )
     # The body is ChangePage's JSON, assembled by the feed around the items PostgreSQL serialised.
     return Response(content=body, media_type="application/json")

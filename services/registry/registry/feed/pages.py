@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from registry.store.outbox import ChangesJson, read_changes_json
 from servicekit.db import Database, set_tenant
@@ -14,8 +14,8 @@ from servicekit.notifications import ChannelListener
 STILL_WANTED_EVERY = 0.5
 
 
-def _page_json(page: ChangesJson, after: int) -> str:
-    next_cursor = page.last if page.last is not None else after
+def _page_json(page: ChangesJson) -> str:
+    next_cursor = page.next_after
     # ChangePage's shape, assembled around the items PostgreSQL serialised (see read_changes_json).
     return f'{{"items":{page.items},"next_cursor":"{next_cursor}","head":{page.head}}}'
 
@@ -29,20 +29,21 @@ async def changes_page(
     limit: int,
     wait: float = 0.0,
     gone: Callable[[], Awaitable[bool]] | None = None,
+    entities: Sequence[str] | None = None,
 ) -> str:
-    """Changes after `after`, in commit order, as a ChangePage JSON document. With `wait` and none
-    to give, the answer waits up to `wait` seconds for the outbox's commit notification (or the caller
-    leaving) and reads again; no database connection is held while it waits."""
+    """Changes after `after`, in commit order, as a ChangePage JSON document; of `entities` only when
+    given. With `wait` and none to give, the answer waits up to `wait` seconds for the outbox's commit
+    notification (or the caller leaving) and reads again; no database connection is held while it waits."""
     deadline = time.monotonic() + wait
     while True:
         woken = await listener.armed() if listener is not None and wait > 0 else None
         async with database.sessions() as session, session.begin():
             await set_tenant(session, tenant)
-            page = await read_changes_json(session, after=after, limit=limit)
+            page = await read_changes_json(session, after=after, limit=limit, entities=entities)
         if page.last is not None or woken is None or listener is None:
-            return _page_json(page, after)
+            return _page_json(page)
         while not woken.is_set():  # then read again
             remaining = deadline - time.monotonic()
             if remaining <= 0 or (gone is not None and await gone()):
-                return _page_json(page, after)
+                return _page_json(page)
             await listener.wait(woken, timeout=min(remaining, STILL_WANTED_EVERY))

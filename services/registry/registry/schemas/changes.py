@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
+
+# What the feed carries changes of; a follower may ask for some only (`?entity=enrolment`).
+FeedEntity = Literal["municipality", "organisation", "partnership", "opening", "citizen", "enrolment"]
 
 
 class Change(BaseModel):

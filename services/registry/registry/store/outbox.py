@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,10 +89,13 @@ PAGE_AS_JSON = sa.text(
                'municipality', c.municipality, 'occurred_at', c.occurred_at, 'data', c.data
            ) ORDER BY c.seq), '[]')::text AS items,
            max(c.seq) AS last,
+           count(*) AS given,
            (SELECT coalesce(max(seq), 0) FROM outbox) AS head
-    FROM (SELECT * FROM outbox WHERE seq > :after ORDER BY seq LIMIT :limit) AS c
+    FROM (SELECT * FROM outbox
+          WHERE seq > :after AND (CAST(:entities AS text[]) IS NULL OR entity = ANY(CAST(:entities AS text[])))
+          ORDER BY seq LIMIT :limit) AS c
     """
-).columns(items=sa.Text, last=sa.BigInteger, head=sa.BigInteger)
+).columns(items=sa.Text, last=sa.BigInteger, given=sa.Integer, head=sa.BigInteger)
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,19 @@ class ChangesJson:
     items: str  # a JSON array of changes in feed order
     last: int | None  # the sequence number of the last one (None: no changes after the cursor)
     head: int  # the newest sequence number in the feed
+    # Where the next page starts: after the last change given, or, when a page of only some entities
+    # came short, at the head (every such change up to it was given: rows become visible in `seq` order).
+    next_after: int
 
 
-async def read_changes_json(session: AsyncSession, *, after: int, limit: int) -> ChangesJson:
-    row = (await session.execute(PAGE_AS_JSON, {"after": after, "limit": limit})).one()
-    return ChangesJson(row.items, row.last, int(row.head))
+async def read_changes_json(
+    session: AsyncSession, *, after: int, limit: int, entities: Sequence[str] | None = None
+) -> ChangesJson:
+    """Up to `limit` changes after `after`, of `entities` only when given."""
+    params = {"after": after, "limit": limit, "entities": list(entities) if entities else None}
+    row = (await session.execute(PAGE_AS_JSON, params)).one()
+    head = int(row.head)
+    last: int | None = row.last
+    full = last is not None and row.given >= limit
+    next_after = last if last is not None and (full or not entities) else (head if entities else after)
+    return ChangesJson(row.items, last, head, max(next_after, after))

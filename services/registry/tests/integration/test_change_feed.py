@@ -139,3 +139,52 @@ async def test_a_later_commit_waits_for_an_earlier_open_outbox_writer(
     assert [c["seq"] for c in items][:1] == [early]
     assert len(items) == 2
     assert items[1]["seq"] > early
+
+
+async def _enrol(client: httpx.AsyncClient, stevns: dict[str, str], partnership_id: str) -> str:
+    person = await client.post("/v1/citizens", json=citizen(), headers=stevns)
+    body = {
+        "programme": "citizen_course",
+        "citizen_id": person.json()["id"],
+        "partnership_id": partnership_id,
+        "started_on": "2026-02-01",
+    }
+    enrolled = await client.post("/v1/enrolments", json=body, headers=stevns)
+    assert enrolled.status_code == 201, enrolled.text
+    return str(enrolled.json()["id"])
+
+
+async def test_a_follower_that_asks_for_some_entities_gets_only_those_and_its_cursor_reaches_the_head(
+    client: httpx.AsyncClient, stevns: dict[str, str], internal: dict[str, str]
+) -> None:
+    """Webhooks wants enrolments only: it reads none of the citizens in between, and a short page
+    moves its cursor to the head, so the next read starts after everything it was not sent."""
+    from .test_partnerships_and_enrolments import partnership
+
+    _, cursor = await _read_all(client, internal, "")
+    growth = await partnership(client, stevns)
+    first, second = await _enrol(client, stevns, growth["id"]), await _enrol(client, stevns, growth["id"])
+    for _ in range(3):
+        assert (await client.post("/v1/citizens", json=citizen(), headers=stevns)).status_code == 201
+
+    def read(after: str, limit: int) -> Any:
+        params = {"after": after, "limit": limit, "entity": "enrolment"}
+        return client.get("/internal/v1/changes", params=params, headers=internal)
+
+    full = (await read(cursor, 1)).json()
+    assert [(c["entity"], c["entity_id"]) for c in full["items"]] == [("enrolment", first)]
+    assert full["next_cursor"] == str(full["items"][0]["seq"])  # a full page: more may follow
+    rest = (await read(full["next_cursor"], 10)).json()
+    assert [(c["entity"], c["entity_id"]) for c in rest["items"]] == [("enrolment", second)]
+    assert rest["next_cursor"] == str(rest["head"])  # short: nothing of the kind before the head
+    assert (await read(rest["next_cursor"], 10)).json()["items"] == []
+    everything, _ = await _read_all(client, internal, cursor)
+    assert {c["entity"] for c in everything} >= {"organisation", "partnership", "citizen", "enrolment"}
+
+
+async def test_an_entity_the_feed_does_not_carry_is_refused_naming_it(
+    client: httpx.AsyncClient, internal: dict[str, str]
+) -> None:
+    answer = await client.get("/internal/v1/changes", params={"entity": "payslip"}, headers=internal)
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["query.entity.0"]
