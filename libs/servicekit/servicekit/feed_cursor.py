@@ -151,11 +151,14 @@ class CursorFollower:
             cursor = await load_feed_cursor(session, self.table, self.feed, lock=True)
             applied = cursor.applied_seq if cursor else 0
             fresh = [change for change in items if int(change["seq"]) > applied]
-            if not fresh:
+            # A narrowed feed's cursor passes what it did not send: that is applied too (it needs nothing).
+            passed = int(next_cursor) if next_cursor.isdigit() else 0
+            if not fresh and passed <= applied:
                 return
-            await self.apply(session, fresh)
-            last = int(fresh[-1]["seq"])
+            if fresh:
+                await self.apply(session, fresh)
+            last = max(int(fresh[-1]["seq"]) if fresh else 0, passed)
             head = max(last, cursor.head if cursor else 0)
             await save_feed_cursor(session, self.table, self.feed, position=next_cursor, applied_seq=last, head=head)
-        if self.after_commit is not None:
+        if self.after_commit is not None and fresh:
             self.after_commit(fresh)

@@ -33,6 +33,7 @@ class FakeSources:
 
     def __init__(self) -> None:
         self.items: dict[str, list[dict[str, Any]]] = {"registry": [], "outcomes": [], "matching": []}
+        self.asked: list[httpx.Request] = []
 
     def enrolment(self, municipality: str, *, citizen_id: str | None = None) -> str:
         enrolment_id = str(uuid.uuid4())
@@ -51,6 +52,12 @@ class FakeSources:
         self.items["registry"][-1]["municipality"] = municipality
         return enrolment_id
 
+    def citizen(self, municipality: str) -> None:
+        """A citizen's change on the registry's feed, as it carries personal data webhooks has no use for."""
+        data = {"id": str(uuid.uuid4()), "birth_year": 1980, "skills": ["bb:skill:wash-dishes"]}
+        self._add("registry", {"entity": "citizen", "entity_id": data["id"], "op": "upsert", "data": data})
+        self.items["registry"][-1]["municipality"] = municipality
+
     def event(self, source: str, type_: str, municipality: str | None, data: dict[str, Any]) -> None:
         self._add(source, {"type": type_, "municipality": municipality, "data": data})
 
@@ -59,12 +66,18 @@ class FakeSources:
         feed.append({"seq": len(feed) + 1, "occurred_at": "2026-12-07T10:00:00+00:00", **item})
 
     def handle(self, request: httpx.Request) -> httpx.Response:
+        """As the registry answers: `entity` narrows the page, and a short narrowed page's cursor is the head."""
+        self.asked.append(request)
         source = request.url.host.split(".")[0]
         after = int(request.url.params.get("after") or 0)
         limit = int(request.url.params.get("limit") or 500)
+        entities = request.url.params.get_list("entity")
         feed = self.items[source]
-        page = [item for item in feed if item["seq"] > after][:limit]
-        cursor = str(page[-1]["seq"]) if page else str(after)
+        page = [item for item in feed if item["seq"] > after and (not entities or item.get("entity") in entities)]
+        page = page[:limit]
+        cursor = str(page[-1]["seq"]) if page and (len(page) == limit or not entities) else str(after)
+        if entities and len(page) < limit:
+            cursor = str(max(len(feed), after))
         return httpx.Response(200, json={"items": page, "next_cursor": cursor, "head": len(feed)})
 
 

@@ -80,3 +80,28 @@ async def test_without_wait_seconds_it_polls_as_before(clock: Clock) -> None:
     follower = consumer([([], 0.0)], clock, asked, wait=0.0)
     assert await follower.step() is False
     assert "wait" not in asked[0].url.params
+
+
+async def test_a_narrowed_feed_moves_the_cursor_past_what_it_did_not_send() -> None:
+    """`?entity=…` answers a short page with the head as its cursor: the consumer stores it even when
+    the page is empty, and asks with its query every time."""
+    asked: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(200, json={"items": [], "next_cursor": "40", "head": 40})
+
+    cursor = Cursor()
+    moved: list[str] = []
+
+    async def apply_page(items: list[dict[str, Any]], next_cursor: str) -> None:
+        moved.append(next_cursor)
+
+    cursor.apply_page = apply_page  # type: ignore[method-assign]
+    client = ServiceClient("http://registry.test", transport=httpx.MockTransport(answer))
+    follower = FeedConsumer(client=client, follower=cursor, name="registry", query={"entity": ["enrolment"]})
+    assert await follower.poll_once() == 0
+    assert moved == ["40"]
+    assert follower.position == 40
+    assert follower.lag == 0
+    assert asked[0].url.params.get_list("entity") == ["enrolment"]

@@ -20,6 +20,9 @@ from webhooks.store.tables import feed_cursors
 PATHS = {"registry": "/internal/v1/changes", "outcomes": EVENTS_PATH, "matching": EVENTS_PATH}
 # Feeds that hold a caught-up request until a change commits (`wait`); the others are polled.
 LONG_POLLED = frozenset({"registry"})
+# What each feed is asked for: of the registry's changes only enrolments make an event, so the
+# citizens, openings and organisations on its feed never reach this service.
+NARROWED: dict[str, dict[str, list[str]]] = {"registry": {"entity": ["enrolment"]}}
 
 
 def enqueue_page(source: str) -> Any:
@@ -43,5 +46,11 @@ def source_follower(
     can hold its answer (the registry), the others are asked every `feed_poll_seconds`."""
     follower = CursorFollower(database, feed_cursors, source, enqueue_page(source))
     return FeedConsumer.paced(
-        settings, client=client, follower=follower, name=source, path=PATHS[source], long_poll=source in LONG_POLLED
+        settings,
+        client=client,
+        follower=follower,
+        name=source,
+        path=PATHS[source],
+        long_poll=source in LONG_POLLED,
+        query=NARROWED.get(source),
     )
