@@ -394,6 +394,7 @@ class ThroughGateway:
         self.databases = {
             "PostgreSQL (registry)": [self.stack.databases["registry"].name],
             "PostgreSQL (matching + outcomes)": [self.stack.databases[s].name for s in ("matching", "outcomes")],
+            "PostgreSQL (webhooks)": [self.stack.databases["webhooks"].name],
         }
         self.database_url = self.stack.databases["registry"].owner_url
         databases = self.stack.databases
@@ -407,6 +408,8 @@ class ThroughGateway:
             "registry": [procs["registry"].popen.pid],
             "gateway": [procs["gateway"].popen.pid],
             "matching + outcomes": [procs["matching"].popen.pid, procs["outcomes"].popen.pid],
+            # It follows the registry's feed too (for enrolments), so its share counts.
+            "webhooks": [procs["webhooks"].popen.pid],
         }
 
     def __exit__(self, *exc: object) -> None:
