@@ -24,7 +24,7 @@ from matching.api import (
     skills,
 )
 from matching.clients.outcomes import OutcomesClient
-from matching.feed.feature_store import feature_store_follower
+from matching.feed.feature_store import FOLLOWED_ENTITIES, feature_store_follower
 from matching.settings import Settings
 from matching.store.tables import access_outbox, events, feed_cursors, metadata
 from matching.usecases.catalogues import CatalogueWarmer
@@ -98,7 +98,13 @@ def lifecycle(
         warmer = CatalogueWarmer(engine.catalogues, database)
         app.state.catalogue_warmer = warmer
         app.state.feature_store_feed = store = feature_store_follower(database, on_catalogue_change=warmer.schedule)
-        app.state.feed = FeedConsumer.paced(settings, client=app.state.registry_client, follower=store, name="registry")
+        app.state.feed = FeedConsumer.paced(
+            settings,
+            client=app.state.registry_client,
+            follower=store,
+            name="registry",
+            query={"entity": FOLLOWED_ENTITIES},  # no organisations or municipalities: matching needs none
+        )
         # Reported and awaited by /readyz even when the service does not run the loop itself
         # (feed_enabled=False: tests step it).
         app.state.feeds = {"registry": app.state.feed}

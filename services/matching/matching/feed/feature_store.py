@@ -41,6 +41,8 @@ ROWS = {
     "enrolment": (enrolment_features, enrolment_row),
 }
 REGISTRY_FEED = "registry"
+# What the feature store applies, and so all it asks the registry's feed for.
+FOLLOWED_ENTITIES = list(ROWS)
 # Changes to these alter a municipality's opening catalogue (enrolments: the accelerator progress).
 CATALOGUE_ENTITIES = frozenset({"opening", "enrolment"})
 

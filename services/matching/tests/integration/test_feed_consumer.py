@@ -143,3 +143,8 @@ async def test_the_catalogues_a_page_changed_are_named_after_it_commits_and_only
     await follower.apply_page(page.json()["items"], page.json()["next_cursor"])
     assert told == [{"DK-0336"}]
     assert await follower.applied_position() == (applied, applied)
+
+
+async def test_the_consumer_asks_the_feed_only_for_what_the_feature_store_applies(matching_app: FastAPI) -> None:
+    feed: FeedConsumer = matching_app.state.feed
+    assert feed.query == {"entity": ["citizen", "opening", "partnership", "enrolment"]}

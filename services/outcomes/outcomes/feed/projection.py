@@ -18,6 +18,8 @@ from servicekit.feed_cursor import CursorFollower
 from servicekit.http import ServiceClient
 
 CONSUMER = "registry"
+# What the projection applies; the feed sends nothing else (no job openings reach this service).
+FOLLOWED_ENTITIES = ["municipality", "organisation", "partnership", "citizen", "enrolment"]
 
 
 async def apply_change(session: AsyncSession, change: dict[str, Any]) -> None:
@@ -173,4 +175,10 @@ class CitizenProjectionFeed(CursorFollower):
 
 def registry_follower(database: Database, client: ServiceClient, settings: FeedFollowerSettings) -> FeedConsumer:
     """servicekit's consumer of the registry feed, applying pages to this service's projection."""
-    return FeedConsumer.paced(settings, client=client, follower=CitizenProjectionFeed(database), name=CONSUMER)
+    return FeedConsumer.paced(
+        settings,
+        client=client,
+        follower=CitizenProjectionFeed(database),
+        name=CONSUMER,
+        query={"entity": FOLLOWED_ENTITIES},
+    )
