@@ -42,6 +42,8 @@ async def changes_page(
             page = await read_changes_json(session, after=after, limit=limit, entities=entities)
         if page.last is not None or woken is None or listener is None:
             return _page_json(page)
+        # Nothing of the asked entities up to the head: read again from there, not from the start.
+        after = page.next_after
         while not woken.is_set():  # then read again
             remaining = deadline - time.monotonic()
             if remaining <= 0 or (gone is not None and await gone()):
