@@ -63,8 +63,10 @@ async def list_clients(
 ) -> Page[ClientRead]:
     """List API clients (revoked ones included, with `revoked_at`)."""
     keyset = Keyset.by_text(CURSOR_KIND, "after")
-    clients = await api_clients.list_clients(session, principal, after=keyset.start(codec, page), limit=page.limit + 1)
-    items, next_cursor = keyset.page(codec, page, clients, lambda client: client.client_id)
+    clients = await api_clients.list_clients(
+        session, principal, after=keyset.start(codec, page.cursor), limit=page.limit + 1
+    )
+    items, next_cursor = keyset.page(codec, page.limit, clients, lambda client: client.client_id)
     return Page[ClientRead](items=items, next_cursor=next_cursor)
 
 

@@ -94,18 +94,23 @@ class PayloadTooLarge(DomainError, status=413, slug="payload-too-large", title="
 class UnsupportedMediaType(DomainError, status=415, slug="unsupported-media-type", title="Unsupported media type"): ...
 
 
+def _naming(errors: Sequence[FieldError]) -> str:
+    return "Invalid fields: " + ", ".join(error.field for error in errors[:5])
+
+
 class ValidationFailed(DomainError, status=422, slug="validation-failed", title="Validation failed"):
     @classmethod
     def naming(cls, errors: Sequence[FieldError], **extra: Any) -> ValidationFailed:
         """`detail` names the first five fields; `errors` holds every one."""
-        return cls("Invalid fields: " + ", ".join(error.field for error in errors[:5]), errors=errors, **extra)
+        return cls(_naming(errors), errors=errors, **extra)
 
 
 class InvalidField(ValidationFailed):
     """One named field is wrong: `InvalidField("benefit.since", "must not be in the future")`."""
 
     def __init__(self, field: str, message: str, *, code: str = "invalid", **extra: Any) -> None:
-        super().__init__(f"Invalid fields: {field}", errors=[FieldError(field, message, code)], **extra)
+        errors = [FieldError(field, message, code)]
+        super().__init__(_naming(errors), errors=errors, **extra)
 
 
 class RefusionStatementRejected(

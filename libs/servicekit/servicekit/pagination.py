@@ -60,7 +60,7 @@ class CursorCodec:
 class Keyset(Generic[P]):
     """How one list is paged by its order: the cursor kind it seals (another list refuses the cursor)
     and the form of a position in that order: `sealed` writes it into the cursor, `opened` reads it
-    back. A list reads `limit + 1` rows after `start(...)`; `page(...)` shows `limit` of them and,
+    back. A list reads `limit + 1` rows after `start(cursor)`; `page(...)` shows `limit` of them and,
     when the extra one came, seals where the page ended."""
 
     kind: str
@@ -90,12 +90,12 @@ class Keyset(Generic[P]):
             lambda position: (dt.datetime.fromisoformat(position[name]), uuid.UUID(position["id"])),
         )
 
-    def start(self, codec: CursorCodec, page: PageParams) -> P | None:
-        """Where the asked page starts (None: at the beginning); 422 naming `query.cursor` for a cursor
-        this list did not hand out."""
-        if page.cursor is None:
+    def start(self, codec: CursorCodec, cursor: str | None) -> P | None:
+        """Where the page after `cursor` starts (None: at the beginning); 422 naming `query.cursor` for
+        a cursor this list did not hand out."""
+        if cursor is None:
             return None
-        position = codec.decode(page.cursor, kind=self.kind)
+        position = codec.decode(cursor, kind=self.kind)
         try:
             return self.opened(position)
         except (KeyError, ValueError, TypeError) as exc:
@@ -106,11 +106,11 @@ class Keyset(Generic[P]):
         return None if after is None else codec.encode(self.sealed(after), kind=self.kind)
 
     def page(
-        self, codec: CursorCodec, page: PageParams, rows: Sequence[T], position: Callable[[T], P]
+        self, codec: CursorCodec, limit: int, rows: Sequence[T], position: Callable[[T], P]
     ) -> tuple[list[T], str | None]:
-        """`rows` were read with `page.limit + 1`: the first `limit`, and the next cursor if one more came."""
-        shown = list(rows[: page.limit])
-        return shown, self.cursor(codec, position(shown[-1]) if len(rows) > page.limit else None)
+        """`rows` were read with `limit + 1`: the first `limit`, and the next cursor if one more came."""
+        shown = list(rows[:limit])
+        return shown, self.cursor(codec, position(shown[-1]) if len(rows) > limit else None)
 
 
 def _not_a_cursor() -> ValidationFailed:

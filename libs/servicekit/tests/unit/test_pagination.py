@@ -39,9 +39,9 @@ def test_a_keyset_pages_through_every_row_once_in_order() -> None:
     seen: list[tuple[datetime, uuid.UUID]] = []
     page = PageParams(limit=3, cursor=None)
     while True:
-        after = keyset.start(codec, page)
+        after = keyset.start(codec, page.cursor)
         read = [row for row in rows if after is None or row > after][: page.limit + 1]
-        shown, cursor = keyset.page(codec, page, read, lambda row: row)
+        shown, cursor = keyset.page(codec, page.limit, read, lambda row: row)
         seen += shown
         if cursor is None:
             break
@@ -59,12 +59,12 @@ def test_a_keyset_pages_through_every_row_once_in_order() -> None:
 )
 def test_a_position_survives_its_cursor(keyset: Keyset[object], position: object) -> None:
     codec = CursorCodec(b"k" * 32)
-    assert keyset.start(codec, PageParams(limit=1, cursor=keyset.cursor(codec, position))) == position
+    assert keyset.start(codec, keyset.cursor(codec, position)) == position
 
 
 def test_a_sealed_cursor_of_another_form_is_refused_naming_the_field() -> None:
     codec = CursorCodec(b"k" * 32)
     cursor = codec.encode({"code": "DK-0336"}, kind="x")  # sealed by this app, but not a position by id
     with pytest.raises(ValidationFailed) as info:
-        Keyset.by_id("x").start(codec, PageParams(limit=1, cursor=cursor))
+        Keyset.by_id("x").start(codec, cursor)
     assert info.value.errors[0].field == "query.cursor"

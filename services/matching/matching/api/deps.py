@@ -80,9 +80,9 @@ class CitizenRecords:
         self, keyset: Keyset[TimePosition], read: CitizenRecordsRead[Answer], at: Callable[[Answer], TimePosition]
     ) -> tuple[list[Answer], str | None]:
         """One page of them: `read` loads limit + 1 after the cursor; `at` is where a record stands."""
-        after = keyset.start(self.codec, self.page)
+        after = keyset.start(self.codec, self.page.cursor)
         found = await read(self.session, self.citizen_id, self.actor, after=after, limit=self.page.limit + 1)
-        return keyset.page(self.codec, self.page, found, at)
+        return keyset.page(self.codec, self.page.limit, found, at)
 
 
 async def _citizen_records(

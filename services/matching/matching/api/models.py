@@ -33,9 +33,9 @@ async def list_models(
 ) -> ModelPage:
     """Model versions, newest first, with validation AUC, Brier score and precision@10."""
     versions = await models.model_versions(
-        session, engine, before_version=KEYSET.start(codec, page), limit=page.limit + 1
+        session, engine, before_version=KEYSET.start(codec, page.cursor), limit=page.limit + 1
     )
-    items, next_cursor = KEYSET.page(codec, page, versions.items, lambda model: model.version)
+    items, next_cursor = KEYSET.page(codec, page.limit, versions.items, lambda model: model.version)
     return ModelPage(items=items, next_cursor=next_cursor, active_model=versions.active_name)
 
 

@@ -23,8 +23,8 @@ async def list_ranking_runs(
     session: SessionDep, principal: Reader, page: PageParamsDep, codec: CursorCodecDep
 ) -> RankingRunPage:
     """National ranking runs, newest first (started with `python -m matching.usecases.ranking_runs`)."""
-    found = await ranking_runs.list_runs(session, before_version=KEYSET.start(codec, page), limit=page.limit + 1)
-    items, next_cursor = KEYSET.page(codec, page, found, lambda run: run.version)
+    found = await ranking_runs.list_runs(session, before_version=KEYSET.start(codec, page.cursor), limit=page.limit + 1)
+    items, next_cursor = KEYSET.page(codec, page.limit, found, lambda run: run.version)
     return RankingRunPage(items=items, next_cursor=next_cursor)
 
 

@@ -87,19 +87,19 @@ class Listing:
     async def by_id(self, kind: str, fetch: ListedById[Identified]) -> Page[Identified]:
         """One page of a list ordered by id: `fetch` loads limit + 1 rows, the cursor names the last id."""
         keyset = Keyset.by_id(kind)
-        after = keyset.start(self.codec, self.page)
+        after = keyset.start(self.codec, self.page.cursor)
         rows = await fetch(self.session, municipality=self.municipality, after=after, limit=self.page.limit + 1)
-        items, cursor = keyset.page(self.codec, self.page, rows, lambda item: item.id)
+        items, cursor = keyset.page(self.codec, self.page.limit, rows, lambda item: item.id)
         return Page(items=items, next_cursor=cursor)
 
     async def by_sequence(self, kind: str, fetch: ListedBySequence[T]) -> Page[T]:
         """One page of a list in recording order: `fetch` loads limit + 1 (sequence, item) rows."""
         keyset = Keyset.by_number(kind, "sequence")
-        after = keyset.start(self.codec, self.page)
+        after = keyset.start(self.codec, self.page.cursor)
         rows = await fetch(
             self.session, municipality=self.municipality, after_sequence=after, limit=self.page.limit + 1
         )
-        shown, cursor = keyset.page(self.codec, self.page, rows, lambda row: row[0])
+        shown, cursor = keyset.page(self.codec, self.page.limit, rows, lambda row: row[0])
         return Page(items=[item for _, item in shown], next_cursor=cursor)
 
 

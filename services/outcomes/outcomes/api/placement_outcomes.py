@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from outcomes.api.deps import CursorCodecDep, Internal, SessionDep
 from outcomes.schemas.placement_outcomes import PlacementOutcomePage
 from outcomes.usecases import placement_outcomes
-from servicekit.pagination import Keyset, PageParams
+from servicekit.pagination import Keyset
 from servicekit.routing import JsonRoute
 
 router = APIRouter(route_class=JsonRoute, prefix="/internal/v1/placement-outcomes", tags=["internal"])
@@ -27,7 +27,7 @@ async def list_placement_outcomes(
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> PlacementOutcomePage:
     """Placements with their three-month outcome, paged by citizen (scope internal)."""
-    after = KEYSET.start(codec, PageParams(limit=limit, cursor=cursor))
+    after = KEYSET.start(codec, cursor)
     items, last = await placement_outcomes.list_placement_outcomes(
         session, after=after, limit=limit, today=date.today()
     )

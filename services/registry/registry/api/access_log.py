@@ -31,7 +31,7 @@ async def read_access_log(
     """Who read, exported, changed or erased the citizen's data, and when (GDPR art. 15), oldest first."""
     keyset = Keyset.by_number(KIND, "id")
     items, more_after = await usecase.read_access_log(
-        session, citizen_id, tenant=principal.tenant, after_id=keyset.start(codec, page), limit=page.limit
+        session, citizen_id, tenant=principal.tenant, after_id=keyset.start(codec, page.cursor), limit=page.limit
     )
     return Page[AccessLogEntry](items=items, next_cursor=keyset.cursor(codec, more_after))
 

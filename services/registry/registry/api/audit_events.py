@@ -29,6 +29,10 @@ async def list_audit_events(
     """Reads of one citizen's data, oldest first (admin)."""
     keyset = Keyset.by_number(KIND, "id")
     items, more_after = await list_for_citizen(
-        session, citizen_id=citizen_id, tenant=principal.tenant, after_id=keyset.start(codec, page), limit=page.limit
+        session,
+        citizen_id=citizen_id,
+        tenant=principal.tenant,
+        after_id=keyset.start(codec, page.cursor),
+        limit=page.limit,
     )
     return Page[AuditEventRead](items=items, next_cursor=keyset.cursor(codec, more_after))

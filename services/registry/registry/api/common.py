@@ -69,5 +69,5 @@ async def listed(
     fetch: Callable[[TimePosition | None, int], Awaitable[Slice[R]]],
 ) -> Page[R]:
     """One page of a collection: `fetch(after, limit)` reads it, the cursor follows its last item."""
-    found = await fetch(Keyset.by_time(kind).start(codec, page), page.limit)
+    found = await fetch(Keyset.by_time(kind).start(codec, page.cursor), page.limit)
     return page_of(codec, page, found, kind=kind)

@@ -38,7 +38,7 @@ async def list_municipalities(
     keyset = Keyset.by_text(KIND, "code")
     items, more_after = await usecase.list_municipalities(
         session,
-        after_code=keyset.start(codec, page),
+        after_code=keyset.start(codec, page.cursor),
         limit=page.limit,
         tenant=None if principal.is_national else principal.tenant,
     )

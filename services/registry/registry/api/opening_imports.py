@@ -86,7 +86,7 @@ async def list_job_postings(
         session,
         tenant=principal.tenant,
         municipality=municipality,
-        after=Keyset.by_time(KIND).start(codec, page),
+        after=Keyset.by_time(KIND).start(codec, page.cursor),
         limit=page.limit,
         omap=occupation_map,
         book=book,

@@ -114,8 +114,7 @@ async def read_changes_json(
     """Up to `limit` changes after `after`, of `entities` only when given."""
     params = {"after": after, "limit": limit, "entities": list(entities) if entities else None}
     row = (await session.execute(PAGE_AS_JSON, params)).one()
-    head = int(row.head)
-    last: int | None = row.last
-    full = last is not None and row.given >= limit
-    next_after = last if last is not None and (full or not entities) else (head if entities else after)
-    return ChangesJson(row.items, last, head, max(next_after, after))
+    head, last = int(row.head), row.last
+    if entities and row.given < limit:  # none of those entities is left before the head
+        return ChangesJson(row.items, last, head, max(head, after))
+    return ChangesJson(row.items, last, head, last if last is not None else after)

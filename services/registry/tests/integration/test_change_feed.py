@@ -141,7 +141,7 @@ async def test_a_later_commit_waits_for_an_earlier_open_outbox_writer(
     assert items[1]["seq"] > early
 
 
-async def _enrol(client: httpx.AsyncClient, stevns: dict[str, str], partnership_id: str) -> str:
+async def enrol(client: httpx.AsyncClient, stevns: dict[str, str], partnership_id: str) -> str:
     person = await client.post("/v1/citizens", json=citizen(), headers=stevns)
     body = {
         "programme": "citizen_course",
@@ -163,7 +163,7 @@ async def test_a_follower_that_asks_for_some_entities_gets_only_those_and_its_cu
 
     _, cursor = await _read_all(client, internal, "")
     growth = await partnership(client, stevns)
-    first, second = await _enrol(client, stevns, growth["id"]), await _enrol(client, stevns, growth["id"])
+    first, second = await enrol(client, stevns, growth["id"]), await enrol(client, stevns, growth["id"])
     for _ in range(3):
         assert (await client.post("/v1/citizens", json=citizen(), headers=stevns)).status_code == 201
 

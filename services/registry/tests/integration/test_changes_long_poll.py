@@ -130,6 +130,7 @@ async def test_a_narrowed_poll_waits_through_other_changes_for_one_it_asked_for(
 ) -> None:
     """Webhooks' poll (`entity=enrolment`) is not answered by the citizen committed first, but by the
     enrolment after it, and its cursor ends at the head, past the citizen."""
+    from .test_change_feed import enrol
     from .test_partnerships_and_enrolments import partnership
 
     growth = await partnership(client, stevns)
@@ -137,10 +138,7 @@ async def test_a_narrowed_poll_waits_through_other_changes_for_one_it_asked_for(
     params = {"after": str(head), "wait": 20, "entity": "enrolment"}
     poll = asyncio.create_task(client.get(FEED, params=params, headers=internal))
     await _until_waiting(registry_app.state.changes_listener)
-    person = (await client.post("/v1/citizens", json=citizen(), headers=stevns)).json()
-    body = {"programme": "citizen_course", "citizen_id": person["id"], "partnership_id": growth["id"]}
-    enrolled = await client.post("/v1/enrolments", json={**body, "started_on": "2026-02-01"}, headers=stevns)
-    assert enrolled.status_code == 201, enrolled.text
+    enrolment = await enrol(client, stevns, growth["id"])  # a citizen is committed first
     page = (await asyncio.wait_for(poll, timeout=10)).json()
-    assert [(c["entity"], c["entity_id"]) for c in page["items"]] == [("enrolment", enrolled.json()["id"])]
+    assert [(c["entity"], c["entity_id"]) for c in page["items"]] == [("enrolment", enrolment)]
     assert page["next_cursor"] == str(page["head"])

@@ -33,10 +33,10 @@ async def list_deliveries(
     await require_webhook(session, webhook_id, tenant=tenant)
     keyset = Keyset.by_time(CURSOR_KIND)
     rows = await store.list_deliveries(
-        session, webhook_id, status=status, before=keyset.start(codec, page), limit=page.limit + 1
+        session, webhook_id, status=status, before=keyset.start(codec, page.cursor), limit=page.limit + 1
     )
     answers = [delivery_read(row) for row in rows]
-    items, next_cursor = keyset.page(codec, page, answers, lambda item: (item.created_at, item.id))
+    items, next_cursor = keyset.page(codec, page.limit, answers, lambda item: (item.created_at, item.id))
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 

@@ -54,8 +54,10 @@ async def create_webhook(
 
 async def list_webhooks(session: AsyncSession, *, tenant: str, page: PageParams, codec: CursorCodec) -> WebhookPage:
     keyset = Keyset.by_id(CURSOR_KIND)
-    rows = await store.list_webhooks(session, tenant=tenant, after=keyset.start(codec, page), limit=page.limit + 1)
-    items, next_cursor = keyset.page(codec, page, [webhook_read(row) for row in rows], lambda item: item.id)
+    rows = await store.list_webhooks(
+        session, tenant=tenant, after=keyset.start(codec, page.cursor), limit=page.limit + 1
+    )
+    items, next_cursor = keyset.page(codec, page.limit, [webhook_read(row) for row in rows], lambda item: item.id)
     return WebhookPage(items=items, next_cursor=next_cursor)
 
 
